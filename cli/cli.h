@@ -1,0 +1,38 @@
+/* Shared by the facecluster CLI's command files: one file per command, each exporting a
+ * cli_command table entry. Exit codes: 0 success, 1 some input failed, 2 bad usage. */
+#ifndef FC_CLI_H
+#define FC_CLI_H
+
+#include <stdio.h>
+
+enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
+
+typedef struct {
+    const char *model_path; /* --model, or NULL for the default (model.h) */
+} cli_globals;
+
+typedef struct {
+    const char *name;
+    const char *usage;   /* arguments after the command name */
+    const char *summary; /* one line for `facecluster help` */
+    int (*run)(const cli_globals *globals, int argc, char **argv);
+} cli_command;
+
+extern const cli_command cli_cmd_embed;
+extern const cli_command cli_cmd_model;
+
+/* Prints "usage: facecluster <name> <usage>" to stderr and returns CLI_USAGE. */
+int cli_usage(const cli_command *cmd);
+
+/* Opens the model named by --model / FACECLUSTER_MODEL / the default place; on failure
+ * prints why (and how to get one) and returns NULL. Caller closes with fc_model_close. */
+struct fc_model *cli_open_model(const cli_globals *globals);
+
+/* Writes s as a JSON string literal: quotes, backslashes and control bytes escaped, bytes
+ * that are not valid UTF-8 replaced by U+FFFD (paths on Linux need not be UTF-8). */
+void cli_json_string(FILE *out, const char *s);
+
+/* Writes s for a terminal: control bytes and invalid UTF-8 shown as \xNN. */
+void cli_print_escaped(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,52 @@
+/* facecluster model convert PACKAGE_DIR OUT | model info [--json] */
+#include "cli.h"
+
+#include "../core/faceapi.h"
+#include "../core/fc_error.h"
+#include "../core/model.h"
+
+#include <string.h>
+
+static int convert(int argc, char **argv)
+{
+    if (argc != 2) return cli_usage(&cli_cmd_model);
+    char err[FC_ERR_MAX];
+    if (fc_faceapi_convert(argv[0], argv[1], err) != 0) {
+        fprintf(stderr, "facecluster model convert: %s\n", err);
+        return CLI_FAILED;
+    }
+    return CLI_OK;
+}
+
+static int info(const cli_globals *globals, int argc, char **argv)
+{
+    int json = argc == 1 && strcmp(argv[0], "--json") == 0;
+    if (argc > 1 || (argc == 1 && !json)) return cli_usage(&cli_cmd_model);
+    fc_model *model = cli_open_model(globals);
+    if (!model) return CLI_FAILED;
+    if (json) {
+        fputs("{\"source\": ", stdout);
+        cli_json_string(stdout, fc_model_source(model));
+        printf(", \"version\": %d, \"tensors\": %zu}\n", FC_MODEL_VERSION,
+               fc_model_tensor_count(model));
+    } else {
+        printf("source:  %s\nformat:  version %d\ntensors: %zu\n", fc_model_source(model),
+               FC_MODEL_VERSION, fc_model_tensor_count(model));
+    }
+    fc_model_close(model);
+    return CLI_OK;
+}
+
+static int run(const cli_globals *globals, int argc, char **argv)
+{
+    if (argc >= 1 && strcmp(argv[0], "convert") == 0) return convert(argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "info") == 0) return info(globals, argc - 1, argv + 1);
+    return cli_usage(&cli_cmd_model);
+}
+
+const cli_command cli_cmd_model = {
+    .name = "model",
+    .usage = "convert FACE_API_PACKAGE_DIR OUT | info [--json]",
+    .summary = "convert the upstream face-api weights into our model file, or describe it",
+    .run = run,
+};

@@ -1,0 +1,89 @@
+/* facecluster: the command-line interface. `facecluster help` lists the commands. */
+#include "cli.h"
+
+#include "../core/fc_error.h"
+#include "../core/model.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const cli_command *const commands[] = {&cli_cmd_embed, &cli_cmd_model};
+#define NUM_COMMANDS (sizeof commands / sizeof commands[0])
+
+int cli_usage(const cli_command *cmd)
+{
+    fprintf(stderr, "usage: facecluster [--model PATH] %s %s\n", cmd->name, cmd->usage);
+    return CLI_USAGE;
+}
+
+struct fc_model *cli_open_model(const cli_globals *globals)
+{
+    char path[4096], err[FC_ERR_MAX];
+    fc_model *model = NULL;
+    if (globals->model_path) {
+        snprintf(path, sizeof path, "%s", globals->model_path);
+    } else if (fc_model_default_path(path, sizeof path, err) != 0) {
+        fprintf(stderr, "facecluster: %s\n", err);
+        return NULL;
+    }
+    if (fc_model_open(path, &model, err) != 0) {
+        fprintf(stderr, "facecluster: %s\n", err);
+        fprintf(stderr, "facecluster: run ./run.sh in the source tree to fetch and convert the "
+                        "model, or pass --model PATH\n");
+        return NULL;
+    }
+    return model;
+}
+
+static void print_help(FILE *out)
+{
+    fprintf(out, "usage: facecluster [--model PATH] COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < NUM_COMMANDS; i++)
+        fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+    fprintf(out, "\nfacecluster help COMMAND shows a command's arguments.\n");
+}
+
+int main(int argc, char **argv)
+{
+    cli_globals globals = {0};
+    int i = 1;
+    while (i < argc && argv[i][0] == '-') {
+        if (strcmp(argv[i], "--model") == 0 && i + 1 < argc) {
+            globals.model_path = argv[i + 1];
+            i += 2;
+        } else if (strncmp(argv[i], "--model=", 8) == 0) {
+            globals.model_path = argv[i] + 8;
+            i++;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            print_help(stdout);
+            return CLI_OK;
+        } else {
+            fprintf(stderr, "facecluster: unknown option %s\n", argv[i]);
+            print_help(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (i >= argc) {
+        print_help(stderr);
+        return CLI_USAGE;
+    }
+    const char *name = argv[i];
+    if (strcmp(name, "help") == 0) {
+        for (size_t c = 0; i + 1 < argc && c < NUM_COMMANDS; c++)
+            if (strcmp(argv[i + 1], commands[c]->name) == 0) {
+                printf("usage: facecluster [--model PATH] %s %s\n%s\n", commands[c]->name,
+                       commands[c]->usage, commands[c]->summary);
+                return CLI_OK;
+            }
+        print_help(stdout);
+        return CLI_OK;
+    }
+    for (size_t c = 0; c < NUM_COMMANDS; c++)
+        if (strcmp(name, commands[c]->name) == 0)
+            return commands[c]->run(&globals, argc - i - 1, argv + i + 1);
+    fprintf(stderr, "facecluster: unknown command ");
+    cli_print_escaped(stderr, name);
+    fputc('\n', stderr);
+    print_help(stderr);
+    return CLI_USAGE;
+}

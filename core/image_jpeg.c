@@ -1,0 +1,87 @@
+/* JPEG decoding through libjpeg-turbo. Its error handler longjmps back here so a corrupt
+ * file becomes an error return, never an exit(). Settings are fixed (see image.h). */
+#include "image.h"
+
+#include "fc_error.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jerror.h>
+#include <jpeglib.h>
+
+typedef struct {
+    struct jpeg_error_mgr base;
+    jmp_buf escape;
+    int truncated; /* libjpeg only warns on a premature end; we refuse such files */
+} jpeg_error_state;
+
+static void jpeg_error_exit(j_common_ptr cinfo)
+{
+    jpeg_error_state *state = (jpeg_error_state *)cinfo->err;
+    longjmp(state->escape, 1);
+}
+
+static void jpeg_emit_message(j_common_ptr cinfo, int level)
+{
+    jpeg_error_state *state = (jpeg_error_state *)cinfo->err;
+    if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) state->truncated = 1;
+    /* other warnings (extraneous bytes and the like) are common in real photos: ignore */
+}
+
+int fc_image_decode_jpeg(const uint8_t *data, size_t len, fc_image *out, char *err)
+{
+    struct jpeg_decompress_struct cinfo;
+    jpeg_error_state jerr;
+    /* volatile: modified between setjmp and longjmp */
+    volatile int rc = 0;
+    memset(out, 0, sizeof *out);
+    memset(&cinfo, 0, sizeof cinfo);
+
+    cinfo.err = jpeg_std_error(&jerr.base);
+    jerr.base.error_exit = jpeg_error_exit;
+    jerr.base.emit_message = jpeg_emit_message;
+    jerr.truncated = 0;
+    if (setjmp(jerr.escape)) {
+        char msg[JMSG_LENGTH_MAX];
+        jerr.base.format_message((j_common_ptr)&cinfo, msg);
+        rc = fc_errorf(err, rc ? rc : -EINVAL, "corrupt JPEG: %s", msg);
+        goto fail;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, data, (unsigned long)len);
+    jpeg_read_header(&cinfo, TRUE);
+    if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK) {
+        rc = fc_errorf(err, -ENOTSUP, "CMYK JPEGs are not supported");
+        goto fail;
+    }
+    cinfo.out_color_space = JCS_RGB;
+    cinfo.dct_method = JDCT_ISLOW;
+    cinfo.do_fancy_upsampling = TRUE;
+    jpeg_calc_output_dimensions(&cinfo);
+    if (cinfo.output_width > FC_IMAGE_MAX_SIDE || cinfo.output_height > FC_IMAGE_MAX_SIDE) {
+        rc = fc_errorf(err, -EINVAL, "JPEG too large (%ux%u)", cinfo.output_width,
+                       cinfo.output_height);
+        goto fail;
+    }
+    rc = fc_image_alloc(out, (int)cinfo.output_width, (int)cinfo.output_height, err);
+    if (rc) goto fail;
+    jpeg_start_decompress(&cinfo);
+    while (cinfo.output_scanline < cinfo.output_height) {
+        JSAMPROW row = out->rgb + (size_t)cinfo.output_scanline * (size_t)out->width * 3;
+        jpeg_read_scanlines(&cinfo, &row, 1);
+    }
+    if (jerr.truncated) {
+        rc = fc_errorf(err, -EINVAL, "truncated JPEG");
+        goto fail;
+    }
+    jpeg_finish_decompress(&cinfo);
+    jpeg_destroy_decompress(&cinfo);
+    return 0;
+fail:
+    jpeg_destroy_decompress(&cinfo);
+    fc_image_free(out);
+    return rc;
+}

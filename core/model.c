@@ -1,0 +1,234 @@
+/* Reading the facecluster model file.
+ *
+ * Format, version 1. All integers little-endian; the file is mapped and its float32 data
+ * used in place, so every tensor starts at a multiple of 64 bytes.
+ *
+ *   offset size  field
+ *   0      8     magic "FCMODEL\0"
+ *   8      4     version (1)
+ *   12     4     tensor count n, 1..4096
+ *   16     8     file size in bytes (a truncated copy is caught here)
+ *   24     8     checksum of bytes [96 + 96n, file size): model_checksum()
+ *   32     64    source, NUL-padded text: the upstream package and version
+ *   96     96*n  tensor table, one entry each:
+ *                  0  48  name, NUL-padded (at least one NUL)
+ *                  48 4   dtype: 1 = float32
+ *                  52 4   layout: 0 dense row-major; 1 conv packed (below)
+ *                  56 16  dims[4], unused trailing dims 1, product = number of floats
+ *                  72 8   data offset from the start of the file, multiple of 64
+ *                  80 8   data size in bytes = 4 * product of dims
+ *                  88 8   reserved, 0
+ *
+ * Layout 1 (FC_LAYOUT_CONV_P16): dims KH, KW, Cin, Cout with Cout a multiple of 16. The
+ * weights are the GEMM operand B[K][Cout], K = (ky, kx, ci) in that order, cut into
+ * Cout/16 panels of K x 16 floats stored one after the other: the convolution kernel
+ * streams one panel per 16 output channels. See fc_conv_p16_index(). Batch-norm style
+ * scale and shift are already folded into these weights and the "<name>/bias" vector.
+ *
+ * Everything read from the file is checked with overflow-safe arithmetic before use. */
+#include "model.h"
+
+#include "fc_error.h"
+#include "model_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct {
+    char name[FC_MODEL_NAME_MAX];
+    uint32_t layout;
+    uint32_t dims[4];
+    const float *data;
+    size_t count;
+} model_entry;
+
+struct fc_model {
+    const uint8_t *map;
+    size_t map_size;
+    char source[FC_MODEL_SOURCE_MAX];
+    size_t count;
+    model_entry *entries;
+};
+
+static int validate_entry(const uint8_t *raw, size_t file_size, size_t data_start, size_t index,
+                          model_entry *e, char *err)
+{
+    memcpy(e->name, raw + MODEL_ENT_NAME, FC_MODEL_NAME_MAX);
+    if (memchr(e->name, 0, FC_MODEL_NAME_MAX) == NULL || e->name[0] == 0)
+        return fc_errorf(err, -EINVAL, "corrupt model: tensor %zu has no valid name", index);
+    if (rd32(raw + MODEL_ENT_DTYPE) != MODEL_DTYPE_F32)
+        return fc_errorf(err, -EINVAL, "corrupt model: tensor %s has unknown dtype", e->name);
+    e->layout = rd32(raw + MODEL_ENT_LAYOUT);
+    if (e->layout != FC_LAYOUT_DENSE && e->layout != FC_LAYOUT_CONV_P16)
+        return fc_errorf(err, -EINVAL, "corrupt model: tensor %s has unknown layout", e->name);
+    uint64_t count = 1;
+    for (int d = 0; d < 4; d++) {
+        e->dims[d] = rd32(raw + MODEL_ENT_DIMS + 4 * d);
+        if (e->dims[d] == 0 || e->dims[d] > (1u << 24))
+            return fc_errorf(err, -EINVAL, "corrupt model: tensor %s has bad dims", e->name);
+        count *= e->dims[d];
+        if (count > ((uint64_t)1 << 32))
+            return fc_errorf(err, -EINVAL, "corrupt model: tensor %s is too large", e->name);
+    }
+    if (e->layout == FC_LAYOUT_CONV_P16 && e->dims[3] % 16 != 0)
+        return fc_errorf(err, -EINVAL, "corrupt model: tensor %s has Cout not a multiple of 16",
+                         e->name);
+    uint64_t offset = rd64(raw + MODEL_ENT_OFFSET), size = rd64(raw + MODEL_ENT_SIZE);
+    if (size != count * 4 || offset % MODEL_DATA_ALIGN != 0 || offset < data_start ||
+        offset > file_size || size > file_size - offset)
+        return fc_errorf(err, -EINVAL, "corrupt model: tensor %s lies outside the file", e->name);
+    e->count = (size_t)count;
+    return 0;
+}
+
+int fc_model_open(const char *path, fc_model **out, char *err)
+{
+    *out = NULL;
+    int rc = 0;
+    fc_model *m = calloc(1, sizeof *m);
+    if (!m) return fc_errorf(err, -ENOMEM, "out of memory");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        rc = fc_errorf(err, -errno, "cannot open model %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        rc = fc_errorf(err, -errno, "cannot stat model %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size < MODEL_HDR_BYTES) {
+        rc = fc_errorf(err, -EINVAL, "%s is not a facecluster model (too small)", path);
+        goto fail;
+    }
+    m->map_size = (size_t)st.st_size;
+    void *map = mmap(NULL, m->map_size, PROT_READ, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED) {
+        rc = fc_errorf(err, -errno, "cannot map model %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    m->map = map;
+    const uint8_t *h = m->map;
+    if (memcmp(h + MODEL_HDR_MAGIC, FC_MODEL_MAGIC, 8) != 0) {
+        rc = fc_errorf(err, -EINVAL, "%s is not a facecluster model (bad magic)", path);
+        goto fail;
+    }
+    uint32_t version = rd32(h + MODEL_HDR_VERSION);
+    if (version != FC_MODEL_VERSION) {
+        rc = fc_errorf(err, -ENOTSUP, "model %s has version %u, this build reads %d: convert again",
+                       path, version, FC_MODEL_VERSION);
+        goto fail;
+    }
+    if (rd64(h + MODEL_HDR_FILE_SIZE) != m->map_size) {
+        rc = fc_errorf(err, -EINVAL, "model %s is truncated or padded: %zu bytes, header says %llu",
+                       path, m->map_size, (unsigned long long)rd64(h + MODEL_HDR_FILE_SIZE));
+        goto fail;
+    }
+    m->count = rd32(h + MODEL_HDR_COUNT);
+    size_t table_end = MODEL_HDR_BYTES + m->count * (size_t)MODEL_ENT_BYTES;
+    if (m->count == 0 || m->count > FC_MODEL_MAX_TENSORS || table_end > m->map_size) {
+        rc = fc_errorf(err, -EINVAL, "corrupt model %s: bad tensor count", path);
+        goto fail;
+    }
+    if (model_checksum(h + table_end, m->map_size - table_end) != rd64(h + MODEL_HDR_CHECKSUM)) {
+        rc = fc_errorf(err, -EINVAL, "corrupt model %s: checksum mismatch", path);
+        goto fail;
+    }
+    memcpy(m->source, h + MODEL_HDR_SOURCE, FC_MODEL_SOURCE_MAX);
+    m->source[FC_MODEL_SOURCE_MAX - 1] = 0;
+    m->entries = calloc(m->count, sizeof *m->entries);
+    if (!m->entries) {
+        rc = fc_errorf(err, -ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < m->count; i++) {
+        model_entry *e = &m->entries[i];
+        rc = validate_entry(h + MODEL_HDR_BYTES + i * MODEL_ENT_BYTES, m->map_size, table_end, i, e,
+                            err);
+        if (rc) goto fail;
+        e->data = (const float *)(const void *)(h + rd64(h + MODEL_HDR_BYTES + i * MODEL_ENT_BYTES +
+                                                         MODEL_ENT_OFFSET));
+    }
+    close(fd);
+    *out = m;
+    return 0;
+fail:
+    if (fd >= 0) close(fd);
+    fc_model_close(m);
+    return rc;
+}
+
+void fc_model_close(fc_model *m)
+{
+    if (!m) return;
+    if (m->map) munmap((void *)m->map, m->map_size);
+    free(m->entries);
+    free(m);
+}
+
+int fc_model_find(const fc_model *m, const char *name, fc_model_tensor *out, char *err)
+{
+    for (size_t i = 0; i < m->count; i++) {
+        const model_entry *e = &m->entries[i];
+        if (strcmp(e->name, name) != 0) continue;
+        out->name = e->name;
+        out->layout = e->layout;
+        memcpy(out->dims, e->dims, sizeof out->dims);
+        out->data = e->data;
+        out->count = e->count;
+        return 0;
+    }
+    return fc_errorf(err, -ENOENT, "model has no tensor %s: convert it again", name);
+}
+
+int fc_model_expect(const fc_model *m, const char *name, uint32_t layout,
+                    const uint32_t want_dims[4], fc_model_tensor *out, char *err)
+{
+    int rc = fc_model_find(m, name, out, err);
+    if (rc) return rc;
+    int ok = out->layout == layout;
+    for (int d = 0; d < 4; d++) ok = ok && (want_dims[d] == 0 || want_dims[d] == out->dims[d]);
+    if (!ok)
+        return fc_errorf(err, -EINVAL,
+                         "model tensor %s has layout %u dims %ux%ux%ux%u, expected %u "
+                         "%ux%ux%ux%u",
+                         name, out->layout, out->dims[0], out->dims[1], out->dims[2], out->dims[3],
+                         layout, want_dims[0], want_dims[1], want_dims[2], want_dims[3]);
+    return 0;
+}
+
+const char *fc_model_source(const fc_model *m)
+{
+    return m->source;
+}
+
+size_t fc_model_tensor_count(const fc_model *m)
+{
+    return m->count;
+}
+
+int fc_model_default_path(char *buf, size_t cap, char *err)
+{
+    const char *env = getenv("FACECLUSTER_MODEL");
+    int n;
+    if (env && *env) {
+        n = snprintf(buf, cap, "%s", env);
+    } else {
+        const char *xdg = getenv("XDG_DATA_HOME");
+        const char *home = getenv("HOME");
+        if (xdg && xdg[0] == '/')
+            n = snprintf(buf, cap, "%s/facecluster/%s", xdg, FC_MODEL_FILE_NAME);
+        else if (home && *home)
+            n = snprintf(buf, cap, "%s/.local/share/facecluster/%s", home, FC_MODEL_FILE_NAME);
+        else
+            return fc_errorf(err, -ENOENT, "no model path: set FACECLUSTER_MODEL or HOME");
+    }
+    if (n < 0 || (size_t)n >= cap) return fc_errorf(err, -ENAMETOOLONG, "model path too long");
+    return 0;
+}

@@ -1,0 +1,179 @@
+#include "nn.h"
+
+#include "model.h"
+#include "nn_internal.h"
+
+#include <assert.h>
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef void (*conv_fn)(const fc_conv *, const fc_act *, const fc_act *, int, fc_act *);
+
+static conv_fn chosen_conv;
+static const char *chosen_name;
+
+static void choose_kernels(void)
+{
+    if (chosen_conv) return;
+    const char *force = getenv("FACECLUSTER_KERNELS");
+    int plain = force && strcmp(force, "plain") == 0;
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (!plain && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        chosen_name = "avx2-fma";
+        chosen_conv = fc_conv2d_avx2;
+        return;
+    }
+#endif
+    (void)plain;
+    chosen_name = "plain";
+    chosen_conv = fc_conv2d_ref;
+}
+
+const char *fc_nn_kernel_name(void)
+{
+    choose_kernels();
+    return chosen_name;
+}
+
+/* Per-thread so that two handles on two threads time themselves. */
+static _Thread_local int profile_on;
+static _Thread_local double profile_ns[FC_OP_COUNT];
+
+void fc_nn_profile_enable(int on)
+{
+    profile_on = on;
+}
+
+void fc_nn_profile_take(double ns[FC_OP_COUNT])
+{
+    memcpy(ns, profile_ns, sizeof profile_ns);
+    memset(profile_ns, 0, sizeof profile_ns);
+}
+
+const char *fc_nn_op_name(enum fc_nn_op op)
+{
+    static const char *const names[FC_OP_COUNT] = {"conv3x3 stride 1", "conv strided", "pooling",
+                                                   "fully connected", "other"};
+    return names[op];
+}
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static void check_conv_shapes(const fc_conv *conv, const fc_act *in, const fc_act *residual,
+                              const fc_act *out)
+{
+    /* internal invariants: shapes are fixed by the network definition, not by input data */
+    assert(in->c == conv->cin && out->c == conv->cout && conv->cout % 16 == 0);
+    assert(in->border >= conv->pad);
+    assert(out->h >= fc_conv_out_size(in->h, conv->kh, conv->stride, conv->pad));
+    assert(out->w >= fc_conv_out_size(in->w, conv->kw, conv->stride, conv->pad));
+    assert(!residual || (residual->c <= conv->cout && residual->c % 16 == 0));
+    (void)conv, (void)in, (void)residual, (void)out;
+}
+
+void fc_conv2d(const fc_conv *conv, const fc_act *in, const fc_act *residual, int relu, fc_act *out)
+{
+    choose_kernels();
+    check_conv_shapes(conv, in, residual, out);
+    if (!profile_on) {
+        chosen_conv(conv, in, residual, relu, out);
+        return;
+    }
+    double t0 = now_ns();
+    chosen_conv(conv, in, residual, relu, out);
+    enum fc_nn_op op = conv->kh == 1 && conv->kw == 1 ? FC_OP_FC
+                       : conv->stride == 1            ? FC_OP_CONV3_S1
+                                                      : FC_OP_CONV_STRIDED;
+    profile_ns[op] += now_ns() - t0;
+}
+
+void fc_conv2d_ref(const fc_conv *conv, const fc_act *in, const fc_act *residual, int relu,
+                   fc_act *out)
+{
+    check_conv_shapes(conv, in, residual, out);
+    int oh = fc_conv_out_size(in->h, conv->kh, conv->stride, conv->pad);
+    int ow = fc_conv_out_size(in->w, conv->kw, conv->stride, conv->pad);
+    for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+            float *dst = fc_act_at(out, oy, ox);
+            for (int co = 0; co < conv->cout; co++) {
+                float sum = 0.0f;
+                for (int ky = 0; ky < conv->kh; ky++) {
+                    for (int kx = 0; kx < conv->kw; kx++) {
+                        /* reads the zero border when the window hangs over the edge */
+                        const float *src = fc_act_at(in, oy * conv->stride - conv->pad + ky,
+                                                     ox * conv->stride - conv->pad + kx);
+                        for (int ci = 0; ci < conv->cin; ci++)
+                            sum += src[ci] *
+                                   conv->weights[fc_conv_p16_index(
+                                       (uint32_t)conv->kh, (uint32_t)conv->kw, (uint32_t)conv->cin,
+                                       (uint32_t)ky, (uint32_t)kx, (uint32_t)ci, (uint32_t)co)];
+                    }
+                }
+                sum += conv->bias[co];
+                if (residual && co < residual->c) sum += fc_act_at(residual, oy, ox)[co];
+                dst[co] = relu && sum < 0.0f ? 0.0f : sum;
+            }
+        }
+    }
+}
+
+/* Pooling is a small share of the work: one plain loop serves both kinds. */
+static void pool(const fc_act *in, int k, int stride, fc_act *out, int is_max)
+{
+    assert(out->c == in->c);
+    assert(out->h == fc_conv_out_size(in->h, k, stride, 0));
+    assert(out->w == fc_conv_out_size(in->w, k, stride, 0));
+    double t0 = profile_on ? now_ns() : 0.0;
+    const int c = in->c;
+    const float inv = 1.0f / (float)(k * k);
+    for (int oy = 0; oy < out->h; oy++) {
+        for (int ox = 0; ox < out->w; ox++) {
+            float *dst = fc_act_at(out, oy, ox);
+            for (int ch = 0; ch < c; ch++) dst[ch] = is_max ? -FLT_MAX : 0.0f;
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    const float *src = fc_act_at(in, oy * stride + ky, ox * stride + kx);
+                    if (is_max)
+                        for (int ch = 0; ch < c; ch++)
+                            dst[ch] = src[ch] > dst[ch] ? src[ch] : dst[ch];
+                    else
+                        for (int ch = 0; ch < c; ch++) dst[ch] += src[ch];
+                }
+            }
+            if (!is_max)
+                for (int ch = 0; ch < c; ch++) dst[ch] *= inv;
+        }
+    }
+    if (profile_on) profile_ns[FC_OP_POOL] += now_ns() - t0;
+}
+
+void fc_maxpool(const fc_act *in, int k, int stride, fc_act *out)
+{
+    pool(in, k, stride, out, 1);
+}
+
+void fc_avgpool(const fc_act *in, int k, int stride, fc_act *out)
+{
+    pool(in, k, stride, out, 0);
+}
+
+void fc_global_avgpool(const fc_act *in, float *out)
+{
+    for (int ch = 0; ch < in->c; ch++) out[ch] = 0.0f;
+    for (int y = 0; y < in->h; y++)
+        for (int x = 0; x < in->w; x++) {
+            const float *src = fc_act_at(in, y, x);
+            for (int ch = 0; ch < in->c; ch++) out[ch] += src[ch];
+        }
+    const float inv = 1.0f / (float)(in->h * in->w);
+    for (int ch = 0; ch < in->c; ch++) out[ch] *= inv;
+}

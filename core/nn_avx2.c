@@ -1,0 +1,106 @@
+/* Convolution as an implicit GEMM on AVX2 + FMA.
+ *
+ * For output pixel p and output channel n, out[p][n] = sum_k A[p][k] * B[k][n] with
+ * K = kh * kw * cin. In NHWC the kw * cin inputs of one kernel row are contiguous, so a
+ * row of A is kh segments of kw * cin floats read straight from the input tensor: no
+ * im2col copy. B is the weight panel (K x 16, model.c's layout 1).
+ *
+ * The micro-kernel keeps a 6 x 16 block of C in 12 ymm registers: per k it loads two
+ * vectors of B, broadcasts six values of A and issues 12 FMAs, which the two FMA pipes
+ * retire in 6 cycles while loads stay under three per cycle. Rows of a block may lie in
+ * different output rows: each has its own A pointer. */
+#include "nn_internal.h"
+
+#include <immintrin.h>
+#include <stddef.h>
+
+#define MR 6
+#define NR 16
+
+typedef struct {
+    const float *a[MR];   /* start of each row's first segment */
+    float *out[MR];       /* where each row's 16 outputs go */
+    const float *res[MR]; /* residual for each row, or NULL */
+} block_rows;
+
+__attribute__((target("avx2,fma"))) static void kernel_6x16(const block_rows *rows, int nrows,
+                                                            const ptrdiff_t *seg_off, int nseg,
+                                                            int seglen, const float *b,
+                                                            const float *bias, int relu)
+{
+    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+    for (int s = 0; s < nseg; s++) {
+        const float *a0 = rows->a[0] + seg_off[s], *a1 = rows->a[1] + seg_off[s];
+        const float *a2 = rows->a[2] + seg_off[s], *a3 = rows->a[3] + seg_off[s];
+        const float *a4 = rows->a[4] + seg_off[s], *a5 = rows->a[5] + seg_off[s];
+        for (int k = 0; k < seglen; k++) {
+            const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+            __m256 t;
+            t = _mm256_broadcast_ss(a0 + k);
+            c00 = _mm256_fmadd_ps(t, b0, c00), c01 = _mm256_fmadd_ps(t, b1, c01);
+            t = _mm256_broadcast_ss(a1 + k);
+            c10 = _mm256_fmadd_ps(t, b0, c10), c11 = _mm256_fmadd_ps(t, b1, c11);
+            t = _mm256_broadcast_ss(a2 + k);
+            c20 = _mm256_fmadd_ps(t, b0, c20), c21 = _mm256_fmadd_ps(t, b1, c21);
+            t = _mm256_broadcast_ss(a3 + k);
+            c30 = _mm256_fmadd_ps(t, b0, c30), c31 = _mm256_fmadd_ps(t, b1, c31);
+            t = _mm256_broadcast_ss(a4 + k);
+            c40 = _mm256_fmadd_ps(t, b0, c40), c41 = _mm256_fmadd_ps(t, b1, c41);
+            t = _mm256_broadcast_ss(a5 + k);
+            c50 = _mm256_fmadd_ps(t, b0, c50), c51 = _mm256_fmadd_ps(t, b1, c51);
+            b += NR;
+        }
+    }
+    __m256 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+    const __m256 bias0 = _mm256_loadu_ps(bias), bias1 = _mm256_loadu_ps(bias + 8);
+    const __m256 zero = _mm256_setzero_ps();
+    for (int r = 0; r < nrows; r++) {
+        __m256 v0 = _mm256_add_ps(acc[r][0], bias0), v1 = _mm256_add_ps(acc[r][1], bias1);
+        if (rows->res[r]) {
+            v0 = _mm256_add_ps(v0, _mm256_loadu_ps(rows->res[r]));
+            v1 = _mm256_add_ps(v1, _mm256_loadu_ps(rows->res[r] + 8));
+        }
+        if (relu) v0 = _mm256_max_ps(v0, zero), v1 = _mm256_max_ps(v1, zero);
+        _mm256_storeu_ps(rows->out[r], v0);
+        _mm256_storeu_ps(rows->out[r] + 8, v1);
+    }
+}
+
+__attribute__((target("avx2,fma"))) void
+fc_conv2d_avx2(const fc_conv *conv, const fc_act *in, const fc_act *residual, int relu, fc_act *out)
+{
+    const int oh = fc_conv_out_size(in->h, conv->kh, conv->stride, conv->pad);
+    const int ow = fc_conv_out_size(in->w, conv->kw, conv->stride, conv->pad);
+    const int npix = oh * ow;
+    const int seglen = conv->kw * conv->cin;
+    const size_t k_total = (size_t)conv->kh * (size_t)seglen;
+    const ptrdiff_t in_row_pitch = (ptrdiff_t)(in->w + 2 * in->border) * in->c;
+    ptrdiff_t seg_off[16];
+    for (int ky = 0; ky < conv->kh; ky++) seg_off[ky] = ky * in_row_pitch;
+
+    for (int panel = 0; panel < conv->cout / NR; panel++) {
+        const float *b = conv->weights + (size_t)panel * k_total * NR;
+        const float *bias = conv->bias + panel * NR;
+        const int ch0 = panel * NR;
+        const int with_res = residual && ch0 < residual->c;
+        for (int p0 = 0; p0 < npix; p0 += MR) {
+            block_rows rows;
+            int nrows = npix - p0 < MR ? npix - p0 : MR;
+            for (int r = 0; r < MR; r++) {
+                /* a short last block repeats its last row: computed, never stored */
+                int p = p0 + (r < nrows ? r : nrows - 1);
+                int oy = p / ow, ox = p % ow;
+                rows.a[r] =
+                    fc_act_at(in, oy * conv->stride - conv->pad, ox * conv->stride - conv->pad);
+                rows.out[r] = fc_act_at(out, oy, ox) + ch0;
+                rows.res[r] = with_res ? fc_act_at(residual, oy, ox) + ch0 : NULL;
+            }
+            kernel_6x16(&rows, nrows, seg_off, conv->kh, seglen, b, bias, relu);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+/* Folding face-api's recognition weights into our model file. Each face-api conv layer
+ * computes ((x * W) + bias) * scale + shift per output channel; with W' = W * scale and
+ * bias' = bias * scale + shift it is one convolution, which is what we store, in the
+ * panel layout our kernel streams (model.c). */
+#include "faceapi.h"
+#include "fc_error.h"
+#include "model.h"
+#include "recog.h"
+#include "recog_layers.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int get(const fc_faceapi_weights *src, const char *prefix, const char *suffix,
+               const int *shape, int ndim, const float **out, char *err)
+{
+    char name[128];
+    snprintf(name, sizeof name, "%s%s", prefix, suffix);
+    *out = fc_faceapi_get(src, name, shape, ndim, err);
+    return *out ? 0 : -EINVAL;
+}
+
+/* Stores a convolution given HWIO weights (k, k, cin, cout), per-channel multiplier and
+ * additive term (either may be NULL: 1 and 0). */
+static int store_conv(fc_model_writer *dst, const char *name, int k, int cin, int cout,
+                      const float *hwio, const float *bias, const float *mul, const float *add,
+                      char *err)
+{
+    const size_t count = (size_t)k * k * cin * cout;
+    float *packed = malloc(count * sizeof(float));
+    float *folded_bias = malloc((size_t)cout * sizeof(float));
+    int rc = 0;
+    if (!packed || !folded_bias) {
+        rc = fc_errorf(err, -ENOMEM, "out of memory");
+        goto done;
+    }
+    for (int ky = 0; ky < k; ky++)
+        for (int kx = 0; kx < k; kx++)
+            for (int ci = 0; ci < cin; ci++)
+                for (int co = 0; co < cout; co++) {
+                    float w = hwio[(((size_t)ky * k + kx) * cin + ci) * cout + co];
+                    packed[fc_conv_p16_index((uint32_t)k, (uint32_t)k, (uint32_t)cin, (uint32_t)ky,
+                                             (uint32_t)kx, (uint32_t)ci, (uint32_t)co)] =
+                        mul ? w * mul[co] : w;
+                }
+    for (int co = 0; co < cout; co++) {
+        float b = bias ? bias[co] : 0.0f;
+        folded_bias[co] = (mul ? b * mul[co] : b) + (add ? add[co] : 0.0f);
+    }
+    char key[FC_MODEL_NAME_MAX];
+    snprintf(key, sizeof key, "recog/%s", name);
+    const uint32_t wdims[4] = {(uint32_t)k, (uint32_t)k, (uint32_t)cin, (uint32_t)cout};
+    rc = fc_model_writer_add(dst, key, FC_LAYOUT_CONV_P16, wdims, packed, count, err);
+    if (rc) goto done;
+    snprintf(key, sizeof key, "recog/%s/bias", name);
+    const uint32_t bdims[4] = {(uint32_t)cout, 1, 1, 1};
+    rc = fc_model_writer_add(dst, key, FC_LAYOUT_DENSE, bdims, folded_bias, (size_t)cout, err);
+done:
+    free(packed);
+    free(folded_bias);
+    return rc;
+}
+
+int fc_recog_convert(const fc_faceapi_weights *src, fc_model_writer *dst, char *err)
+{
+    for (int i = 0; i < RECOG_NUM_CONVS; i++) {
+        const recog_conv_spec *s = &recog_conv_specs[i];
+        const int wshape[4] = {s->k, s->k, s->cin, s->cout}, vshape[1] = {s->cout};
+        const float *w, *bias, *mul, *add;
+        int rc = get(src, s->name, "/conv/filters", wshape, 4, &w, err);
+        if (!rc) rc = get(src, s->name, "/conv/bias", vshape, 1, &bias, err);
+        if (!rc) rc = get(src, s->name, "/scale/weights", vshape, 1, &mul, err);
+        if (!rc) rc = get(src, s->name, "/scale/biases", vshape, 1, &add, err);
+        if (!rc) rc = store_conv(dst, s->name, s->k, s->cin, s->cout, w, bias, mul, add, err);
+        if (rc) return rc;
+    }
+    /* face-api's fc is stored (256, 128): input-major, i.e. already HWIO for a 1x1 conv */
+    const int fshape[2] = {RECOG_FC_IN, FC_RECOG_DIM};
+    const float *fc;
+    int rc = get(src, RECOG_FC_NAME, "", fshape, 2, &fc, err);
+    if (rc) return rc;
+    return store_conv(dst, RECOG_FC_NAME, 1, RECOG_FC_IN, FC_RECOG_DIM, fc, NULL, NULL, NULL, err);
+}
