@@ -1,0 +1,141 @@
+/* bench/embed: how fast the recognition network embeds faces on this machine.
+ *
+ *   embed [--model PATH] [--runs N] [--faces N]
+ *
+ * Prints faces/s on one thread and on two (one network handle per thread, sharing the
+ * mapped weights), each the median of N runs, and where one thread's time goes by layer
+ * type. The input is a fixed synthetic 150 x 150 face-sized image: the network's cost
+ * does not depend on pixel values. */
+#include "../core/fc_error.h"
+#include "../core/model.h"
+#include "../core/nn.h"
+#include "../core/recog.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct {
+    fc_recog *net;
+    int faces;
+    double seconds;
+} worker;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    float desc[FC_RECOG_DIM];
+    double t0 = now_s();
+    for (int i = 0; i < w->faces; i++) fc_recog_forward(w->net, desc);
+    w->seconds = now_s() - t0;
+    return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Faces per second over all threads for one run. */
+static double run_once(worker *workers, int threads)
+{
+    pthread_t tid[2];
+    double t0 = now_s();
+    for (int t = 0; t < threads; t++) pthread_create(&tid[t], NULL, work, &workers[t]);
+    int total = 0;
+    for (int t = 0; t < threads; t++) {
+        pthread_join(tid[t], NULL);
+        total += workers[t].faces;
+    }
+    return total / (now_s() - t0);
+}
+
+int main(int argc, char **argv)
+{
+    const char *model_path = NULL;
+    int runs = 7, faces = 100;
+    char err[FC_ERR_MAX], path[4096];
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
+            model_path = argv[++i];
+        else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+            runs = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--faces") == 0 && i + 1 < argc)
+            faces = atoi(argv[++i]);
+        else {
+            fprintf(stderr, "usage: embed [--model PATH] [--runs N] [--faces N]\n");
+            return 2;
+        }
+    }
+    if (runs < 1 || runs > 1000 || faces < 1) {
+        fprintf(stderr, "embed: --runs 1..1000, --faces >= 1\n");
+        return 2;
+    }
+    if (!model_path) {
+        if (fc_model_default_path(path, sizeof path, err) != 0) {
+            fprintf(stderr, "embed: %s\n", err);
+            return 1;
+        }
+        model_path = path;
+    }
+    fc_model *model;
+    if (fc_model_open(model_path, &model, err) != 0) {
+        fprintf(stderr, "embed: %s\n", err);
+        return 1;
+    }
+    worker workers[2] = {{0}, {0}};
+    static uint8_t face[FC_RECOG_INPUT * FC_RECOG_INPUT * 3];
+    for (size_t i = 0; i < sizeof face; i++) face[i] = (uint8_t)(i * 2654435761u >> 24);
+    for (int t = 0; t < 2; t++) {
+        if (fc_recog_new(model, &workers[t].net, err) != 0) {
+            fprintf(stderr, "embed: %s\n", err);
+            return 1;
+        }
+        fc_recog_set_input(workers[t].net, face, FC_RECOG_INPUT, FC_RECOG_INPUT,
+                           FC_RECOG_INPUT * 3);
+        workers[t].faces = faces;
+    }
+    printf("bench/embed: recognition network (ResNet-29, 150x150 -> 128), kernel %s\n",
+           fc_nn_kernel_name());
+    double *rate = calloc((size_t)runs, sizeof *rate);
+    for (int threads = 1; threads <= 2; threads++) {
+        run_once(workers, threads); /* warm caches and page in the weights */
+        for (int r = 0; r < runs; r++) rate[r] = run_once(workers, threads);
+        qsort(rate, (size_t)runs, sizeof *rate, cmp_double);
+        printf("%d thread%s: %7.1f faces/s (median of %d runs of %d faces per thread; min "
+               "%.1f, max %.1f)\n",
+               threads, threads == 1 ? " " : "s", rate[runs / 2], runs, faces, rate[0],
+               rate[runs - 1]);
+    }
+    free(rate);
+
+    /* where one thread's time goes */
+    fc_nn_profile_enable(1);
+    double ns[FC_OP_COUNT], total = 0.0;
+    fc_nn_profile_take(ns);
+    work(&workers[0]);
+    fc_nn_profile_take(ns);
+    fc_nn_profile_enable(0);
+    for (int op = 0; op < FC_OP_COUNT; op++) total += ns[op];
+    double wall = workers[0].seconds * 1e9;
+    printf("time per face by layer type (one thread, %d faces):\n", faces);
+    for (int op = 0; op < FC_OP_COUNT; op++)
+        if (ns[op] > 0.0)
+            printf("  %-18s %7.3f ms  %5.1f%%\n", fc_nn_op_name((enum fc_nn_op)op),
+                   ns[op] / faces / 1e6, 100.0 * ns[op] / wall);
+    printf("  %-18s %7.3f ms  %5.1f%%\n", "rest", (wall - total) / faces / 1e6,
+           100.0 * (wall - total) / wall);
+    for (int t = 0; t < 2; t++) fc_recog_free(workers[t].net);
+    fc_model_close(model);
+    return 0;
+}
