@@ -466,6 +466,7 @@ async function main() {
     '',
   ].join('\n');
   JSON.parse(text); // sanity
+  fs.mkdirSync(path.dirname(outJson), { recursive: true });
   fs.writeFileSync(outJson, text);
   log(`wrote ${outJson}: ${photos.length} photos, ${faces.length} faces, ${synthetic.length} synthetic`);
   for (const f of faces) log(`  ${f.file} box=${JSON.stringify(f.box)} score=${f.score}`);
@@ -505,6 +506,7 @@ async function main() {
       .map(([k, v]) => `"${k}":${JSON.stringify(v)}`).join(',\n ')},\n "layers":[\n${
       trace.layers.map(line).join(',\n')}\n ]}\n`;
     JSON.parse(ltext);
+    fs.mkdirSync(path.dirname(layersOut), { recursive: true });
     fs.writeFileSync(layersOut, ltext);
     log(`wrote ${layersOut}`);
   }

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# facecluster's set-up, the one entry point a newcomer needs (see README):
+#
+#   ./run.sh        install what is missing, fetch and check the model package, build,
+#                   convert the model into ~/.local/share/facecluster/, run the main job
+#   ./run.sh test   the same set-up (nothing in $HOME), then every test suite twice:
+#                   a plain build and an AddressSanitizer + UBSan build; prints each
+#                   suite's time and ends with "N passed, N failed"
+#
+# .ci/run calls `./run.sh test`. Under CI=true a missing model or sample photo fails.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+# --- what we depend on: one list, in one place -------------------------------------
+# build: compiler, meson, ninja, pkg-config; libraries: libjpeg-turbo (decoding), jansson
+# (reading the model package's JSON manifests), libuv / SQLite / libexif (the daemon,
+# the store, EXIF orientation); npm fetches the model package; clang-format checks style.
+DEBIAN_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libjpeg62-turbo-dev libjansson-dev
+                 libuv1-dev libsqlite3-dev libexif-dev npm clang-format)
+
+# The pretrained weights and sample photos: @vladmandic/face-api, MIT, pinned version and
+# the registry's integrity hash for that tarball (`npm view @vladmandic/face-api@1.7.15
+# dist.integrity`).
+FACE_API_VERSION=1.7.15
+FACE_API_INTEGRITY='sha512-WDMmK3CfNLo8jylWqMoQgf4nIst3M0fzx1dnac96wv/dvMTN4DxC/Pq1DGtduDk1lktCamQ3MIDXFnvrdHTXDw=='
+FACE_API_DIR="$root/.cache/face-api-$FACE_API_VERSION"
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
+
+install_packages() {
+    local missing=()
+    for pkg in "${DEBIAN_PACKAGES[@]}"; do
+        # an npm that came with a Node.js from outside Debian serves as well
+        [ "$pkg" = npm ] && command -v npm >/dev/null && continue
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
+            missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "installing Debian packages: ${missing[*]}"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || die "need root or sudo to install: ${missing[*]}"
+        sudo=(sudo)
+    fi
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# sha512 of a file in npm's integrity notation, with coreutils only.
+integrity_of() {
+    local hex
+    hex=$(sha512sum "$1" | cut -c1-128 | sed 's/../\\x&/g')
+    printf 'sha512-%s' "$(printf '%b' "$hex" | base64 -w0)"
+}
+
+fetch_model_package() {
+    [ -f "$FACE_API_DIR/package.json" ] && return 0
+    mkdir -p "$root/.cache"
+    local tgz="$root/.cache/vladmandic-face-api-$FACE_API_VERSION.tgz"
+    if [ ! -f "$tgz" ]; then
+        say "fetching @vladmandic/face-api@$FACE_API_VERSION with npm pack"
+        (cd "$root/.cache" && npm pack --silent "@vladmandic/face-api@$FACE_API_VERSION" >/dev/null) ||
+            die "npm pack failed: is the npm registry reachable?"
+    fi
+    local got
+    got=$(integrity_of "$tgz")
+    if [ "$got" != "$FACE_API_INTEGRITY" ]; then
+        rm -f "$tgz"
+        die "integrity mismatch for the face-api package: got $got, pinned $FACE_API_INTEGRITY"
+    fi
+    rm -rf "$FACE_API_DIR.tmp" && mkdir -p "$FACE_API_DIR.tmp"
+    tar -xzf "$tgz" -C "$FACE_API_DIR.tmp" --strip-components=1
+    mv "$FACE_API_DIR.tmp" "$FACE_API_DIR"
+}
+
+# build DIR [meson options...]: configure once, then build (the model file is a target).
+build() {
+    local dir=$1; shift
+    if [ ! -f "$dir/build.ninja" ]; then
+        meson setup "$dir" "$@" >/dev/null || die "meson setup $dir failed"
+    fi
+    say "building $dir"
+    ninja -C "$dir" >/dev/null || { ninja -C "$dir"; die "build failed in $dir"; }
+}
+
+setup() {
+    install_packages
+    fetch_model_package
+    build build -Dbuildtype=release
+}
+
+passed=0
+failed=0
+# run_suites DIR LABEL: runs every meson test in DIR, prints the time, adds up results.
+run_suites() {
+    local dir=$1 label=$2 start end ok bad
+    start=$(date +%s)
+    set +e
+    meson test -C "$dir" --num-processes 2 --print-errorlogs >"$dir/test-output.txt" 2>&1
+    set -e
+    end=$(date +%s)
+    ok=$(grep -c '"result": "OK"' "$dir/meson-logs/testlog.json" || true)
+    bad=$(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"' "$dir/meson-logs/testlog.json" || true)
+    local skipped
+    skipped=$(grep -c '"result": "SKIP"' "$dir/meson-logs/testlog.json" || true)
+    printf '%-28s %3d passed, %d failed, %d skipped in %ds\n' "$label" "$ok" "$bad" "$skipped" $((end - start))
+    if [ "$bad" -ne 0 ]; then grep -E '^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT|ERROR)' "$dir/test-output.txt" || true; cat "$dir/test-output.txt" | tail -60; fi
+    passed=$((passed + ok))
+    failed=$((failed + bad))
+}
+
+main_job() {
+    local data=${XDG_DATA_HOME:-$HOME/.local/share}/facecluster
+    mkdir -p "$data"
+    cp build/facecluster.model "$data/facecluster.model.new"
+    mv "$data/facecluster.model.new" "$data/facecluster.model"
+    say "model installed in $data/facecluster.model"
+    build/cli/facecluster model info
+    # Face detection and grouping into people come with the next issues; until then the
+    # main job shows the embedder end to end on the sample photos, each taken whole as if
+    # it were an aligned face crop.
+    say "embedding the sample photos (whole photos as crops, until face detection lands)"
+    build/cli/facecluster embed --aligned "$FACE_API_DIR"/demo/sample*.jpg | cut -c1-80
+}
+
+case "${1:-}" in
+    "")
+        setup
+        main_job
+        ;;
+    test)
+        setup
+        build build-asan -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
+            -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
+        export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
+        export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+        run_suites build "plain (release)"
+        run_suites build-asan "ASan+UBSan (debugoptimized)"
+        printf '%d passed, %d failed\n' "$passed" "$failed"
+        [ "$failed" -eq 0 ]
+        ;;
+    -h|--help)
+        sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+        ;;
+    *)
+        die "unknown argument '$1' (./run.sh or ./run.sh test)"
+        ;;
+esac

@@ -1,0 +1,131 @@
+/* Our recognition network against the reference (face-api 1.7.15 on TensorFlow.js wasm):
+ * for every face of the sample photos, and for non-square crops, the C descriptor must
+ * match the reference's with cosine >= 0.99999 and max |difference| <= 1e-4. The decoded
+ * pixels are pinned by SHA-256 so a decoder change cannot hide behind the tolerance.
+ * The golden data and its generator live in tests/golden/ (see its README). */
+#include "harness.h"
+
+#include "../core/fc_error.h"
+#include "../core/image.h"
+#include "../core/model.h"
+#include "../core/recog.h"
+#include "../core/sha256.h"
+
+#include <jansson.h>
+#include <unistd.h>
+
+#define MAX_PHOTOS 16
+
+static const char *samples;
+static fc_image photos[MAX_PHOTOS];
+static char photo_names[MAX_PHOTOS][64];
+static int num_photos;
+static double worst_cos = 1.0, worst_abs = 0.0;
+
+static const fc_image *photo_named(const char *name)
+{
+    for (int i = 0; i < num_photos; i++)
+        if (strcmp(photo_names[i], name) == 0) return &photos[i];
+    return NULL;
+}
+
+/* Decodes each listed photo with our decoder and checks its pixel hash. */
+static void load_photos(json_t *list)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(list, i, p)
+    {
+        const char *file = json_string_value(json_object_get(p, "file"));
+        const char *want = json_string_value(json_object_get(p, "rgb_sha256"));
+        char path[4096], err[FC_ERR_MAX], hex[65];
+        CHECK(file && want && num_photos < MAX_PHOTOS);
+        if (!file || !want || num_photos >= MAX_PHOTOS) return;
+        snprintf(path, sizeof path, "%s/%s", samples, file);
+        fc_image *img = &photos[num_photos];
+        CHECK_MSG(fc_image_load(path, img, err) == 0, "%s: %s", path, err);
+        if (!img->rgb) continue;
+        snprintf(photo_names[num_photos++], 64, "%s", file);
+        CHECK(img->width == json_integer_value(json_object_get(p, "width")));
+        CHECK(img->height == json_integer_value(json_object_get(p, "height")));
+        fc_sha256_hex(img->rgb, (size_t)img->width * img->height * 3, hex);
+        CHECK_MSG(strcmp(hex, want) == 0,
+                  "%s decodes to different pixels than the golden inputs (sha256 %s, want %s): "
+                  "libjpeg-turbo or our decoder settings changed",
+                  file, hex, want);
+    }
+}
+
+static void compare_faces(fc_recog *net, json_t *list, const char *what)
+{
+    size_t i;
+    json_t *f;
+    int n = 0;
+    json_array_foreach(list, i, f)
+    {
+        const char *file = json_string_value(json_object_get(f, "file"));
+        json_t *box = json_object_get(f, "box"), *desc = json_object_get(f, "descriptor");
+        const fc_image *img = file ? photo_named(file) : NULL;
+        CHECK(img && json_array_size(box) == 4 && json_array_size(desc) == FC_RECOG_DIM);
+        if (!img || json_array_size(box) != 4 || json_array_size(desc) != FC_RECOG_DIM) continue;
+        int b[4];
+        for (int k = 0; k < 4; k++) b[k] = (int)json_integer_value(json_array_get(box, (size_t)k));
+        float got[FC_RECOG_DIM];
+        char err[FC_ERR_MAX];
+        CHECK_MSG(fc_recog_describe(net, img, b[0], b[1], b[2], b[3], got, err) == 0, "%s", err);
+        double dot = 0, na = 0, nb = 0, max_abs = 0;
+        for (int k = 0; k < FC_RECOG_DIM; k++) {
+            double want = json_number_value(json_array_get(desc, (size_t)k));
+            dot += want * got[k];
+            na += want * want;
+            nb += (double)got[k] * got[k];
+            if (fabs(want - got[k]) > max_abs) max_abs = fabs(want - got[k]);
+        }
+        double cosine = dot / sqrt(na * nb);
+        CHECK_MSG(cosine >= 0.99999 && max_abs <= 1e-4,
+                  "%s %s box %d,%d %dx%d: cosine %.8f, max abs diff %.3g", what, file, b[0], b[1],
+                  b[2], b[3], cosine, max_abs);
+        if (cosine < worst_cos) worst_cos = cosine;
+        if (max_abs > worst_abs) worst_abs = max_abs;
+        n++;
+    }
+    fprintf(stderr, "%s: %d descriptors compared\n", what, n);
+}
+
+int main(void)
+{
+    samples = getenv("FACECLUSTER_SAMPLES");
+    const char *golden_dir = getenv("FACECLUSTER_GOLDEN"),
+               *model_path = getenv("FACECLUSTER_MODEL");
+    char path[4096], err[FC_ERR_MAX];
+    snprintf(path, sizeof path, "%s/recognition.json", golden_dir ? golden_dir : ".");
+    json_error_t jerr;
+    json_t *golden = json_load_file(path, 0, &jerr);
+    if (!golden) {
+        fprintf(stderr, "cannot read %s: %s\n", path, jerr.text);
+        return 1; /* the golden file is in the repository: never a skip */
+    }
+    fc_model *model = NULL;
+    snprintf(path, sizeof path, "%s/sample1.jpg", samples ? samples : "");
+    if (!model_path || fc_model_open(model_path, &model, err) != 0 || access(path, R_OK) != 0) {
+        json_decref(golden);
+        fc_model_close(model);
+        return harness_missing("model or sample photos (run ./run.sh)");
+    }
+    fc_recog *net = NULL;
+    CHECK_MSG(fc_recog_new(model, &net, err) == 0, "%s", err);
+    if (net) {
+        load_photos(json_object_get(golden, "photos"));
+        CHECK(num_photos == 6);
+        json_t *faces = json_object_get(golden, "faces");
+        CHECK(json_array_size(faces) == 22);
+        compare_faces(net, faces, "faces");
+        compare_faces(net, json_object_get(golden, "synthetic"), "synthetic crops");
+        fprintf(stderr, "worst cosine %.9f, worst max abs diff %.3g\n", worst_cos, worst_abs);
+    }
+    fc_recog_free(net);
+    fc_model_close(model);
+    for (int i = 0; i < num_photos; i++) fc_image_free(&photos[i]);
+    json_decref(golden);
+    return harness_exit();
+}
