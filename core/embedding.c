@@ -40,7 +40,12 @@ void fc_qembed_decode(const fc_qembed *q, float unit[FC_EMBED_DIM])
 
 float fc_qembed_distance(const fc_qembed *a, const fc_qembed *b)
 {
-    int32_t dot = 0;
-    for (int i = 0; i < FC_EMBED_DIM; i++) dot += (int32_t)a->v[i] * b->v[i];
-    return 1.0f - (float)dot / (FC_QEMBED_SCALE * FC_QEMBED_SCALE);
+    int32_t dot = 0, na = 0, nb = 0;
+    for (int i = 0; i < FC_EMBED_DIM; i++) {
+        dot += (int32_t)a->v[i] * b->v[i];
+        na += (int32_t)a->v[i] * a->v[i];
+        nb += (int32_t)b->v[i] * b->v[i];
+    }
+    if (na == 0 || nb == 0) return 1.0f;
+    return 1.0f - (float)((double)dot / sqrt((double)na * (double)nb));
 }

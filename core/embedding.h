@@ -21,7 +21,9 @@ float fc_embed_distance(const float a[FC_EMBED_DIM], const float b[FC_EMBED_DIM]
 
 /* The 128-byte form, version 1: component i is round(unit[i] * FC_QEMBED_SCALE) saturated
  * to [-127, 127]. The scale is fixed (a stored blob must mean the same forever) and was
- * chosen from the largest component seen over the LFW development set (see README). */
+ * chosen from the data: the largest component over the LFW development set is 0.389
+ * (bench/lfw), and 320 maps 0.397 to 127, keeping 2% headroom while using 7 of the 8
+ * bits; a component beyond saturates. */
 #define FC_QEMBED_VERSION 1
 #define FC_QEMBED_SCALE 320.0f
 
@@ -31,7 +33,11 @@ typedef struct {
 
 void fc_qembed_encode(const float unit[FC_EMBED_DIM], fc_qembed *q);
 void fc_qembed_decode(const fc_qembed *q, float unit[FC_EMBED_DIM]);
-/* The cosine distance computed on the stored form with an integer dot product. */
+/* The cosine distance computed on the stored form: integer dot products a.b, a.a, b.b,
+ * then 1 - a.b / (|a| |b|). Dividing by the quantised norms (rather than by scale^2)
+ * cancels the rounding's effect on length: the largest error against the float distance
+ * over all LFW dev pairs is 0.0023 this way, 0.0055 the other. A zero vector is at
+ * distance 1 from everything. */
 float fc_qembed_distance(const fc_qembed *a, const fc_qembed *b);
 
 #endif

@@ -13,13 +13,13 @@ typedef struct {
 #define RECOG_CONVS(X)                                                                             \
     X("conv32_down", 7, 2, 3, 32)                                                                  \
     X("conv32_1/conv1", 3, 1, 32, 32)                                                              \
-    X("conv32_1/conv2", 3, 1, 32, 32) X("conv32_2/conv1", 3, 1, 32, 32)                            \
-        X("conv32_2/conv2", 3, 1, 32, 32) X("conv32_3/conv1", 3, 1, 32, 32)                        \
-            X("conv32_3/conv2", 3, 1, 32, 32) X("conv64_down/conv1", 3, 2, 32, 64) X(              \
-                "conv64_down/conv2", 3, 1, 64, 64) X("conv64_1/conv1", 3, 1, 64, 64)               \
-                X("conv64_1/conv2", 3, 1, 64, 64) X("conv64_2/conv1", 3, 1, 64, 64) X(             \
-                    "conv64_2/conv2", 3, 1, 64, 64) X("conv64_3/conv1", 3, 1, 64,                  \
-                                                      64) X("conv64_3/conv2", 3, 1, 64, 64)        \
+    X("conv32_1/conv2", 3, 1, 32, 32)                                                              \
+    X("conv32_2/conv1", 3, 1, 32, 32) X("conv32_2/conv2", 3, 1, 32, 32)                            \
+        X("conv32_3/conv1", 3, 1, 32, 32) X("conv32_3/conv2", 3, 1, 32, 32)                        \
+            X("conv64_down/conv1", 3, 2, 32, 64) X("conv64_down/conv2", 3, 1, 64, 64) X(           \
+                "conv64_1/conv1", 3, 1, 64, 64) X("conv64_1/conv2", 3, 1, 64, 64)                  \
+                X("conv64_2/conv1", 3, 1, 64, 64) X("conv64_2/conv2", 3, 1, 64, 64) X(             \
+                    "conv64_3/conv1", 3, 1, 64, 64) X("conv64_3/conv2", 3, 1, 64, 64)              \
                     X("conv128_down/conv1", 3, 2, 64, 128) X("conv128_down/conv2", 3, 1, 128, 128) \
                         X("conv128_1/conv1", 3, 1, 128, 128) X("conv128_1/conv2", 3, 1, 128, 128)  \
                             X("conv128_2/conv1", 3, 1, 128, 128)                                   \
