@@ -31,7 +31,26 @@ void cli_json_string(FILE *out, const char *str)
         } else if (*s == '"' || *s == '\\') {
             fprintf(out, "\\%c", *s++);
         } else if (*s < 0x20 || *s == 0x7F) {
-            fprintf(out, "\\u%04x", *s++);
+            switch (*s) {
+            case '\b':
+                fputs("\\b", out);
+                break;
+            case '\f':
+                fputs("\\f", out);
+                break;
+            case '\n':
+                fputs("\\n", out);
+                break;
+            case '\r':
+                fputs("\\r", out);
+                break;
+            case '\t':
+                fputs("\\t", out);
+                break;
+            default:
+                fprintf(out, "\\u%04x", *s);
+            }
+            s++;
         } else {
             fwrite(s, 1, n, out);
             s += n;

@@ -10,33 +10,38 @@ typedef struct {
     int k, stride, cin, cout; /* stride 2 convolutions are 'valid', stride 1 'same' */
 } recog_conv_spec;
 
-#define RECOG_CONVS(X)                                                                             \
-    X("conv32_down", 7, 2, 3, 32)                                                                  \
-    X("conv32_1/conv1", 3, 1, 32, 32)                                                              \
-    X("conv32_1/conv2", 3, 1, 32, 32)                                                              \
-    X("conv32_2/conv1", 3, 1, 32, 32) X("conv32_2/conv2", 3, 1, 32, 32)                            \
-        X("conv32_3/conv1", 3, 1, 32, 32) X("conv32_3/conv2", 3, 1, 32, 32)                        \
-            X("conv64_down/conv1", 3, 2, 32, 64) X("conv64_down/conv2", 3, 1, 64, 64) X(           \
-                "conv64_1/conv1", 3, 1, 64, 64) X("conv64_1/conv2", 3, 1, 64, 64)                  \
-                X("conv64_2/conv1", 3, 1, 64, 64) X("conv64_2/conv2", 3, 1, 64, 64) X(             \
-                    "conv64_3/conv1", 3, 1, 64, 64) X("conv64_3/conv2", 3, 1, 64, 64)              \
-                    X("conv128_down/conv1", 3, 2, 64, 128) X("conv128_down/conv2", 3, 1, 128, 128) \
-                        X("conv128_1/conv1", 3, 1, 128, 128) X("conv128_1/conv2", 3, 1, 128, 128)  \
-                            X("conv128_2/conv1", 3, 1, 128, 128)                                   \
-                                X("conv128_2/conv2", 3, 1, 128, 128)                               \
-                                    X("conv256_down/conv1", 3, 2, 128, 256)                        \
-                                        X("conv256_down/conv2", 3, 1, 256, 256)                    \
-                                            X("conv256_1/conv1", 3, 1, 256, 256)                   \
-                                                X("conv256_1/conv2", 3, 1, 256, 256)               \
-                                                    X("conv256_2/conv1", 3, 1, 256, 256)           \
-                                                        X("conv256_2/conv2", 3, 1, 256, 256)       \
-                                                            X("conv256_down_out/conv1", 3, 2, 256, \
-                                                              256) X("conv256_down_out/conv2", 3,  \
-                                                                     1, 256, 256)
-
-#define RECOG_SPEC_ENTRY(name, k, stride, cin, cout) {name, k, stride, cin, cout},
-static const recog_conv_spec recog_conv_specs[] = {RECOG_CONVS(RECOG_SPEC_ENTRY)};
-#undef RECOG_SPEC_ENTRY
+static const recog_conv_spec recog_conv_specs[] = {
+    /* in forward order: name, k, stride, cin, cout */
+    {"conv32_down", 7, 2, 3, 32},
+    {"conv32_1/conv1", 3, 1, 32, 32},
+    {"conv32_1/conv2", 3, 1, 32, 32},
+    {"conv32_2/conv1", 3, 1, 32, 32},
+    {"conv32_2/conv2", 3, 1, 32, 32},
+    {"conv32_3/conv1", 3, 1, 32, 32},
+    {"conv32_3/conv2", 3, 1, 32, 32},
+    {"conv64_down/conv1", 3, 2, 32, 64},
+    {"conv64_down/conv2", 3, 1, 64, 64},
+    {"conv64_1/conv1", 3, 1, 64, 64},
+    {"conv64_1/conv2", 3, 1, 64, 64},
+    {"conv64_2/conv1", 3, 1, 64, 64},
+    {"conv64_2/conv2", 3, 1, 64, 64},
+    {"conv64_3/conv1", 3, 1, 64, 64},
+    {"conv64_3/conv2", 3, 1, 64, 64},
+    {"conv128_down/conv1", 3, 2, 64, 128},
+    {"conv128_down/conv2", 3, 1, 128, 128},
+    {"conv128_1/conv1", 3, 1, 128, 128},
+    {"conv128_1/conv2", 3, 1, 128, 128},
+    {"conv128_2/conv1", 3, 1, 128, 128},
+    {"conv128_2/conv2", 3, 1, 128, 128},
+    {"conv256_down/conv1", 3, 2, 128, 256},
+    {"conv256_down/conv2", 3, 1, 256, 256},
+    {"conv256_1/conv1", 3, 1, 256, 256},
+    {"conv256_1/conv2", 3, 1, 256, 256},
+    {"conv256_2/conv1", 3, 1, 256, 256},
+    {"conv256_2/conv2", 3, 1, 256, 256},
+    {"conv256_down_out/conv1", 3, 2, 256, 256},
+    {"conv256_down_out/conv2", 3, 1, 256, 256},
+};
 #define RECOG_NUM_CONVS ((int)(sizeof recog_conv_specs / sizeof recog_conv_specs[0]))
 
 /* The final fully connected layer, stored as a 1x1 convolution 256 -> 128 with zero bias. */
