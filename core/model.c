@@ -5,7 +5,7 @@
  *
  *   offset size  field
  *   0      8     magic "FCMODEL\0"
- *   8      4     version (1)
+ *   8      4     version (2)
  *   12     4     tensor count n, 1..4096
  *   16     8     file size in bytes (a truncated copy is caught here)
  *   24     8     checksum of bytes [96 + 96n, file size): model_checksum()
@@ -13,7 +13,7 @@
  *   96     96*n  tensor table, one entry each:
  *                  0  48  name, NUL-padded (at least one NUL)
  *                  48 4   dtype: 1 = float32
- *                  52 4   layout: 0 dense row-major; 1 conv packed (below)
+ *                  52 4   layout: 0 dense row-major; 1 conv packed; 2 Winograd (below)
  *                  56 16  dims[4], unused trailing dims 1, product = number of floats
  *                  72 8   data offset from the start of the file, multiple of 64
  *                  80 8   data size in bytes = 4 * product of dims
@@ -24,6 +24,14 @@
  * Cout/16 panels of K x 16 floats stored one after the other: the convolution kernel
  * streams one panel per 16 output channels. See fc_conv_p16_index(). Batch-norm style
  * scale and shift are already folded into these weights and the "<name>/bias" vector.
+ *
+ * Layout 2 (FC_LAYOUT_WINO_P16): dims 4, 4, Cin, Cout. A 3x3 stride-1 kernel g already
+ * transformed for Winograd's F(2x2, 3x3), U = G g G^T (4 x 4 per channel pair), stored as
+ * 16 matrices, one per position t = 4i + j of U, each in layout 1's panel order
+ * [Cout/16][Cin][16]. See fc_wino_p16_index() and core/nn_wino.c.
+ *
+ * Version history: 1 had no layout 2. A file of another version is refused with a
+ * message to convert again (the build does that by itself).
  *
  * Everything read from the file is checked with overflow-safe arithmetic before use. */
 #include "model.h"
@@ -65,7 +73,8 @@ static int validate_entry(const uint8_t *raw, size_t file_size, size_t data_star
     if (rd32(raw + MODEL_ENT_DTYPE) != MODEL_DTYPE_F32)
         return fc_errorf(err, -EINVAL, "corrupt model: tensor %s has unknown dtype", e->name);
     e->layout = rd32(raw + MODEL_ENT_LAYOUT);
-    if (e->layout != FC_LAYOUT_DENSE && e->layout != FC_LAYOUT_CONV_P16)
+    if (e->layout != FC_LAYOUT_DENSE && e->layout != FC_LAYOUT_CONV_P16 &&
+        e->layout != FC_LAYOUT_WINO_P16)
         return fc_errorf(err, -EINVAL, "corrupt model: tensor %s has unknown layout", e->name);
     uint64_t count = 1;
     for (int d = 0; d < 4; d++) {
@@ -76,7 +85,7 @@ static int validate_entry(const uint8_t *raw, size_t file_size, size_t data_star
         if (count > ((uint64_t)1 << 32))
             return fc_errorf(err, -EINVAL, "corrupt model: tensor %s is too large", e->name);
     }
-    if (e->layout == FC_LAYOUT_CONV_P16 && e->dims[3] % 16 != 0)
+    if (e->layout != FC_LAYOUT_DENSE && e->dims[3] % 16 != 0)
         return fc_errorf(err, -EINVAL, "corrupt model: tensor %s has Cout not a multiple of 16",
                          e->name);
     uint64_t offset = rd64(raw + MODEL_ENT_OFFSET), size = rd64(raw + MODEL_ENT_SIZE);

@@ -8,15 +8,16 @@
 #include <stdint.h>
 
 #define FC_MODEL_MAGIC "FCMODEL"
-#define FC_MODEL_VERSION 1
+#define FC_MODEL_VERSION 2
 #define FC_MODEL_NAME_MAX 48 /* bytes of a tensor name, NUL included */
 #define FC_MODEL_SOURCE_MAX 64
 #define FC_MODEL_MAX_TENSORS 4096
 #define FC_MODEL_FILE_NAME "facecluster.model"
 
 enum fc_model_layout {
-    FC_LAYOUT_DENSE = 0,   /* row-major with dims as given */
-    FC_LAYOUT_CONV_P16 = 1 /* dims KH,KW,Cin,Cout; panels of 16 output channels, see model.c */
+    FC_LAYOUT_DENSE = 0,    /* row-major with dims as given */
+    FC_LAYOUT_CONV_P16 = 1, /* dims KH,KW,Cin,Cout; panels of 16 output channels, see model.c */
+    FC_LAYOUT_WINO_P16 = 2  /* dims 4,4,Cin,Cout: a 3x3 kernel in the Winograd domain */
 };
 
 typedef struct {
@@ -64,6 +65,14 @@ static inline size_t fc_conv_p16_index(uint32_t kh, uint32_t kw, uint32_t cin, u
 {
     size_t k = ((size_t)ky * kw + kx) * cin + ci;
     return ((size_t)(co / 16) * kh * kw * cin + k) * 16 + co % 16;
+}
+
+/* Index in the FC_LAYOUT_WINO_P16 layout: for each of the 16 Winograd positions t, a
+ * complete CONV_P16-style matrix [Cout/16][Cin][16]. */
+static inline size_t fc_wino_p16_index(uint32_t cin, uint32_t cout, uint32_t t, uint32_t ci,
+                                       uint32_t co)
+{
+    return (((size_t)t * (cout / 16) + co / 16) * cin + ci) * 16 + co % 16;
 }
 
 #endif

@@ -46,7 +46,7 @@ int fc_model_writer_add(fc_model_writer *w, const char *name, uint32_t layout,
     size_t want = 1;
     for (int d = 0; d < 4; d++) want *= dims[d];
     if (strlen(name) == 0 || strlen(name) >= FC_MODEL_NAME_MAX || want != count || count == 0 ||
-        (layout == FC_LAYOUT_CONV_P16 && dims[3] % 16 != 0))
+        (layout != FC_LAYOUT_DENSE && dims[3] % 16 != 0))
         return fc_errorf(err, -EINVAL, "bad tensor %s for the model file", name);
     for (size_t i = 0; i < w->count; i++)
         if (strcmp(w->entries[i].name, name) == 0)

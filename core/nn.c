@@ -55,8 +55,9 @@ void fc_nn_profile_take(double ns[FC_OP_COUNT])
 
 const char *fc_nn_op_name(enum fc_nn_op op)
 {
-    static const char *const names[FC_OP_COUNT] = {"conv3x3 stride 1", "conv strided", "pooling",
-                                                   "fully connected", "other"};
+    static const char *const names[FC_OP_COUNT] = {"conv3x3 Winograd", "conv3x3 direct",
+                                                   "conv strided",     "pooling",
+                                                   "fully connected",  "other"};
     return names[op];
 }
 
@@ -79,20 +80,33 @@ static void check_conv_shapes(const fc_conv *conv, const fc_act *in, const fc_ac
     (void)conv, (void)in, (void)residual, (void)out;
 }
 
+/* Winograd pays off from 4 x 4 pixels up; below, the transforms cost more than they save. */
+static int use_winograd(const fc_conv *conv, const fc_act *in)
+{
+    if (!conv->wino || !conv->scratch || chosen_conv != fc_conv2d_avx2) return 0;
+    assert(conv->kh == 3 && conv->kw == 3 && conv->stride == 1 && conv->pad == 1);
+    assert(in->border >= 1 + in->h % 2 && in->border >= 1 + in->w % 2);
+    assert(conv->cin <= 256 && conv->cout <= 256 && conv->cin % 8 == 0);
+    return in->h >= 4 && in->w >= 4 && conv->cin < 256;
+}
+
 void fc_conv2d(const fc_conv *conv, const fc_act *in, const fc_act *residual, int relu, fc_act *out)
 {
     choose_kernels();
     check_conv_shapes(conv, in, residual, out);
-    if (!profile_on) {
+    const int winograd = use_winograd(conv, in);
+    double t0 = profile_on ? now_ns() : 0.0;
+    if (winograd)
+        fc_conv2d_wino_avx2(conv, in, residual, relu, out);
+    else
         chosen_conv(conv, in, residual, relu, out);
-        return;
+    if (profile_on) {
+        enum fc_nn_op op = winograd                         ? FC_OP_CONV3_WINO
+                           : conv->kh == 1 && conv->kw == 1 ? FC_OP_FC
+                           : conv->stride == 1              ? FC_OP_CONV3_S1
+                                                            : FC_OP_CONV_STRIDED;
+        profile_ns[op] += now_ns() - t0;
     }
-    double t0 = now_ns();
-    chosen_conv(conv, in, residual, relu, out);
-    enum fc_nn_op op = conv->kh == 1 && conv->kw == 1 ? FC_OP_FC
-                       : conv->stride == 1            ? FC_OP_CONV3_S1
-                                                      : FC_OP_CONV_STRIDED;
-    profile_ns[op] += now_ns() - t0;
 }
 
 void fc_conv2d_ref(const fc_conv *conv, const fc_act *in, const fc_act *residual, int relu,
@@ -176,4 +190,25 @@ void fc_global_avgpool(const fc_act *in, float *out)
         }
     const float inv = 1.0f / (float)(in->h * in->w);
     for (int ch = 0; ch < in->c; ch++) out[ch] *= inv;
+}
+
+void fc_wino_weights(const float *hwio, int cin, int cout, float *out)
+{
+    static const double G[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+    for (int ci = 0; ci < cin; ci++) {
+        for (int co = 0; co < cout; co++) {
+            double g[3][3], gg[4][3];
+            for (int ky = 0; ky < 3; ky++)
+                for (int kx = 0; kx < 3; kx++)
+                    g[ky][kx] = hwio[(((size_t)ky * 3 + kx) * cin + ci) * cout + co];
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 3; j++)
+                    gg[i][j] = G[i][0] * g[0][j] + G[i][1] * g[1][j] + G[i][2] * g[2][j];
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 4; j++)
+                    out[fc_wino_p16_index((uint32_t)cin, (uint32_t)cout, (uint32_t)(4 * i + j),
+                                          (uint32_t)ci, (uint32_t)co)] =
+                        (float)(gg[i][0] * G[j][0] + gg[i][1] * G[j][1] + gg[i][2] * G[j][2]);
+        }
+    }
 }

@@ -26,12 +26,27 @@ static inline float *fc_act_at(const fc_act *t, int y, int x)
 }
 
 /* A convolution with weights in FC_LAYOUT_CONV_P16 (model.h) and folded bias. pad is the
- * zero padding on each side: 0 for 'valid', (k - 1) / 2 for stride-1 'same'. */
+ * zero padding on each side: 0 for 'valid', (k - 1) / 2 for stride-1 'same'.
+ *
+ * A 3x3 stride-1 convolution may also carry its kernel in the Winograd domain
+ * (FC_LAYOUT_WINO_P16) and a scratch area of fc_wino_scratch_floats() floats; fc_conv2d
+ * then uses Winograd's F(2x2, 3x3), which needs 2.25x fewer multiplies, on images of at
+ * least 4 x 4 pixels. Its input then needs a border of 2 when its size is odd (the last
+ * tile reads one pixel past the padding). */
 typedef struct {
     int kh, kw, cin, cout, stride, pad;
     const float *weights; /* borrowed from the model */
     const float *bias;    /* cout floats, borrowed */
+    const float *wino;    /* optional, borrowed from the model */
+    float *scratch;       /* with wino: borrowed from the network's arena */
 } fc_conv;
+
+/* Floats of scratch a Winograd convolution needs (any cin, cout up to 256). */
+size_t fc_wino_scratch_floats(void);
+
+/* Transforms 3x3 HWIO weights (3, 3, cin, cout) into FC_LAYOUT_WINO_P16: 16 * cin * cout
+ * floats, U = G g G^T computed in double. For converters and tests. */
+void fc_wino_weights(const float *hwio, int cin, int cout, float *out);
 
 static inline int fc_conv_out_size(int in, int k, int stride, int pad)
 {
@@ -62,6 +77,7 @@ const char *fc_nn_kernel_name(void);
 /* Optional per-layer-type timing for bench/embed: accumulate nanoseconds per type while
  * enabled. Off by default (one branch per layer). */
 enum fc_nn_op {
+    FC_OP_CONV3_WINO,
     FC_OP_CONV3_S1,
     FC_OP_CONV_STRIDED,
     FC_OP_POOL,

@@ -14,19 +14,13 @@
 #include <immintrin.h>
 #include <stddef.h>
 
-#define MR 6
-#define NR 16
+#define MR FC_GEMM_MR
+#define NR FC_GEMM_NR
 
-typedef struct {
-    const float *a[MR];   /* start of each row's first segment */
-    float *out[MR];       /* where each row's 16 outputs go */
-    const float *res[MR]; /* residual for each row, or NULL */
-} block_rows;
-
-__attribute__((target("avx2,fma"))) static void kernel_6x16(const block_rows *rows, int nrows,
-                                                            const ptrdiff_t *seg_off, int nseg,
-                                                            int seglen, const float *b,
-                                                            const float *bias, int relu)
+__attribute__((target("avx2,fma"))) void fc_gemm_6x16_avx2(const fc_gemm_rows *rows, int nrows,
+                                                           const ptrdiff_t *seg_off, int nseg,
+                                                           int seglen, const float *b,
+                                                           const float *bias, int relu)
 {
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
     __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
@@ -57,7 +51,8 @@ __attribute__((target("avx2,fma"))) static void kernel_6x16(const block_rows *ro
         }
     }
     __m256 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-    const __m256 bias0 = _mm256_loadu_ps(bias), bias1 = _mm256_loadu_ps(bias + 8);
+    const __m256 bias0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
+    const __m256 bias1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
     const __m256 zero = _mm256_setzero_ps();
     for (int r = 0; r < nrows; r++) {
         __m256 v0 = _mm256_add_ps(acc[r][0], bias0), v1 = _mm256_add_ps(acc[r][1], bias1);
@@ -89,7 +84,7 @@ fc_conv2d_avx2(const fc_conv *conv, const fc_act *in, const fc_act *residual, in
         const int ch0 = panel * NR;
         const int with_res = residual && ch0 < residual->c;
         for (int p0 = 0; p0 < npix; p0 += MR) {
-            block_rows rows;
+            fc_gemm_rows rows;
             int nrows = npix - p0 < MR ? npix - p0 : MR;
             for (int r = 0; r < MR; r++) {
                 /* a short last block repeats its last row: computed, never stored */
@@ -100,7 +95,7 @@ fc_conv2d_avx2(const fc_conv *conv, const fc_act *in, const fc_act *residual, in
                 rows.out[r] = fc_act_at(out, oy, ox) + ch0;
                 rows.res[r] = with_res ? fc_act_at(residual, oy, ox) + ch0 : NULL;
             }
-            kernel_6x16(&rows, nrows, seg_off, conv->kh, seglen, b, bias, relu);
+            fc_gemm_6x16_avx2(&rows, nrows, seg_off, conv->kh, seglen, b, bias, relu);
         }
     }
 }

@@ -37,6 +37,7 @@ struct fc_recog {
     fc_act x[NUM_STAGES], t[NUM_STAGES], y[NUM_STAGES]; /* per stage, 'same' border 1 */
     fc_act down[NUM_STAGES], pooled[NUM_STAGES];        /* down blocks (stages 1..) */
     fc_act mean, out;                                   /* 1x1x256, 1x1x128 */
+    float *wino_scratch; /* shared by all Winograd convolutions: they run one at a time */
 };
 
 typedef struct {
@@ -67,18 +68,21 @@ static size_t layout_activations(fc_recog *net, float *arena)
         if (s > 0) {
             int conv_size = fc_conv_out_size(size, 3, 2, 0);
             int pool_size = fc_conv_out_size(size, 2, 2, 0);
-            place(&net->down[s], (act_shape){conv_size, conv_size, channels[s], 1}, arena, &used);
+            place(&net->down[s], (act_shape){conv_size, conv_size, channels[s], 2}, arena, &used);
             place(&net->pooled[s], (act_shape){pool_size, pool_size, channels[s - 1], 0}, arena,
                   &used);
             size = pool_size;
         }
-        act_shape shape = {size, size, channels[s], 1};
+        /* border 2: Winograd's last tile on odd sizes reads one pixel past the padding */
+        act_shape shape = {size, size, channels[s], 2};
         place(&net->x[s], shape, arena, &used);
         place(&net->t[s], shape, arena, &used);
         place(&net->y[s], shape, arena, &used);
     }
     place(&net->mean, (act_shape){1, 1, RECOG_FC_IN, 0}, arena, &used);
     place(&net->out, (act_shape){1, 1, FC_RECOG_DIM, 0}, arena, &used);
+    net->wino_scratch = arena ? arena + used : NULL;
+    used += fc_wino_scratch_floats();
     return used;
 }
 
@@ -103,6 +107,13 @@ static int bind_conv(const fc_model *model, const char *name, int k, int stride,
                       .pad = stride == 1 ? (k - 1) / 2 : 0,
                       .weights = w.data,
                       .bias = b.data};
+    if (k == 3 && stride == 1) {
+        snprintf(key, sizeof key, "recog/%s/wino", name);
+        const uint32_t udims[4] = {4, 4, (uint32_t)cin, (uint32_t)cout};
+        rc = fc_model_expect(model, key, FC_LAYOUT_WINO_P16, udims, &w, err);
+        if (rc) return rc;
+        conv->wino = w.data;
+    }
     return 0;
 }
 
@@ -127,6 +138,7 @@ int fc_recog_new(const fc_model *model, fc_recog **out, char *err)
     }
     memset(net->arena, 0, floats * sizeof(float));
     layout_activations(net, net->arena);
+    for (int i = 0; i < RECOG_NUM_CONVS; i++) net->convs[i].scratch = net->wino_scratch;
     *out = net;
     return 0;
 fail:

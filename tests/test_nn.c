@@ -59,9 +59,17 @@ static void run_case(const conv_case *cc, int relu)
                     packed[fc_conv_p16_index(cc->k, cc->k, cc->cin, ky, kx, ci, co)] =
                         hwio[(((size_t)ky * cc->k + kx) * cc->cin + ci) * cc->cout + co];
     for (int co = 0; co < cc->cout; co++) bias[co] = harness_random(&seed);
-    fc_conv conv = {cc->k, cc->k, cc->cin, cc->cout, cc->stride, cc->pad, packed, bias};
+    fc_conv conv = {cc->k, cc->k, cc->cin, cc->cout, cc->stride, cc->pad, packed, bias, NULL, NULL};
+    const int winograd = cc->k == 3 && cc->stride == 1;
+    float *wino = NULL, *scratch = NULL;
+    if (winograd) {
+        wino = alloc_floats((size_t)16 * cc->cin * cc->cout);
+        scratch = alloc_floats(fc_wino_scratch_floats());
+        fc_wino_weights(hwio, cc->cin, cc->cout, wino);
+    }
 
-    fc_act in = {cc->h, cc->w, cc->cin, cc->pad, NULL};
+    /* border 2: Winograd's last tile on odd sizes reads one pixel past the padding */
+    fc_act in = {cc->h, cc->w, cc->cin, winograd ? 2 : cc->pad, NULL};
     in.base = alloc_floats(fc_act_floats(in.h, in.w, in.c, in.border));
     fill_act(&in, &seed);
     /* outputs one pixel larger than computed, to see that the rest is left alone */
@@ -102,10 +110,30 @@ static void run_case(const conv_case *cc, int relu)
         CHECK_MSG(worst < 1e-5, "avx2 vs reference: %g (k=%d s=%d cin=%d cout=%d)", worst, cc->k,
                   cc->stride, cc->cin, cc->cout);
         CHECK(untouched);
+        if (winograd) {
+            fc_conv wconv = conv;
+            wconv.wino = wino;
+            wconv.scratch = scratch;
+            for (size_t i = 0; i < out_floats; i++) out_fast.base[i] = 7.0f;
+            fc_conv2d_wino_avx2(&wconv, &in, resp, relu, &out_fast);
+            worst = 0.0;
+            untouched = 1;
+            for (size_t i = 0; i < out_floats; i++) {
+                double d = fabs((double)out_ref.base[i] - out_fast.base[i]);
+                if (d > worst) worst = d;
+            }
+            for (int co = 0; co < cc->cout; co++)
+                untouched &= fc_act_at(&out_fast, oh, ow)[co] == 7.0f;
+            CHECK_MSG(worst < 1e-4, "winograd vs reference: %g (%dx%d cin=%d cout=%d)", worst,
+                      cc->h, cc->w, cc->cin, cc->cout);
+            CHECK(untouched);
+        }
     } else {
         fprintf(stderr, "note: no AVX2+FMA on this CPU, only the reference kernel is checked\n");
     }
 #endif
+    free(wino);
+    free(scratch);
     free(hwio);
     free(packed);
     free(bias);
@@ -119,14 +147,17 @@ static void test_conv_shapes(void)
 {
     static const conv_case cases[] = {
         /* h  w  cin cout k s pad bo res */
-        {7, 9, 32, 32, 3, 1, 1, 1, 32}, /* residual block conv2 */
-        {5, 5, 16, 32, 3, 1, 1, 0, 16}, /* shortcut with fewer channels: zero padding */
-        {1, 1, 48, 16, 3, 1, 1, 1, 0},  /* 1x1 image, 3x3 same: all but the centre is pad */
-        {9, 9, 16, 32, 3, 2, 0, 1, 0},  /* down-sampling conv1 */
-        {8, 8, 16, 16, 3, 2, 0, 0, 0},  /* even size, stride 2 */
-        {23, 23, 3, 16, 7, 2, 0, 0, 0}, /* the stem: 7x7/2 on RGB */
-        {1, 1, 64, 32, 1, 1, 0, 0, 0},  /* fully connected as 1x1 */
-        {13, 3, 8, 48, 3, 1, 1, 1, 0},  /* more rows than columns, 3 panels */
+        {7, 9, 32, 32, 3, 1, 1, 1, 32},    /* residual block conv2 */
+        {5, 5, 16, 32, 3, 1, 1, 0, 16},    /* shortcut with fewer channels: zero padding */
+        {1, 1, 48, 16, 3, 1, 1, 1, 0},     /* 1x1 image, 3x3 same: all but the centre is pad */
+        {9, 9, 16, 32, 3, 2, 0, 1, 0},     /* down-sampling conv1 */
+        {8, 8, 16, 16, 3, 2, 0, 0, 0},     /* even size, stride 2 */
+        {23, 23, 3, 16, 7, 2, 0, 0, 0},    /* the stem: 7x7/2 on RGB */
+        {1, 1, 64, 32, 1, 1, 0, 0, 0},     /* fully connected as 1x1 */
+        {13, 3, 8, 48, 3, 1, 1, 1, 0},     /* more rows than columns, 3 panels */
+        {35, 35, 32, 32, 3, 1, 1, 2, 32},  /* the first stage: several tile blocks */
+        {4, 4, 256, 256, 3, 1, 1, 2, 256}, /* the last stage: 4 tiles, wide channels */
+        {17, 17, 32, 64, 3, 1, 1, 2, 32},  /* odd size, shortcut with fewer channels */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         run_case(&cases[i], 1);
