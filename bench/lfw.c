@@ -263,7 +263,7 @@ int main(int argc, char **argv)
     embed_job jobs[64];
     for (int t = 0; t < threads; t++) {
         jobs[t] = (embed_job){&set, NULL, t, threads, crop};
-        if (fc_recog_new(model, &jobs[t].net, err) != 0) {
+        if (fc_recog_new(model, 1, &jobs[t].net, err) != 0) {
             fprintf(stderr, "lfw: %s\n", err);
             return 1;
         }

@@ -77,7 +77,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
     if (!model) return CLI_FAILED;
     char err[FC_ERR_MAX];
     fc_recog *net = NULL;
-    if (fc_recog_new(model, &net, err) != 0) {
+    if (fc_recog_new(model, 1, &net, err) != 0) {
         fprintf(stderr, "facecluster: %s\n", err);
         fc_model_close(model);
         return CLI_FAILED;

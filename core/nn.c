@@ -73,6 +73,7 @@ static void check_conv_shapes(const fc_conv *conv, const fc_act *in, const fc_ac
 {
     /* internal invariants: shapes are fixed by the network definition, not by input data */
     assert(in->c == conv->cin && out->c == conv->cout && conv->cout % 16 == 0);
+    assert(out->n == in->n && (!residual || residual->n == in->n));
     assert(in->border >= conv->pad);
     assert(out->h >= fc_conv_out_size(in->h, conv->kh, conv->stride, conv->pad));
     assert(out->w >= fc_conv_out_size(in->w, conv->kw, conv->stride, conv->pad));
@@ -80,14 +81,14 @@ static void check_conv_shapes(const fc_conv *conv, const fc_act *in, const fc_ac
     (void)conv, (void)in, (void)residual, (void)out;
 }
 
-/* Winograd pays off from 4 x 4 pixels up; below, the transforms cost more than they save. */
 static int use_winograd(const fc_conv *conv, const fc_act *in)
 {
     if (!conv->wino || !conv->scratch || chosen_conv != fc_conv2d_avx2) return 0;
     assert(conv->kh == 3 && conv->kw == 3 && conv->stride == 1 && conv->pad == 1);
     assert(in->border >= 1 + in->h % 2 && in->border >= 1 + in->w % 2);
     assert(conv->cin <= 256 && conv->cout <= 256 && conv->cin % 8 == 0);
-    return in->h >= 4 && in->w >= 4 && conv->cin < 256;
+    (void)in;
+    return 1;
 }
 
 void fc_conv2d(const fc_conv *conv, const fc_act *in, const fc_act *residual, int relu, fc_act *out)
@@ -115,15 +116,16 @@ void fc_conv2d_ref(const fc_conv *conv, const fc_act *in, const fc_act *residual
     check_conv_shapes(conv, in, residual, out);
     int oh = fc_conv_out_size(in->h, conv->kh, conv->stride, conv->pad);
     int ow = fc_conv_out_size(in->w, conv->kw, conv->stride, conv->pad);
-    for (int oy = 0; oy < oh; oy++) {
-        for (int ox = 0; ox < ow; ox++) {
-            float *dst = fc_act_at(out, oy, ox);
+    for (int img = 0; img < in->n; img++) {
+        for (int p = 0; p < oh * ow; p++) {
+            const int oy = p / ow, ox = p % ow;
+            float *dst = fc_act_at(out, img, oy, ox);
             for (int co = 0; co < conv->cout; co++) {
                 float sum = 0.0f;
                 for (int ky = 0; ky < conv->kh; ky++) {
                     for (int kx = 0; kx < conv->kw; kx++) {
                         /* reads the zero border when the window hangs over the edge */
-                        const float *src = fc_act_at(in, oy * conv->stride - conv->pad + ky,
+                        const float *src = fc_act_at(in, img, oy * conv->stride - conv->pad + ky,
                                                      ox * conv->stride - conv->pad + kx);
                         for (int ci = 0; ci < conv->cin; ci++)
                             sum += src[ci] *
@@ -133,7 +135,7 @@ void fc_conv2d_ref(const fc_conv *conv, const fc_act *in, const fc_act *residual
                     }
                 }
                 sum += conv->bias[co];
-                if (residual && co < residual->c) sum += fc_act_at(residual, oy, ox)[co];
+                if (residual && co < residual->c) sum += fc_act_at(residual, img, oy, ox)[co];
                 dst[co] = relu && sum < 0.0f ? 0.0f : sum;
             }
         }
@@ -143,19 +145,20 @@ void fc_conv2d_ref(const fc_conv *conv, const fc_act *in, const fc_act *residual
 /* Pooling is a small share of the work: one plain loop serves both kinds. */
 static void pool(const fc_act *in, int k, int stride, fc_act *out, int is_max)
 {
-    assert(out->c == in->c);
+    assert(out->c == in->c && out->n == in->n);
     assert(out->h == fc_conv_out_size(in->h, k, stride, 0));
     assert(out->w == fc_conv_out_size(in->w, k, stride, 0));
     double t0 = profile_on ? now_ns() : 0.0;
     const int c = in->c;
     const float inv = 1.0f / (float)(k * k);
-    for (int oy = 0; oy < out->h; oy++) {
-        for (int ox = 0; ox < out->w; ox++) {
-            float *dst = fc_act_at(out, oy, ox);
+    for (int img = 0; img < in->n; img++) {
+        for (int p = 0; p < out->h * out->w; p++) {
+            const int oy = p / out->w, ox = p % out->w;
+            float *dst = fc_act_at(out, img, oy, ox);
             for (int ch = 0; ch < c; ch++) dst[ch] = is_max ? -FLT_MAX : 0.0f;
             for (int ky = 0; ky < k; ky++) {
                 for (int kx = 0; kx < k; kx++) {
-                    const float *src = fc_act_at(in, oy * stride + ky, ox * stride + kx);
+                    const float *src = fc_act_at(in, img, oy * stride + ky, ox * stride + kx);
                     if (is_max)
                         for (int ch = 0; ch < c; ch++)
                             dst[ch] = src[ch] > dst[ch] ? src[ch] : dst[ch];
@@ -182,14 +185,16 @@ void fc_avgpool(const fc_act *in, int k, int stride, fc_act *out)
 
 void fc_global_avgpool(const fc_act *in, float *out)
 {
-    for (int ch = 0; ch < in->c; ch++) out[ch] = 0.0f;
-    for (int y = 0; y < in->h; y++)
-        for (int x = 0; x < in->w; x++) {
-            const float *src = fc_act_at(in, y, x);
-            for (int ch = 0; ch < in->c; ch++) out[ch] += src[ch];
-        }
     const float inv = 1.0f / (float)(in->h * in->w);
-    for (int ch = 0; ch < in->c; ch++) out[ch] *= inv;
+    for (int img = 0; img < in->n; img++, out += in->c) {
+        for (int ch = 0; ch < in->c; ch++) out[ch] = 0.0f;
+        for (int y = 0; y < in->h; y++)
+            for (int x = 0; x < in->w; x++) {
+                const float *src = fc_act_at(in, img, y, x);
+                for (int ch = 0; ch < in->c; ch++) out[ch] += src[ch];
+            }
+        for (int ch = 0; ch < in->c; ch++) out[ch] *= inv;
+    }
 }
 
 void fc_wino_weights(const float *hwio, int cin, int cout, float *out)

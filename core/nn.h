@@ -1,28 +1,42 @@
 /* The inference engine: the few layer types facecluster's networks are built from, on
- * single-image NHWC float32 activations. Each optimised kernel has a plain reference
+ * batches of NHWC float32 activations. Each optimised kernel has a plain reference
  * twin (suffix _ref) that the tests compare it against. No function here allocates. */
 #ifndef FC_NN_H
 #define FC_NN_H
 
 #include <stddef.h>
 
-/* One activation tensor, h x w x c, surrounded by a zero border of `border` pixels so
- * that 'same' convolutions read their padding without branches. The border is zeroed
- * once when the network's arena is made; kernels write only the interior. */
+/* An activation tensor: n images of h x w x c, one after the other, each surrounded by a
+ * zero border of `border` pixels so that 'same' convolutions read their padding without
+ * branches. The border is zeroed once when the network's arena is made; kernels write
+ * only the interior. Every layer below processes all n images: a batch shares each
+ * weight it loads, which matters where weights outweigh pixels (the deep layers). */
 typedef struct {
-    int h, w, c, border;
-    float *base; /* (h + 2 border) * (w + 2 border) * c floats, borrowed from an arena */
+    int n, h, w, c, border;
+    float *base; /* n * fc_act_floats(h, w, c, border) floats, borrowed from an arena */
 } fc_act;
 
+/* Floats of one image of a tensor, border included. */
 static inline size_t fc_act_floats(int h, int w, int c, int border)
 {
     return (size_t)(h + 2 * border) * (size_t)(w + 2 * border) * (size_t)c;
 }
 
-static inline float *fc_act_at(const fc_act *t, int y, int x)
+/* Pixel (y, x) of image img; y and x may reach into the border. */
+static inline float *fc_act_at(const fc_act *t, int img, int y, int x)
 {
     size_t pitch = (size_t)(t->w + 2 * t->border);
-    return t->base + ((size_t)(y + t->border) * pitch + (size_t)(x + t->border)) * (size_t)t->c;
+    return t->base + (size_t)img * fc_act_floats(t->h, t->w, t->c, t->border) +
+           ((size_t)(y + t->border) * pitch + (size_t)(x + t->border)) * (size_t)t->c;
+}
+
+/* A view of image img of t, as a tensor of one image. */
+static inline fc_act fc_act_image(const fc_act *t, int img)
+{
+    fc_act one = *t;
+    one.n = 1;
+    one.base = t->base + (size_t)img * fc_act_floats(t->h, t->w, t->c, t->border);
+    return one;
 }
 
 /* A convolution with weights in FC_LAYOUT_CONV_P16 (model.h) and folded bias. pad is the
@@ -30,9 +44,9 @@ static inline float *fc_act_at(const fc_act *t, int y, int x)
  *
  * A 3x3 stride-1 convolution may also carry its kernel in the Winograd domain
  * (FC_LAYOUT_WINO_P16) and a scratch area of fc_wino_scratch_floats() floats; fc_conv2d
- * then uses Winograd's F(2x2, 3x3), which needs 2.25x fewer multiplies, on images of at
- * least 4 x 4 pixels. Its input then needs a border of 2 when its size is odd (the last
- * tile reads one pixel past the padding). */
+ * then uses Winograd's F(2x2, 3x3), which needs 2.25x fewer multiplies (whether that
+ * pays is the network's choice: see recog.c). Its input then needs a border of 2 when
+ * its size is odd (the last tile reads one pixel past the padding). */
 typedef struct {
     int kh, kw, cin, cout, stride, pad;
     const float *weights; /* borrowed from the model */
@@ -53,7 +67,8 @@ static inline int fc_conv_out_size(int in, int k, int stride, int pad)
     return (in + 2 * pad - k) / stride + 1;
 }
 
-/* out(y, x, n) = f(sum conv + bias[n] + residual(y, x, n)), f = relu if relu else identity.
+/* out(y, x, n) = f(sum conv + bias[n] + residual(y, x, n)), f = relu if relu else identity,
+ * for each image; in, out and residual hold the same number of images.
  * The computed region is fc_conv_out_size() of in; out may be larger (the rest is left
  * alone). residual may be NULL; it covers at least the computed region and its channels
  * may be fewer than cout (a multiple of 16): missing channels count as zero, which is
@@ -67,7 +82,7 @@ void fc_conv2d_ref(const fc_conv *conv, const fc_act *in, const fc_act *residual
 void fc_maxpool(const fc_act *in, int k, int stride, fc_act *out);
 void fc_avgpool(const fc_act *in, int k, int stride, fc_act *out);
 
-/* Mean over all pixels: out has in->c floats. */
+/* Mean over all pixels of each image: out has in->n * in->c floats. */
 void fc_global_avgpool(const fc_act *in, float *out);
 
 /* Which convolution kernel fc_conv2d uses: "avx2-fma" or "plain". The choice is made once

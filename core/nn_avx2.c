@@ -8,7 +8,7 @@
  * The micro-kernel keeps a 6 x 16 block of C in 12 ymm registers: per k it loads two
  * vectors of B, broadcasts six values of A and issues 12 FMAs, which the two FMA pipes
  * retire in 6 cycles while loads stay under three per cycle. Rows of a block may lie in
- * different output rows: each has its own A pointer. */
+ * different output rows, or images of a batch: each has its own A pointer. */
 #include "nn_internal.h"
 
 #include <immintrin.h>
@@ -71,7 +71,7 @@ fc_conv2d_avx2(const fc_conv *conv, const fc_act *in, const fc_act *residual, in
 {
     const int oh = fc_conv_out_size(in->h, conv->kh, conv->stride, conv->pad);
     const int ow = fc_conv_out_size(in->w, conv->kw, conv->stride, conv->pad);
-    const int npix = oh * ow;
+    const int plane = oh * ow, npix = in->n * plane; /* rows of the GEMM: every image */
     const int seglen = conv->kw * conv->cin;
     const size_t k_total = (size_t)conv->kh * (size_t)seglen;
     const ptrdiff_t in_row_pitch = (ptrdiff_t)(in->w + 2 * in->border) * in->c;
@@ -88,12 +88,12 @@ fc_conv2d_avx2(const fc_conv *conv, const fc_act *in, const fc_act *residual, in
             int nrows = npix - p0 < MR ? npix - p0 : MR;
             for (int r = 0; r < MR; r++) {
                 /* a short last block repeats its last row: computed, never stored */
-                int p = p0 + (r < nrows ? r : nrows - 1);
-                int oy = p / ow, ox = p % ow;
-                rows.a[r] =
-                    fc_act_at(in, oy * conv->stride - conv->pad, ox * conv->stride - conv->pad);
-                rows.out[r] = fc_act_at(out, oy, ox) + ch0;
-                rows.res[r] = with_res ? fc_act_at(residual, oy, ox) + ch0 : NULL;
+                const int p = p0 + (r < nrows ? r : nrows - 1);
+                const int img = p / plane, oy = p % plane / ow, ox = p % ow;
+                rows.a[r] = fc_act_at(in, img, oy * conv->stride - conv->pad,
+                                      ox * conv->stride - conv->pad);
+                rows.out[r] = fc_act_at(out, img, oy, ox) + ch0;
+                rows.res[r] = with_res ? fc_act_at(residual, img, oy, ox) + ch0 : NULL;
             }
             fc_gemm_6x16_avx2(&rows, nrows, seg_off, conv->kh, seglen, b, bias, relu);
         }

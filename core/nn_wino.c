@@ -68,7 +68,7 @@ __attribute__((target("avx2,fma"))) void fc_conv2d_wino_avx2(const fc_conv *conv
 {
     const int cin = conv->cin, cout = conv->cout;
     const int tiles_y = (in->h + 1) / 2, tiles_x = (in->w + 1) / 2;
-    const int ntiles = tiles_y * tiles_x;
+    const int plane = tiles_y * tiles_x, ntiles = in->n * plane; /* over every image */
     const ptrdiff_t pitch = (ptrdiff_t)(in->w + 2 * in->border) * cin;
     float *v = conv->scratch;                                   /* [16][block][cin] */
     float *m = v + (size_t)16 * TILES_PER_BLOCK * MAX_CHANNELS; /* [16][block][cout] */
@@ -80,8 +80,9 @@ __attribute__((target("avx2,fma"))) void fc_conv2d_wino_avx2(const fc_conv *conv
     for (int first = 0; first < ntiles; first += TILES_PER_BLOCK) {
         const int count = ntiles - first < TILES_PER_BLOCK ? ntiles - first : TILES_PER_BLOCK;
         for (int i = 0; i < count; i++) {
-            const int ty = (first + i) / tiles_x, tx = (first + i) % tiles_x;
-            const float *patch = fc_act_at(in, 2 * ty - 1, 2 * tx - 1);
+            const int tile = first + i, img = tile / plane;
+            const int ty = tile % plane / tiles_x, tx = tile % tiles_x;
+            const float *patch = fc_act_at(in, img, 2 * ty - 1, 2 * tx - 1);
             for (int c = 0; c < cin; c += 8)
                 input_transform(patch + c, pitch, cin, v + (size_t)i * cin + c, v_stride);
         }
@@ -105,7 +106,8 @@ __attribute__((target("avx2,fma"))) void fc_conv2d_wino_avx2(const fc_conv *conv
             }
         }
         for (int i = 0; i < count; i++) {
-            const int ty = (first + i) / tiles_x, tx = (first + i) % tiles_x;
+            const int tile = first + i, img = tile / plane;
+            const int ty = tile % plane / tiles_x, tx = tile % tiles_x;
             for (int c = 0; c < cout; c += 8) {
                 __m256 y[2][2];
                 output_transform(m + (size_t)i * cout + c, m_stride, y);
@@ -116,10 +118,10 @@ __attribute__((target("avx2,fma"))) void fc_conv2d_wino_avx2(const fc_conv *conv
                         if (oy >= in->h || ox >= in->w) continue;
                         __m256 val = _mm256_add_ps(y[dy][dx], bias);
                         if (residual && c < residual->c)
-                            val = _mm256_add_ps(val,
-                                                _mm256_loadu_ps(fc_act_at(residual, oy, ox) + c));
+                            val = _mm256_add_ps(
+                                val, _mm256_loadu_ps(fc_act_at(residual, img, oy, ox) + c));
                         if (relu) val = _mm256_max_ps(val, zero);
-                        _mm256_storeu_ps(fc_act_at(out, oy, ox) + c, val);
+                        _mm256_storeu_ps(fc_act_at(out, img, oy, ox) + c, val);
                     }
                 }
             }

@@ -9,6 +9,13 @@
  *   down block                                          2x2x256
  *   mean over pixels, fully connected                      128
  *
+ * Faces go through in batches. The stem and the first two stages run one face at a time:
+ * their activations are large (up to 660 KB a face) and their weights small (under 1 MB
+ * in all), so one face's working set stays in cache. From the third stage on it is the
+ * other way round (the 128- and 256-channel layers hold 15 MB of weights, at most 73 KB
+ * of pixels a face), so those stages run on the whole batch at once and each weight is
+ * loaded once per batch instead of once per face.
+ *
  * A residual block is relu(conv2(relu(conv1(x))) + x), both 3x3 'same'. A down block
  * starts with a 3x3/2 'valid' conv1, and its shortcut is a 2x2/2 average pool of x whose
  * missing channels are zero; where the pool is one pixel larger than conv2's output (odd
@@ -19,12 +26,24 @@
 #include "nn.h"
 #include "recog_layers.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NUM_STAGES 5 /* pixel sizes 35, 17, 8, 4, 2 */
+#define NUM_STAGES 5    /* pixel sizes 35, 17, 8, 4, 2 */
+#define BATCHED_STAGE 2 /* stages from here on run on the whole batch */
+
+/* Residual blocks per stage (after its down block, from stage 1 on), and the index in
+ * recog_conv_specs of each stage's first convolution (0 is the stem). */
+static const int stage_blocks[NUM_STAGES] = {3, 3, 2, 2, 0};
+static const int stage_first_conv[NUM_STAGES] = {1, 7, 15, 21, 27};
+
+static int stage_convs(int s)
+{
+    return 2 * (stage_blocks[s] + (s > 0));
+}
 
 /* Mean RGB the reference subtracts before dividing by 255. */
 static const float mean_rgb[3] = {122.782f, 117.001f, 104.298f};
@@ -32,58 +51,89 @@ static const float mean_rgb[3] = {122.782f, 117.001f, 104.298f};
 struct fc_recog {
     fc_conv convs[RECOG_NUM_CONVS];
     fc_conv fc;
+    int max_batch;
     float *arena; /* every activation below, zeroed once so borders stay zero */
-    fc_act input, first;
-    fc_act x[NUM_STAGES], t[NUM_STAGES], y[NUM_STAGES]; /* per stage, 'same' border 1 */
+    fc_act input; /* max_batch faces, set one by one */
+    fc_act first; /* one face */
+    fc_act x[NUM_STAGES], t[NUM_STAGES], y[NUM_STAGES]; /* per stage: one face or a batch */
     fc_act down[NUM_STAGES], pooled[NUM_STAGES];        /* down blocks (stages 1..) */
-    fc_act mean, out;                                   /* 1x1x256, 1x1x128 */
+    fc_act handoff;      /* the per-face stages' outputs, gathered into a batch */
+    fc_act mean, out;    /* batch x 1x1x256, batch x 1x1x128 */
     float *wino_scratch; /* shared by all Winograd convolutions: they run one at a time */
 };
 
 typedef struct {
-    int h, w, c, border;
+    int n, h, w, c, border;
 } act_shape;
 
 /* Lays out one tensor in the arena, or with arena NULL only counts its floats. */
 static void place(fc_act *t, act_shape s, float *arena, size_t *used)
 {
+    t->n = s.n;
     t->h = s.h;
     t->w = s.w;
     t->c = s.c;
     t->border = s.border;
     t->base = arena ? arena + *used : NULL;
     /* 16-float steps keep every tensor 64-byte aligned */
-    *used += (fc_act_floats(s.h, s.w, s.c, s.border) + 15) / 16 * 16;
+    *used += ((size_t)s.n * fc_act_floats(s.h, s.w, s.c, s.border) + 15) / 16 * 16;
 }
 
 static size_t layout_activations(fc_recog *net, float *arena)
 {
     size_t used = 0;
-    place(&net->input, (act_shape){FC_RECOG_INPUT, FC_RECOG_INPUT, 3, 0}, arena, &used);
+    const int batch = net->max_batch;
+    place(&net->input, (act_shape){batch, FC_RECOG_INPUT, FC_RECOG_INPUT, 3, 0}, arena, &used);
     const int first = fc_conv_out_size(FC_RECOG_INPUT, 7, 2, 0); /* 72 */
-    place(&net->first, (act_shape){first, first, 32, 0}, arena, &used);
+    place(&net->first, (act_shape){1, first, first, 32, 0}, arena, &used);
     int size = fc_conv_out_size(first, 3, 2, 0); /* 35 after the max pool */
     const int channels[NUM_STAGES] = {32, 64, 128, 256, 256};
     for (int s = 0; s < NUM_STAGES; s++) {
+        const int n = s >= BATCHED_STAGE ? batch : 1;
         if (s > 0) {
             int conv_size = fc_conv_out_size(size, 3, 2, 0);
             int pool_size = fc_conv_out_size(size, 2, 2, 0);
-            place(&net->down[s], (act_shape){conv_size, conv_size, channels[s], 2}, arena, &used);
-            place(&net->pooled[s], (act_shape){pool_size, pool_size, channels[s - 1], 0}, arena,
+            place(&net->down[s], (act_shape){n, conv_size, conv_size, channels[s], 2}, arena,
+                  &used);
+            place(&net->pooled[s], (act_shape){n, pool_size, pool_size, channels[s - 1], 0}, arena,
                   &used);
             size = pool_size;
         }
         /* border 2: Winograd's last tile on odd sizes reads one pixel past the padding */
-        act_shape shape = {size, size, channels[s], 2};
+        act_shape shape = {n, size, size, channels[s], 2};
         place(&net->x[s], shape, arena, &used);
         place(&net->t[s], shape, arena, &used);
         place(&net->y[s], shape, arena, &used);
+        if (s == BATCHED_STAGE - 1) {
+            shape.n = batch;
+            place(&net->handoff, shape, arena, &used);
+        }
     }
-    place(&net->mean, (act_shape){1, 1, RECOG_FC_IN, 0}, arena, &used);
-    place(&net->out, (act_shape){1, 1, FC_RECOG_DIM, 0}, arena, &used);
+    place(&net->mean, (act_shape){batch, 1, 1, RECOG_FC_IN, 0}, arena, &used);
+    place(&net->out, (act_shape){batch, 1, 1, FC_RECOG_DIM, 0}, arena, &used);
     net->wino_scratch = arena ? arena + used : NULL;
     used += fc_wino_scratch_floats();
     return used;
+}
+
+/* Which 3x3 convolutions run as Winograd. It trades multiplies for weight bytes (16 per
+ * kernel instead of 9) and transform work; measured with bench/embed, it wins from 4 x 4
+ * pixels up when at least 16 output tiles share each weight. A single face at 4 x 4 has
+ * 4 tiles, so the 256-channel layers use it only in handles made for batches of 4 or
+ * more. The choice is fixed per handle, so a face's descriptor never depends on what
+ * else is in its batch. */
+static void choose_winograd(fc_recog *net)
+{
+    for (int s = 0; s < NUM_STAGES; s++) {
+        const fc_act *x = &net->x[s];
+        const int tiles = x->n * ((x->h + 1) / 2) * ((x->w + 1) / 2);
+        const int use = x->h >= 4 && tiles >= 16;
+        for (int i = stage_first_conv[s]; i < stage_first_conv[s] + stage_convs(s); i++) {
+            /* a down block's conv1 is strided and has no Winograd form */
+            net->convs[i].scratch = use && net->convs[i].wino ? net->wino_scratch : NULL;
+            if (!use) net->convs[i].wino = NULL;
+        }
+    }
 }
 
 static int bind_conv(const fc_model *model, const char *name, int k, int stride, int cin, int cout,
@@ -117,12 +167,16 @@ static int bind_conv(const fc_model *model, const char *name, int k, int stride,
     return 0;
 }
 
-int fc_recog_new(const fc_model *model, fc_recog **out, char *err)
+int fc_recog_new(const fc_model *model, int max_batch, fc_recog **out, char *err)
 {
     *out = NULL;
     int rc;
+    if (max_batch < 1 || max_batch > FC_RECOG_MAX_BATCH)
+        return fc_errorf(err, -EINVAL, "batch size %d is outside 1..%d", max_batch,
+                         FC_RECOG_MAX_BATCH);
     fc_recog *net = calloc(1, sizeof *net);
     if (!net) return fc_errorf(err, -ENOMEM, "out of memory");
+    net->max_batch = max_batch;
     for (int i = 0; i < RECOG_NUM_CONVS; i++) {
         const recog_conv_spec *s = &recog_conv_specs[i];
         rc = bind_conv(model, s->name, s->k, s->stride, s->cin, s->cout, &net->convs[i], err);
@@ -138,7 +192,7 @@ int fc_recog_new(const fc_model *model, fc_recog **out, char *err)
     }
     memset(net->arena, 0, floats * sizeof(float));
     layout_activations(net, net->arena);
-    for (int i = 0; i < RECOG_NUM_CONVS; i++) net->convs[i].scratch = net->wino_scratch;
+    choose_winograd(net);
     *out = net;
     return 0;
 fail:
@@ -153,13 +207,19 @@ void fc_recog_free(fc_recog *net)
     free(net);
 }
 
-const float *fc_recog_input(const fc_recog *net)
+int fc_recog_max_batch(const fc_recog *net)
 {
-    return net->input.base;
+    return net->max_batch;
 }
 
-void fc_recog_set_input(fc_recog *net, const uint8_t *rgb, int w, int h, size_t stride)
+const float *fc_recog_input(const fc_recog *net, int slot)
 {
+    return fc_act_at(&net->input, slot, 0, 0);
+}
+
+void fc_recog_set_input(fc_recog *net, int slot, const uint8_t *rgb, int w, int h, size_t stride)
+{
+    assert(slot >= 0 && slot < net->max_batch);
     /* Centred square: the reference appends round(diff / 2) zero pixels after the face
      * and the rest before it (JavaScript's Math.round rounds halves up). */
     const int side = w > h ? w : h, diff = side - (w < h ? w : h);
@@ -169,7 +229,7 @@ void fc_recog_set_input(fc_recog *net, const uint8_t *rgb, int w, int h, size_t 
     /* TensorFlow's legacy bilinear resize: source = destination * (in / out), no
      * half-pixel offset, the far neighbour clamped to the last pixel. */
     const float scale = (float)side / (float)FC_RECOG_INPUT;
-    float *dst = net->input.base;
+    float *dst = fc_act_at(&net->input, slot, 0, 0);
     for (int oy = 0; oy < FC_RECOG_INPUT; oy++) {
         const float sy = (float)oy * scale;
         const int y0 = (int)sy, y1 = y0 + 1 < side ? y0 + 1 : side - 1;
@@ -210,42 +270,69 @@ static void residual_down(fc_recog *net, int conv, int stage, const fc_act *x, f
     fc_avgpool(x, 2, 2, pooled);
     fc_conv2d(&net->convs[conv + 1], down, pooled, 1, y);
     /* the zero row/column the reference appends to conv2's output: only the shortcut */
-    for (int py = 0; py < y->h; py++) {
-        for (int px = 0; px < y->w; px++) {
-            if (py < down->h && px < down->w) continue;
-            float *dst = fc_act_at(y, py, px);
-            const float *src = fc_act_at(pooled, py, px);
-            for (int ch = 0; ch < y->c; ch++)
-                dst[ch] = ch < pooled->c && src[ch] > 0.0f ? src[ch] : 0.0f;
+    for (int img = 0; img < y->n; img++) {
+        for (int py = 0; py < y->h; py++) {
+            for (int px = 0; px < y->w; px++) {
+                if (py < down->h && px < down->w) continue;
+                float *dst = fc_act_at(y, img, py, px);
+                const float *src = fc_act_at(pooled, img, py, px);
+                for (int ch = 0; ch < y->c; ch++)
+                    dst[ch] = ch < pooled->c && src[ch] > 0.0f ? src[ch] : 0.0f;
+            }
         }
     }
 }
 
-void fc_recog_forward(fc_recog *net, float descriptor[FC_RECOG_DIM])
+/* Runs stage s (its down block, then its residual blocks) on x; returns the tensor that
+ * holds the result, one of the stage's own. */
+static const fc_act *run_stage(fc_recog *net, int s, const fc_act *x)
 {
-    /* block counts per stage; the first stage has no down block */
-    static const int blocks[NUM_STAGES] = {3, 3, 2, 2, 0};
-    fc_conv2d(&net->convs[0], &net->input, NULL, 1, &net->first); /* 72x72x32 */
-    fc_maxpool(&net->first, 3, 2, &net->x[0]);                    /* 35x35x32 */
-    const fc_act *cur = &net->x[0];
-    int conv = 1;
-    for (int s = 0; s < NUM_STAGES; s++) {
-        if (s > 0) {
-            residual_down(net, conv, s, cur, &net->x[s]);
-            cur = &net->x[s];
-            conv += 2;
-        }
-        for (int b = 0; b < blocks[s]; b++) {
-            /* ping-pong between x and y; t is the block's middle */
-            fc_act *next = cur == &net->x[s] ? &net->y[s] : &net->x[s];
-            residual(net, conv, cur, &net->t[s], next);
-            cur = next;
-            conv += 2;
-        }
+    int conv = stage_first_conv[s];
+    const fc_act *cur = x;
+    if (s > 0) {
+        residual_down(net, conv, s, cur, &net->x[s]);
+        cur = &net->x[s];
+        conv += 2;
     }
+    for (int b = 0; b < stage_blocks[s]; b++) {
+        /* ping-pong between x and y; t is the block's middle */
+        fc_act *next = cur == &net->x[s] ? &net->y[s] : &net->x[s];
+        residual(net, conv, cur, &net->t[s], next);
+        cur = next;
+        conv += 2;
+    }
+    return cur;
+}
+
+/* The batched tensors hold max_batch images; this forward pass uses `count`. */
+static void set_batch(fc_recog *net, int count)
+{
+    for (int s = BATCHED_STAGE; s < NUM_STAGES; s++) {
+        net->x[s].n = net->t[s].n = net->y[s].n = count;
+        net->down[s].n = net->pooled[s].n = count;
+    }
+    net->handoff.n = net->mean.n = net->out.n = count;
+}
+
+void fc_recog_forward(fc_recog *net, int count, float (*descriptors)[FC_RECOG_DIM])
+{
+    assert(count >= 1 && count <= net->max_batch);
+    for (int face = 0; face < count; face++) {
+        const fc_act input = fc_act_image(&net->input, face);
+        fc_conv2d(&net->convs[0], &input, NULL, 1, &net->first); /* 72x72x32 */
+        fc_maxpool(&net->first, 3, 2, &net->x[0]);               /* 35x35x32 */
+        const fc_act *cur = &net->x[0];
+        for (int s = 0; s < BATCHED_STAGE; s++) cur = run_stage(net, s, cur);
+        const fc_act gathered = fc_act_image(&net->handoff, face);
+        memcpy(gathered.base, cur->base,
+               fc_act_floats(cur->h, cur->w, cur->c, cur->border) * sizeof(float));
+    }
+    set_batch(net, count);
+    const fc_act *cur = &net->handoff;
+    for (int s = BATCHED_STAGE; s < NUM_STAGES; s++) cur = run_stage(net, s, cur);
     fc_global_avgpool(cur, net->mean.base);
     fc_conv2d(&net->fc, &net->mean, NULL, 0, &net->out);
-    memcpy(descriptor, net->out.base, FC_RECOG_DIM * sizeof(float));
+    memcpy(descriptors, net->out.base, (size_t)count * FC_RECOG_DIM * sizeof(float));
 }
 
 int fc_recog_describe(fc_recog *net, const fc_image *img, int x, int y, int w, int h,
@@ -254,8 +341,8 @@ int fc_recog_describe(fc_recog *net, const fc_image *img, int x, int y, int w, i
     if (x < 0 || y < 0 || w <= 0 || h <= 0 || x > img->width - w || y > img->height - h)
         return fc_errorf(err, -EINVAL, "face %d,%d %dx%d is outside the %dx%d image", x, y, w, h,
                          img->width, img->height);
-    fc_recog_set_input(net, img->rgb + ((size_t)y * img->width + x) * 3, w, h,
+    fc_recog_set_input(net, 0, img->rgb + ((size_t)y * img->width + x) * 3, w, h,
                        (size_t)img->width * 3);
-    fc_recog_forward(net, descriptor);
+    fc_recog_forward(net, 1, (float(*)[FC_RECOG_DIM])descriptor);
     return 0;
 }

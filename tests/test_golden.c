@@ -56,6 +56,72 @@ static void load_photos(json_t *list)
     }
 }
 
+/* Cosine and max |difference| of a descriptor against the reference; updates the worst. */
+static void check_against(json_t *desc, const float *got, const char *what, const char *file,
+                          const int b[4])
+{
+    double dot = 0, na = 0, nb = 0, max_abs = 0;
+    for (int k = 0; k < FC_RECOG_DIM; k++) {
+        double want = json_number_value(json_array_get(desc, (size_t)k));
+        dot += want * got[k];
+        na += want * want;
+        nb += (double)got[k] * got[k];
+        if (fabs(want - got[k]) > max_abs) max_abs = fabs(want - got[k]);
+    }
+    double cosine = dot / sqrt(na * nb);
+    CHECK_MSG(cosine >= 0.99999 && max_abs <= 1e-4,
+              "%s %s box %d,%d %dx%d: cosine %.8f, max abs diff %.3g", what, file, b[0], b[1], b[2],
+              b[3], cosine, max_abs);
+    if (cosine < worst_cos) worst_cos = cosine;
+    if (max_abs > worst_abs) worst_abs = max_abs;
+}
+
+static int face_box(json_t *f, const fc_image **img, int b[4])
+{
+    const char *file = json_string_value(json_object_get(f, "file"));
+    json_t *box = json_object_get(f, "box"), *desc = json_object_get(f, "descriptor");
+    *img = file ? photo_named(file) : NULL;
+    if (!*img || json_array_size(box) != 4 || json_array_size(desc) != FC_RECOG_DIM) return -1;
+    for (int k = 0; k < 4; k++) b[k] = (int)json_integer_value(json_array_get(box, (size_t)k));
+    return 0;
+}
+
+/* A batched handle: faces embedded in batches (the last one partial) match the reference
+ * and are bit-identical to the same faces embedded one at a time by that handle. */
+static void compare_batched(fc_recog *net, json_t *list)
+{
+    const int batch = fc_recog_max_batch(net), n = (int)json_array_size(list);
+    float got[FC_RECOG_MAX_BATCH][FC_RECOG_DIM], alone[FC_RECOG_DIM];
+    int mismatched = 0;
+    for (int first = 0; first < n; first += batch) {
+        int count = n - first < batch ? n - first : batch;
+        for (int i = 0; i < count; i++) {
+            const fc_image *img;
+            int b[4];
+            CHECK(face_box(json_array_get(list, (size_t)(first + i)), &img, b) == 0);
+            if (!img) return;
+            /* filled in reverse slot order: a face's slot must not matter either */
+            int slot = count - 1 - i;
+            fc_recog_set_input(net, slot, img->rgb + ((size_t)b[1] * img->width + b[0]) * 3, b[2],
+                               b[3], (size_t)img->width * 3);
+        }
+        fc_recog_forward(net, count, got);
+        for (int i = 0; i < count; i++) {
+            json_t *f = json_array_get(list, (size_t)(first + i));
+            const fc_image *img;
+            int b[4];
+            face_box(f, &img, b);
+            const float *desc = got[count - 1 - i];
+            check_against(json_object_get(f, "descriptor"), desc, "batched", "", b);
+            char err[FC_ERR_MAX];
+            CHECK(fc_recog_describe(net, img, b[0], b[1], b[2], b[3], alone, err) == 0);
+            mismatched += memcmp(alone, desc, sizeof alone) != 0;
+        }
+    }
+    CHECK_MSG(mismatched == 0, "%d faces differ between a batch and alone", mismatched);
+    fprintf(stderr, "batches of %d: %d descriptors compared\n", batch, n);
+}
+
 static void compare_faces(fc_recog *net, json_t *list, const char *what)
 {
     size_t i;
@@ -63,30 +129,15 @@ static void compare_faces(fc_recog *net, json_t *list, const char *what)
     int n = 0;
     json_array_foreach(list, i, f)
     {
-        const char *file = json_string_value(json_object_get(f, "file"));
-        json_t *box = json_object_get(f, "box"), *desc = json_object_get(f, "descriptor");
-        const fc_image *img = file ? photo_named(file) : NULL;
-        CHECK(img && json_array_size(box) == 4 && json_array_size(desc) == FC_RECOG_DIM);
-        if (!img || json_array_size(box) != 4 || json_array_size(desc) != FC_RECOG_DIM) continue;
+        const fc_image *img;
         int b[4];
-        for (int k = 0; k < 4; k++) b[k] = (int)json_integer_value(json_array_get(box, (size_t)k));
+        CHECK(face_box(f, &img, b) == 0);
+        if (!img) continue;
         float got[FC_RECOG_DIM];
         char err[FC_ERR_MAX];
         CHECK_MSG(fc_recog_describe(net, img, b[0], b[1], b[2], b[3], got, err) == 0, "%s", err);
-        double dot = 0, na = 0, nb = 0, max_abs = 0;
-        for (int k = 0; k < FC_RECOG_DIM; k++) {
-            double want = json_number_value(json_array_get(desc, (size_t)k));
-            dot += want * got[k];
-            na += want * want;
-            nb += (double)got[k] * got[k];
-            if (fabs(want - got[k]) > max_abs) max_abs = fabs(want - got[k]);
-        }
-        double cosine = dot / sqrt(na * nb);
-        CHECK_MSG(cosine >= 0.99999 && max_abs <= 1e-4,
-                  "%s %s box %d,%d %dx%d: cosine %.8f, max abs diff %.3g", what, file, b[0], b[1],
-                  b[2], b[3], cosine, max_abs);
-        if (cosine < worst_cos) worst_cos = cosine;
-        if (max_abs > worst_abs) worst_abs = max_abs;
+        check_against(json_object_get(f, "descriptor"), got, what,
+                      json_string_value(json_object_get(f, "file")), b);
         n++;
     }
     fprintf(stderr, "%s: %d descriptors compared\n", what, n);
@@ -113,7 +164,7 @@ int main(void)
         return harness_missing("model or sample photos (run ./run.sh)");
     }
     fc_recog *net = NULL;
-    CHECK_MSG(fc_recog_new(model, &net, err) == 0, "%s", err);
+    CHECK_MSG(fc_recog_new(model, 1, &net, err) == 0, "%s", err);
     if (net) {
         load_photos(json_object_get(golden, "photos"));
         CHECK(num_photos == 6);
@@ -121,6 +172,10 @@ int main(void)
         CHECK(json_array_size(faces) == 22);
         compare_faces(net, faces, "faces");
         compare_faces(net, json_object_get(golden, "synthetic"), "synthetic crops");
+        fc_recog *batched = NULL;
+        CHECK_MSG(fc_recog_new(model, 8, &batched, err) == 0, "%s", err);
+        if (batched) compare_batched(batched, faces);
+        fc_recog_free(batched);
         fprintf(stderr, "worst cosine %.9f, worst max abs diff %.3g\n", worst_cos, worst_abs);
     }
     fc_recog_free(net);

@@ -158,7 +158,7 @@ static void test_real_model(void)
     }
     CHECK(strcmp(fc_model_source(m), "@vladmandic/face-api@1.7.15") == 0);
     fc_recog *net = NULL;
-    CHECK_MSG(fc_recog_new(m, &net, err) == 0, "%s", err);
+    CHECK_MSG(fc_recog_new(m, 1, &net, err) == 0, "%s", err);
     fc_recog_free(net);
     fc_model_close(m);
 }

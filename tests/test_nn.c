@@ -25,11 +25,14 @@ static void fill_act(fc_act *t, unsigned *seed)
 {
     for (int y = 0; y < t->h; y++)
         for (int x = 0; x < t->w; x++)
-            for (int c = 0; c < t->c; c++) fc_act_at(t, y, x)[c] = harness_random(seed);
+            for (int c = 0; c < t->c; c++)
+                for (int img = 0; img < t->n; img++)
+                    fc_act_at(t, img, y, x)[c] = harness_random(seed);
 }
 
 static double naive_conv(const conv_case *cc, const float *hwio, const float *bias,
-                         const fc_act *in, const fc_act *res, int oy, int ox, int co, int relu)
+                         const fc_act *in, const fc_act *res, int img, int oy, int ox, int co,
+                         int relu)
 {
     double sum = bias[co];
     for (int ky = 0; ky < cc->k; ky++)
@@ -37,10 +40,10 @@ static double naive_conv(const conv_case *cc, const float *hwio, const float *bi
             int iy = oy * cc->stride - cc->pad + ky, ix = ox * cc->stride - cc->pad + kx;
             if (iy < 0 || ix < 0 || iy >= in->h || ix >= in->w) continue;
             for (int ci = 0; ci < cc->cin; ci++)
-                sum += (double)fc_act_at(in, iy, ix)[ci] *
+                sum += (double)fc_act_at(in, img, iy, ix)[ci] *
                        hwio[(((size_t)ky * cc->k + kx) * cc->cin + ci) * cc->cout + co];
         }
-    if (res && co < res->c) sum += fc_act_at(res, oy, ox)[co];
+    if (res && co < res->c) sum += fc_act_at(res, img, oy, ox)[co];
     return relu && sum < 0 ? 0 : sum;
 }
 
@@ -69,31 +72,34 @@ static void run_case(const conv_case *cc, int relu)
     }
 
     /* border 2: Winograd's last tile on odd sizes reads one pixel past the padding */
-    fc_act in = {cc->h, cc->w, cc->cin, winograd ? 2 : cc->pad, NULL};
-    in.base = alloc_floats(fc_act_floats(in.h, in.w, in.c, in.border));
+    /* two images: every kernel must keep a batch's images apart */
+    const int n = 2;
+    fc_act in = {n, cc->h, cc->w, cc->cin, winograd ? 2 : cc->pad, NULL};
+    in.base = alloc_floats(n * fc_act_floats(in.h, in.w, in.c, in.border));
     fill_act(&in, &seed);
     /* outputs one pixel larger than computed, to see that the rest is left alone */
-    fc_act out_ref = {oh + 1, ow + 1, cc->cout, cc->border_out, NULL}, out_fast = out_ref;
-    size_t out_floats = fc_act_floats(oh + 1, ow + 1, cc->cout, cc->border_out);
+    fc_act out_ref = {n, oh + 1, ow + 1, cc->cout, cc->border_out, NULL}, out_fast = out_ref;
+    size_t out_floats = n * fc_act_floats(oh + 1, ow + 1, cc->cout, cc->border_out);
     out_ref.base = alloc_floats(out_floats);
     out_fast.base = alloc_floats(out_floats);
     for (size_t i = 0; i < out_floats; i++) out_ref.base[i] = out_fast.base[i] = 7.0f;
-    fc_act res = {oh, ow, cc->res_c, 0, NULL};
+    fc_act res = {n, oh, ow, cc->res_c, 0, NULL};
     if (cc->res_c) {
-        res.base = alloc_floats(fc_act_floats(oh, ow, cc->res_c, 0));
+        res.base = alloc_floats(n * fc_act_floats(oh, ow, cc->res_c, 0));
         fill_act(&res, &seed);
     }
     const fc_act *resp = cc->res_c ? &res : NULL;
 
     fc_conv2d_ref(&conv, &in, resp, relu, &out_ref);
     double worst_ref = 0.0;
-    for (int y = 0; y < oh; y++)
-        for (int x = 0; x < ow; x++)
-            for (int co = 0; co < cc->cout; co++) {
-                double want = naive_conv(cc, hwio, bias, &in, resp, y, x, co, relu);
-                double d = fabs(want - fc_act_at(&out_ref, y, x)[co]);
-                if (d > worst_ref) worst_ref = d;
-            }
+    for (int img = 0; img < n; img++)
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++)
+                for (int co = 0; co < cc->cout; co++) {
+                    double want = naive_conv(cc, hwio, bias, &in, resp, img, y, x, co, relu);
+                    double d = fabs(want - fc_act_at(&out_ref, img, y, x)[co]);
+                    if (d > worst_ref) worst_ref = d;
+                }
     CHECK_MSG(worst_ref < 1e-4, "reference vs naive: %g (k=%d s=%d cin=%d)", worst_ref, cc->k,
               cc->stride, cc->cin);
 
@@ -106,7 +112,8 @@ static void run_case(const conv_case *cc, int relu)
             double d = fabs((double)out_ref.base[i] - out_fast.base[i]);
             if (d > worst) worst = d;
         }
-        for (int co = 0; co < cc->cout; co++) untouched &= fc_act_at(&out_fast, oh, ow)[co] == 7.0f;
+        for (int co = 0; co < cc->cout; co++)
+            untouched &= fc_act_at(&out_fast, n - 1, oh, ow)[co] == 7.0f;
         CHECK_MSG(worst < 1e-5, "avx2 vs reference: %g (k=%d s=%d cin=%d cout=%d)", worst, cc->k,
                   cc->stride, cc->cin, cc->cout);
         CHECK(untouched);
@@ -123,7 +130,7 @@ static void run_case(const conv_case *cc, int relu)
                 if (d > worst) worst = d;
             }
             for (int co = 0; co < cc->cout; co++)
-                untouched &= fc_act_at(&out_fast, oh, ow)[co] == 7.0f;
+                untouched &= fc_act_at(&out_fast, n - 1, oh, ow)[co] == 7.0f;
             CHECK_MSG(worst < 1e-4, "winograd vs reference: %g (%dx%d cin=%d cout=%d)", worst,
                       cc->h, cc->w, cc->cin, cc->cout);
             CHECK(untouched);
@@ -171,7 +178,8 @@ static void test_pooling(void)
     float in_data[4 * 4 * 16], max_data[1 * 1 * 16], avg_data[2 * 2 * 16];
     for (int p = 0; p < 16; p++)
         for (int c = 0; c < 16; c++) in_data[p * 16 + c] = (float)p * (c % 2 ? -1.0f : 1.0f);
-    fc_act in = {4, 4, 16, 0, in_data}, mx = {1, 1, 16, 0, max_data}, av = {2, 2, 16, 0, avg_data};
+    fc_act in = {1, 4, 4, 16, 0, in_data}, mx = {1, 1, 1, 16, 0, max_data};
+    fc_act av = {1, 2, 2, 16, 0, avg_data};
     fc_maxpool(&in, 3, 2, &mx);
     CHECK(max_data[0] == 10.0f); /* window rows 0-2, cols 0-2: max is 2*4+2 */
     CHECK(max_data[1] == 0.0f);  /* negated channel: max of -p is -0 */
