@@ -15,9 +15,10 @@ root=$(pwd)
 # --- what we depend on: one list, in one place -------------------------------------
 # build: compiler, meson, ninja, pkg-config; libraries: libjpeg-turbo (decoding), jansson
 # (reading the model package's JSON manifests), libuv / SQLite / libexif (the daemon,
-# the store, EXIF orientation); npm fetches the model package; clang-format checks style.
+# the store, EXIF orientation); OpenBLAS only for bench/gemm, the comparison that chose
+# our own kernels; npm fetches the model package; clang-format checks style.
 DEBIAN_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libjpeg62-turbo-dev libjansson-dev
-                 libuv1-dev libsqlite3-dev libexif-dev npm clang-format)
+                 libuv1-dev libsqlite3-dev libexif-dev libopenblas-dev npm clang-format)
 
 # The pretrained weights and sample photos: @vladmandic/face-api, MIT, pinned version and
 # the registry's integrity hash for that tarball (`npm view @vladmandic/face-api@1.7.15
