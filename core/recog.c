@@ -10,11 +10,11 @@
  *   mean over pixels, fully connected                      128
  *
  * Faces go through in batches. The stem and the first two stages run one face at a time:
- * their activations are large (up to 660 KB a face) and their weights small (under 1 MB
- * in all), so one face's working set stays in cache. From the third stage on it is the
- * other way round (the 128- and 256-channel layers hold 15 MB of weights, at most 73 KB
- * of pixels a face), so those stages run on the whole batch at once and each weight is
- * loaded once per batch instead of once per face.
+ * their activations are large (up to 660 KB a face) and their weights small (2.3 MB in
+ * all), so one face's working set stays in cache. From the third stage on it is the
+ * other way round (21 MB of weights as a single face uses them, 30 MB in the Winograd
+ * form batches use; at most 74 KB of pixels a face), so those stages run on the whole
+ * batch at once and each weight is loaded once per batch instead of once per face.
  *
  * A residual block is relu(conv2(relu(conv1(x))) + x), both 3x3 'same'. A down block
  * starts with a 3x3/2 'valid' conv1, and its shortcut is a 2x2/2 average pool of x whose
