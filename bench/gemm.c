@@ -80,8 +80,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "gemm: this CPU has no AVX2+FMA; our fast kernels cannot run\n");
         return 1;
     }
-    printf("bench/gemm: one face's convolutions, ms per layer (mean of %d reps)\n",
-           reps);
+    printf("bench/gemm: one face's convolutions, ms per layer (mean of %d reps)\n", reps);
     printf("%-22s %10s %10s %10s\n", "layer (in, cin>cout)", "openblas", "ours", "winograd");
     double total[3] = {0, 0, 0};
     float *scratch = alloc_floats(fc_wino_scratch_floats());
