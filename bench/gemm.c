@@ -19,10 +19,10 @@
 void openblas_set_num_threads(int n);
 
 typedef struct {
-    int size, cin, cout, k, stride, pad, times;
+    int size, cin, cout, k, stride, same, times;
 } shape;
 
-/* The network's convolutions for one face: input size, channels, kernel, stride, pad,
+/* The network's convolutions for one face: input size, channels, kernel, stride, 'same',
  * occurrences (see core/recog.c). The fully connected layer is left out (0.2%). */
 static const shape shapes[] = {
     {150, 3, 32, 7, 2, 0, 1},  {35, 32, 32, 3, 1, 1, 6},  {35, 32, 64, 3, 2, 0, 1},
@@ -50,11 +50,12 @@ static void conv_openblas(const shape *s, const fc_act *in, const float *b_rowma
                           const float *bias, float *cols, float *c, int out_size)
 {
     const int m = out_size * out_size, kdim = s->k * s->k * s->cin;
+    const int pad = fc_pad_before(s->size, s->k, s->stride, s->same ? FC_PAD_SAME : FC_PAD_VALID);
     for (int p = 0; p < m; p++) {
         const int oy = p / out_size, ox = p % out_size;
         for (int ky = 0; ky < s->k; ky++)
             memcpy(cols + (size_t)p * kdim + (size_t)ky * s->k * s->cin,
-                   fc_act_at(in, 0, oy * s->stride - s->pad + ky, ox * s->stride - s->pad),
+                   fc_act_at(in, 0, oy * s->stride - pad + ky, ox * s->stride - pad),
                    (size_t)s->k * s->cin * sizeof(float));
     }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, s->cout, kdim, 1.0f, cols, kdim,
@@ -86,7 +87,8 @@ int main(int argc, char **argv)
     float *scratch = alloc_floats(fc_wino_scratch_floats());
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
         const shape *s = &shapes[i];
-        const int out_size = fc_conv_out_size(s->size, s->k, s->stride, s->pad);
+        const enum fc_padding padding = s->same ? FC_PAD_SAME : FC_PAD_VALID;
+        const int out_size = fc_out_size(s->size, s->k, s->stride, padding);
         const size_t kdim = (size_t)s->k * s->k * s->cin, nw = kdim * s->cout;
         fc_act in = {1, s->size, s->size, s->cin, 2, NULL};
         in.base = alloc_floats(fc_act_floats(s->size, s->size, s->cin, 2));
@@ -96,21 +98,29 @@ int main(int argc, char **argv)
         float *wino = alloc_floats((size_t)16 * s->cin * s->cout);
         float *cols = alloc_floats((size_t)out_size * out_size * kdim);
         float *c = alloc_floats((size_t)out_size * out_size * s->cout);
-        fc_conv conv = {s->k, s->k, s->cin, s->cout, s->stride, s->pad, weights, bias, NULL, NULL};
+        fc_conv conv = {.kh = s->k,
+                        .kw = s->k,
+                        .cin = s->cin,
+                        .cout = s->cout,
+                        .stride = s->stride,
+                        .padding = padding,
+                        .act = FC_ACT_RELU,
+                        .weights = weights,
+                        .bias = bias};
         double t[3] = {0, 0, 0};
 
         double t0 = now_s();
         for (int r = 0; r < reps; r++) conv_openblas(s, &in, weights, bias, cols, c, out_size);
         t[0] = (now_s() - t0) / reps;
         t0 = now_s();
-        for (int r = 0; r < reps; r++) fc_conv2d_avx2(&conv, &in, NULL, 1, &out);
+        for (int r = 0; r < reps; r++) fc_conv2d_avx2(&conv, &in, NULL, &out);
         t[1] = (now_s() - t0) / reps;
         const int winograd = s->k == 3 && s->stride == 1 && s->size >= 4;
         if (winograd) {
             conv.wino = wino;
             conv.scratch = scratch;
             t0 = now_s();
-            for (int r = 0; r < reps; r++) fc_conv2d_wino_avx2(&conv, &in, NULL, 1, &out);
+            for (int r = 0; r < reps; r++) fc_conv2d_wino_avx2(&conv, &in, NULL, &out);
             t[2] = (now_s() - t0) / reps;
         }
         char name[64];

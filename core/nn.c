@@ -1,3 +1,5 @@
+/* The engine's dispatcher and its plain reference kernels. The references are written
+ * for clarity, not speed: every optimised kernel is tested against them. */
 #include "nn.h"
 
 #include "model.h"
@@ -5,37 +7,44 @@
 
 #include <assert.h>
 #include <float.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-typedef void (*conv_fn)(const fc_conv *, const fc_act *, const fc_act *, int, fc_act *);
+typedef void (*conv_fn)(const fc_conv *, const fc_act *, const fc_act *, fc_act *);
+typedef void (*dwconv_fn)(const fc_dwconv *, const fc_act *, fc_act *);
 
-static conv_fn chosen_conv;
-static const char *chosen_name;
+static struct {
+    const char *name;
+    conv_fn conv;
+    dwconv_fn dwconv;
+} kernels;
+static pthread_once_t kernels_once = PTHREAD_ONCE_INIT;
 
 static void choose_kernels(void)
 {
-    if (chosen_conv) return;
     const char *force = getenv("FACECLUSTER_KERNELS");
     int plain = force && strcmp(force, "plain") == 0;
 #if defined(__x86_64__)
     __builtin_cpu_init();
     if (!plain && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        chosen_name = "avx2-fma";
-        chosen_conv = fc_conv2d_avx2;
+        kernels.name = "avx2-fma";
+        kernels.conv = fc_conv2d_avx2;
+        kernels.dwconv = fc_dwconv2d_avx2;
         return;
     }
 #endif
     (void)plain;
-    chosen_name = "plain";
-    chosen_conv = fc_conv2d_ref;
+    kernels.name = "plain";
+    kernels.conv = fc_conv2d_ref;
+    kernels.dwconv = fc_dwconv2d_ref;
 }
 
 const char *fc_nn_kernel_name(void)
 {
-    choose_kernels();
-    return chosen_name;
+    pthread_once(&kernels_once, choose_kernels);
+    return kernels.name;
 }
 
 /* Per-thread so that two handles on two threads time themselves. */
@@ -55,9 +64,9 @@ void fc_nn_profile_take(double ns[FC_OP_COUNT])
 
 const char *fc_nn_op_name(enum fc_nn_op op)
 {
-    static const char *const names[FC_OP_COUNT] = {"conv3x3 Winograd", "conv3x3 direct",
-                                                   "conv strided",     "pooling",
-                                                   "fully connected",  "other"};
+    static const char *const names[FC_OP_COUNT] = {
+        "conv3x3 Winograd", "conv3x3 direct",  "conv strided", "depthwise",
+        "pooling",          "fully connected", "other"};
     return names[op];
 }
 
@@ -68,39 +77,48 @@ static double now_ns(void)
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
+/* The input's border must hold the padding on both sides of both axes. */
+static int border_fits(const fc_act *in, int kh, int kw, int stride, enum fc_padding padding)
+{
+    return in->border >= fc_pad_before(in->h, kh, stride, padding) &&
+           in->border >= fc_pad_after(in->h, kh, stride, padding) &&
+           in->border >= fc_pad_before(in->w, kw, stride, padding) &&
+           in->border >= fc_pad_after(in->w, kw, stride, padding);
+}
+
 static void check_conv_shapes(const fc_conv *conv, const fc_act *in, const fc_act *residual,
                               const fc_act *out)
 {
     /* internal invariants: shapes are fixed by the network definition, not by input data */
     assert(in->c == conv->cin && out->c == conv->cout && conv->cout % 16 == 0);
     assert(out->n == in->n && (!residual || residual->n == in->n));
-    assert(in->border >= conv->pad);
-    assert(out->h >= fc_conv_out_size(in->h, conv->kh, conv->stride, conv->pad));
-    assert(out->w >= fc_conv_out_size(in->w, conv->kw, conv->stride, conv->pad));
+    assert(conv->kh <= 16 && border_fits(in, conv->kh, conv->kw, conv->stride, conv->padding));
+    assert(out->h >= fc_out_size(in->h, conv->kh, conv->stride, conv->padding));
+    assert(out->w >= fc_out_size(in->w, conv->kw, conv->stride, conv->padding));
     assert(!residual || (residual->c <= conv->cout && residual->c % 16 == 0));
     (void)conv, (void)in, (void)residual, (void)out;
 }
 
 static int use_winograd(const fc_conv *conv, const fc_act *in)
 {
-    if (!conv->wino || !conv->scratch || chosen_conv != fc_conv2d_avx2) return 0;
-    assert(conv->kh == 3 && conv->kw == 3 && conv->stride == 1 && conv->pad == 1);
+    if (!conv->wino || !conv->scratch || kernels.conv != fc_conv2d_avx2) return 0;
+    assert(conv->kh == 3 && conv->kw == 3 && conv->stride == 1 && conv->padding == FC_PAD_SAME);
     assert(in->border >= 1 + in->h % 2 && in->border >= 1 + in->w % 2);
     assert(conv->cin <= 256 && conv->cout <= 256 && conv->cin % 8 == 0);
     (void)in;
     return 1;
 }
 
-void fc_conv2d(const fc_conv *conv, const fc_act *in, const fc_act *residual, int relu, fc_act *out)
+void fc_conv2d(const fc_conv *conv, const fc_act *in, const fc_act *residual, fc_act *out)
 {
-    choose_kernels();
+    pthread_once(&kernels_once, choose_kernels);
     check_conv_shapes(conv, in, residual, out);
     const int winograd = use_winograd(conv, in);
     double t0 = profile_on ? now_ns() : 0.0;
     if (winograd)
-        fc_conv2d_wino_avx2(conv, in, residual, relu, out);
+        fc_conv2d_wino_avx2(conv, in, residual, out);
     else
-        chosen_conv(conv, in, residual, relu, out);
+        kernels.conv(conv, in, residual, out);
     if (profile_on) {
         enum fc_nn_op op = winograd                         ? FC_OP_CONV3_WINO
                            : conv->kh == 1 && conv->kw == 1 ? FC_OP_FC
@@ -110,12 +128,13 @@ void fc_conv2d(const fc_conv *conv, const fc_act *in, const fc_act *residual, in
     }
 }
 
-void fc_conv2d_ref(const fc_conv *conv, const fc_act *in, const fc_act *residual, int relu,
-                   fc_act *out)
+void fc_conv2d_ref(const fc_conv *conv, const fc_act *in, const fc_act *residual, fc_act *out)
 {
     check_conv_shapes(conv, in, residual, out);
-    int oh = fc_conv_out_size(in->h, conv->kh, conv->stride, conv->pad);
-    int ow = fc_conv_out_size(in->w, conv->kw, conv->stride, conv->pad);
+    const int oh = fc_out_size(in->h, conv->kh, conv->stride, conv->padding);
+    const int ow = fc_out_size(in->w, conv->kw, conv->stride, conv->padding);
+    const int top = fc_pad_before(in->h, conv->kh, conv->stride, conv->padding);
+    const int left = fc_pad_before(in->w, conv->kw, conv->stride, conv->padding);
     for (int img = 0; img < in->n; img++) {
         for (int p = 0; p < oh * ow; p++) {
             const int oy = p / ow, ox = p % ow;
@@ -125,8 +144,8 @@ void fc_conv2d_ref(const fc_conv *conv, const fc_act *in, const fc_act *residual
                 for (int ky = 0; ky < conv->kh; ky++) {
                     for (int kx = 0; kx < conv->kw; kx++) {
                         /* reads the zero border when the window hangs over the edge */
-                        const float *src = fc_act_at(in, img, oy * conv->stride - conv->pad + ky,
-                                                     ox * conv->stride - conv->pad + kx);
+                        const float *src = fc_act_at(in, img, oy * conv->stride - top + ky,
+                                                     ox * conv->stride - left + kx);
                         for (int ci = 0; ci < conv->cin; ci++)
                             sum += src[ci] *
                                    conv->weights[fc_conv_p16_index(
@@ -136,29 +155,78 @@ void fc_conv2d_ref(const fc_conv *conv, const fc_act *in, const fc_act *residual
                 }
                 sum += conv->bias[co];
                 if (residual && co < residual->c) sum += fc_act_at(residual, img, oy, ox)[co];
-                dst[co] = relu && sum < 0.0f ? 0.0f : sum;
+                dst[co] = fc_activate(sum, conv->act, conv->leak);
             }
         }
     }
 }
 
-/* Pooling is a small share of the work: one plain loop serves both kinds. */
-static void pool(const fc_act *in, int k, int stride, fc_act *out, int is_max)
+static void check_dwconv_shapes(const fc_dwconv *conv, const fc_act *in, const fc_act *out)
 {
-    assert(out->c == in->c && out->n == in->n);
-    assert(out->h == fc_conv_out_size(in->h, k, stride, 0));
-    assert(out->w == fc_conv_out_size(in->w, k, stride, 0));
+    assert(in->c == conv->c && out->c == conv->c && out->n == in->n);
+    assert(border_fits(in, conv->k, conv->k, conv->stride, conv->padding));
+    assert(out->h == fc_out_size(in->h, conv->k, conv->stride, conv->padding));
+    assert(out->w == fc_out_size(in->w, conv->k, conv->stride, conv->padding));
+    (void)conv, (void)in, (void)out;
+}
+
+void fc_dwconv2d(const fc_dwconv *conv, const fc_act *in, fc_act *out)
+{
+    pthread_once(&kernels_once, choose_kernels);
+    check_dwconv_shapes(conv, in, out);
     double t0 = profile_on ? now_ns() : 0.0;
-    const int c = in->c;
-    const float inv = 1.0f / (float)(k * k);
+    if (conv->c % 8 == 0)
+        kernels.dwconv(conv, in, out);
+    else
+        fc_dwconv2d_ref(conv, in, out);
+    if (profile_on) profile_ns[FC_OP_DEPTHWISE] += now_ns() - t0;
+}
+
+void fc_dwconv2d_ref(const fc_dwconv *conv, const fc_act *in, fc_act *out)
+{
+    check_dwconv_shapes(conv, in, out);
+    const int top = fc_pad_before(in->h, conv->k, conv->stride, conv->padding);
+    const int left = fc_pad_before(in->w, conv->k, conv->stride, conv->padding);
     for (int img = 0; img < in->n; img++) {
         for (int p = 0; p < out->h * out->w; p++) {
             const int oy = p / out->w, ox = p % out->w;
             float *dst = fc_act_at(out, img, oy, ox);
+            for (int ch = 0; ch < conv->c; ch++) {
+                float sum = 0.0f;
+                for (int ky = 0; ky < conv->k; ky++)
+                    for (int kx = 0; kx < conv->k; kx++)
+                        sum += fc_act_at(in, img, oy * conv->stride - top + ky,
+                                         ox * conv->stride - left + kx)[ch] *
+                               conv->weights[((size_t)ky * conv->k + kx) * conv->c + ch];
+                dst[ch] = fc_activate(sum + conv->bias[ch], conv->act, conv->leak);
+            }
+        }
+    }
+}
+
+/* Pooling is a small share of the work: one plain loop serves both kinds. The window is
+ * clipped to the image, so padded cells never count. */
+static void pool(const fc_act *in, int k, int stride, enum fc_padding padding, fc_act *out,
+                 int is_max)
+{
+    assert(out->c == in->c && out->n == in->n);
+    assert(out->h == fc_out_size(in->h, k, stride, padding));
+    assert(out->w == fc_out_size(in->w, k, stride, padding));
+    double t0 = profile_on ? now_ns() : 0.0;
+    const int c = in->c;
+    const int top = fc_pad_before(in->h, k, stride, padding);
+    const int left = fc_pad_before(in->w, k, stride, padding);
+    for (int img = 0; img < in->n; img++) {
+        for (int p = 0; p < out->h * out->w; p++) {
+            const int oy = p / out->w, ox = p % out->w;
+            const int y0 = oy * stride - top, x0 = ox * stride - left;
+            const int ya = y0 < 0 ? 0 : y0, yb = y0 + k > in->h ? in->h : y0 + k;
+            const int xa = x0 < 0 ? 0 : x0, xb = x0 + k > in->w ? in->w : x0 + k;
+            float *dst = fc_act_at(out, img, oy, ox);
             for (int ch = 0; ch < c; ch++) dst[ch] = is_max ? -FLT_MAX : 0.0f;
-            for (int ky = 0; ky < k; ky++) {
-                for (int kx = 0; kx < k; kx++) {
-                    const float *src = fc_act_at(in, img, oy * stride + ky, ox * stride + kx);
+            for (int y = ya; y < yb; y++) {
+                for (int x = xa; x < xb; x++) {
+                    const float *src = fc_act_at(in, img, y, x);
                     if (is_max)
                         for (int ch = 0; ch < c; ch++)
                             dst[ch] = src[ch] > dst[ch] ? src[ch] : dst[ch];
@@ -166,21 +234,23 @@ static void pool(const fc_act *in, int k, int stride, fc_act *out, int is_max)
                         for (int ch = 0; ch < c; ch++) dst[ch] += src[ch];
                 }
             }
-            if (!is_max)
+            if (!is_max) {
+                const float inv = 1.0f / (float)((yb - ya) * (xb - xa));
                 for (int ch = 0; ch < c; ch++) dst[ch] *= inv;
+            }
         }
     }
     if (profile_on) profile_ns[FC_OP_POOL] += now_ns() - t0;
 }
 
-void fc_maxpool(const fc_act *in, int k, int stride, fc_act *out)
+void fc_maxpool(const fc_act *in, int k, int stride, enum fc_padding padding, fc_act *out)
 {
-    pool(in, k, stride, out, 1);
+    pool(in, k, stride, padding, out, 1);
 }
 
-void fc_avgpool(const fc_act *in, int k, int stride, fc_act *out)
+void fc_avgpool(const fc_act *in, int k, int stride, enum fc_padding padding, fc_act *out)
 {
-    pool(in, k, stride, out, 0);
+    pool(in, k, stride, padding, out, 0);
 }
 
 void fc_global_avgpool(const fc_act *in, float *out)

@@ -39,16 +39,67 @@ static inline fc_act fc_act_image(const fc_act *t, int img)
     return one;
 }
 
-/* A convolution with weights in FC_LAYOUT_CONV_P16 (model.h) and folded bias. pad is the
- * zero padding on each side: 0 for 'valid', (k - 1) / 2 for stride-1 'same'.
+/* Padding as TensorFlow defines it. 'valid': none, out = (in - k) / stride + 1. 'same':
+ * out = ceil(in / stride), and the padding needed, (out - 1) * stride + k - in, is split
+ * with the odd pixel after (bottom, right). A layer's input needs a border at least as
+ * wide as its padding on either side. */
+enum fc_padding { FC_PAD_VALID, FC_PAD_SAME };
+
+static inline int fc_out_size(int in, int k, int stride, enum fc_padding padding)
+{
+    return padding == FC_PAD_SAME ? (in + stride - 1) / stride : (in - k) / stride + 1;
+}
+
+/* Zero pixels before the first (top or left) input pixel. */
+static inline int fc_pad_before(int in, int k, int stride, enum fc_padding padding)
+{
+    int total = (fc_out_size(in, k, stride, padding) - 1) * stride + k - in;
+    return padding == FC_PAD_SAME && total > 0 ? total / 2 : 0;
+}
+
+/* Zero pixels after the last input pixel. */
+static inline int fc_pad_after(int in, int k, int stride, enum fc_padding padding)
+{
+    int total = (fc_out_size(in, k, stride, padding) - 1) * stride + k - in;
+    return padding == FC_PAD_SAME && total > 0 ? total - total / 2 : 0;
+}
+
+/* What a layer applies to its sums, after bias and residual. */
+enum fc_activation {
+    FC_ACT_NONE,
+    FC_ACT_RELU,  /* max(x, 0) */
+    FC_ACT_RELU6, /* min(max(x, 0), 6) */
+    FC_ACT_LEAKY  /* x >= 0 ? x : leak * x */
+};
+
+/* Applies an activation to one value: the reference every kernel is tested against. */
+static inline float fc_activate(float x, enum fc_activation act, float leak)
+{
+    switch (act) {
+    case FC_ACT_RELU:
+        return x > 0.0f ? x : 0.0f;
+    case FC_ACT_RELU6:
+        return x > 0.0f ? (x < 6.0f ? x : 6.0f) : 0.0f;
+    case FC_ACT_LEAKY:
+        return x >= 0.0f ? x : leak * x;
+    default:
+        return x;
+    }
+}
+
+/* A convolution with weights in FC_LAYOUT_CONV_P16 (model.h) and folded bias. A 1x1
+ * kernel is a pointwise convolution, and on a 1x1 image a fully connected layer.
  *
- * A 3x3 stride-1 convolution may also carry its kernel in the Winograd domain
+ * A 3x3 stride-1 'same' convolution may also carry its kernel in the Winograd domain
  * (FC_LAYOUT_WINO_P16) and a scratch area of fc_wino_scratch_floats() floats; fc_conv2d
  * then uses Winograd's F(2x2, 3x3), which needs 2.25x fewer multiplies (whether that
  * pays is the network's choice: see recog.c). Its input then needs a border of 2 when
  * its size is odd (the last tile reads one pixel past the padding). */
 typedef struct {
-    int kh, kw, cin, cout, stride, pad;
+    int kh, kw, cin, cout, stride;
+    enum fc_padding padding;
+    enum fc_activation act;
+    float leak;           /* slope below zero for FC_ACT_LEAKY */
     const float *weights; /* borrowed from the model */
     const float *bias;    /* cout floats, borrowed */
     const float *wino;    /* optional, borrowed from the model */
@@ -62,31 +113,39 @@ size_t fc_wino_scratch_floats(void);
  * floats, U = G g G^T computed in double. For converters and tests. */
 void fc_wino_weights(const float *hwio, int cin, int cout, float *out);
 
-static inline int fc_conv_out_size(int in, int k, int stride, int pad)
-{
-    return (in + 2 * pad - k) / stride + 1;
-}
+/* out(y, x, n) = act(sum conv + bias[n] + residual(y, x, n)) for each image; in, out and
+ * residual hold the same number of images. The computed region is fc_out_size() of in;
+ * out may be larger (the rest is left alone). residual may be NULL; it covers at least
+ * the computed region and its channels may be fewer than cout (a multiple of 16):
+ * missing channels count as zero, which is the reference's zero-padding rule for
+ * down-sampling shortcuts. */
+void fc_conv2d(const fc_conv *conv, const fc_act *in, const fc_act *residual, fc_act *out);
+void fc_conv2d_ref(const fc_conv *conv, const fc_act *in, const fc_act *residual, fc_act *out);
 
-/* out(y, x, n) = f(sum conv + bias[n] + residual(y, x, n)), f = relu if relu else identity,
- * for each image; in, out and residual hold the same number of images.
- * The computed region is fc_conv_out_size() of in; out may be larger (the rest is left
- * alone). residual may be NULL; it covers at least the computed region and its channels
- * may be fewer than cout (a multiple of 16): missing channels count as zero, which is
- * the reference's zero-padding rule for down-sampling shortcuts. in->border >= pad. */
-void fc_conv2d(const fc_conv *conv, const fc_act *in, const fc_act *residual, int relu,
-               fc_act *out);
-void fc_conv2d_ref(const fc_conv *conv, const fc_act *in, const fc_act *residual, int relu,
-                   fc_act *out);
+/* A depthwise convolution (channel multiplier 1): each channel filtered by its own k x k
+ * kernel, then bias and activation. */
+typedef struct {
+    int k, c, stride;
+    enum fc_padding padding;
+    enum fc_activation act;
+    float leak;
+    const float *weights; /* k * k * c floats, [ky][kx][c] as TensorFlow stores them */
+    const float *bias;    /* c floats */
+} fc_dwconv;
 
-/* 'valid' pooling with a k x k window; out must be fc_conv_out_size(in, k, stride, 0). */
-void fc_maxpool(const fc_act *in, int k, int stride, fc_act *out);
-void fc_avgpool(const fc_act *in, int k, int stride, fc_act *out);
+void fc_dwconv2d(const fc_dwconv *conv, const fc_act *in, fc_act *out);
+void fc_dwconv2d_ref(const fc_dwconv *conv, const fc_act *in, fc_act *out);
+
+/* k x k pooling; out must be fc_out_size() of in. With 'same' padding the padded cells
+ * take no part (TensorFlow's rule): the max or mean is over the window's real pixels. */
+void fc_maxpool(const fc_act *in, int k, int stride, enum fc_padding padding, fc_act *out);
+void fc_avgpool(const fc_act *in, int k, int stride, enum fc_padding padding, fc_act *out);
 
 /* Mean over all pixels of each image: out has in->n * in->c floats. */
 void fc_global_avgpool(const fc_act *in, float *out);
 
-/* Which convolution kernel fc_conv2d uses: "avx2-fma" or "plain". The choice is made once
- * from the CPU, and FACECLUSTER_KERNELS=plain forces the reference. */
+/* Which kernels fc_conv2d and fc_dwconv2d use: "avx2-fma" or "plain". The choice is made
+ * once from the CPU, and FACECLUSTER_KERNELS=plain forces the references. */
 const char *fc_nn_kernel_name(void);
 
 /* Optional per-layer-type timing for bench/embed: accumulate nanoseconds per type while
@@ -95,6 +154,7 @@ enum fc_nn_op {
     FC_OP_CONV3_WINO,
     FC_OP_CONV3_S1,
     FC_OP_CONV_STRIDED,
+    FC_OP_DEPTHWISE,
     FC_OP_POOL,
     FC_OP_FC,
     FC_OP_OTHER,

@@ -9,6 +9,7 @@
  * vectors of B, broadcasts six values of A and issues 12 FMAs, which the two FMA pipes
  * retire in 6 cycles while loads stay under three per cycle. Rows of a block may lie in
  * different output rows, or images of a batch: each has its own A pointer. */
+#include "nn_avx2_act.h"
 #include "nn_internal.h"
 
 #include <immintrin.h>
@@ -17,10 +18,9 @@
 #define MR FC_GEMM_MR
 #define NR FC_GEMM_NR
 
-__attribute__((target("avx2,fma"))) void fc_gemm_6x16_avx2(const fc_gemm_rows *rows, int nrows,
-                                                           const ptrdiff_t *seg_off, int nseg,
-                                                           int seglen, const float *b,
-                                                           const float *bias, int relu)
+__attribute__((target("avx2,fma"))) void
+fc_gemm_6x16_avx2(const fc_gemm_rows *rows, int nrows, const ptrdiff_t *seg_off, int nseg,
+                  int seglen, const float *b, const float *bias, enum fc_activation act, float leak)
 {
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
     __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
@@ -53,24 +53,27 @@ __attribute__((target("avx2,fma"))) void fc_gemm_6x16_avx2(const fc_gemm_rows *r
     __m256 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
     const __m256 bias0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
     const __m256 bias1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
-    const __m256 zero = _mm256_setzero_ps();
+    const __m256 slope = _mm256_set1_ps(leak);
     for (int r = 0; r < nrows; r++) {
         __m256 v0 = _mm256_add_ps(acc[r][0], bias0), v1 = _mm256_add_ps(acc[r][1], bias1);
         if (rows->res[r]) {
             v0 = _mm256_add_ps(v0, _mm256_loadu_ps(rows->res[r]));
             v1 = _mm256_add_ps(v1, _mm256_loadu_ps(rows->res[r] + 8));
         }
-        if (relu) v0 = _mm256_max_ps(v0, zero), v1 = _mm256_max_ps(v1, zero);
+        v0 = activate_avx2(v0, act, slope);
+        v1 = activate_avx2(v1, act, slope);
         _mm256_storeu_ps(rows->out[r], v0);
         _mm256_storeu_ps(rows->out[r] + 8, v1);
     }
 }
 
-__attribute__((target("avx2,fma"))) void
-fc_conv2d_avx2(const fc_conv *conv, const fc_act *in, const fc_act *residual, int relu, fc_act *out)
+__attribute__((target("avx2,fma"))) void fc_conv2d_avx2(const fc_conv *conv, const fc_act *in,
+                                                        const fc_act *residual, fc_act *out)
 {
-    const int oh = fc_conv_out_size(in->h, conv->kh, conv->stride, conv->pad);
-    const int ow = fc_conv_out_size(in->w, conv->kw, conv->stride, conv->pad);
+    const int oh = fc_out_size(in->h, conv->kh, conv->stride, conv->padding);
+    const int ow = fc_out_size(in->w, conv->kw, conv->stride, conv->padding);
+    const int top = fc_pad_before(in->h, conv->kh, conv->stride, conv->padding);
+    const int left = fc_pad_before(in->w, conv->kw, conv->stride, conv->padding);
     const int plane = oh * ow, npix = in->n * plane; /* rows of the GEMM: every image */
     const size_t k_total = (size_t)conv->kh * conv->kw * conv->cin;
     const ptrdiff_t in_row_pitch = (ptrdiff_t)(in->w + 2 * in->border) * in->c;
@@ -79,14 +82,14 @@ fc_conv2d_avx2(const fc_conv *conv, const fc_act *in, const fc_act *residual, in
     int nseg = conv->kh, seglen = conv->kw * conv->cin;
     size_t k_skip = 0; /* rows of each weight panel not read */
     ptrdiff_t a_skip = 0;
-    if (in->h == 1 && in->w == 1 && conv->stride == 1 && 2 * conv->pad == conv->kh - 1 &&
-        conv->kh == conv->kw) {
+    if (in->h == 1 && in->w == 1 && conv->stride == 1 && conv->padding == FC_PAD_SAME &&
+        conv->kh == conv->kw && conv->kh % 2 == 1) {
         /* A 1x1 image under a 'same' kernel: every tap but the centre reads padding, so
          * read only the centre's weights (1/9 of a 3x3 layer's bytes). */
         nseg = 1;
         seglen = conv->cin;
-        k_skip = ((size_t)conv->pad * conv->kw + conv->pad) * conv->cin;
-        a_skip = (ptrdiff_t)conv->pad * (in_row_pitch + in->c);
+        k_skip = ((size_t)top * conv->kw + left) * conv->cin;
+        a_skip = (ptrdiff_t)top * in_row_pitch + (ptrdiff_t)left * in->c;
     }
 
     for (int panel = 0; panel < conv->cout / NR; panel++) {
@@ -101,13 +104,12 @@ fc_conv2d_avx2(const fc_conv *conv, const fc_act *in, const fc_act *residual, in
                 /* a short last block repeats its last row: computed, never stored */
                 const int p = p0 + (r < nrows ? r : nrows - 1);
                 const int img = p / plane, oy = p % plane / ow, ox = p % ow;
-                rows.a[r] = fc_act_at(in, img, oy * conv->stride - conv->pad,
-                                      ox * conv->stride - conv->pad) +
-                            a_skip;
+                rows.a[r] =
+                    fc_act_at(in, img, oy * conv->stride - top, ox * conv->stride - left) + a_skip;
                 rows.out[r] = fc_act_at(out, img, oy, ox) + ch0;
                 rows.res[r] = with_res ? fc_act_at(residual, img, oy, ox) + ch0 : NULL;
             }
-            fc_gemm_6x16_avx2(&rows, nrows, seg_off, nseg, seglen, b, bias, relu);
+            fc_gemm_6x16_avx2(&rows, nrows, seg_off, nseg, seglen, b, bias, conv->act, conv->leak);
         }
     }
 }

@@ -7,14 +7,15 @@
 #include <stddef.h>
 
 /* Available only when the CPU has AVX2 and FMA (checked by the caller). */
-void fc_conv2d_avx2(const fc_conv *conv, const fc_act *in, const fc_act *residual, int relu,
-                    fc_act *out);
-/* Needs conv->wino, conv->scratch, a 3x3 stride-1 conv and in->border >= 1 + in->h % 2. */
-void fc_conv2d_wino_avx2(const fc_conv *conv, const fc_act *in, const fc_act *residual, int relu,
+void fc_conv2d_avx2(const fc_conv *conv, const fc_act *in, const fc_act *residual, fc_act *out);
+/* Needs conv->wino, conv->scratch, a 3x3 stride-1 'same' conv and in->border >= 1 + in->h % 2. */
+void fc_conv2d_wino_avx2(const fc_conv *conv, const fc_act *in, const fc_act *residual,
                          fc_act *out);
+/* Needs c a multiple of 8. */
+void fc_dwconv2d_avx2(const fc_dwconv *conv, const fc_act *in, fc_act *out);
 
-/* The GEMM micro-kernel both use: a block of up to 6 rows x 16 columns of
- * C = A B (+ bias + residual, relu). Row r of A is nseg segments of seglen floats at
+/* The GEMM micro-kernel the convolutions share: a block of up to 6 rows x 16 columns of
+ * C = act(A B + bias + residual). Row r of A is nseg segments of seglen floats at
  * a[r] + seg_off[s]; B is a K x 16 panel, K = nseg * seglen, 32-byte aligned. */
 #define FC_GEMM_MR 6
 #define FC_GEMM_NR 16
@@ -26,6 +27,7 @@ typedef struct {
 /* bias may be NULL (none). Rows past nrows are computed (point them at valid memory) but
  * not stored. */
 void fc_gemm_6x16_avx2(const fc_gemm_rows *rows, int nrows, const ptrdiff_t *seg_off, int nseg,
-                       int seglen, const float *b, const float *bias, int relu);
+                       int seglen, const float *b, const float *bias, enum fc_activation act,
+                       float leak);
 
 #endif

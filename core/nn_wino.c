@@ -13,6 +13,7 @@
  *         | 0  1  1  0 |           | 0  1 -1 -1 |
  *         | 0 -1  1  0 |
  *         | 0  1  0 -1 |                                                               */
+#include "nn_avx2_act.h"
 #include "nn_internal.h"
 
 #include <immintrin.h>
@@ -63,8 +64,7 @@ __attribute__((target("avx2,fma"))) static void output_transform(const float *m,
 }
 
 __attribute__((target("avx2,fma"))) void fc_conv2d_wino_avx2(const fc_conv *conv, const fc_act *in,
-                                                             const fc_act *residual, int relu,
-                                                             fc_act *out)
+                                                             const fc_act *residual, fc_act *out)
 {
     const int cin = conv->cin, cout = conv->cout;
     const int tiles_y = (in->h + 1) / 2, tiles_x = (in->w + 1) / 2;
@@ -75,7 +75,7 @@ __attribute__((target("avx2,fma"))) void fc_conv2d_wino_avx2(const fc_conv *conv
     const size_t v_stride = (size_t)TILES_PER_BLOCK * cin,
                  m_stride = (size_t)TILES_PER_BLOCK * cout;
     const ptrdiff_t no_offset = 0;
-    const __m256 zero = _mm256_setzero_ps();
+    const __m256 slope = _mm256_set1_ps(conv->leak);
 
     for (int first = 0; first < ntiles; first += TILES_PER_BLOCK) {
         const int count = ntiles - first < TILES_PER_BLOCK ? ntiles - first : TILES_PER_BLOCK;
@@ -101,7 +101,8 @@ __attribute__((target("avx2,fma"))) void fc_conv2d_wino_avx2(const fc_conv *conv
                         rows.res[r] = NULL;
                     }
                     fc_gemm_6x16_avx2(&rows, nrows, &no_offset, 1, cin,
-                                      u + (size_t)panel * cin * FC_GEMM_NR, NULL, 0);
+                                      u + (size_t)panel * cin * FC_GEMM_NR, NULL, FC_ACT_NONE,
+                                      0.0f);
                 }
             }
         }
@@ -120,7 +121,7 @@ __attribute__((target("avx2,fma"))) void fc_conv2d_wino_avx2(const fc_conv *conv
                         if (residual && c < residual->c)
                             val = _mm256_add_ps(
                                 val, _mm256_loadu_ps(fc_act_at(residual, img, oy, ox) + c));
-                        if (relu) val = _mm256_max_ps(val, zero);
+                        val = activate_avx2(val, conv->act, slope);
                         _mm256_storeu_ps(fc_act_at(out, img, oy, ox) + c, val);
                     }
                 }

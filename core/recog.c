@@ -84,15 +84,15 @@ static size_t layout_activations(fc_recog *net, float *arena)
     size_t used = 0;
     const int batch = net->max_batch;
     place(&net->input, (act_shape){batch, FC_RECOG_INPUT, FC_RECOG_INPUT, 3, 0}, arena, &used);
-    const int first = fc_conv_out_size(FC_RECOG_INPUT, 7, 2, 0); /* 72 */
+    const int first = fc_out_size(FC_RECOG_INPUT, 7, 2, FC_PAD_VALID); /* 72 */
     place(&net->first, (act_shape){1, first, first, 32, 0}, arena, &used);
-    int size = fc_conv_out_size(first, 3, 2, 0); /* 35 after the max pool */
+    int size = fc_out_size(first, 3, 2, FC_PAD_VALID); /* 35 after the max pool */
     const int channels[NUM_STAGES] = {32, 64, 128, 256, 256};
     for (int s = 0; s < NUM_STAGES; s++) {
         const int n = s >= BATCHED_STAGE ? batch : 1;
         if (s > 0) {
-            int conv_size = fc_conv_out_size(size, 3, 2, 0);
-            int pool_size = fc_conv_out_size(size, 2, 2, 0);
+            int conv_size = fc_out_size(size, 3, 2, FC_PAD_VALID);
+            int pool_size = fc_out_size(size, 2, 2, FC_PAD_VALID);
             place(&net->down[s], (act_shape){n, conv_size, conv_size, channels[s], 2}, arena,
                   &used);
             place(&net->pooled[s], (act_shape){n, pool_size, pool_size, channels[s - 1], 0}, arena,
@@ -136,8 +136,10 @@ static void choose_winograd(fc_recog *net)
     }
 }
 
+/* Every convolution of this network is followed by relu (after the shortcut, where there
+ * is one), except the final fully connected layer. */
 static int bind_conv(const fc_model *model, const char *name, int k, int stride, int cin, int cout,
-                     fc_conv *conv, char *err)
+                     int relu, fc_conv *conv, char *err)
 {
     char key[FC_MODEL_NAME_MAX];
     fc_model_tensor w, b;
@@ -154,7 +156,8 @@ static int bind_conv(const fc_model *model, const char *name, int k, int stride,
                       .cin = cin,
                       .cout = cout,
                       .stride = stride,
-                      .pad = stride == 1 ? (k - 1) / 2 : 0,
+                      .padding = stride == 1 ? FC_PAD_SAME : FC_PAD_VALID,
+                      .act = relu ? FC_ACT_RELU : FC_ACT_NONE,
                       .weights = w.data,
                       .bias = b.data};
     if (k == 3 && stride == 1) {
@@ -179,10 +182,10 @@ int fc_recog_new(const fc_model *model, int max_batch, fc_recog **out, char *err
     net->max_batch = max_batch;
     for (int i = 0; i < RECOG_NUM_CONVS; i++) {
         const recog_conv_spec *s = &recog_conv_specs[i];
-        rc = bind_conv(model, s->name, s->k, s->stride, s->cin, s->cout, &net->convs[i], err);
+        rc = bind_conv(model, s->name, s->k, s->stride, s->cin, s->cout, 1, &net->convs[i], err);
         if (rc) goto fail;
     }
-    rc = bind_conv(model, RECOG_FC_NAME, 1, 1, RECOG_FC_IN, FC_RECOG_DIM, &net->fc, err);
+    rc = bind_conv(model, RECOG_FC_NAME, 1, 1, RECOG_FC_IN, FC_RECOG_DIM, 0, &net->fc, err);
     if (rc) goto fail;
     size_t floats = layout_activations(net, NULL);
     net->arena = aligned_alloc(64, floats * sizeof(float));
@@ -259,16 +262,16 @@ void fc_recog_set_input(fc_recog *net, int slot, const uint8_t *rgb, int w, int 
 /* relu(conv2(relu(conv1(x))) + x): x and y have the same shape, t is scratch. */
 static void residual(const fc_recog *net, int conv, const fc_act *x, fc_act *t, fc_act *y)
 {
-    fc_conv2d(&net->convs[conv], x, NULL, 1, t);
-    fc_conv2d(&net->convs[conv + 1], t, x, 1, y);
+    fc_conv2d(&net->convs[conv], x, NULL, t);
+    fc_conv2d(&net->convs[conv + 1], t, x, y);
 }
 
 static void residual_down(fc_recog *net, int conv, int stage, const fc_act *x, fc_act *y)
 {
     fc_act *down = &net->down[stage], *pooled = &net->pooled[stage];
-    fc_conv2d(&net->convs[conv], x, NULL, 1, down);
-    fc_avgpool(x, 2, 2, pooled);
-    fc_conv2d(&net->convs[conv + 1], down, pooled, 1, y);
+    fc_conv2d(&net->convs[conv], x, NULL, down);
+    fc_avgpool(x, 2, 2, FC_PAD_VALID, pooled);
+    fc_conv2d(&net->convs[conv + 1], down, pooled, y);
     /* the zero row/column the reference appends to conv2's output: only the shortcut */
     for (int img = 0; img < y->n; img++) {
         for (int py = 0; py < y->h; py++) {
@@ -319,8 +322,8 @@ void fc_recog_forward(fc_recog *net, int count, float (*descriptors)[FC_RECOG_DI
     assert(count >= 1 && count <= net->max_batch);
     for (int face = 0; face < count; face++) {
         const fc_act input = fc_act_image(&net->input, face);
-        fc_conv2d(&net->convs[0], &input, NULL, 1, &net->first); /* 72x72x32 */
-        fc_maxpool(&net->first, 3, 2, &net->x[0]);               /* 35x35x32 */
+        fc_conv2d(&net->convs[0], &input, NULL, &net->first);    /* 72x72x32 */
+        fc_maxpool(&net->first, 3, 2, FC_PAD_VALID, &net->x[0]); /* 35x35x32 */
         const fc_act *cur = &net->x[0];
         for (int s = 0; s < BATCHED_STAGE; s++) cur = run_stage(net, s, cur);
         const fc_act gathered = fc_act_image(&net->handoff, face);
@@ -331,7 +334,7 @@ void fc_recog_forward(fc_recog *net, int count, float (*descriptors)[FC_RECOG_DI
     const fc_act *cur = &net->handoff;
     for (int s = BATCHED_STAGE; s < NUM_STAGES; s++) cur = run_stage(net, s, cur);
     fc_global_avgpool(cur, net->mean.base);
-    fc_conv2d(&net->fc, &net->mean, NULL, 0, &net->out);
+    fc_conv2d(&net->fc, &net->mean, NULL, &net->out);
     memcpy(descriptors, net->out.base, (size_t)count * FC_RECOG_DIM * sizeof(float));
 }
 

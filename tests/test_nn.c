@@ -1,6 +1,7 @@
-/* The engine's kernels: the AVX2 convolution against the plain reference, the reference
- * against a naive convolution over unpacked HWIO weights (so the packing is checked too),
- * and the pooling rules. */
+/* The engine's kernels: each optimised kernel against its plain reference, and each
+ * reference against a naive computation over unpacked weights (so the packing, the
+ * padding rule and the activations are checked too). Every case runs on a batch of two
+ * images, which the kernels must keep apart. */
 #include "harness.h"
 
 #include "../core/model.h"
@@ -9,9 +10,16 @@
 
 #include <stdint.h>
 
-typedef struct {
-    int h, w, cin, cout, k, stride, pad, border_out, res_c;
-} conv_case;
+#define BATCH 2
+
+static int have_avx2(void)
+{
+#if defined(__x86_64__)
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
 
 static float *alloc_floats(size_t n)
 {
@@ -20,38 +28,70 @@ static float *alloc_floats(size_t n)
     return p;
 }
 
-/* Fills an activation's interior (border stays zero). */
-static void fill_act(fc_act *t, unsigned *seed)
+/* A tensor of BATCH images with its interior random (the border stays zero). */
+static fc_act make_act(int h, int w, int c, int border, unsigned *seed)
 {
-    for (int y = 0; y < t->h; y++)
-        for (int x = 0; x < t->w; x++)
-            for (int c = 0; c < t->c; c++)
-                for (int img = 0; img < t->n; img++)
-                    fc_act_at(t, img, y, x)[c] = harness_random(seed);
+    fc_act t = {BATCH, h, w, c, border, alloc_floats(BATCH * fc_act_floats(h, w, c, border))};
+    for (int img = 0; img < BATCH; img++)
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                for (int ch = 0; ch < c; ch++)
+                    fc_act_at(&t, img, y, x)[ch] = seed ? 2.0f * harness_random(seed) : 7.0f;
+    return t;
 }
+
+/* Fills a whole tensor (border too) with a sentinel, to see what a kernel leaves alone. */
+static void fill_sentinel(fc_act *t)
+{
+    size_t n = BATCH * fc_act_floats(t->h, t->w, t->c, t->border);
+    for (size_t i = 0; i < n; i++) t->base[i] = 7.0f;
+}
+
+static double max_diff(const fc_act *a, const fc_act *b)
+{
+    size_t n = BATCH * fc_act_floats(a->h, a->w, a->c, a->border);
+    double worst = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs((double)a->base[i] - b->base[i]);
+        if (d > worst || d != d) worst = d != d ? INFINITY : d;
+    }
+    return worst;
+}
+
+/* The input value a tap reads, zero in the padding: the definition, not the border. */
+static double tap(const fc_act *in, int img, int y, int x, int ch)
+{
+    if (y < 0 || x < 0 || y >= in->h || x >= in->w) return 0.0;
+    return fc_act_at(in, img, y, x)[ch];
+}
+
+typedef struct {
+    int h, w, cin, cout, k, stride;
+    enum fc_padding padding;
+    int res_c;
+    enum fc_activation act;
+} conv_case;
 
 static double naive_conv(const conv_case *cc, const float *hwio, const float *bias,
-                         const fc_act *in, const fc_act *res, int img, int oy, int ox, int co,
-                         int relu)
+                         const fc_act *in, const fc_act *res, int img, int oy, int ox, int co)
 {
+    const int top = fc_pad_before(cc->h, cc->k, cc->stride, cc->padding);
+    const int left = fc_pad_before(cc->w, cc->k, cc->stride, cc->padding);
     double sum = bias[co];
     for (int ky = 0; ky < cc->k; ky++)
-        for (int kx = 0; kx < cc->k; kx++) {
-            int iy = oy * cc->stride - cc->pad + ky, ix = ox * cc->stride - cc->pad + kx;
-            if (iy < 0 || ix < 0 || iy >= in->h || ix >= in->w) continue;
+        for (int kx = 0; kx < cc->k; kx++)
             for (int ci = 0; ci < cc->cin; ci++)
-                sum += (double)fc_act_at(in, img, iy, ix)[ci] *
+                sum += tap(in, img, oy * cc->stride - top + ky, ox * cc->stride - left + kx, ci) *
                        hwio[(((size_t)ky * cc->k + kx) * cc->cin + ci) * cc->cout + co];
-        }
     if (res && co < res->c) sum += fc_act_at(res, img, oy, ox)[co];
-    return relu && sum < 0 ? 0 : sum;
+    return fc_activate((float)sum, cc->act, 0.1f);
 }
 
-static void run_case(const conv_case *cc, int relu)
+static void run_conv_case(const conv_case *cc)
 {
-    unsigned seed = 12345u + (unsigned)(cc->h * 131 + cc->cin * 7 + cc->k);
-    const int oh = fc_conv_out_size(cc->h, cc->k, cc->stride, cc->pad);
-    const int ow = fc_conv_out_size(cc->w, cc->k, cc->stride, cc->pad);
+    unsigned seed = 12345u + (unsigned)(cc->h * 131 + cc->cin * 7 + cc->k + cc->act);
+    const int oh = fc_out_size(cc->h, cc->k, cc->stride, cc->padding);
+    const int ow = fc_out_size(cc->w, cc->k, cc->stride, cc->padding);
     const size_t nw = (size_t)cc->k * cc->k * cc->cin * cc->cout;
     float *hwio = alloc_floats(nw), *packed = alloc_floats(nw), *bias = alloc_floats(cc->cout);
     for (size_t i = 0; i < nw; i++) hwio[i] = harness_random(&seed) * 0.2f;
@@ -62,131 +102,202 @@ static void run_case(const conv_case *cc, int relu)
                     packed[fc_conv_p16_index(cc->k, cc->k, cc->cin, ky, kx, ci, co)] =
                         hwio[(((size_t)ky * cc->k + kx) * cc->cin + ci) * cc->cout + co];
     for (int co = 0; co < cc->cout; co++) bias[co] = harness_random(&seed);
-    fc_conv conv = {cc->k, cc->k, cc->cin, cc->cout, cc->stride, cc->pad, packed, bias, NULL, NULL};
-    const int winograd = cc->k == 3 && cc->stride == 1;
-    float *wino = NULL, *scratch = NULL;
-    if (winograd) {
-        wino = alloc_floats((size_t)16 * cc->cin * cc->cout);
-        scratch = alloc_floats(fc_wino_scratch_floats());
-        fc_wino_weights(hwio, cc->cin, cc->cout, wino);
-    }
+    fc_conv conv = {.kh = cc->k,
+                    .kw = cc->k,
+                    .cin = cc->cin,
+                    .cout = cc->cout,
+                    .stride = cc->stride,
+                    .padding = cc->padding,
+                    .act = cc->act,
+                    .leak = 0.1f,
+                    .weights = packed,
+                    .bias = bias};
+    const int winograd = cc->k == 3 && cc->stride == 1 && cc->padding == FC_PAD_SAME;
 
-    /* border 2: Winograd's last tile on odd sizes reads one pixel past the padding */
-    /* two images: every kernel must keep a batch's images apart */
-    const int n = 2;
-    fc_act in = {n, cc->h, cc->w, cc->cin, winograd ? 2 : cc->pad, NULL};
-    in.base = alloc_floats(n * fc_act_floats(in.h, in.w, in.c, in.border));
-    fill_act(&in, &seed);
+    /* border 2 covers every padding here, and Winograd's odd-size last tile */
+    fc_act in = make_act(cc->h, cc->w, cc->cin, 2, &seed);
     /* outputs one pixel larger than computed, to see that the rest is left alone */
-    fc_act out_ref = {n, oh + 1, ow + 1, cc->cout, cc->border_out, NULL}, out_fast = out_ref;
-    size_t out_floats = n * fc_act_floats(oh + 1, ow + 1, cc->cout, cc->border_out);
-    out_ref.base = alloc_floats(out_floats);
-    out_fast.base = alloc_floats(out_floats);
-    for (size_t i = 0; i < out_floats; i++) out_ref.base[i] = out_fast.base[i] = 7.0f;
-    fc_act res = {n, oh, ow, cc->res_c, 0, NULL};
-    if (cc->res_c) {
-        res.base = alloc_floats(n * fc_act_floats(oh, ow, cc->res_c, 0));
-        fill_act(&res, &seed);
-    }
+    fc_act ref = make_act(oh + 1, ow + 1, cc->cout, 1, NULL), fast = ref;
+    fast.base = alloc_floats(BATCH * fc_act_floats(oh + 1, ow + 1, cc->cout, 1));
+    fc_act res = {0};
+    if (cc->res_c) res = make_act(oh, ow, cc->res_c, 0, &seed);
     const fc_act *resp = cc->res_c ? &res : NULL;
 
-    fc_conv2d_ref(&conv, &in, resp, relu, &out_ref);
+    fill_sentinel(&ref);
+    fc_conv2d_ref(&conv, &in, resp, &ref);
     double worst_ref = 0.0;
-    for (int img = 0; img < n; img++)
+    for (int img = 0; img < BATCH; img++)
         for (int y = 0; y < oh; y++)
             for (int x = 0; x < ow; x++)
                 for (int co = 0; co < cc->cout; co++) {
-                    double want = naive_conv(cc, hwio, bias, &in, resp, img, y, x, co, relu);
-                    double d = fabs(want - fc_act_at(&out_ref, img, y, x)[co]);
+                    double want = naive_conv(cc, hwio, bias, &in, resp, img, y, x, co);
+                    double d = fabs(want - fc_act_at(&ref, img, y, x)[co]);
                     if (d > worst_ref) worst_ref = d;
                 }
-    CHECK_MSG(worst_ref < 1e-4, "reference vs naive: %g (k=%d s=%d cin=%d)", worst_ref, cc->k,
-              cc->stride, cc->cin);
+    CHECK_MSG(worst_ref < 1e-4, "reference vs naive: %g (%dx%d k=%d s=%d cin=%d)", worst_ref, cc->h,
+              cc->w, cc->k, cc->stride, cc->cin);
+    CHECK(fc_act_at(&ref, BATCH - 1, oh, ow)[0] == 7.0f);
 
-#if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        fc_conv2d_avx2(&conv, &in, resp, relu, &out_fast);
-        double worst = 0.0;
-        int untouched = 1;
-        for (size_t i = 0; i < out_floats; i++) {
-            double d = fabs((double)out_ref.base[i] - out_fast.base[i]);
-            if (d > worst) worst = d;
-        }
-        for (int co = 0; co < cc->cout; co++)
-            untouched &= fc_act_at(&out_fast, n - 1, oh, ow)[co] == 7.0f;
-        CHECK_MSG(worst < 1e-5, "avx2 vs reference: %g (k=%d s=%d cin=%d cout=%d)", worst, cc->k,
-                  cc->stride, cc->cin, cc->cout);
-        CHECK(untouched);
+    if (have_avx2()) {
+        fill_sentinel(&fast);
+        fc_conv2d_avx2(&conv, &in, resp, &fast);
+        double worst = max_diff(&ref, &fast);
+        CHECK_MSG(worst < 1e-5, "avx2 vs reference: %g (%dx%d k=%d s=%d cin=%d cout=%d)", worst,
+                  cc->h, cc->w, cc->k, cc->stride, cc->cin, cc->cout);
         if (winograd) {
             fc_conv wconv = conv;
-            wconv.wino = wino;
-            wconv.scratch = scratch;
-            for (size_t i = 0; i < out_floats; i++) out_fast.base[i] = 7.0f;
-            fc_conv2d_wino_avx2(&wconv, &in, resp, relu, &out_fast);
-            worst = 0.0;
-            untouched = 1;
-            for (size_t i = 0; i < out_floats; i++) {
-                double d = fabs((double)out_ref.base[i] - out_fast.base[i]);
-                if (d > worst) worst = d;
-            }
-            for (int co = 0; co < cc->cout; co++)
-                untouched &= fc_act_at(&out_fast, n - 1, oh, ow)[co] == 7.0f;
+            wconv.wino = alloc_floats((size_t)16 * cc->cin * cc->cout);
+            wconv.scratch = alloc_floats(fc_wino_scratch_floats());
+            fc_wino_weights(hwio, cc->cin, cc->cout, (float *)wconv.wino);
+            fill_sentinel(&fast);
+            fc_conv2d_wino_avx2(&wconv, &in, resp, &fast);
+            worst = max_diff(&ref, &fast);
             CHECK_MSG(worst < 1e-4, "winograd vs reference: %g (%dx%d cin=%d cout=%d)", worst,
                       cc->h, cc->w, cc->cin, cc->cout);
-            CHECK(untouched);
+            free((float *)wconv.wino);
+            free(wconv.scratch);
         }
-    } else {
-        fprintf(stderr, "note: no AVX2+FMA on this CPU, only the reference kernel is checked\n");
     }
-#endif
-    free(wino);
-    free(scratch);
     free(hwio);
     free(packed);
     free(bias);
     free(in.base);
-    free(out_ref.base);
-    free(out_fast.base);
+    free(ref.base);
+    free(fast.base);
     free(res.base);
 }
 
-static void test_conv_shapes(void)
+static void test_conv(void)
 {
     static const conv_case cases[] = {
-        /* h  w  cin cout k s pad bo res */
-        {7, 9, 32, 32, 3, 1, 1, 1, 32},    /* residual block conv2 */
-        {5, 5, 16, 32, 3, 1, 1, 0, 16},    /* shortcut with fewer channels: zero padding */
-        {1, 1, 48, 16, 3, 1, 1, 1, 0},     /* 1x1 image, 3x3 same: all but the centre is pad */
-        {9, 9, 16, 32, 3, 2, 0, 1, 0},     /* down-sampling conv1 */
-        {8, 8, 16, 16, 3, 2, 0, 0, 0},     /* even size, stride 2 */
-        {23, 23, 3, 16, 7, 2, 0, 0, 0},    /* the stem: 7x7/2 on RGB */
-        {1, 1, 64, 32, 1, 1, 0, 0, 0},     /* fully connected as 1x1 */
-        {13, 3, 8, 48, 3, 1, 1, 1, 0},     /* more rows than columns, 3 panels */
-        {35, 35, 32, 32, 3, 1, 1, 2, 32},  /* the first stage: several tile blocks */
-        {4, 4, 256, 256, 3, 1, 1, 2, 256}, /* the last stage: 4 tiles, wide channels */
-        {17, 17, 32, 64, 3, 1, 1, 2, 32},  /* odd size, shortcut with fewer channels */
+        /* h   w  cin cout k s pad res act */
+        {7, 9, 32, 32, 3, 1, FC_PAD_SAME, 32, FC_ACT_RELU},    /* residual block conv2 */
+        {5, 5, 16, 32, 3, 1, FC_PAD_SAME, 16, FC_ACT_RELU},    /* shortcut, fewer channels */
+        {1, 1, 48, 16, 3, 1, FC_PAD_SAME, 0, FC_ACT_NONE},     /* 1x1 image: only the centre */
+        {9, 9, 16, 32, 3, 2, FC_PAD_VALID, 0, FC_ACT_RELU},    /* down-sampling conv1 */
+        {8, 8, 16, 16, 3, 2, FC_PAD_VALID, 0, FC_ACT_RELU6},   /* even size, stride 2 */
+        {8, 6, 16, 16, 3, 2, FC_PAD_SAME, 0, FC_ACT_RELU6},    /* 'same' /2, even: pad after */
+        {7, 7, 8, 32, 3, 2, FC_PAD_SAME, 0, FC_ACT_LEAKY},     /* 'same' /2, odd: both sides */
+        {23, 23, 3, 16, 7, 2, FC_PAD_VALID, 0, FC_ACT_RELU},   /* the stem: 7x7/2 on RGB */
+        {1, 1, 64, 32, 1, 1, FC_PAD_VALID, 0, FC_ACT_NONE},    /* fully connected as 1x1 */
+        {6, 5, 24, 32, 1, 1, FC_PAD_SAME, 0, FC_ACT_RELU6},    /* pointwise */
+        {13, 3, 8, 48, 3, 1, FC_PAD_SAME, 0, FC_ACT_LEAKY},    /* tall, 3 panels, leaky */
+        {35, 35, 32, 32, 3, 1, FC_PAD_SAME, 32, FC_ACT_RELU},  /* first stage: tile blocks */
+        {4, 4, 256, 256, 3, 1, FC_PAD_SAME, 256, FC_ACT_RELU}, /* last stage, wide */
+        {17, 17, 32, 64, 3, 1, FC_PAD_SAME, 32, FC_ACT_RELU},  /* odd size, short shortcut */
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        run_case(&cases[i], 1);
-        run_case(&cases[i], 0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) run_conv_case(&cases[i]);
+}
+
+typedef struct {
+    int h, w, c, k, stride;
+    enum fc_padding padding;
+    enum fc_activation act;
+} dw_case;
+
+static void run_dw_case(const dw_case *dc)
+{
+    unsigned seed = 777u + (unsigned)(dc->h * 31 + dc->c + dc->stride);
+    const int oh = fc_out_size(dc->h, dc->k, dc->stride, dc->padding);
+    const int ow = fc_out_size(dc->w, dc->k, dc->stride, dc->padding);
+    const int top = fc_pad_before(dc->h, dc->k, dc->stride, dc->padding);
+    const int left = fc_pad_before(dc->w, dc->k, dc->stride, dc->padding);
+    float *w = alloc_floats((size_t)dc->k * dc->k * dc->c), *bias = alloc_floats(dc->c);
+    for (int i = 0; i < dc->k * dc->k * dc->c; i++) w[i] = harness_random(&seed) * 0.5f;
+    for (int i = 0; i < dc->c; i++) bias[i] = harness_random(&seed);
+    fc_dwconv conv = {dc->k, dc->c, dc->stride, dc->padding, dc->act, 0.1f, w, bias};
+    fc_act in = make_act(dc->h, dc->w, dc->c, 2, &seed);
+    fc_act ref = make_act(oh, ow, dc->c, 1, NULL), fast = ref;
+    fast.base = alloc_floats(BATCH * fc_act_floats(oh, ow, dc->c, 1));
+    fc_dwconv2d_ref(&conv, &in, &ref);
+    double worst_ref = 0.0;
+    for (int img = 0; img < BATCH; img++)
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++)
+                for (int ch = 0; ch < dc->c; ch++) {
+                    double sum = bias[ch];
+                    for (int ky = 0; ky < dc->k; ky++)
+                        for (int kx = 0; kx < dc->k; kx++)
+                            sum += tap(&in, img, y * dc->stride - top + ky,
+                                       x * dc->stride - left + kx, ch) *
+                                   w[((size_t)ky * dc->k + kx) * dc->c + ch];
+                    double want = fc_activate((float)sum, dc->act, 0.1f);
+                    double d = fabs(want - fc_act_at(&ref, img, y, x)[ch]);
+                    if (d > worst_ref) worst_ref = d;
+                }
+    CHECK_MSG(worst_ref < 1e-5, "depthwise reference vs naive: %g (%dx%d s=%d)", worst_ref, dc->h,
+              dc->w, dc->stride);
+    if (have_avx2() && dc->c % 8 == 0) {
+        fc_dwconv2d_avx2(&conv, &in, &fast);
+        double worst = max_diff(&ref, &fast);
+        CHECK_MSG(worst < 1e-5, "depthwise avx2 vs reference: %g (%dx%d s=%d c=%d)", worst, dc->h,
+                  dc->w, dc->stride, dc->c);
     }
+    /* the dispatcher takes any channel count */
+    memset(fast.base, 0, BATCH * fc_act_floats(oh, ow, dc->c, 1) * sizeof(float));
+    fc_dwconv2d(&conv, &in, &fast);
+    CHECK(max_diff(&ref, &fast) < 1e-5);
+    free(w);
+    free(bias);
+    free(in.base);
+    free(ref.base);
+    free(fast.base);
+}
+
+static void test_depthwise(void)
+{
+    static const dw_case cases[] = {
+        {9, 7, 32, 3, 1, FC_PAD_SAME, FC_ACT_RELU6}, {10, 10, 16, 3, 2, FC_PAD_SAME, FC_ACT_RELU6},
+        {9, 9, 8, 3, 2, FC_PAD_SAME, FC_ACT_LEAKY},  {6, 8, 24, 3, 1, FC_PAD_VALID, FC_ACT_NONE},
+        {5, 5, 12, 3, 1, FC_PAD_SAME, FC_ACT_RELU}, /* 12: not a multiple of 8 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) run_dw_case(&cases[i]);
+}
+
+static void test_activations(void)
+{
+    CHECK(fc_activate(-2.0f, FC_ACT_NONE, 0.1f) == -2.0f);
+    CHECK(fc_activate(-2.0f, FC_ACT_RELU, 0.1f) == 0.0f);
+    CHECK(fc_activate(3.0f, FC_ACT_RELU, 0.1f) == 3.0f);
+    CHECK(fc_activate(7.5f, FC_ACT_RELU6, 0.1f) == 6.0f);
+    CHECK(fc_activate(-1.0f, FC_ACT_RELU6, 0.1f) == 0.0f);
+    CHECK(fabsf(fc_activate(-2.0f, FC_ACT_LEAKY, 0.1f) + 0.2f) < 1e-7f);
+    CHECK(fc_activate(2.0f, FC_ACT_LEAKY, 0.1f) == 2.0f);
+}
+
+static void test_padding_rule(void)
+{
+    /* TensorFlow's 'same': ceil(in / stride) outputs, the odd padding pixel after */
+    CHECK(fc_out_size(150, 3, 2, FC_PAD_SAME) == 75);
+    CHECK(fc_pad_before(150, 3, 2, FC_PAD_SAME) == 0 && fc_pad_after(150, 3, 2, FC_PAD_SAME) == 1);
+    CHECK(fc_out_size(75, 3, 2, FC_PAD_SAME) == 38);
+    CHECK(fc_pad_before(75, 3, 2, FC_PAD_SAME) == 1 && fc_pad_after(75, 3, 2, FC_PAD_SAME) == 1);
+    CHECK(fc_pad_before(35, 3, 1, FC_PAD_SAME) == 1 && fc_pad_after(35, 3, 1, FC_PAD_SAME) == 1);
+    CHECK(fc_out_size(150, 7, 2, FC_PAD_VALID) == 72 &&
+          fc_pad_before(150, 7, 2, FC_PAD_VALID) == 0);
+    CHECK(fc_out_size(4, 2, 2, FC_PAD_SAME) == 2 && fc_pad_after(4, 2, 2, FC_PAD_SAME) == 0);
 }
 
 static void test_pooling(void)
 {
-    /* 4x4x1 ramp: values y*4+x, plus a 16-channel copy so channel loops are covered */
-    float in_data[4 * 4 * 16], max_data[1 * 1 * 16], avg_data[2 * 2 * 16];
+    /* 4x4 ramp: values y*4+x, every other channel negated, 16 channels */
+    float in_data[4 * 4 * 16], max_data[16], avg_data[2 * 2 * 16], same_data[2 * 2 * 16];
     for (int p = 0; p < 16; p++)
         for (int c = 0; c < 16; c++) in_data[p * 16 + c] = (float)p * (c % 2 ? -1.0f : 1.0f);
     fc_act in = {1, 4, 4, 16, 0, in_data}, mx = {1, 1, 1, 16, 0, max_data};
-    fc_act av = {1, 2, 2, 16, 0, avg_data};
-    fc_maxpool(&in, 3, 2, &mx);
+    fc_act av = {1, 2, 2, 16, 0, avg_data}, same = {1, 2, 2, 16, 0, same_data};
+    fc_maxpool(&in, 3, 2, FC_PAD_VALID, &mx);
     CHECK(max_data[0] == 10.0f); /* window rows 0-2, cols 0-2: max is 2*4+2 */
     CHECK(max_data[1] == 0.0f);  /* negated channel: max of -p is -0 */
-    fc_avgpool(&in, 2, 2, &av);
+    fc_avgpool(&in, 2, 2, FC_PAD_VALID, &av);
     CHECK(fabsf(avg_data[0] - 2.5f) < 1e-6f);       /* (0+1+4+5)/4 */
     CHECK(fabsf(avg_data[3 * 16] - 12.5f) < 1e-6f); /* (10+11+14+15)/4 */
     CHECK(fabsf(avg_data[3 * 16 + 1] + 12.5f) < 1e-6f);
+    /* 'same' 3x3/2 on 4x4: pad 0 before, 1 after; padded cells take no part */
+    fc_maxpool(&in, 3, 2, FC_PAD_SAME, &same);
+    CHECK(same_data[1 * 16 + 1] == -2.0f); /* rows 0-2, cols 2-3: max of -p is -2 */
+    fc_avgpool(&in, 3, 2, FC_PAD_SAME, &same);
+    CHECK(fabsf(same_data[3 * 16] - 12.5f) < 1e-6f); /* rows 2-3, cols 2-3 only */
     float mean[16];
     fc_global_avgpool(&in, mean);
     CHECK(fabsf(mean[0] - 7.5f) < 1e-6f && fabsf(mean[1] + 7.5f) < 1e-6f);
@@ -194,8 +305,12 @@ static void test_pooling(void)
 
 int main(void)
 {
-    fprintf(stderr, "kernel in use: %s\n", fc_nn_kernel_name());
-    RUN(test_conv_shapes);
+    fprintf(stderr, "kernel in use: %s%s\n", fc_nn_kernel_name(),
+            have_avx2() ? "" : " (no AVX2+FMA: only the references are checked)");
+    RUN(test_activations);
+    RUN(test_padding_rule);
+    RUN(test_conv);
+    RUN(test_depthwise);
     RUN(test_pooling);
     return harness_exit();
 }
