@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 {
     const char *model_path = NULL;
     int runs = 7, faces = 96, batch = 8;
-    char err[FC_ERR_MAX], path[4096];
+    char err[FC_ERR_MAX];
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
             model_path = argv[++i];
@@ -132,15 +132,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "embed: --runs 1..1000, --faces >= 1, --batch 1..%d\n", FC_RECOG_MAX_BATCH);
         return 2;
     }
-    if (!model_path) {
-        if (fc_model_default_path(path, sizeof path, err) != 0) {
-            fprintf(stderr, "embed: %s\n", err);
-            return 1;
-        }
-        model_path = path;
-    }
     fc_model *model;
-    if (fc_model_open(model_path, &model, err) != 0) {
+    if (fc_model_open_or_default(model_path, &model, err) != 0) {
         fprintf(stderr, "embed: %s\n", err);
         return 1;
     }

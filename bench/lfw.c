@@ -205,7 +205,7 @@ int main(int argc, char **argv)
 {
     const char *dir = "../shared/data/lfw-dev", *model_path = NULL;
     int crop = 110, threads = 2;
-    char mpath[4096], err[FC_ERR_MAX];
+    char err[FC_ERR_MAX];
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
             model_path = argv[++i];
@@ -223,13 +223,6 @@ int main(int argc, char **argv)
     if (crop < 16 || crop > 4096 || threads < 1 || threads > 64) {
         fprintf(stderr, "lfw: --crop 16..4096, --threads 1..64\n");
         return 2;
-    }
-    if (!model_path) {
-        if (fc_model_default_path(mpath, sizeof mpath, err) != 0) {
-            fprintf(stderr, "lfw: %s\n", err);
-            return 1;
-        }
-        model_path = mpath;
     }
     lfw_pair *pairs;
     char **paths;
@@ -255,7 +248,7 @@ int main(int argc, char **argv)
     set.failed = calloc((size_t)set.count, sizeof *set.failed);
 
     fc_model *model;
-    if (fc_model_open(model_path, &model, err) != 0) {
+    if (fc_model_open_or_default(model_path, &model, err) != 0) {
         fprintf(stderr, "lfw: %s\n", err);
         return 1;
     }

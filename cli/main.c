@@ -18,15 +18,9 @@ int cli_usage(const cli_command *cmd)
 
 struct fc_model *cli_open_model(const cli_globals *globals)
 {
-    char path[4096], err[FC_ERR_MAX];
+    char err[FC_ERR_MAX];
     fc_model *model = NULL;
-    if (globals->model_path) {
-        snprintf(path, sizeof path, "%s", globals->model_path);
-    } else if (fc_model_default_path(path, sizeof path, err) != 0) {
-        fprintf(stderr, "facecluster: %s\n", err);
-        return NULL;
-    }
-    if (fc_model_open(path, &model, err) != 0) {
+    if (fc_model_open_or_default(globals->model_path, &model, err) != 0) {
         fprintf(stderr, "facecluster: %s\n", err);
         fprintf(stderr, "facecluster: run ./run.sh in the source tree to fetch and convert the "
                         "model, or pass --model PATH\n");

@@ -241,3 +241,15 @@ int fc_model_default_path(char *buf, size_t cap, char *err)
     if (n < 0 || (size_t)n >= cap) return fc_errorf(err, -ENAMETOOLONG, "model path too long");
     return 0;
 }
+
+int fc_model_open_or_default(const char *path, fc_model **out, char *err)
+{
+    char buf[4096];
+    *out = NULL;
+    if (!path) {
+        int rc = fc_model_default_path(buf, sizeof buf, err);
+        if (rc) return rc;
+        path = buf;
+    }
+    return fc_model_open(path, out, err);
+}

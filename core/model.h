@@ -48,6 +48,8 @@ size_t fc_model_tensor_count(const fc_model *model);
 /* The path a model is looked for when none is given: $FACECLUSTER_MODEL, else
  * $XDG_DATA_HOME/facecluster/facecluster.model, else ~/.local/share/facecluster/... */
 int fc_model_default_path(char *buf, size_t cap, char *err);
+/* fc_model_open on path, or on the default path when path is NULL. */
+int fc_model_open_or_default(const char *path, fc_model **out, char *err);
 
 /* Building a model file (used by the converter). The writer owns copies of the data. */
 typedef struct fc_model_writer fc_model_writer;
