@@ -18,39 +18,49 @@
 #define MR FC_GEMM_MR
 #define NR FC_GEMM_NR
 
+/* acc += A B for one 6 x 16 block over k values: A's rows at a0..a5, B a k x 16 panel.
+ * Inlined into both kernels below so the 12 accumulators stay in registers. */
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+block_6x16(const float *a0, const float *a1, const float *a2, const float *a3, const float *a4,
+           const float *a5, const float *b, int k_count, __m256 acc[MR][2])
+{
+    __m256 c00 = acc[0][0], c01 = acc[0][1], c10 = acc[1][0], c11 = acc[1][1];
+    __m256 c20 = acc[2][0], c21 = acc[2][1], c30 = acc[3][0], c31 = acc[3][1];
+    __m256 c40 = acc[4][0], c41 = acc[4][1], c50 = acc[5][0], c51 = acc[5][1];
+    for (int k = 0; k < k_count; k++) {
+        const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+        __m256 t;
+        t = _mm256_broadcast_ss(a0 + k);
+        c00 = _mm256_fmadd_ps(t, b0, c00), c01 = _mm256_fmadd_ps(t, b1, c01);
+        t = _mm256_broadcast_ss(a1 + k);
+        c10 = _mm256_fmadd_ps(t, b0, c10), c11 = _mm256_fmadd_ps(t, b1, c11);
+        t = _mm256_broadcast_ss(a2 + k);
+        c20 = _mm256_fmadd_ps(t, b0, c20), c21 = _mm256_fmadd_ps(t, b1, c21);
+        t = _mm256_broadcast_ss(a3 + k);
+        c30 = _mm256_fmadd_ps(t, b0, c30), c31 = _mm256_fmadd_ps(t, b1, c31);
+        t = _mm256_broadcast_ss(a4 + k);
+        c40 = _mm256_fmadd_ps(t, b0, c40), c41 = _mm256_fmadd_ps(t, b1, c41);
+        t = _mm256_broadcast_ss(a5 + k);
+        c50 = _mm256_fmadd_ps(t, b0, c50), c51 = _mm256_fmadd_ps(t, b1, c51);
+        b += NR;
+    }
+    acc[0][0] = c00, acc[0][1] = c01, acc[1][0] = c10, acc[1][1] = c11;
+    acc[2][0] = c20, acc[2][1] = c21, acc[3][0] = c30, acc[3][1] = c31;
+    acc[4][0] = c40, acc[4][1] = c41, acc[5][0] = c50, acc[5][1] = c51;
+}
+
 __attribute__((target("avx2,fma"))) void
 fc_gemm_6x16_avx2(const fc_gemm_rows *rows, int nrows, const ptrdiff_t *seg_off, int nseg,
                   int seglen, const float *b, const float *bias, enum fc_activation act, float leak)
 {
-    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
-    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
-    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
-    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
-    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+    __m256 acc[MR][2];
+    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
     for (int s = 0; s < nseg; s++) {
-        const float *a0 = rows->a[0] + seg_off[s], *a1 = rows->a[1] + seg_off[s];
-        const float *a2 = rows->a[2] + seg_off[s], *a3 = rows->a[3] + seg_off[s];
-        const float *a4 = rows->a[4] + seg_off[s], *a5 = rows->a[5] + seg_off[s];
-        for (int k = 0; k < seglen; k++) {
-            const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
-            __m256 t;
-            t = _mm256_broadcast_ss(a0 + k);
-            c00 = _mm256_fmadd_ps(t, b0, c00), c01 = _mm256_fmadd_ps(t, b1, c01);
-            t = _mm256_broadcast_ss(a1 + k);
-            c10 = _mm256_fmadd_ps(t, b0, c10), c11 = _mm256_fmadd_ps(t, b1, c11);
-            t = _mm256_broadcast_ss(a2 + k);
-            c20 = _mm256_fmadd_ps(t, b0, c20), c21 = _mm256_fmadd_ps(t, b1, c21);
-            t = _mm256_broadcast_ss(a3 + k);
-            c30 = _mm256_fmadd_ps(t, b0, c30), c31 = _mm256_fmadd_ps(t, b1, c31);
-            t = _mm256_broadcast_ss(a4 + k);
-            c40 = _mm256_fmadd_ps(t, b0, c40), c41 = _mm256_fmadd_ps(t, b1, c41);
-            t = _mm256_broadcast_ss(a5 + k);
-            c50 = _mm256_fmadd_ps(t, b0, c50), c51 = _mm256_fmadd_ps(t, b1, c51);
-            b += NR;
-        }
+        const ptrdiff_t off = seg_off[s];
+        block_6x16(rows->a[0] + off, rows->a[1] + off, rows->a[2] + off, rows->a[3] + off,
+                   rows->a[4] + off, rows->a[5] + off, b, seglen, acc);
+        b += (size_t)seglen * NR;
     }
-    __m256 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
     const __m256 bias0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
     const __m256 bias1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
     const __m256 slope = _mm256_set1_ps(leak);
@@ -64,6 +74,24 @@ fc_gemm_6x16_avx2(const fc_gemm_rows *rows, int nrows, const ptrdiff_t *seg_off,
         v1 = activate_avx2(v1, act, slope);
         _mm256_storeu_ps(rows->out[r], v0);
         _mm256_storeu_ps(rows->out[r] + 8, v1);
+    }
+}
+
+__attribute__((target("avx2,fma"))) void
+fc_gemm_strided_avx2(const float *a, size_t lda, int m, int k, const float *b, float *c, size_t ldc)
+{
+    for (int r0 = 0; r0 < m; r0 += MR) {
+        /* a short last block repeats its last row: computed, never stored */
+        const int nrows = m - r0 < MR ? m - r0 : MR;
+        const float *row[MR];
+        for (int r = 0; r < MR; r++) row[r] = a + (size_t)(r0 + (r < nrows ? r : nrows - 1)) * lda;
+        __m256 acc[MR][2];
+        for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+        block_6x16(row[0], row[1], row[2], row[3], row[4], row[5], b, k, acc);
+        for (int r = 0; r < nrows; r++) {
+            _mm256_storeu_ps(c + (size_t)(r0 + r) * ldc, acc[r][0]);
+            _mm256_storeu_ps(c + (size_t)(r0 + r) * ldc + 8, acc[r][1]);
+        }
     }
 }
 

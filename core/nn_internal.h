@@ -29,5 +29,9 @@ typedef struct {
 void fc_gemm_6x16_avx2(const fc_gemm_rows *rows, int nrows, const ptrdiff_t *seg_off, int nseg,
                        int seglen, const float *b, const float *bias, enum fc_activation act,
                        float leak);
+/* Plain C = A B on a 16-column panel: m rows of A at stride lda (k used), B a k x 16
+ * panel, C rows at stride ldc. For the Winograd GEMMs, whose rows are contiguous. */
+void fc_gemm_strided_avx2(const float *a, size_t lda, int m, int k, const float *b, float *c,
+                          size_t ldc);
 
 #endif

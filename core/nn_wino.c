@@ -74,7 +74,6 @@ __attribute__((target("avx2,fma"))) void fc_conv2d_wino_avx2(const fc_conv *conv
     float *m = v + (size_t)16 * TILES_PER_BLOCK * MAX_CHANNELS; /* [16][block][cout] */
     const size_t v_stride = (size_t)TILES_PER_BLOCK * cin,
                  m_stride = (size_t)TILES_PER_BLOCK * cout;
-    const ptrdiff_t no_offset = 0;
     const __m256 slope = _mm256_set1_ps(conv->leak);
 
     for (int first = 0; first < ntiles; first += TILES_PER_BLOCK) {
@@ -90,21 +89,10 @@ __attribute__((target("avx2,fma"))) void fc_conv2d_wino_avx2(const fc_conv *conv
             const float *a = v + (size_t)t * v_stride;
             const float *u = conv->wino + (size_t)t * cin * cout;
             float *mt = m + (size_t)t * m_stride;
-            for (int panel = 0; panel < cout / FC_GEMM_NR; panel++) {
-                for (int r0 = 0; r0 < count; r0 += FC_GEMM_MR) {
-                    fc_gemm_rows rows;
-                    const int nrows = count - r0 < FC_GEMM_MR ? count - r0 : FC_GEMM_MR;
-                    for (int r = 0; r < FC_GEMM_MR; r++) {
-                        const int row = r0 + (r < nrows ? r : nrows - 1);
-                        rows.a[r] = a + (size_t)row * cin;
-                        rows.out[r] = mt + (size_t)row * cout + panel * FC_GEMM_NR;
-                        rows.res[r] = NULL;
-                    }
-                    fc_gemm_6x16_avx2(&rows, nrows, &no_offset, 1, cin,
-                                      u + (size_t)panel * cin * FC_GEMM_NR, NULL, FC_ACT_NONE,
-                                      0.0f);
-                }
-            }
+            for (int panel = 0; panel < cout / FC_GEMM_NR; panel++)
+                fc_gemm_strided_avx2(a, (size_t)cin, count, cin,
+                                     u + (size_t)panel * cin * FC_GEMM_NR, mt + panel * FC_GEMM_NR,
+                                     (size_t)cout);
         }
         for (int i = 0; i < count; i++) {
             const int tile = first + i, img = tile / plane;

@@ -1,7 +1,7 @@
 /* The recognition network's forward pass, top to bottom. Shapes are h x w x c.
  *
- *   input 150x150x3 -> conv 7x7/2 valid, relu          72x72x32
- *   maxpool 3x3/2 valid                                35x35x32
+ *   input 150x150x3 -> conv 7x7/2 valid, relu          72x72x32  (the stem, done
+ *   maxpool 3x3/2 valid                                35x35x32   in bands of rows)
  *   3 residual blocks                                  35x35x32
  *   down block + 3 residual                            17x17x64
  *   down block + 2 residual                             8x8x128
@@ -52,9 +52,9 @@ struct fc_recog {
     fc_conv convs[RECOG_NUM_CONVS];
     fc_conv fc;
     int max_batch;
-    float *arena; /* every activation below, zeroed once so borders stay zero */
-    fc_act input; /* max_batch faces, set one by one */
-    fc_act first; /* one face */
+    float *arena;     /* every activation below, zeroed once so borders stay zero */
+    fc_act input;     /* max_batch faces, set one by one */
+    fc_act stem_band; /* 3 rows of the stem's 72x72x32 output, one face */
     fc_act x[NUM_STAGES], t[NUM_STAGES], y[NUM_STAGES]; /* per stage: one face or a batch */
     fc_act down[NUM_STAGES], pooled[NUM_STAGES];        /* down blocks (stages 1..) */
     fc_act handoff;      /* the per-face stages' outputs, gathered into a batch */
@@ -84,9 +84,9 @@ static size_t layout_activations(fc_recog *net, float *arena)
     size_t used = 0;
     const int batch = net->max_batch;
     place(&net->input, (act_shape){batch, FC_RECOG_INPUT, FC_RECOG_INPUT, 3, 0}, arena, &used);
-    const int first = fc_out_size(FC_RECOG_INPUT, 7, 2, FC_PAD_VALID); /* 72 */
-    place(&net->first, (act_shape){1, first, first, 32, 0}, arena, &used);
-    int size = fc_out_size(first, 3, 2, FC_PAD_VALID); /* 35 after the max pool */
+    const int stem = fc_out_size(FC_RECOG_INPUT, 7, 2, FC_PAD_VALID); /* 72 */
+    place(&net->stem_band, (act_shape){1, 3, stem, 32, 0}, arena, &used);
+    int size = fc_out_size(stem, 3, 2, FC_PAD_VALID); /* 35 after the max pool */
     const int channels[NUM_STAGES] = {32, 64, 128, 256, 256};
     for (int s = 0; s < NUM_STAGES; s++) {
         const int n = s >= BATCHED_STAGE ? batch : 1;
@@ -259,6 +259,34 @@ void fc_recog_set_input(fc_recog *net, int slot, const uint8_t *rgb, int w, int 
     }
 }
 
+/* Rows row .. row + h - 1 of t, as a tensor of h rows sharing t's memory. */
+static fc_act rows_of(const fc_act *t, int row, int h)
+{
+    fc_act view = *t;
+    view.h = h;
+    view.base = t->base + (size_t)row * (size_t)(t->w + 2 * t->border) * (size_t)t->c;
+    return view;
+}
+
+/* The stem, conv 7x7/2 (150 -> 72) then max pool 3x3/2 (72 -> 35), a band of rows at a
+ * time so that the conv's 663 KB output never leaves L1: pooled row r needs conv rows
+ * 2r .. 2r+2, and the last of them is the next pooled row's first. */
+static void stem(fc_recog *net, const fc_act *input, fc_act *pooled)
+{
+    fc_act *band = &net->stem_band;
+    const size_t row_floats = (size_t)band->w * (size_t)band->c;
+    for (int r = 0; r < pooled->h; r++) {
+        const int fresh = r == 0 ? 3 : 2;            /* conv rows to compute */
+        const int conv_row = r == 0 ? 0 : 2 * r + 1; /* the first of them */
+        if (r > 0) memcpy(band->base, band->base + 2 * row_floats, row_floats * sizeof(float));
+        const fc_act in = rows_of(input, 2 * conv_row, 2 * (fresh - 1) + 7);
+        fc_act out = rows_of(band, 3 - fresh, fresh);
+        fc_conv2d(&net->convs[0], &in, NULL, &out);
+        fc_act pooled_row = rows_of(pooled, r, 1);
+        fc_maxpool(band, 3, 2, FC_PAD_VALID, &pooled_row);
+    }
+}
+
 /* relu(conv2(relu(conv1(x))) + x): x and y have the same shape, t is scratch. */
 static void residual(const fc_recog *net, int conv, const fc_act *x, fc_act *t, fc_act *y)
 {
@@ -322,8 +350,7 @@ void fc_recog_forward(fc_recog *net, int count, float (*descriptors)[FC_RECOG_DI
     assert(count >= 1 && count <= net->max_batch);
     for (int face = 0; face < count; face++) {
         const fc_act input = fc_act_image(&net->input, face);
-        fc_conv2d(&net->convs[0], &input, NULL, &net->first);    /* 72x72x32 */
-        fc_maxpool(&net->first, 3, 2, FC_PAD_VALID, &net->x[0]); /* 35x35x32 */
+        stem(net, &input, &net->x[0]); /* 35x35x32 */
         const fc_act *cur = &net->x[0];
         for (int s = 0; s < BATCHED_STAGE; s++) cur = run_stage(net, s, cur);
         const fc_act gathered = fc_act_image(&net->handoff, face);
