@@ -5,7 +5,7 @@
 #                   convert the model into ~/.local/share/facecluster/, run the main job
 #   ./run.sh test   the same set-up (nothing in $HOME), then every test suite twice:
 #                   a plain build and an AddressSanitizer + UBSan build; prints each
-#                   suite's time and ends with "N passed, N failed"
+#                   suite's counts and time and ends with "N passed, N failed"
 #
 # .ci/run calls `./run.sh test`. Under CI=true a missing model or sample photo fails.
 set -euo pipefail
@@ -62,7 +62,9 @@ fetch_model_package() {
     local tgz="$root/.cache/vladmandic-face-api-$FACE_API_VERSION.tgz"
     if [ ! -f "$tgz" ]; then
         say "fetching @vladmandic/face-api@$FACE_API_VERSION with npm pack"
-        (cd "$root/.cache" && npm pack --silent "@vladmandic/face-api@$FACE_API_VERSION" >/dev/null) ||
+        # npm's cache and logs stay in .cache/: set-up writes nothing in $HOME
+        (cd "$root/.cache" && npm_config_cache="$root/.cache/npm" \
+            npm pack --silent "@vladmandic/face-api@$FACE_API_VERSION" >/dev/null) ||
             die "npm pack failed: is the npm registry reachable?"
     fi
     local got
@@ -81,6 +83,9 @@ build() {
     local dir=$1; shift
     if [ ! -f "$dir/build.ninja" ]; then
         meson setup "$dir" "$@" >/dev/null || die "meson setup $dir failed"
+    elif ! grep -q 'facecluster.model' "$dir/build.ninja"; then
+        # configured before the model package was fetched: look again
+        meson setup --reconfigure "$dir" >/dev/null || die "meson setup $dir failed"
     fi
     say "building $dir"
     ninja -C "$dir" >/dev/null || { ninja -C "$dir"; die "build failed in $dir"; }
@@ -94,30 +99,55 @@ setup() {
 
 passed=0
 failed=0
-# run_suites DIR LABEL: runs every meson test in DIR, prints the time, adds up results.
+# run_suites DIR LABEL: runs every meson test in DIR; prints each suite's counts and time
+# (from meson's own log, read by meson's python3) and adds them to the totals. A run that
+# ran nothing, or whose exit status disagrees with its log, counts as a failure.
 run_suites() {
-    local dir=$1 label=$2 start end ok bad
-    start=$(date +%s)
-    set +e
-    meson test -C "$dir" --num-processes 2 --print-errorlogs >"$dir/test-output.txt" 2>&1
-    set -e
-    end=$(date +%s)
-    ok=$(grep -c '"result": "OK"' "$dir/meson-logs/testlog.json" || true)
-    bad=$(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"' "$dir/meson-logs/testlog.json" || true)
-    local skipped
-    skipped=$(grep -c '"result": "SKIP"' "$dir/meson-logs/testlog.json" || true)
-    printf '%-28s %3d passed, %d failed, %d skipped in %ds\n' "$label" "$ok" "$bad" "$skipped" $((end - start))
-    if [ "$bad" -ne 0 ]; then grep -E '^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT|ERROR)' "$dir/test-output.txt" || true; cat "$dir/test-output.txt" | tail -60; fi
-    passed=$((passed + ok))
-    failed=$((failed + bad))
+    local dir=$1 label=$2 status=0 summary counts
+    rm -f "$dir/meson-logs/testlog.json"
+    meson test -C "$dir" --num-processes 2 --print-errorlogs >"$dir/test-output.txt" 2>&1 || status=$?
+    if [ ! -s "$dir/meson-logs/testlog.json" ]; then
+        tail -40 "$dir/test-output.txt"
+        printf '%s: meson test ran no test (exit status %d)\n' "$label" "$status"
+        failed=$((failed + 1))
+        return
+    fi
+    summary=$(python3 - "$dir/meson-logs/testlog.json" "$label" <<'PY'
+import json, sys
+suites, totals = {}, [0, 0, 0]
+for line in open(sys.argv[1]):
+    test = json.loads(line)
+    suite = test["name"].split(":", 1)[-1].split(" / ")[0]
+    row = suites.setdefault(suite, [0, 0, 0, 0.0])
+    kind = {"OK": 0, "EXPECTEDFAIL": 0, "SKIP": 2}.get(test["result"], 1)
+    row[kind] += 1
+    totals[kind] += 1
+    row[3] += test.get("duration", 0.0)
+for suite, (ok, bad, skip, secs) in sorted(suites.items()):
+    print(f"  {sys.argv[2]:<28} {suite:<12} {ok:3d} passed, {bad} failed, {skip} skipped in {secs:6.1f}s")
+print(*totals)
+PY
+)
+    printf '%s\n' "$summary" | sed '$d'
+    counts=$(printf '%s\n' "$summary" | tail -n 1)
+    set -- $counts
+    if [ "$2" -ne 0 ] || [ "$status" -ne 0 ]; then
+        grep -E '^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT|ERROR)' "$dir/test-output.txt" || true
+        tail -60 "$dir/test-output.txt"
+        [ "$2" -eq 0 ] && set -- "$1" 1 "$3" # meson failed though no test did: count it
+    fi
+    passed=$((passed + $1))
+    failed=$((failed + $2))
 }
 
 main_job() {
-    local data=${XDG_DATA_HOME:-$HOME/.local/share}/facecluster
-    mkdir -p "$data"
-    cp build/facecluster.model "$data/facecluster.model.new"
-    mv "$data/facecluster.model.new" "$data/facecluster.model"
-    say "model installed in $data/facecluster.model"
+    # install where the programs will look (FACECLUSTER_MODEL, XDG_DATA_HOME or ~/.local)
+    local dest
+    dest=$(build/cli/facecluster model path) || die "no place to install the model"
+    mkdir -p "$(dirname "$dest")"
+    cp build/facecluster.model "$dest.new"
+    mv "$dest.new" "$dest"
+    say "model installed in $dest"
     build/cli/facecluster model info
     # Face detection and grouping into people come with the next issues; until then the
     # main job shows the embedder end to end on the sample photos, each taken whole as if

@@ -60,7 +60,9 @@ static int run(const cli_globals *globals, int argc, char **argv)
             first_file = i + 1;
             break;
         } else if (argv[i][0] == '-' && argv[i][1] != 0) {
-            fprintf(stderr, "facecluster embed: unknown option %s\n", argv[i]);
+            fputs("facecluster embed: unknown option ", stderr);
+            cli_print_escaped(stderr, argv[i]);
+            fputc('\n', stderr);
             return cli_usage(&cli_cmd_embed);
         } else {
             first_file = i;

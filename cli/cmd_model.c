@@ -1,4 +1,4 @@
-/* facecluster model convert PACKAGE_DIR OUT | model info [--json] */
+/* facecluster model convert PACKAGE_DIR OUT | model info [--json] | model path */
 #include "cli.h"
 
 #include "../core/faceapi.h"
@@ -30,23 +30,42 @@ static int info(const cli_globals *globals, int argc, char **argv)
         printf(", \"version\": %d, \"tensors\": %zu}\n", FC_MODEL_VERSION,
                fc_model_tensor_count(model));
     } else {
-        printf("source:  %s\nformat:  version %d\ntensors: %zu\n", fc_model_source(model),
-               FC_MODEL_VERSION, fc_model_tensor_count(model));
+        fputs("source:  ", stdout); /* text from the file: escaped like any untrusted string */
+        cli_print_escaped(stdout, fc_model_source(model));
+        printf("\nformat:  version %d\ntensors: %zu\n", FC_MODEL_VERSION,
+               fc_model_tensor_count(model));
     }
     fc_model_close(model);
+    return CLI_OK;
+}
+
+/* Where the model is looked for: what run.sh installs to. */
+static int path(const cli_globals *globals, int argc)
+{
+    char buf[4096], err[FC_ERR_MAX];
+    if (argc != 0) return cli_usage(&cli_cmd_model);
+    if (globals->model_path) {
+        snprintf(buf, sizeof buf, "%s", globals->model_path);
+    } else if (fc_model_default_path(buf, sizeof buf, err) != 0) {
+        fprintf(stderr, "facecluster model path: %s\n", err);
+        return CLI_FAILED;
+    }
+    printf("%s\n", buf);
     return CLI_OK;
 }
 
 static int run(const cli_globals *globals, int argc, char **argv)
 {
     if (argc >= 1 && strcmp(argv[0], "convert") == 0) return convert(argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "path") == 0) return path(globals, argc - 1);
     if (argc >= 1 && strcmp(argv[0], "info") == 0) return info(globals, argc - 1, argv + 1);
     return cli_usage(&cli_cmd_model);
 }
 
 const cli_command cli_cmd_model = {
     .name = "model",
-    .usage = "convert FACE_API_PACKAGE_DIR OUT | info [--json]",
-    .summary = "convert the upstream face-api weights into our model file, or describe it",
+    .usage = "convert FACE_API_PACKAGE_DIR OUT | info [--json] | path",
+    .summary = "convert the upstream face-api weights into our model file, describe it, or "
+               "print where it is looked for",
     .run = run,
 };

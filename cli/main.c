@@ -52,7 +52,9 @@ int main(int argc, char **argv)
             print_help(stdout);
             return CLI_OK;
         } else {
-            fprintf(stderr, "facecluster: unknown option %s\n", argv[i]);
+            fputs("facecluster: unknown option ", stderr);
+            cli_print_escaped(stderr, argv[i]);
+            fputc('\n', stderr);
             print_help(stderr);
             return CLI_USAGE;
         }

@@ -4,6 +4,7 @@
 #include "faceapi.h"
 
 #include "fc_error.h"
+#include "file.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -36,43 +37,6 @@ void fc_faceapi_free(fc_faceapi_weights *w)
     }
     free(w->tensors);
     free(w);
-}
-
-/* Reads a whole file; caller frees *data. */
-static int read_file(const char *path, uint8_t **data, size_t *len, char *err)
-{
-    *data = NULL;
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return fc_errorf(err, -errno, "cannot open %s: %s", path, strerror(errno));
-    int rc = 0;
-    size_t cap = 1 << 16, n = 0;
-    uint8_t *buf = malloc(cap);
-    for (;;) {
-        if (!buf) {
-            rc = fc_errorf(err, -ENOMEM, "out of memory reading %s", path);
-            break;
-        }
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap) break;
-        if (cap > ((size_t)1 << 30)) {
-            rc = fc_errorf(err, -EFBIG, "%s is too large", path);
-            break;
-        }
-        uint8_t *grown = realloc(buf, cap * 2);
-        if (!grown) free(buf);
-        buf = grown;
-        cap *= 2;
-    }
-    if (!rc && ferror(f)) rc = fc_errorf(err, -EIO, "cannot read %s", path);
-    fclose(f);
-    if (rc) {
-        free(buf);
-        return rc;
-    }
-    *data = buf;
-    *len = n;
-    return 0;
 }
 
 static int load_json(const char *path, json_t **out, char *err)
@@ -155,7 +119,7 @@ static int load_group(const char *model_dir, json_t *group, fc_faceapi_weights *
             break;
         }
         snprintf(path, sizeof path, "%s/%s", model_dir, file);
-        rc = read_file(path, &part, &part_len, err);
+        rc = fc_file_read(path, (size_t)1 << 30, &part, &part_len, err);
         if (rc) break;
         uint8_t *grown = realloc(shard, shard_len + part_len);
         if (!grown) {
@@ -211,22 +175,21 @@ int fc_faceapi_load(const char *model_dir, const char *net, fc_faceapi_weights *
     return 0;
 }
 
-const float *fc_faceapi_get(const fc_faceapi_weights *w, const char *name, const int *shape,
-                            int ndim, char *err)
+int fc_faceapi_get(const fc_faceapi_weights *w, const char *name, const int *shape, int ndim,
+                   const float **out, char *err)
 {
+    *out = NULL;
     for (size_t i = 0; i < w->count; i++) {
         const faceapi_tensor *t = &w->tensors[i];
         if (strcmp(t->name, name) != 0) continue;
         int same = t->ndim == ndim;
         for (int d = 0; same && d < ndim; d++) same = t->shape[d] == shape[d];
-        if (!same) {
-            fc_errorf(err, -EINVAL, "face-api tensor %s has an unexpected shape", name);
-            return NULL;
-        }
-        return t->values;
+        if (!same)
+            return fc_errorf(err, -EINVAL, "face-api tensor %s has an unexpected shape", name);
+        *out = t->values;
+        return 0;
     }
-    fc_errorf(err, -ENOENT, "face-api weights have no tensor %s", name);
-    return NULL;
+    return fc_errorf(err, -ENOENT, "face-api weights have no tensor %s", name);
 }
 
 int fc_faceapi_package_version(const char *package_dir, char *buf, size_t cap, char *err)

@@ -15,7 +15,7 @@
 typedef struct {
     struct jpeg_error_mgr base;
     jmp_buf escape;
-    int truncated; /* libjpeg only warns on a premature end; we refuse such files */
+    const char *reason; /* set when we, not libjpeg, stop the decoding */
 } jpeg_error_state;
 
 static void jpeg_error_exit(j_common_ptr cinfo)
@@ -27,8 +27,25 @@ static void jpeg_error_exit(j_common_ptr cinfo)
 static void jpeg_emit_message(j_common_ptr cinfo, int level)
 {
     jpeg_error_state *state = (jpeg_error_state *)cinfo->err;
-    if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) state->truncated = 1;
+    /* libjpeg only warns on a premature end and would go on painting grey; stop at once:
+     * a truncated file is refused (it may still be being written), and a tiny file
+     * claiming a huge image costs nothing */
+    if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) {
+        state->reason = "truncated JPEG";
+        longjmp(state->escape, 1);
+    }
     /* other warnings (extraneous bytes and the like) are common in real photos: ignore */
+}
+
+/* Refuses progressive files with absurdly many scans, each of which costs a full pass. */
+static void jpeg_progress(j_common_ptr cinfo)
+{
+    j_decompress_ptr dinfo = (j_decompress_ptr)cinfo;
+    if (dinfo->input_scan_number > FC_IMAGE_MAX_SCANS) {
+        jpeg_error_state *state = (jpeg_error_state *)cinfo->err;
+        state->reason = "JPEG has too many progressive scans";
+        longjmp(state->escape, 1);
+    }
 }
 
 int fc_image_decode_jpeg(const uint8_t *data, size_t len, fc_image *out, char *err)
@@ -43,14 +60,22 @@ int fc_image_decode_jpeg(const uint8_t *data, size_t len, fc_image *out, char *e
     cinfo.err = jpeg_std_error(&jerr.base);
     jerr.base.error_exit = jpeg_error_exit;
     jerr.base.emit_message = jpeg_emit_message;
-    jerr.truncated = 0;
+    jerr.reason = NULL;
+    struct jpeg_progress_mgr progress = {.progress_monitor = jpeg_progress};
     if (setjmp(jerr.escape)) {
         char msg[JMSG_LENGTH_MAX];
         jerr.base.format_message((j_common_ptr)&cinfo, msg);
-        rc = fc_errorf(err, rc ? rc : -EINVAL, "corrupt JPEG: %s", msg);
+        if (jerr.reason)
+            rc = fc_errorf(err, -EINVAL, "%s", jerr.reason);
+        else
+            rc = fc_errorf(err, rc ? rc : -EINVAL, "corrupt JPEG: %s", msg);
         goto fail;
     }
     jpeg_create_decompress(&cinfo);
+    /* caps the whole-image buffers progressive and multi-scan files need; past it libjpeg
+     * fails (it has no backing store) instead of allocating */
+    cinfo.mem->max_memory_to_use = (long)FC_IMAGE_MAX_DECODER_BYTES;
+    cinfo.progress = &progress;
     jpeg_mem_src(&cinfo, data, (unsigned long)len);
     jpeg_read_header(&cinfo, TRUE);
     if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK) {
@@ -72,10 +97,6 @@ int fc_image_decode_jpeg(const uint8_t *data, size_t len, fc_image *out, char *e
     while (cinfo.output_scanline < cinfo.output_height) {
         JSAMPROW row = out->rgb + (size_t)cinfo.output_scanline * (size_t)out->width * 3;
         jpeg_read_scanlines(&cinfo, &row, 1);
-    }
-    if (jerr.truncated) {
-        rc = fc_errorf(err, -EINVAL, "truncated JPEG");
-        goto fail;
     }
     jpeg_finish_decompress(&cinfo);
     jpeg_destroy_decompress(&cinfo);

@@ -1,14 +1,14 @@
 /* Reading the facecluster model file.
  *
- * Format, version 1. All integers little-endian; the file is mapped and its float32 data
+ * Format, version 3. All integers little-endian; the file is mapped and its float32 data
  * used in place, so every tensor starts at a multiple of 64 bytes.
  *
  *   offset size  field
  *   0      8     magic "FCMODEL\0"
- *   8      4     version (2)
+ *   8      4     version (3)
  *   12     4     tensor count n, 1..4096
  *   16     8     file size in bytes (a truncated copy is caught here)
- *   24     8     checksum of bytes [96 + 96n, file size): model_checksum()
+ *   24     8     checksum of the whole file, this field read as 0: model_checksum()
  *   32     64    source, NUL-padded text: the upstream package and version
  *   96     96*n  tensor table, one entry each:
  *                  0  48  name, NUL-padded (at least one NUL)
@@ -30,13 +30,15 @@
  * 16 matrices, one per position t = 4i + j of U, each in layout 1's panel order
  * [Cout/16][Cin][16]. See fc_wino_p16_index() and core/nn_wino.c.
  *
- * Version history: 1 had no layout 2. A file of another version is refused with a
- * message to convert again (the build does that by itself).
+ * Version history: 1 had no layout 2; 2 checksummed only the tensor data. A file of
+ * another version is refused with a message to convert again (the build does that by
+ * itself).
  *
  * Everything read from the file is checked with overflow-safe arithmetic before use. */
 #include "model.h"
 
 #include "fc_error.h"
+#include "file.h"
 #include "model_internal.h"
 
 #include <errno.h>
@@ -102,17 +104,15 @@ int fc_model_open(const char *path, fc_model **out, char *err)
     int rc = 0;
     fc_model *m = calloc(1, sizeof *m);
     if (!m) return fc_errorf(err, -ENOMEM, "out of memory");
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        rc = fc_errorf(err, -errno, "cannot open model %s: %s", path, strerror(errno));
-        goto fail;
-    }
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        rc = fc_errorf(err, -errno, "cannot stat model %s: %s", path, strerror(errno));
+    char why[FC_ERR_MAX];
+    int fd;
+    rc = fc_file_open_regular(path, &fd, &st, why);
+    if (rc) {
+        rc = fc_errorf(err, rc, "cannot open model %s: %s", path, why);
         goto fail;
     }
-    if (!S_ISREG(st.st_mode) || st.st_size < MODEL_HDR_BYTES) {
+    if (st.st_size < MODEL_HDR_BYTES) {
         rc = fc_errorf(err, -EINVAL, "%s is not a facecluster model (too small)", path);
         goto fail;
     }
@@ -145,7 +145,7 @@ int fc_model_open(const char *path, fc_model **out, char *err)
         rc = fc_errorf(err, -EINVAL, "corrupt model %s: bad tensor count", path);
         goto fail;
     }
-    if (model_checksum(h + table_end, m->map_size - table_end) != rd64(h + MODEL_HDR_CHECKSUM)) {
+    if (model_checksum(h, m->map_size) != rd64(h + MODEL_HDR_CHECKSUM)) {
         rc = fc_errorf(err, -EINVAL, "corrupt model %s: checksum mismatch", path);
         goto fail;
     }
@@ -163,6 +163,12 @@ int fc_model_open(const char *path, fc_model **out, char *err)
         if (rc) goto fail;
         e->data = (const float *)(const void *)(h + rd64(h + MODEL_HDR_BYTES + i * MODEL_ENT_BYTES +
                                                          MODEL_ENT_OFFSET));
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(m->entries[j].name, e->name) == 0) {
+                rc = fc_errorf(err, -EINVAL, "corrupt model %s: tensor %s appears twice", path,
+                               e->name);
+                goto fail;
+            }
     }
     close(fd);
     *out = m;
@@ -252,4 +258,10 @@ int fc_model_open_or_default(const char *path, fc_model **out, char *err)
         path = buf;
     }
     return fc_model_open(path, out, err);
+}
+
+const uint8_t *model_map(const fc_model *m, size_t *size)
+{
+    *size = m->map_size;
+    return m->map;
 }

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #define FC_MODEL_MAGIC "FCMODEL"
-#define FC_MODEL_VERSION 2
+#define FC_MODEL_VERSION 3
 #define FC_MODEL_NAME_MAX 48 /* bytes of a tensor name, NUL included */
 #define FC_MODEL_SOURCE_MAX 64
 #define FC_MODEL_MAX_TENSORS 4096
@@ -51,7 +51,9 @@ int fc_model_default_path(char *buf, size_t cap, char *err);
 /* fc_model_open on path, or on the default path when path is NULL. */
 int fc_model_open_or_default(const char *path, fc_model **out, char *err);
 
-/* Building a model file (used by the converter). The writer owns copies of the data. */
+/* Building a model file (used by the converter). The writer owns copies of the data.
+ * fc_model_writer_new returns NULL when out of memory; the caller frees the writer with
+ * fc_model_writer_free. */
 typedef struct fc_model_writer fc_model_writer;
 fc_model_writer *fc_model_writer_new(const char *source);
 /* Adds a tensor: copies count floats. Returns 0, -EINVAL (bad name/dims) or -ENOMEM. */

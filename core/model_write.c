@@ -72,6 +72,25 @@ int fc_model_writer_add(fc_model_writer *w, const char *name, uint32_t layout,
     return 0;
 }
 
+static int sync_parent_dir(const char *path, char *err)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = 0;
+    else
+        *slash = 0;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return fc_errorf(err, -errno, "cannot open %s: %s", dir, strerror(errno));
+    int rc =
+        fsync(fd) == 0 ? 0 : fc_errorf(err, -errno, "cannot flush %s: %s", dir, strerror(errno));
+    close(fd);
+    return rc;
+}
+
 static size_t align_up(size_t n)
 {
     return (n + MODEL_DATA_ALIGN - 1) / MODEL_DATA_ALIGN * MODEL_DATA_ALIGN;
@@ -120,7 +139,7 @@ int fc_model_writer_save(fc_model_writer *w, const char *path, char *err)
         memcpy(image + offset, e->data, e->count * 4);
         offset = align_up(offset + e->count * 4);
     }
-    wr64(image + MODEL_HDR_CHECKSUM, model_checksum(image + table_end, size - table_end));
+    wr64(image + MODEL_HDR_CHECKSUM, model_checksum(image, size));
 
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
@@ -136,14 +155,22 @@ int fc_model_writer_save(fc_model_writer *w, const char *path, char *err)
         }
         put += (size_t)n;
     }
-    if (fsync(fd) != 0 || close(fd) != 0) {
-        fd = -1;
+    if (fsync(fd) != 0) {
         rc = fc_errorf(err, -errno, "cannot flush %s: %s", tmp, strerror(errno));
         goto done;
     }
+    int closed = close(fd);
     fd = -1;
-    if (rename(tmp, path) != 0)
+    if (closed != 0) {
+        rc = fc_errorf(err, -errno, "cannot write %s: %s", tmp, strerror(errno));
+        goto done;
+    }
+    if (rename(tmp, path) != 0) {
         rc = fc_errorf(err, -errno, "cannot rename to %s: %s", path, strerror(errno));
+        goto done;
+    }
+    /* the rename itself is durable only once its directory is flushed */
+    rc = sync_parent_dir(path, err);
 done:
     if (fd >= 0) close(fd);
     if (rc) unlink(tmp);

@@ -287,3 +287,14 @@ void fc_wino_weights(const float *hwio, int cin, int cout, float *out)
         }
     }
 }
+
+void fc_conv_pack_p16(const float *hwio, int kh, int kw, int cin, int cout, float *out)
+{
+    for (int ky = 0; ky < kh; ky++)
+        for (int kx = 0; kx < kw; kx++)
+            for (int ci = 0; ci < cin; ci++)
+                for (int co = 0; co < cout; co++)
+                    out[fc_conv_p16_index((uint32_t)kh, (uint32_t)kw, (uint32_t)cin, (uint32_t)ky,
+                                          (uint32_t)kx, (uint32_t)ci, (uint32_t)co)] =
+                        hwio[(((size_t)ky * kw + kx) * cin + ci) * cout + co];
+}

@@ -113,6 +113,19 @@ size_t fc_wino_scratch_floats(void);
  * floats, U = G g G^T computed in double. For converters and tests. */
 void fc_wino_weights(const float *hwio, int cin, int cout, float *out);
 
+/* Lays HWIO weights (kh, kw, cin, cout; cout a multiple of 16) out as
+ * FC_LAYOUT_CONV_P16. For converters and tests. */
+void fc_conv_pack_p16(const float *hwio, int kh, int kw, int cin, int cout, float *out);
+
+/* Whether Winograd pays for a 3x3 'same' convolution over n images of h x w pixels. It
+ * trades multiplies for weight bytes (16 per kernel instead of 9) and transform work;
+ * measured with bench/embed and bench/gemm, it wins from 4 x 4 pixels up once at least
+ * 16 output tiles share each weight. Networks decide with this, once per layer. */
+static inline int fc_wino_worthwhile(int n, int h, int w)
+{
+    return h >= 4 && w >= 4 && n * ((h + 1) / 2) * ((w + 1) / 2) >= 16;
+}
+
 /* out(y, x, n) = act(sum conv + bias[n] + residual(y, x, n)) for each image; in, out and
  * residual hold the same number of images. The computed region is fc_out_size() of in;
  * out may be larger (the rest is left alone). residual may be NULL; it covers at least

@@ -10,16 +10,17 @@
  *   mean over pixels, fully connected                      128
  *
  * Faces go through in batches. The stem and the first two stages run one face at a time:
- * their activations are large (up to 660 KB a face) and their weights small (2.3 MB in
- * all), so one face's working set stays in cache. From the third stage on it is the
- * other way round (21 MB of weights as a single face uses them, 30 MB in the Winograd
- * form batches use; at most 74 KB of pixels a face), so those stages run on the whole
+ * their activations are large (195 KB a tensor at 35x35x32, three in use at once) and
+ * their weights small (2.3 MB in all), so one face's working set stays in cache. From the third
+ * stage on it is the other way round (21 MB of weights as a single face uses them, 30 MB in the
+ * Winograd form batches use; at most 74 KB of pixels a face), so those stages run on the whole
  * batch at once and each weight is loaded once per batch instead of once per face.
  *
  * A residual block is relu(conv2(relu(conv1(x))) + x), both 3x3 'same'. A down block
  * starts with a 3x3/2 'valid' conv1, and its shortcut is a 2x2/2 average pool of x whose
- * missing channels are zero; where the pool is one pixel larger than conv2's output (odd
- * sizes), the reference pads conv2's output with a zero bottom row and right column. */
+ * missing channels are zero; where the pool is one pixel larger than conv2's output (an
+ * even input: 8 -> 3 against 4, 4 -> 1 against 2), the reference pads conv2's output with
+ * a zero bottom row and right column. */
 #include "recog.h"
 
 #include "fc_error.h"
@@ -116,21 +117,20 @@ static size_t layout_activations(fc_recog *net, float *arena)
     return used;
 }
 
-/* Which 3x3 convolutions run as Winograd. It trades multiplies for weight bytes (16 per
- * kernel instead of 9) and transform work; measured with bench/embed, it wins from 4 x 4
- * pixels up when at least 16 output tiles share each weight. A single face at 4 x 4 has
+/* Which 3x3 convolutions run as Winograd (fc_wino_worthwhile). A single face at 4 x 4 has
  * 4 tiles, so the 256-channel layers use it only in handles made for batches of 4 or
  * more. The choice is fixed per handle, so a face's descriptor never depends on what
- * else is in its batch. */
+ * else is in its batch; it does depend, by rounding (about 1e-6, see test_golden), on
+ * the handle's batch size. */
 static void choose_winograd(fc_recog *net)
 {
     for (int s = 0; s < NUM_STAGES; s++) {
-        const fc_act *x = &net->x[s];
-        const int tiles = x->n * ((x->h + 1) / 2) * ((x->w + 1) / 2);
-        const int use = x->h >= 4 && tiles >= 16;
         for (int i = stage_first_conv[s]; i < stage_first_conv[s] + stage_convs(s); i++) {
-            /* a down block's conv1 is strided and has no Winograd form */
-            net->convs[i].scratch = use && net->convs[i].wino ? net->wino_scratch : NULL;
+            /* a down block's conv2 reads the down-sampled image, every other conv x's size;
+             * a down block's conv1 is strided and has no Winograd form */
+            const fc_act *in = s > 0 && i == stage_first_conv[s] + 1 ? &net->down[s] : &net->x[s];
+            const int use = net->convs[i].wino && fc_wino_worthwhile(in->n, in->h, in->w);
+            net->convs[i].scratch = use ? net->wino_scratch : NULL;
             if (!use) net->convs[i].wino = NULL;
         }
     }
@@ -269,8 +269,9 @@ static fc_act rows_of(const fc_act *t, int row, int h)
 }
 
 /* The stem, conv 7x7/2 (150 -> 72) then max pool 3x3/2 (72 -> 35), a band of rows at a
- * time so that the conv's 663 KB output never leaves L1: pooled row r needs conv rows
- * 2r .. 2r+2, and the last of them is the next pooled row's first. */
+ * time: the conv's 663 KB output is never built whole, only a 27 KB band of 3 rows that
+ * stays in L1. Pooled row r needs conv rows 2r .. 2r+2, and the last of them is the next
+ * pooled row's first. */
 static void stem(fc_recog *net, const fc_act *input, fc_act *pooled)
 {
     fc_act *band = &net->stem_band;
@@ -368,9 +369,8 @@ void fc_recog_forward(fc_recog *net, int count, float (*descriptors)[FC_RECOG_DI
 int fc_recog_describe(fc_recog *net, const fc_image *img, int x, int y, int w, int h,
                       float descriptor[FC_RECOG_DIM], char *err)
 {
-    if (x < 0 || y < 0 || w <= 0 || h <= 0 || x > img->width - w || y > img->height - h)
-        return fc_errorf(err, -EINVAL, "face %d,%d %dx%d is outside the %dx%d image", x, y, w, h,
-                         img->width, img->height);
+    int rc = fc_image_rect_check(img, x, y, w, h, err);
+    if (rc) return rc;
     fc_recog_set_input(net, 0, img->rgb + ((size_t)y * img->width + x) * 3, w, h,
                        (size_t)img->width * 3);
     fc_recog_forward(net, 1, (float(*)[FC_RECOG_DIM])descriptor);

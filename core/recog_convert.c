@@ -19,8 +19,7 @@ static int get(const fc_faceapi_weights *src, const char *prefix, const char *su
 {
     char name[128];
     snprintf(name, sizeof name, "%s%s", prefix, suffix);
-    *out = fc_faceapi_get(src, name, shape, ndim, err);
-    return *out ? 0 : -EINVAL;
+    return fc_faceapi_get(src, name, shape, ndim, out, err);
 }
 
 /* Adds "recog/<name>/wino": the folded 3x3 kernel in the Winograd domain (model.c). */
@@ -54,13 +53,7 @@ static int store_conv(fc_model_writer *dst, const char *name, int k, int stride,
         goto done;
     }
     for (size_t i = 0; i < count; i++) folded[i] = mul ? hwio[i] * mul[i % (size_t)cout] : hwio[i];
-    for (int ky = 0; ky < k; ky++)
-        for (int kx = 0; kx < k; kx++)
-            for (int ci = 0; ci < cin; ci++)
-                for (int co = 0; co < cout; co++)
-                    packed[fc_conv_p16_index((uint32_t)k, (uint32_t)k, (uint32_t)cin, (uint32_t)ky,
-                                             (uint32_t)kx, (uint32_t)ci, (uint32_t)co)] =
-                        folded[(((size_t)ky * k + kx) * cin + ci) * cout + co];
+    fc_conv_pack_p16(folded, k, k, cin, cout, packed);
     for (int co = 0; co < cout; co++) {
         float b = bias ? bias[co] : 0.0f;
         folded_bias[co] = (mul ? b * mul[co] : b) + (add ? add[co] : 0.0f);

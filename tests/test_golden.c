@@ -11,6 +11,7 @@
 #include "../core/recog.h"
 #include "../core/sha256.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <unistd.h>
 
@@ -158,10 +159,16 @@ int main(void)
     }
     fc_model *model = NULL;
     snprintf(path, sizeof path, "%s/sample1.jpg", samples ? samples : "");
-    if (!model_path || fc_model_open(model_path, &model, err) != 0 || access(path, R_OK) != 0) {
+    int rc = model_path ? fc_model_open(model_path, &model, err) : -ENOENT;
+    if (rc == -ENOENT || access(path, R_OK) != 0) {
         json_decref(golden);
         fc_model_close(model);
         return harness_missing("model or sample photos (run ./run.sh)");
+    }
+    if (rc != 0) { /* there but unusable (stale, corrupt): a failure, never a skip */
+        fprintf(stderr, "%s\n", err);
+        json_decref(golden);
+        return 1;
     }
     fc_recog *net = NULL;
     CHECK_MSG(fc_recog_new(model, 1, &net, err) == 0, "%s", err);

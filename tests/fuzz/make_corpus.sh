@@ -46,7 +46,8 @@ def fnv(data):
     h = 0xcbf29ce484222325
     n = len(data) // 8 * 8
     for i in range(0, n, 8):
-        h = ((h ^ struct.unpack_from("<Q", data, i)[0]) * 0x100000001b3) & (2**64 - 1)
+        word = 0 if i == 24 else struct.unpack_from("<Q", data, i)[0]  # the checksum field
+        h = ((h ^ word) * 0x100000001b3) & (2**64 - 1)
     for b in data[n:]:
         h = ((h ^ b) * 0x100000001b3) & (2**64 - 1)
     return h
@@ -63,9 +64,9 @@ def model(tensors):
     img[96:table_end] = ents
     for o, data in blobs:
         img[o:o + len(data)] = data
-    struct.pack_into("<8sIIQ", img, 0, b"FCMODEL\0", 2, len(tensors), off)
+    struct.pack_into("<8sIIQ", img, 0, b"FCMODEL\0", 3, len(tensors), off)
     img[32:32 + 6] = b"fuzz@1"
-    struct.pack_into("<Q", img, 24, fnv(bytes(img[table_end:])))
+    struct.pack_into("<Q", img, 24, fnv(bytes(img)))  # the field is still 0 here
     return bytes(img)
 good = model([("recog/fc", 1, (1, 1, 2, 16), [0.5] * 32), ("recog/fc/bias", 0, (16, 1, 1, 1), [1.0] * 16)])
 open(f"{d}/small.model", "wb").write(good)

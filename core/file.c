@@ -1,0 +1,65 @@
+#include "file.h"
+
+#include "fc_error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int fc_file_open_regular(const char *path, int *fd, struct stat *st, char *err)
+{
+    *fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (*fd < 0) return fc_errorf(err, -errno, "cannot open: %s", strerror(errno));
+    int rc = 0;
+    if (fstat(*fd, st) != 0)
+        rc = fc_errorf(err, -errno, "cannot stat: %s", strerror(errno));
+    else if (!S_ISREG(st->st_mode))
+        rc = fc_errorf(err, -EINVAL, "not a regular file");
+    else if (fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) & ~O_NONBLOCK) != 0)
+        rc = fc_errorf(err, -errno, "cannot use: %s", strerror(errno));
+    if (rc) {
+        close(*fd);
+        *fd = -1;
+    }
+    return rc;
+}
+
+int fc_file_read(const char *path, size_t max_bytes, uint8_t **data, size_t *len, char *err)
+{
+    *data = NULL;
+    *len = 0;
+    struct stat st;
+    int fd, rc = fc_file_open_regular(path, &fd, &st, err);
+    if (rc) return rc;
+    uint8_t *buf = NULL;
+    if ((uint64_t)st.st_size > max_bytes) {
+        rc = fc_errorf(err, -EFBIG, "file too large (%lld bytes)", (long long)st.st_size);
+        goto done;
+    }
+    size_t size = (size_t)st.st_size;
+    buf = malloc(size ? size : 1);
+    if (!buf) {
+        rc = fc_errorf(err, -ENOMEM, "out of memory reading %zu bytes", size);
+        goto done;
+    }
+    size_t got = 0;
+    while (got < size) {
+        ssize_t n = read(fd, buf + got, size - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            rc = fc_errorf(err, -errno, "read failed: %s", strerror(errno));
+            goto done;
+        }
+        if (n == 0) break; /* shrank while reading: the decoder will say what is missing */
+        got += (size_t)n;
+    }
+    *data = buf;
+    *len = got;
+    buf = NULL;
+done:
+    free(buf);
+    close(fd);
+    return rc;
+}
