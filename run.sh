@@ -3,9 +3,10 @@
 #
 #   ./run.sh        install what is missing, fetch and check the model package, build,
 #                   convert the model into ~/.local/share/facecluster/, run the main job
-#   ./run.sh test   the same set-up (nothing in $HOME), then every test suite twice:
-#                   a plain build and an AddressSanitizer + UBSan build; prints each
-#                   suite's counts and time and ends with "N passed, N failed"
+#   ./run.sh test   the same set-up (nothing in $HOME), then every test suite three
+#                   times: a plain gcc build, an AddressSanitizer + UBSan build and a
+#                   clang build; prints each suite's counts and time and ends with
+#                   "N passed, N failed"
 #
 # .ci/run calls `./run.sh test`. Under CI=true a missing model or sample photo fails.
 set -euo pipefail
@@ -16,9 +17,10 @@ root=$(pwd)
 # build: compiler, meson, ninja, pkg-config; libraries: libjpeg-turbo (decoding), jansson
 # (reading the model package's JSON manifests), libuv / SQLite / libexif (the daemon,
 # the store, EXIF orientation); OpenBLAS only for bench/gemm, the comparison that chose
-# our own kernels; npm fetches the model package; clang-format checks style.
+# our own kernels; npm fetches the model package; clang-format checks style; clang builds
+# the tests a second way (warnings are errors on both compilers) and the fuzzers.
 DEBIAN_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libjpeg62-turbo-dev libjansson-dev
-                 libuv1-dev libsqlite3-dev libexif-dev libopenblas-dev npm clang-format)
+                 libuv1-dev libsqlite3-dev libexif-dev libopenblas-dev npm clang-format clang)
 
 # The pretrained weights and sample photos: @vladmandic/face-api, MIT, pinned version and
 # the registry's integrity hash for that tarball (`npm view @vladmandic/face-api@1.7.15
@@ -165,10 +167,12 @@ case "${1:-}" in
         setup
         build build-asan -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
             -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
+        CC=clang build build-clang -Dbuildtype=release
         export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
         export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
         run_suites build "plain (release)"
         run_suites build-asan "ASan+UBSan (debugoptimized)"
+        run_suites build-clang "clang (release)"
         printf '%d passed, %d failed\n' "$passed" "$failed"
         [ "$failed" -eq 0 ]
         ;;
