@@ -17,10 +17,12 @@ root=$(pwd)
 # build: compiler, meson, ninja, pkg-config; libraries: libjpeg-turbo (decoding), jansson
 # (reading the model package's JSON manifests), libuv / SQLite / libexif (the daemon,
 # the store, EXIF orientation); OpenBLAS only for bench/gemm, the comparison that chose
-# our own kernels; npm fetches the model package; clang-format checks style; clang builds
-# the tests a second way (warnings are errors on both compilers) and the fuzzers.
+# our own kernels; jpegtran (libjpeg-turbo-progs) makes the orientation test's lossless
+# variants; npm fetches the model package; clang-format checks style; clang builds the
+# tests a second way (warnings are errors on both compilers) and the fuzzers.
 DEBIAN_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libjpeg62-turbo-dev libjansson-dev
-                 libuv1-dev libsqlite3-dev libexif-dev libopenblas-dev npm clang-format clang)
+                 libuv1-dev libsqlite3-dev libexif-dev libopenblas-dev libjpeg-turbo-progs npm
+                 clang-format clang)
 
 # The pretrained weights and sample photos: @vladmandic/face-api, MIT, pinned version and
 # the registry's integrity hash for that tarball (`npm view @vladmandic/face-api@1.7.15

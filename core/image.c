@@ -29,14 +29,24 @@ void fc_image_free(fc_image *img)
     img->width = img->height = 0;
 }
 
+int fc_image_decode_opts(const uint8_t *data, size_t len, const fc_decode_opts *opts, fc_image *out,
+                         fc_decode_info *info, char *err)
+{
+    static const fc_decode_opts full_size = {0};
+    fc_decode_info ignored;
+    memset(out, 0, sizeof *out);
+    if (!opts) opts = &full_size;
+    if (!info) info = &ignored;
+    if (len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
+        return fc_image_decode_jpeg(data, len, opts, out, info, err);
+    if (len >= 2 && data[0] == 'P' && data[1] == '6')
+        return fc_image_decode_ppm(data, len, out, info, err);
+    return fc_errorf(err, -EINVAL, "not a JPEG or binary PPM image");
+}
+
 int fc_image_decode(const uint8_t *data, size_t len, fc_image *out, char *err)
 {
-    memset(out, 0, sizeof *out);
-    if (len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
-        return fc_image_decode_jpeg(data, len, out, err);
-    if (len >= 2 && data[0] == 'P' && data[1] == '6')
-        return fc_image_decode_ppm(data, len, out, err);
-    return fc_errorf(err, -EINVAL, "not a JPEG or binary PPM image");
+    return fc_image_decode_opts(data, len, NULL, out, NULL, err);
 }
 
 int fc_image_load(const char *path, fc_image *out, char *err)

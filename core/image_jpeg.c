@@ -16,6 +16,7 @@ typedef struct {
     struct jpeg_error_mgr base;
     jmp_buf escape;
     const char *reason; /* set when we, not libjpeg, stop the decoding */
+    int warnings;
 } jpeg_error_state;
 
 static void jpeg_error_exit(j_common_ptr cinfo)
@@ -34,7 +35,22 @@ static void jpeg_emit_message(j_common_ptr cinfo, int level)
         state->reason = "truncated JPEG";
         longjmp(state->escape, 1);
     }
-    /* other warnings (extraneous bytes and the like) are common in real photos: ignore */
+    /* other warnings (extraneous bytes and the like) are common in real photos, a few of
+     * them; a file raising them by the dozen is garbage and would cost a full decode */
+    if (level < 0 && ++state->warnings > FC_IMAGE_MAX_WARNINGS) {
+        state->reason = "corrupt JPEG: too many damaged places";
+        longjmp(state->escape, 1);
+    }
+}
+
+/* The smallest DCT scale n/8 whose longer side reaches min_long (libjpeg rounds up). */
+static unsigned pick_scale(unsigned width, unsigned height, int min_long)
+{
+    unsigned long_side = width > height ? width : height;
+    if (min_long <= 0 || (unsigned)min_long >= long_side) return 8;
+    for (unsigned n = 1; n < 8; n++)
+        if ((long_side * n + 7) / 8 >= (unsigned)min_long) return n;
+    return 8;
 }
 
 /* Refuses progressive files with absurdly many scans, each of which costs a full pass. */
@@ -48,7 +64,8 @@ static void jpeg_progress(j_common_ptr cinfo)
     }
 }
 
-int fc_image_decode_jpeg(const uint8_t *data, size_t len, fc_image *out, char *err)
+int fc_image_decode_jpeg(const uint8_t *data, size_t len, const fc_decode_opts *opts, fc_image *out,
+                         fc_decode_info *info, char *err)
 {
     struct jpeg_decompress_struct cinfo;
     jpeg_error_state jerr;
@@ -61,6 +78,7 @@ int fc_image_decode_jpeg(const uint8_t *data, size_t len, fc_image *out, char *e
     jerr.base.error_exit = jpeg_error_exit;
     jerr.base.emit_message = jpeg_emit_message;
     jerr.reason = NULL;
+    jerr.warnings = 0;
     struct jpeg_progress_mgr progress = {.progress_monitor = jpeg_progress};
     if (setjmp(jerr.escape)) {
         char msg[JMSG_LENGTH_MAX];
@@ -82,9 +100,18 @@ int fc_image_decode_jpeg(const uint8_t *data, size_t len, fc_image *out, char *e
         rc = fc_errorf(err, -ENOTSUP, "CMYK JPEGs are not supported");
         goto fail;
     }
+    if (cinfo.image_width > FC_IMAGE_MAX_SIDE || cinfo.image_height > FC_IMAGE_MAX_SIDE ||
+        (uint64_t)cinfo.image_width * cinfo.image_height > FC_IMAGE_MAX_PIXELS) {
+        /* refused on the header alone, whatever scale was asked for */
+        rc = fc_errorf(err, -EINVAL, "JPEG too large (%ux%u)", cinfo.image_width,
+                       cinfo.image_height);
+        goto fail;
+    }
     cinfo.out_color_space = JCS_RGB;
     cinfo.dct_method = JDCT_ISLOW;
     cinfo.do_fancy_upsampling = TRUE;
+    cinfo.scale_num = pick_scale(cinfo.image_width, cinfo.image_height, opts->min_long_side);
+    cinfo.scale_denom = 8;
     jpeg_calc_output_dimensions(&cinfo);
     if (cinfo.output_width > FC_IMAGE_MAX_SIDE || cinfo.output_height > FC_IMAGE_MAX_SIDE) {
         rc = fc_errorf(err, -EINVAL, "JPEG too large (%ux%u)", cinfo.output_width,
@@ -99,6 +126,8 @@ int fc_image_decode_jpeg(const uint8_t *data, size_t len, fc_image *out, char *e
         jpeg_read_scanlines(&cinfo, &row, 1);
     }
     jpeg_finish_decompress(&cinfo);
+    *info = (fc_decode_info){(int)cinfo.image_width, (int)cinfo.image_height, (int)cinfo.scale_num,
+                             (int)cinfo.scale_denom};
     jpeg_destroy_decompress(&cinfo);
     return 0;
 fail:

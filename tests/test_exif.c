@@ -1,0 +1,342 @@
+/* EXIF (orientation, capture time), turning images upright, and DCT-scaled decoding.
+ *
+ *   test_exif                  unit tests on hand-built EXIF blocks and synthetic images
+ *   test_exif --variants DIR   DIR/orig.jpg and DIR/1.jpg .. 8.jpg, made by
+ *                              tests/orient_jpegtran.sh: each stored so that orientation n
+ *                              turns it back; the EXIF tag is added here */
+#include "harness.h"
+
+#include "../core/exif.h"
+#include "../core/fc_error.h"
+#include "../core/image.h"
+
+#include <stdint.h>
+
+/* A little TIFF writer for EXIF blocks, independent of libexif. */
+typedef struct {
+    uint8_t buf[512];
+    size_t len;
+    int big; /* byte order */
+} tiff;
+
+static void put16(tiff *t, size_t at, unsigned v)
+{
+    t->buf[at + (t->big ? 0 : 1)] = (uint8_t)(v >> 8);
+    t->buf[at + (t->big ? 1 : 0)] = (uint8_t)v;
+}
+
+static void put32(tiff *t, size_t at, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) t->buf[at + (t->big ? 3 - i : i)] = (uint8_t)(v >> (8 * i));
+}
+
+/* 12-byte IFD entry at `at`; ASCII values longer than 4 bytes go to *data_at. */
+static void entry(tiff *t, size_t at, unsigned tag, unsigned type, const void *value, size_t n,
+                  size_t *data_at)
+{
+    put16(t, at, tag);
+    put16(t, at + 2, type);
+    put32(t, at + 4, (uint32_t)n);
+    if (type == 3) {
+        put16(t, at + 8, *(const unsigned *)value);
+    } else if (type == 4) {
+        put32(t, at + 8, *(const uint32_t *)value);
+    } else if (n <= 4) {
+        memcpy(t->buf + at + 8, value, n);
+    } else {
+        put32(t, at + 8, (uint32_t)*data_at);
+        memcpy(t->buf + *data_at, value, n);
+        *data_at += n + (n & 1);
+    }
+}
+
+/* An EXIF TIFF with IFD0 {Orientation} and an Exif IFD {DateTimeOriginal, OffsetTime...}.
+ * orientation < 0 leaves the tag out; NULL strings leave those tags out. */
+static size_t build_exif(tiff *t, int big, int orientation, const char *datetime,
+                         const char *offset)
+{
+    memset(t, 0, sizeof *t);
+    t->big = big;
+    memcpy(t->buf, big ? "MM\0*" : "II*\0", 4);
+    put32(t, 4, 8);
+    size_t ifd0 = 8, n0 = (orientation >= 0) + 1;
+    size_t exif_ifd = ifd0 + 2 + 12 * n0 + 4;
+    size_t n1 = (datetime != NULL) + (offset != NULL);
+    size_t data_at = exif_ifd + 2 + 12 * n1 + 4;
+    put16(t, ifd0, (unsigned)n0);
+    size_t at = ifd0 + 2;
+    if (orientation >= 0) {
+        unsigned o = (unsigned)orientation;
+        entry(t, at, 0x0112, 3, &o, 1, &data_at);
+        at += 12;
+    }
+    uint32_t ptr = (uint32_t)exif_ifd;
+    entry(t, at, 0x8769, 4, &ptr, 1, &data_at);
+    put16(t, exif_ifd, (unsigned)n1);
+    at = exif_ifd + 2;
+    if (datetime) {
+        entry(t, at, 0x9003, 2, datetime, strlen(datetime) + 1, &data_at);
+        at += 12;
+    }
+    if (offset) entry(t, at, 0x9011, 2, offset, strlen(offset) + 1, &data_at);
+    t->len = data_at;
+    return t->len;
+}
+
+/* A JPEG with an APP1 EXIF segment holding tiff's bytes inserted after SOI (any EXIF the
+ * JPEG had is left behind it, so ours is the first). Caller frees. */
+static uint8_t *with_exif(const uint8_t *jpeg, size_t len, const uint8_t *tiff_bytes,
+                          size_t tiff_len, size_t *out_len)
+{
+    size_t seg = 2 + 6 + tiff_len;
+    uint8_t *out = malloc(len + 2 + seg);
+    memcpy(out, jpeg, 2);
+    out[2] = 0xFF, out[3] = 0xE1, out[4] = (uint8_t)(seg >> 8), out[5] = (uint8_t)seg;
+    memcpy(out + 6, "Exif\0\0", 6);
+    memcpy(out + 12, tiff_bytes, tiff_len);
+    memcpy(out + 12 + tiff_len, jpeg + 2, len - 2);
+    *out_len = len + 2 + seg;
+    return out;
+}
+
+static uint8_t *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *buf = malloc(*len ? *len : 1);
+    if (fread(buf, 1, *len, f) != *len) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    return buf;
+}
+
+/* A tiny valid JPEG to carry EXIF blocks: the fuzz corpus's baseline seed. */
+static uint8_t *tiny_jpeg(size_t *len)
+{
+    const char *golden = getenv("FACECLUSTER_GOLDEN");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/../fuzz/corpus/image/baseline.jpg", golden ? golden : ".");
+    return read_all(path, len);
+}
+
+static void test_exif_fields(void)
+{
+    size_t jlen;
+    uint8_t *jpeg = tiny_jpeg(&jlen);
+    CHECK(jpeg != NULL);
+    if (!jpeg) return;
+    for (int big = 0; big <= 1; big++) {
+        for (int o = 0; o <= 9; o++) {
+            tiff t;
+            size_t n, len;
+            build_exif(&t, big, o, "2019:07:14 18:30:05", o % 2 ? "+05:30" : "-08:00");
+            n = t.len;
+            uint8_t *j = with_exif(jpeg, jlen, t.buf, n, &len);
+            fc_exif e;
+            fc_exif_read(j, len, &e);
+            CHECK_MSG(e.orientation == (o >= 1 && o <= 8 ? o : 1), "orientation %d read as %d", o,
+                      e.orientation);
+            CHECK(e.has_time && e.year == 2019 && e.month == 7 && e.day == 14 && e.hour == 18 &&
+                  e.minute == 30 && e.second == 5);
+            CHECK(e.has_offset && e.offset_minutes == (o % 2 ? 330 : -480));
+            char iso[26];
+            fc_exif_time_string(&e, iso);
+            CHECK(strcmp(iso, o % 2 ? "2019-07-14T18:30:05+05:30" : "2019-07-14T18:30:05-08:00") ==
+                  0);
+            /* the EXIF block changes nothing in the pixels' decoding */
+            fc_image img;
+            char err[FC_ERR_MAX];
+            CHECK(fc_image_decode(j, len, &img, err) == 0);
+            fc_image_free(&img);
+            free(j);
+        }
+    }
+    /* unset or malformed values: no time, no offset */
+    const char *bad_times[] = {"0000:00:00 00:00:00", "    :  :     :  :  ", "2019-07-14 18:30:05",
+                               "2019:13:14 18:30:05", "2019:07:14"};
+    for (size_t i = 0; i < sizeof bad_times / sizeof bad_times[0]; i++) {
+        tiff t;
+        size_t len;
+        build_exif(&t, 0, 6, bad_times[i], "+01:00");
+        uint8_t *j = with_exif(jpeg, jlen, t.buf, t.len, &len);
+        fc_exif e;
+        fc_exif_read(j, len, &e);
+        CHECK_MSG(!e.has_time && !e.has_offset && e.orientation == 6, "time \"%s\" accepted",
+                  bad_times[i]);
+        free(j);
+    }
+    const char *bad_offsets[] = {"+25:00", "05:30", "+5:3", "+05:61"};
+    for (size_t i = 0; i < sizeof bad_offsets / sizeof bad_offsets[0]; i++) {
+        tiff t;
+        size_t len;
+        build_exif(&t, 1, 3, "2001:02:03 04:05:06", bad_offsets[i]);
+        uint8_t *j = with_exif(jpeg, jlen, t.buf, t.len, &len);
+        fc_exif e;
+        fc_exif_read(j, len, &e);
+        CHECK_MSG(e.has_time && !e.has_offset, "offset \"%s\" accepted", bad_offsets[i]);
+        free(j);
+    }
+    /* no EXIF at all, and EXIF cut short or garbled at every length: defaults, no crash */
+    fc_exif e;
+    fc_exif_read(jpeg, jlen, &e);
+    CHECK(e.orientation == 1 && !e.has_time);
+    tiff t;
+    build_exif(&t, 0, 8, "2019:07:14 18:30:05", "+01:00");
+    for (size_t cut = 0; cut < t.len; cut++) {
+        size_t len;
+        uint8_t *j = with_exif(jpeg, jlen, t.buf, cut, &len);
+        fc_exif_read(j, len, &e);
+        CHECK(e.orientation >= 1 && e.orientation <= 8);
+        uint8_t garbled[512];
+        memcpy(garbled, t.buf, t.len);
+        garbled[cut] ^= 0xFF;
+        free(j);
+        j = with_exif(jpeg, jlen, garbled, t.len, &len);
+        fc_exif_read(j, len, &e);
+        CHECK(e.orientation >= 1 && e.orientation <= 8);
+        free(j);
+    }
+    free(jpeg);
+}
+
+static void test_orient_pixels(void)
+{
+    /* a 5 x 3 image whose every pixel is different */
+    fc_image src;
+    char err[FC_ERR_MAX];
+    CHECK(fc_image_alloc(&src, 5, 3, err) == 0);
+    for (int i = 0; i < 15; i++)
+        src.rgb[3 * i] = (uint8_t)i, src.rgb[3 * i + 1] = 0, src.rgb[3 * i + 2] = 7;
+    for (int o = 0; o <= 9; o++) {
+        fc_image up;
+        CHECK(fc_image_alloc(&up, 5, 3, err) == 0);
+        memcpy(up.rgb, src.rgb, 45);
+        CHECK(fc_image_orient(&up, o, err) == 0);
+        const int swap = o >= 5 && o <= 8;
+        CHECK(up.width == (swap ? 3 : 5) && up.height == (swap ? 5 : 3));
+        /* every stored pixel's centre, mapped upright, lands on the same pixel value */
+        for (int sy = 0; sy < 3; sy++)
+            for (int sx = 0; sx < 5; sx++) {
+                double ux, uy;
+                fc_orient_point(o, 5, 3, sx + 0.5, sy + 0.5, &ux, &uy);
+                int px = (int)ux, py = (int)uy;
+                CHECK(px >= 0 && py >= 0 && px < up.width && py < up.height &&
+                      up.rgb[((size_t)py * up.width + px) * 3] == src.rgb[(sy * 5 + sx) * 3]);
+            }
+        /* and two fixed points, by hand: orientation 6 turns clockwise, so the stored
+         * bottom-left pixel (10) is the upright top-left; 8 the other way round */
+        if (o == 6) CHECK(up.rgb[0] == 10 && up.rgb[(size_t)(up.width - 1) * 3] == 0);
+        if (o == 8) CHECK(up.rgb[0] == 4 && up.rgb[(size_t)(4 * up.width) * 3] == 0);
+        if (o == 3) CHECK(up.rgb[0] == 14);
+        fc_image_free(&up);
+    }
+    fc_image_free(&src);
+}
+
+static void test_scaled_decode(void)
+{
+    const char *samples = getenv("FACECLUSTER_SAMPLES");
+    char path[4096], err[FC_ERR_MAX];
+    snprintf(path, sizeof path, "%s/sample1.jpg", samples ? samples : "");
+    size_t len;
+    uint8_t *jpeg = read_all(path, &len);
+    if (!jpeg) {
+        harness_checks++;
+        if (harness_missing("sample photos (FACECLUSTER_SAMPLES)") == 1) harness_failures++;
+        return;
+    }
+    fc_image full, small;
+    fc_decode_info info;
+    CHECK(fc_image_decode_opts(jpeg, len, NULL, &full, &info, err) == 0);
+    CHECK(info.full_width == 1920 && info.scale_num == 8 && info.scale_denom == 8);
+    /* 1920 wide: 480 needs 2/8; 481 needs 3/8 (720); above 1920 means full size */
+    const int want[][3] = {{480, 2, 480}, {481, 3, 720}, {100, 1, 240}, {5000, 8, 1920}};
+    for (int i = 0; i < 4; i++) {
+        fc_decode_opts opts = {.min_long_side = want[i][0]};
+        CHECK(fc_image_decode_opts(jpeg, len, &opts, &small, &info, err) == 0);
+        CHECK_MSG(info.scale_num == want[i][1] && small.width == want[i][2] &&
+                      info.full_width == 1920 && info.full_height == 1280,
+                  "min %d: scale %d/8, %dx%d", want[i][0], info.scale_num, small.width,
+                  small.height);
+        /* the scaled image is the full one, smaller: compare block means */
+        int f = full.width / small.width;
+        if (f > 1 && full.width == small.width * f) {
+            double diff = 0;
+            int n = 0;
+            for (int y = 0; y < small.height; y += 7)
+                for (int x = 0; x < small.width; x += 7, n++) {
+                    double mean = 0;
+                    for (int dy = 0; dy < f; dy++)
+                        for (int dx = 0; dx < f; dx++)
+                            mean += full.rgb[((size_t)(y * f + dy) * full.width + x * f + dx) * 3];
+                    diff += fabs(mean / (f * f) - small.rgb[((size_t)y * small.width + x) * 3]);
+                }
+            CHECK_MSG(diff / n < 4.0, "scale 1/%d differs from the full image by %.2f", f,
+                      diff / n);
+        }
+        fc_image_free(&small);
+    }
+    fc_image_free(&full);
+    free(jpeg);
+}
+
+/* The jpegtran variants: decoded, turned upright by their tag, each must show the
+ * original crop (lossless DCT transforms; only upsampling rounding differs). */
+static int run_variants(const char *dir)
+{
+    char path[4096], err[FC_ERR_MAX];
+    snprintf(path, sizeof path, "%s/orig.jpg", dir);
+    fc_image orig;
+    if (fc_image_load(path, &orig, err) != 0) {
+        fprintf(stderr, "%s: %s\n", path, err);
+        return 1;
+    }
+    for (int o = 1; o <= 8; o++) {
+        snprintf(path, sizeof path, "%s/%d.jpg", dir, o);
+        size_t len, tagged_len;
+        uint8_t *jpeg = read_all(path, &len);
+        CHECK(jpeg != NULL);
+        if (!jpeg) continue;
+        tiff t;
+        build_exif(&t, o % 2, o, "2020:01:01 00:00:00", NULL);
+        uint8_t *tagged = with_exif(jpeg, len, t.buf, t.len, &tagged_len);
+        fc_exif e;
+        fc_image img;
+        fc_exif_read(tagged, tagged_len, &e);
+        CHECK(e.orientation == o);
+        CHECK(fc_image_decode(tagged, tagged_len, &img, err) == 0 &&
+              fc_image_orient(&img, e.orientation, err) == 0);
+        CHECK(img.width == orig.width && img.height == orig.height);
+        if (img.width == orig.width && img.height == orig.height) {
+            double sum = 0;
+            int worst = 0;
+            for (size_t i = 0; i < (size_t)img.width * img.height * 3; i++) {
+                int d = abs((int)img.rgb[i] - (int)orig.rgb[i]);
+                sum += d;
+                if (d > worst) worst = d;
+            }
+            double mean = sum / ((double)img.width * img.height * 3);
+            fprintf(stderr, "orientation %d: mean |diff| %.3f, max %d\n", o, mean, worst);
+            CHECK_MSG(mean < 0.3 && worst <= 6, "orientation %d: mean %.3f max %d", o, mean, worst);
+        }
+        fc_image_free(&img);
+        free(tagged);
+        free(jpeg);
+    }
+    fc_image_free(&orig);
+    return harness_exit();
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--variants") == 0) return run_variants(argv[2]);
+    RUN(test_exif_fields);
+    RUN(test_orient_pixels);
+    RUN(test_scaled_decode);
+    return harness_exit();
+}
