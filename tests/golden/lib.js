@@ -42,7 +42,8 @@ function log(msg) {
 
 // Initialises the wasm backend (local binaries, single-threaded, SIMD unless
 // noSimd) and loads face-api from FACE_API_DIR/dist/face-api.node-wasm.js.
-async function initFaceApi(faceApiDir, { noSimd = false } = {}) {
+async function initFaceApi(dir, { noSimd = false } = {}) {
+  const faceApiDir = path.resolve(dir);
   const faceApiFile = path.join(faceApiDir, 'dist', 'face-api.node-wasm.js');
   const pkg = JSON.parse(fs.readFileSync(path.join(faceApiDir, 'package.json'), 'utf8'));
   assert(pkg.version === FACE_API_VERSION, `face-api version ${pkg.version} != ${FACE_API_VERSION}`);
