@@ -23,6 +23,7 @@
  * a zero bottom row and right column. */
 #include "recog.h"
 
+#include "face_input.h"
 #include "fc_error.h"
 #include "nn.h"
 #include "recog_layers.h"
@@ -45,9 +46,6 @@ static int stage_convs(int s)
 {
     return 2 * (stage_blocks[s] + (s > 0));
 }
-
-/* Mean RGB the reference subtracts before dividing by 255. */
-static const float mean_rgb[3] = {122.782f, 117.001f, 104.298f};
 
 struct fc_recog {
     fc_conv convs[RECOG_NUM_CONVS];
@@ -223,40 +221,7 @@ const float *fc_recog_input(const fc_recog *net, int slot)
 void fc_recog_set_input(fc_recog *net, int slot, const uint8_t *rgb, int w, int h, size_t stride)
 {
     assert(slot >= 0 && slot < net->max_batch);
-    /* Centred square: the reference appends round(diff / 2) zero pixels after the face
-     * and the rest before it (JavaScript's Math.round rounds halves up). */
-    const int side = w > h ? w : h, diff = side - (w < h ? w : h);
-    const int after = (diff + 1) / 2, before = diff - after;
-    const int off_x = w < h ? before : 0, off_y = h < w ? before : 0;
-    (void)after;
-    /* TensorFlow's legacy bilinear resize: source = destination * (in / out), no
-     * half-pixel offset, the far neighbour clamped to the last pixel. */
-    const float scale = (float)side / (float)FC_RECOG_INPUT;
-    float *dst = fc_act_at(&net->input, slot, 0, 0);
-    for (int oy = 0; oy < FC_RECOG_INPUT; oy++) {
-        const float sy = (float)oy * scale;
-        const int y0 = (int)sy, y1 = y0 + 1 < side ? y0 + 1 : side - 1;
-        const float fy = sy - (float)y0;
-        for (int ox = 0; ox < FC_RECOG_INPUT; ox++) {
-            const float sx = (float)ox * scale;
-            const int x0 = (int)sx, x1 = x0 + 1 < side ? x0 + 1 : side - 1;
-            const float fx = sx - (float)x0;
-            const int py[2] = {y0 - off_y, y1 - off_y}, px[2] = {x0 - off_x, x1 - off_x};
-            const uint8_t *p[2][2];
-            for (int i = 0; i < 2; i++)
-                for (int j = 0; j < 2; j++)
-                    p[i][j] = py[i] >= 0 && py[i] < h && px[j] >= 0 && px[j] < w
-                                  ? rgb + (size_t)py[i] * stride + (size_t)px[j] * 3
-                                  : NULL;
-            for (int ch = 0; ch < 3; ch++) {
-                const float tl = p[0][0] ? p[0][0][ch] : 0.0f, tr = p[0][1] ? p[0][1][ch] : 0.0f;
-                const float bl = p[1][0] ? p[1][0][ch] : 0.0f, br = p[1][1] ? p[1][1][ch] : 0.0f;
-                const float top = tl + (tr - tl) * fx, bottom = bl + (br - bl) * fx;
-                const float v = top + (bottom - top) * fy;
-                *dst++ = (v - mean_rgb[ch]) / 255.0f;
-            }
-        }
-    }
+    fc_face_input(rgb, w, h, stride, FC_RECOG_INPUT, fc_act_at(&net->input, slot, 0, 0));
 }
 
 /* Rows row .. row + h - 1 of t, as a tensor of h rows sharing t's memory. */

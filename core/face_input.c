@@ -1,0 +1,58 @@
+#include "face_input.h"
+
+/* Mean RGB face-api subtracts before dividing by 255. */
+static const float mean_rgb[3] = {122.782f, 117.001f, 104.298f};
+
+/* Centred square: the reference appends round(diff / 2) zero pixels after the face and
+ * the rest before it (JavaScript's Math.round rounds halves up). */
+static void square_offsets(int w, int h, int *off_x, int *off_y)
+{
+    const int diff = w > h ? w - h : h - w, before = diff - (diff + 1) / 2;
+    *off_x = w < h ? before : 0;
+    *off_y = h < w ? before : 0;
+}
+
+void fc_face_input(const uint8_t *rgb, int w, int h, size_t stride, int size, float *out)
+{
+    const int side = w > h ? w : h;
+    int off_x, off_y;
+    square_offsets(w, h, &off_x, &off_y);
+    /* TensorFlow's legacy bilinear resize: source = destination * (in / out), no
+     * half-pixel offset, the far neighbour clamped to the last pixel. */
+    const float scale = (float)side / (float)size;
+    float *dst = out;
+    for (int oy = 0; oy < size; oy++) {
+        const float sy = (float)oy * scale;
+        const int y0 = (int)sy, y1 = y0 + 1 < side ? y0 + 1 : side - 1;
+        const float fy = sy - (float)y0;
+        for (int ox = 0; ox < size; ox++) {
+            const float sx = (float)ox * scale;
+            const int x0 = (int)sx, x1 = x0 + 1 < side ? x0 + 1 : side - 1;
+            const float fx = sx - (float)x0;
+            const int py[2] = {y0 - off_y, y1 - off_y}, px[2] = {x0 - off_x, x1 - off_x};
+            const uint8_t *p[2][2];
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 2; j++)
+                    p[i][j] = py[i] >= 0 && py[i] < h && px[j] >= 0 && px[j] < w
+                                  ? rgb + (size_t)py[i] * stride + (size_t)px[j] * 3
+                                  : 0;
+            for (int ch = 0; ch < 3; ch++) {
+                const float tl = p[0][0] ? p[0][0][ch] : 0.0f, tr = p[0][1] ? p[0][1][ch] : 0.0f;
+                const float bl = p[1][0] ? p[1][0][ch] : 0.0f, br = p[1][1] ? p[1][1][ch] : 0.0f;
+                const float top = tl + (tr - tl) * fx, bottom = bl + (br - bl) * fx;
+                const float v = top + (bottom - top) * fy;
+                *dst++ = (v - mean_rgb[ch]) / 255.0f;
+            }
+        }
+    }
+}
+
+void fc_face_input_unmap(int w, int h, int size, float x, float y, float *fx, float *fy)
+{
+    const int side = w > h ? w : h;
+    int off_x, off_y;
+    square_offsets(w, h, &off_x, &off_y);
+    const float scale = (float)side / (float)size;
+    *fx = x * scale - (float)off_x;
+    *fy = y * scale - (float)off_y;
+}
