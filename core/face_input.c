@@ -12,7 +12,8 @@ static void square_offsets(int w, int h, int *off_x, int *off_y)
     *off_y = h < w ? before : 0;
 }
 
-void fc_face_input(const uint8_t *rgb, int w, int h, size_t stride, int size, float *out)
+void fc_face_input(const uint8_t *rgb, int w, int h, size_t stride, int size, float *out,
+                   size_t out_pitch)
 {
     const int side = w > h ? w : h;
     int off_x, off_y;
@@ -20,8 +21,8 @@ void fc_face_input(const uint8_t *rgb, int w, int h, size_t stride, int size, fl
     /* TensorFlow's legacy bilinear resize: source = destination * (in / out), no
      * half-pixel offset, the far neighbour clamped to the last pixel. */
     const float scale = (float)side / (float)size;
-    float *dst = out;
     for (int oy = 0; oy < size; oy++) {
+        float *dst = out + (size_t)oy * out_pitch;
         const float sy = (float)oy * scale;
         const int y0 = (int)sy, y1 = y0 + 1 < side ? y0 + 1 : side - 1;
         const float fy = sy - (float)y0;

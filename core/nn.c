@@ -198,7 +198,8 @@ void fc_dwconv2d_ref(const fc_dwconv *conv, const fc_act *in, fc_act *out)
                         sum += fc_act_at(in, img, oy * conv->stride - top + ky,
                                          ox * conv->stride - left + kx)[ch] *
                                conv->weights[((size_t)ky * conv->k + kx) * conv->c + ch];
-                dst[ch] = fc_activate(sum + conv->bias[ch], conv->act, conv->leak);
+                dst[ch] =
+                    fc_activate(sum + (conv->bias ? conv->bias[ch] : 0.0f), conv->act, conv->leak);
             }
         }
     }
@@ -251,6 +252,17 @@ void fc_maxpool(const fc_act *in, int k, int stride, enum fc_padding padding, fc
 void fc_avgpool(const fc_act *in, int k, int stride, enum fc_padding padding, fc_act *out)
 {
     pool(in, k, stride, padding, out, 0);
+}
+
+void fc_relu(const fc_act *in, fc_act *out)
+{
+    assert(in->n == out->n && in->h == out->h && in->w == out->w && in->c == out->c);
+    for (int img = 0; img < in->n; img++)
+        for (int y = 0; y < in->h; y++) {
+            const float *src = fc_act_at(in, img, y, 0);
+            float *dst = fc_act_at(out, img, y, 0);
+            for (int i = 0; i < in->w * in->c; i++) dst[i] = src[i] > 0.0f ? src[i] : 0.0f;
+        }
 }
 
 void fc_global_avgpool(const fc_act *in, float *out)

@@ -143,7 +143,7 @@ typedef struct {
     enum fc_activation act;
     float leak;
     const float *weights; /* k * k * c floats, [ky][kx][c] as TensorFlow stores them */
-    const float *bias;    /* c floats */
+    const float *bias;    /* c floats, or NULL for none */
 } fc_dwconv;
 
 void fc_dwconv2d(const fc_dwconv *conv, const fc_act *in, fc_act *out);
@@ -153,6 +153,9 @@ void fc_dwconv2d_ref(const fc_dwconv *conv, const fc_act *in, fc_act *out);
  * take no part (TensorFlow's rule): the max or mean is over the window's real pixels. */
 void fc_maxpool(const fc_act *in, int k, int stride, enum fc_padding padding, fc_act *out);
 void fc_avgpool(const fc_act *in, int k, int stride, enum fc_padding padding, fc_act *out);
+
+/* out = max(in, 0), element by element (same shape; out may be in). */
+void fc_relu(const fc_act *in, fc_act *out);
 
 /* Mean over all pixels of each image: out has in->n * in->c floats. */
 void fc_global_avgpool(const fc_act *in, float *out);

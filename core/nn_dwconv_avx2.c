@@ -16,7 +16,7 @@ __attribute__((target("avx2,fma"))) void fc_dwconv2d_avx2(const fc_dwconv *conv,
     const __m256 slope = _mm256_set1_ps(conv->leak);
     for (int img = 0; img < in->n; img++) {
         for (int ch = 0; ch < c; ch += 8) {
-            const __m256 bias = _mm256_loadu_ps(conv->bias + ch);
+            const __m256 bias = conv->bias ? _mm256_loadu_ps(conv->bias + ch) : _mm256_setzero_ps();
             const float *w = conv->weights + ch;
             for (int oy = 0; oy < out->h; oy++) {
                 for (int ox = 0; ox < out->w; ox++) {

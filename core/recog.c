@@ -221,7 +221,8 @@ const float *fc_recog_input(const fc_recog *net, int slot)
 void fc_recog_set_input(fc_recog *net, int slot, const uint8_t *rgb, int w, int h, size_t stride)
 {
     assert(slot >= 0 && slot < net->max_batch);
-    fc_face_input(rgb, w, h, stride, FC_RECOG_INPUT, fc_act_at(&net->input, slot, 0, 0));
+    fc_face_input(rgb, w, h, stride, FC_RECOG_INPUT, fc_act_at(&net->input, slot, 0, 0),
+                  (size_t)FC_RECOG_INPUT * 3);
 }
 
 /* Rows row .. row + h - 1 of t, as a tensor of h rows sharing t's memory. */
