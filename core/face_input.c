@@ -1,13 +1,12 @@
 #include "face_input.h"
 
-/* Mean RGB face-api subtracts before dividing by 255. */
-static const float mean_rgb[3] = {122.782f, 117.001f, 104.298f};
+const fc_input_norm fc_face_norm = {1, {122.782f, 117.001f, 104.298f}, 255.0f, 0.0f};
 
 /* Centred square: the reference appends round(diff / 2) zero pixels after the face and
- * the rest before it (JavaScript's Math.round rounds halves up). */
-static void square_offsets(int w, int h, int *off_x, int *off_y)
+ * the rest before it (JavaScript's Math.round rounds halves up). Otherwise all after. */
+static void square_offsets(int w, int h, int centred, int *off_x, int *off_y)
 {
-    const int diff = w > h ? w - h : h - w, before = diff - (diff + 1) / 2;
+    const int diff = w > h ? w - h : h - w, before = centred ? diff - (diff + 1) / 2 : 0;
     *off_x = w < h ? before : 0;
     *off_y = h < w ? before : 0;
 }
@@ -15,9 +14,15 @@ static void square_offsets(int w, int h, int *off_x, int *off_y)
 void fc_face_input(const uint8_t *rgb, int w, int h, size_t stride, int size, float *out,
                    size_t out_pitch)
 {
+    fc_net_input(rgb, w, h, stride, size, &fc_face_norm, out, out_pitch);
+}
+
+void fc_net_input(const uint8_t *rgb, int w, int h, size_t stride, int size,
+                  const fc_input_norm *norm, float *out, size_t out_pitch)
+{
     const int side = w > h ? w : h;
     int off_x, off_y;
-    square_offsets(w, h, &off_x, &off_y);
+    square_offsets(w, h, norm->centred, &off_x, &off_y);
     /* TensorFlow's legacy bilinear resize: source = destination * (in / out), no
      * half-pixel offset, the far neighbour clamped to the last pixel. */
     const float scale = (float)side / (float)size;
@@ -42,7 +47,7 @@ void fc_face_input(const uint8_t *rgb, int w, int h, size_t stride, int size, fl
                 const float bl = p[1][0] ? p[1][0][ch] : 0.0f, br = p[1][1] ? p[1][1][ch] : 0.0f;
                 const float top = tl + (tr - tl) * fx, bottom = bl + (br - bl) * fx;
                 const float v = top + (bottom - top) * fy;
-                *dst++ = (v - mean_rgb[ch]) / 255.0f;
+                *dst++ = (v - norm->mean[ch]) / norm->divisor - norm->offset;
             }
         }
     }
@@ -52,7 +57,7 @@ void fc_face_input_unmap(int w, int h, int size, float x, float y, float *fx, fl
 {
     const int side = w > h ? w : h;
     int off_x, off_y;
-    square_offsets(w, h, &off_x, &off_y);
+    square_offsets(w, h, 1, &off_x, &off_y);
     const float scale = (float)side / (float)size;
     *fx = x * scale - (float)off_x;
     *fy = y * scale - (float)off_y;

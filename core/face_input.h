@@ -1,14 +1,29 @@
-/* How face-api feeds a face to its face networks (toBatchTensor(size, true), then
- * normalize): shared by the descriptor and the landmark network. */
+/* How face-api feeds images to its networks (toBatchTensor, then a normalisation): shared
+ * by the descriptor, landmark and detector networks. */
 #ifndef FC_FACE_INPUT_H
 #define FC_FACE_INPUT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Pads the w x h RGB face (row pitch `stride` bytes) to a centred square with zeros,
- * resizes it bilinearly to size x size as TensorFlow's legacy resize does, and writes
- * (value - mean RGB) / 255: size rows of size * 3 floats, out_pitch floats apart. */
+/* How a network wants its input: the image padded to a square with zeros (centred, or
+ * at the top left with the padding after), and each value v made (v - mean) / divisor -
+ * offset, in that order of float operations. */
+typedef struct {
+    int centred;
+    float mean[3], divisor, offset;
+} fc_input_norm;
+
+/* The face networks': centred, face-api's mean RGB, / 255. */
+extern const fc_input_norm fc_face_norm;
+
+/* Pads the w x h RGB image (row pitch `stride` bytes) to a square with zeros as `norm`
+ * says, resizes it bilinearly to size x size as TensorFlow's legacy resize does, and
+ * writes the normalised values: size rows of size * 3 floats, out_pitch floats apart. */
+void fc_net_input(const uint8_t *rgb, int w, int h, size_t stride, int size,
+                  const fc_input_norm *norm, float *out, size_t out_pitch);
+
+/* fc_net_input with fc_face_norm. */
 void fc_face_input(const uint8_t *rgb, int w, int h, size_t stride, int size, float *out,
                    size_t out_pitch);
 

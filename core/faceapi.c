@@ -58,12 +58,16 @@ static int decode_tensor(json_t *entry, const uint8_t *shard, size_t shard_len, 
     if (!json_is_string(name) || !json_is_array(shape) || !json_is_string(dtype) ||
         json_array_size(shape) > MAX_DIMS)
         return fc_errorf(err, -EINVAL, "malformed manifest entry");
-    if (strcmp(json_string_value(dtype), "float32") != 0)
+    /* int32 entries (SSD's graph constants) are decoded as floats too: no network of
+     * ours reads them, but their bytes must be walked past */
+    if (strcmp(json_string_value(dtype), "float32") != 0 &&
+        strcmp(json_string_value(dtype), "int32") != 0)
         return fc_errorf(err, -ENOTSUP, "tensor %s has dtype %s", json_string_value(name),
                          json_string_value(dtype));
+    const int is_int = strcmp(json_string_value(dtype), "int32") == 0;
     t->name = strdup(json_string_value(name));
     if (!t->name) return fc_errorf(err, -ENOMEM, "out of memory");
-    t->ndim = (int)json_array_size(shape);
+    t->ndim = (int)json_array_size(shape); /* 0: a scalar, one element */
     t->count = 1;
     for (int d = 0; d < t->ndim; d++) {
         json_int_t v = json_integer_value(json_array_get(shape, (size_t)d));
@@ -89,7 +93,11 @@ static int decode_tensor(json_t *entry, const uint8_t *shard, size_t shard_len, 
     if (!t->values) return fc_errorf(err, -ENOMEM, "out of memory");
     const uint8_t *src = shard + *pos;
     for (size_t i = 0; i < t->count; i++) {
-        if (elem == 4) {
+        if (elem == 4 && is_int) {
+            int32_t v;
+            memcpy(&v, src + 4 * i, 4);
+            t->values[i] = (float)v;
+        } else if (elem == 4) {
             memcpy(&t->values[i], src + 4 * i, 4);
         } else {
             unsigned q = elem == 1 ? src[i] : (unsigned)(src[2 * i] | src[2 * i + 1] << 8);
