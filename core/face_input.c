@@ -52,13 +52,3 @@ void fc_net_input(const uint8_t *rgb, int w, int h, size_t stride, int size,
         }
     }
 }
-
-void fc_face_input_unmap(int w, int h, int size, float x, float y, float *fx, float *fy)
-{
-    const int side = w > h ? w : h;
-    int off_x, off_y;
-    square_offsets(w, h, 1, &off_x, &off_y);
-    const float scale = (float)side / (float)size;
-    *fx = x * scale - (float)off_x;
-    *fy = y * scale - (float)off_y;
-}

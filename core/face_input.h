@@ -27,8 +27,4 @@ void fc_net_input(const uint8_t *rgb, int w, int h, size_t stride, int size,
 void fc_face_input(const uint8_t *rgb, int w, int h, size_t stride, int size, float *out,
                    size_t out_pitch);
 
-/* Where a point of the size x size input lies in the face's own pixels (the inverse of
- * the padding and scaling above); for mapping a network's output back. */
-void fc_face_input_unmap(int w, int h, int size, float x, float y, float *fx, float *fy);
-
 #endif

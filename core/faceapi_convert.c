@@ -5,6 +5,7 @@
 #include "model.h"
 #include "landmarks.h"
 #include "recog.h"
+#include "ssd.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@ static const struct {
 } networks[] = {
     {"face_recognition_model", fc_recog_convert},
     {"face_landmark_68_model", fc_landmarks_convert},
+    {"ssd_mobilenetv1_model", fc_ssd_convert},
 };
 
 int fc_faceapi_convert(const char *package_dir, const char *out_path, char *err)
