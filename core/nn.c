@@ -254,6 +254,23 @@ void fc_avgpool(const fc_act *in, int k, int stride, enum fc_padding padding, fc
     pool(in, k, stride, padding, out, 0);
 }
 
+void fc_act_clear_border(fc_act *t)
+{
+    const int b = t->border, pitch = t->w + 2 * b;
+    if (b == 0) return;
+    for (int img = 0; img < t->n; img++) {
+        for (int y = -b; y < t->h + b; y++) {
+            float *row = fc_act_at(t, img, y, -b);
+            if (y < 0 || y >= t->h) {
+                memset(row, 0, (size_t)pitch * t->c * sizeof(float));
+            } else {
+                memset(row, 0, (size_t)b * t->c * sizeof(float));
+                memset(row + (size_t)(b + t->w) * t->c, 0, (size_t)b * t->c * sizeof(float));
+            }
+        }
+    }
+}
+
 void fc_relu(const fc_act *in, fc_act *out)
 {
     assert(in->n == out->n && in->h == out->h && in->w == out->w && in->c == out->c);

@@ -154,6 +154,9 @@ void fc_dwconv2d_ref(const fc_dwconv *conv, const fc_act *in, fc_act *out);
 void fc_maxpool(const fc_act *in, int k, int stride, enum fc_padding padding, fc_act *out);
 void fc_avgpool(const fc_act *in, int k, int stride, enum fc_padding padding, fc_act *out);
 
+/* Zeroes t's border (for a buffer that held other shapes before); the interior is left. */
+void fc_act_clear_border(fc_act *t);
+
 /* out = max(in, 0), element by element (same shape; out may be in). */
 void fc_relu(const fc_act *in, fc_act *out);
 

@@ -54,7 +54,7 @@ static fc_act on_buffer(fc_ssd *net, int b, int h, int c)
     }
     fc_act t = {1, h, h, c, 1, net->buf[b]};
     /* the buffer held other shapes before: its border must read as zero padding */
-    memset(t.base, 0, floats * sizeof(float));
+    fc_act_clear_border(&t);
     return t;
 }
 
