@@ -18,6 +18,7 @@ typedef struct {
     int (*run)(const cli_globals *globals, int argc, char **argv);
 } cli_command;
 
+extern const cli_command cli_cmd_detect;
 extern const cli_command cli_cmd_embed;
 extern const cli_command cli_cmd_model;
 
@@ -27,6 +28,16 @@ int cli_usage(const cli_command *cmd);
 /* Opens the model named by --model / FACECLUSTER_MODEL / the default place; on failure
  * prints why (and how to get one) and returns NULL. Caller closes with fc_model_close. */
 struct fc_model *cli_open_model(const cli_globals *globals);
+
+/* Files to run the whole-photo pipeline on (photos.c), for `embed` and `detect`. */
+typedef struct {
+    char **paths;
+    int count;
+    int json, embeddings, box_alignment;
+} cli_photo_args;
+/* Prints a line per face found; a file that fails is named on stderr and the others go
+ * on. Returns CLI_OK, or CLI_FAILED if any file failed. */
+int cli_run_photos(const cli_globals *globals, const cli_photo_args *args);
 
 /* Writes s as a JSON string literal: quotes, backslashes and control bytes escaped, bytes
  * that are not valid UTF-8 replaced by U+FFFD (paths on Linux need not be UTF-8). */

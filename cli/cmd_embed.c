@@ -1,6 +1,7 @@
-/* facecluster embed --aligned [--json] IMAGE...: the embedding of each already-aligned
- * face crop (JPEG or binary PPM), padded to a centred square and resized to 150 x 150
- * as the reference does. */
+/* facecluster embed [--json] [--align chip|box] IMAGE...: every face of each photo, found,
+ * aligned and embedded. With --aligned, each image is instead one already-aligned face
+ * crop (JPEG or binary PPM), padded to a centred square and resized to 150 x 150 as the
+ * reference does. */
 #include "cli.h"
 
 #include "../core/embedding.h"
@@ -50,12 +51,15 @@ static int embed_one(fc_recog *net, const char *path, int json)
 
 static int run(const cli_globals *globals, int argc, char **argv)
 {
-    int aligned = 0, json = 0, first_file = argc;
+    int aligned = 0, json = 0, box = 0, first_file = argc;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--aligned") == 0) {
             aligned = 1;
         } else if (strcmp(argv[i], "--json") == 0) {
             json = 1;
+        } else if (strcmp(argv[i], "--align") == 0 && i + 1 < argc &&
+                   (strcmp(argv[i + 1], "chip") == 0 || strcmp(argv[i + 1], "box") == 0)) {
+            box = strcmp(argv[++i], "box") == 0;
         } else if (strcmp(argv[i], "--") == 0) {
             first_file = i + 1;
             break;
@@ -71,9 +75,8 @@ static int run(const cli_globals *globals, int argc, char **argv)
     }
     if (first_file >= argc) return cli_usage(&cli_cmd_embed);
     if (!aligned) {
-        fprintf(stderr, "facecluster embed: only --aligned face crops for now: finding faces in "
-                        "whole photos comes with face detection\n");
-        return cli_usage(&cli_cmd_embed);
+        const cli_photo_args args = {argv + first_file, argc - first_file, json, 1, box};
+        return cli_run_photos(globals, &args);
     }
     fc_model *model = cli_open_model(globals);
     if (!model) return CLI_FAILED;
@@ -95,7 +98,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
 
 const cli_command cli_cmd_embed = {
     .name = "embed",
-    .usage = "--aligned [--json] IMAGE...",
-    .summary = "print the 128-d embedding of each aligned face crop (JPEG or PPM)",
+    .usage = "[--json] [--align chip|box] IMAGE... | --aligned [--json] FACE_CROP...",
+    .summary = "find, align and embed every face of each photo (or embed aligned face crops)",
     .run = run,
 };

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const cli_command *const commands[] = {&cli_cmd_embed, &cli_cmd_model};
+static const cli_command *const commands[] = {&cli_cmd_detect, &cli_cmd_embed, &cli_cmd_model};
 #define NUM_COMMANDS (sizeof commands / sizeof commands[0])
 
 int cli_usage(const cli_command *cmd)

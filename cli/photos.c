@@ -1,0 +1,80 @@
+/* What `embed` and `detect` share: running the whole-photo pipeline over files and
+ * printing one line per face. */
+#include "cli.h"
+
+#include "../core/faces.h"
+#include "../core/fc_error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void print_hex(const fc_qembed *q)
+{
+    for (int i = 0; i < FC_EMBED_DIM; i++) printf("%02x", (uint8_t)q->v[i]);
+}
+
+static void print_face(const char *path, const fc_photo *photo, int index, int json, int embeddings)
+{
+    const fc_face *f = &photo->faces[index];
+    if (!json) {
+        cli_print_escaped(stdout, path);
+        printf("\t%d\t%.1f,%.1f,%.1f,%.1f\t%.4f", index, f->box[0], f->box[1], f->box[2], f->box[3],
+               f->score);
+        if (embeddings) {
+            putchar('\t');
+            print_hex(&f->quantized);
+        }
+        putchar('\n');
+        return;
+    }
+    fputs("{\"path\": ", stdout);
+    cli_json_string(stdout, path);
+    printf(", \"width\": %d, \"height\": %d, \"face\": %d, \"score\": %.6g, "
+           "\"box\": [%.2f, %.2f, %.2f, %.2f], \"landmarks\": [",
+           photo->width, photo->height, index, f->score, f->box[0], f->box[1], f->box[2],
+           f->box[3]);
+    for (int i = 0; i < FC_LANDMARK_POINTS; i++)
+        printf("%s[%.2f, %.2f]", i ? ", " : "", f->landmarks[i][0], f->landmarks[i][1]);
+    printf("], \"small\": %s", f->small ? "true" : "false");
+    if (embeddings) {
+        fputs(", \"embedding\": [", stdout);
+        for (int i = 0; i < FC_EMBED_DIM; i++) printf("%s%.9g", i ? ", " : "", f->embedding[i]);
+        fputs("], \"quantized\": \"", stdout);
+        print_hex(&f->quantized);
+        putchar('"');
+    }
+    puts("}");
+}
+
+int cli_run_photos(const cli_globals *globals, const cli_photo_args *args)
+{
+    fc_model *model = cli_open_model(globals);
+    if (!model) return CLI_FAILED;
+    char err[FC_ERR_MAX];
+    fc_faces *faces = NULL;
+    if (fc_faces_new(model, &faces, err) != 0) {
+        fprintf(stderr, "facecluster: %s\n", err);
+        fc_model_close(model);
+        return CLI_FAILED;
+    }
+    const fc_faces_opts opts = {.alignment = args->box_alignment ? FC_ALIGN_BOX : FC_ALIGN_CHIP,
+                                .want_embeddings = args->embeddings};
+    int status = CLI_OK;
+    for (int i = 0; i < args->count; i++) {
+        fc_photo photo;
+        if (fc_faces_run_file(faces, args->paths[i], &opts, &photo, err) != 0) {
+            fputs("facecluster: ", stderr);
+            cli_print_escaped(stderr, args->paths[i]);
+            fprintf(stderr, ": %s\n", err);
+            status = CLI_FAILED;
+            continue;
+        }
+        for (int f = 0; f < photo.count; f++)
+            print_face(args->paths[i], &photo, f, args->json, args->embeddings);
+        fc_photo_free(&photo);
+    }
+    fflush(stdout);
+    fc_faces_free(faces);
+    fc_model_close(model);
+    return status;
+}

@@ -1,0 +1,61 @@
+/* One call for a whole photo: file -> upright image -> faces (box, score, landmarks) ->
+ * aligned crops -> unit embeddings and their 128-byte form. Every detection is
+ * returned; what to do with small or low-score faces is the caller's choice. */
+#ifndef FC_FACES_H
+#define FC_FACES_H
+
+#include "embedding.h"
+#include "exif.h"
+#include "image.h"
+#include "landmarks.h"
+#include "model.h"
+
+/* A face whose box is smaller than this (its shorter side, in upright pixels) is flagged
+ * `small`: the descriptor was trained on faces with more detail than that, so its
+ * embedding is less reliable. */
+#define FC_FACE_SMALL 48
+
+enum fc_alignment {
+    FC_ALIGN_CHIP, /* dlib's face chip: rotated, scaled onto the mean face (align.h) */
+    FC_ALIGN_BOX   /* the reference's axis-aligned box from the landmarks */
+};
+
+typedef struct {
+    float box[4]; /* x, y, w, h in the upright photo's pixels */
+    float score;  /* detector score, 0..1 */
+    float landmarks[FC_LANDMARK_POINTS][2];
+    int small;                     /* the box's shorter side is under FC_FACE_SMALL */
+    float embedding[FC_EMBED_DIM]; /* unit length; all zero with want_embeddings off */
+    fc_qembed quantized;
+} fc_face;
+
+typedef struct {
+    int width, height; /* the upright photo */
+    fc_exif exif;      /* orientation applied; capture time for the caller */
+    int count;
+    fc_face *faces; /* count faces, best score first; caller frees with fc_photo_free */
+} fc_photo;
+
+typedef struct {
+    float min_score; /* detections kept above this; 0 means the default 0.5 */
+    enum fc_alignment alignment;
+    int want_embeddings; /* 0: detection and landmarks only */
+} fc_faces_opts;
+
+typedef struct fc_faces fc_faces;
+
+/* The networks for one worker thread (about 60 MB of activations), over the model's
+ * mapped weights (borrowed; must outlive it). Caller frees with fc_faces_free. */
+int fc_faces_new(const fc_model *model, fc_faces **out, char *err);
+void fc_faces_free(fc_faces *f);
+
+/* Finds, aligns and embeds every face of the photo in `data` (JPEG or PPM bytes). On
+ * success *photo owns its faces (fc_photo_free). Errors as fc_image_decode. */
+int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_opts *opts,
+                 fc_photo *photo, char *err);
+/* The same for a file (a regular file at most FC_IMAGE_MAX_FILE_BYTES). */
+int fc_faces_run_file(fc_faces *f, const char *path, const fc_faces_opts *opts, fc_photo *photo,
+                      char *err);
+void fc_photo_free(fc_photo *photo);
+
+#endif

@@ -1,0 +1,219 @@
+/* The whole-photo pipeline on the sample photos: every face the reference finds, its box
+ * as the reference reports it, embeddings of unit length, and with the reference's own
+ * alignment (the axis-aligned box from the landmarks) the reference's descriptors.
+ *
+ *   test_faces                   the checks above
+ *   test_faces --variants DIR    DIR/orig.jpg and DIR/1..8.jpg (orient_jpegtran.sh): the
+ *                                same faces in every orientation, upright coordinates */
+#include "harness.h"
+
+#include "../core/exif.h"
+#include "../core/faces.h"
+#include "../core/fc_error.h"
+#include "../core/image.h"
+#include "exif_builder.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <unistd.h>
+
+static double cosine(const float *a, const float *b, int n)
+{
+    double dot = 0, na = 0, nb = 0;
+    for (int i = 0; i < n; i++)
+        dot += (double)a[i] * b[i], na += (double)a[i] * a[i], nb += (double)b[i] * b[i];
+    return dot / sqrt(na * nb);
+}
+
+static fc_faces *open_pipeline(fc_model **model, int *status)
+{
+    const char *path = getenv("FACECLUSTER_MODEL"), *samples = getenv("FACECLUSTER_SAMPLES");
+    char err[FC_ERR_MAX], probe[4096];
+    snprintf(probe, sizeof probe, "%s/sample1.jpg", samples ? samples : "");
+    int rc = path ? fc_model_open(path, model, err) : -ENOENT;
+    if (rc == -ENOENT || access(probe, R_OK) != 0) {
+        *status = harness_missing("model or sample photos (run ./run.sh)");
+        return NULL;
+    }
+    if (rc) {
+        fprintf(stderr, "%s\n", err);
+        *status = 1;
+        return NULL;
+    }
+    fc_faces *f = NULL;
+    if (fc_faces_new(*model, &f, err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        *status = 1;
+    }
+    return f;
+}
+
+static void test_samples(fc_faces *f)
+{
+    const char *samples = getenv("FACECLUSTER_SAMPLES"), *golden = getenv("FACECLUSTER_GOLDEN");
+    char path[4096], err[FC_ERR_MAX];
+    snprintf(path, sizeof path, "%s/detection_ssd.json", golden);
+    json_error_t jerr;
+    json_t *ssd = json_load_file(path, 0, &jerr);
+    snprintf(path, sizeof path, "%s/recognition.json", golden);
+    json_t *recog = json_load_file(path, 0, &jerr);
+    CHECK(ssd && recog);
+    if (!ssd || !recog) return;
+    int total = 0;
+    double worst_cos = 1, worst_chip_vs_box = 1;
+    size_t p;
+    json_t *photo;
+    json_array_foreach(json_object_get(ssd, "photos"), p, photo)
+    {
+        const char *file = json_string_value(json_object_get(photo, "file"));
+        snprintf(path, sizeof path, "%s/%s", samples, file);
+        fc_photo box_run, chip_run;
+        const fc_faces_opts box_opts = {0, FC_ALIGN_BOX, 1}, chip_opts = {0, FC_ALIGN_CHIP, 1};
+        CHECK_MSG(fc_faces_run_file(f, path, &box_opts, &box_run, err) == 0, "%s: %s", file, err);
+        CHECK_MSG(fc_faces_run_file(f, path, &chip_opts, &chip_run, err) == 0, "%s", err);
+        json_t *dets = json_object_get(photo, "detections");
+        CHECK_MSG((size_t)box_run.count == json_array_size(dets), "%s: %d faces, reference %zu",
+                  file, box_run.count, json_array_size(dets));
+        for (int i = 0; i < box_run.count && (size_t)i < json_array_size(dets); i++) {
+            const fc_face *face = &box_run.faces[i];
+            json_t *want = json_object_get(json_array_get(dets, (size_t)i), "box");
+            for (int k = 0; k < 4; k++)
+                CHECK(fabs(face->box[k] - json_number_value(json_array_get(want, (size_t)k))) <=
+                      0.01);
+            double n = 0;
+            for (int k = 0; k < FC_EMBED_DIM; k++)
+                n += (double)face->embedding[k] * face->embedding[k];
+            CHECK(fabs(n - 1) < 1e-5 && !face->small);
+            /* the same face among the reference's descriptors: the nearest box */
+            double best = 1e30, c = 0;
+            size_t r;
+            json_t *rf;
+            json_array_foreach(json_object_get(recog, "faces"), r, rf)
+            {
+                if (strcmp(json_string_value(json_object_get(rf, "file")), file) != 0) continue;
+                json_t *b = json_object_get(rf, "box"), *d = json_object_get(rf, "descriptor");
+                double dx = json_number_value(json_array_get(b, 0)) - face->box[0];
+                double dy = json_number_value(json_array_get(b, 1)) - face->box[1];
+                if (dx * dx + dy * dy >= best) continue;
+                best = dx * dx + dy * dy;
+                float ref[FC_EMBED_DIM];
+                for (int k = 0; k < FC_EMBED_DIM; k++)
+                    ref[k] = (float)json_number_value(json_array_get(d, (size_t)k));
+                c = cosine(ref, face->embedding, FC_EMBED_DIM);
+            }
+            CHECK_MSG(c >= 0.999, "%s face %d: cosine %.5f with the reference", file, i, c);
+            if (c < worst_cos) worst_cos = c;
+            /* the two framings differ (the chip is turned upright and has a margin), so
+             * their embeddings differ too, yet must clearly be the same face */
+            if (i < chip_run.count) {
+                double cc = cosine(face->embedding, chip_run.faces[i].embedding, FC_EMBED_DIM);
+                if (cc < worst_chip_vs_box) worst_chip_vs_box = cc;
+                CHECK_MSG(cc > 0.8, "%s face %d: chip and box embeddings far apart (%.3f)", file, i,
+                          cc);
+            }
+            total++;
+        }
+        fc_photo_free(&box_run);
+        fc_photo_free(&chip_run);
+    }
+    CHECK(total == 22);
+    fprintf(stderr, "%d faces; worst cosine with the reference %.6f; chip vs box %.4f\n", total,
+            worst_cos, worst_chip_vs_box);
+    json_decref(ssd);
+    json_decref(recog);
+}
+
+static void test_bad_input(fc_faces *f)
+{
+    char err[FC_ERR_MAX];
+    fc_photo photo;
+    const fc_faces_opts opts = {0, FC_ALIGN_CHIP, 1};
+    const uint8_t junk[] = "this is not a photo";
+    CHECK(fc_faces_run(f, junk, sizeof junk, &opts, &photo, err) < 0 && photo.faces == NULL);
+    CHECK(fc_faces_run_file(f, "/nonexistent.jpg", &opts, &photo, err) == -ENOENT);
+    /* a photo without faces: a flat grey PPM */
+    static uint8_t grey[64 * 48 * 3 + 32];
+    int n = snprintf((char *)grey, 32, "P6\n64 48\n255\n");
+    memset(grey + n, 128, 64 * 48 * 3);
+    CHECK(fc_faces_run(f, grey, (size_t)n + 64 * 48 * 3, &opts, &photo, err) == 0 &&
+          photo.count == 0 && photo.width == 64);
+    fc_photo_free(&photo);
+}
+
+/* Orientation end to end: every variant, turned upright by its tag, shows the same faces
+ * at the same places with the same embeddings. */
+static int run_variants(fc_faces *f, const char *dir)
+{
+    char path[4096], err[FC_ERR_MAX];
+    const fc_faces_opts opts = {0, FC_ALIGN_CHIP, 1};
+    fc_photo orig;
+    snprintf(path, sizeof path, "%s/orig.jpg", dir);
+    CHECK_MSG(fc_faces_run_file(f, path, &opts, &orig, err) == 0, "%s", err);
+    CHECK(orig.count >= 3);
+    for (int o = 1; o <= 8; o++) {
+        snprintf(path, sizeof path, "%s/%d.jpg", dir, o);
+        size_t len, tagged_len;
+        uint8_t *jpeg = read_all(path, &len);
+        CHECK(jpeg != NULL);
+        if (!jpeg) continue;
+        tiff t;
+        build_exif(&t, o % 2, o, "2020:01:01 00:00:00", NULL);
+        uint8_t *tagged = with_exif(jpeg, len, t.buf, t.len, &tagged_len);
+        fc_photo v;
+        CHECK_MSG(fc_faces_run(f, tagged, tagged_len, &opts, &v, err) == 0, "%s", err);
+        free(tagged);
+        free(jpeg);
+        CHECK_MSG(v.exif.orientation == o, "variant %d read as orientation %d", o,
+                  v.exif.orientation);
+        CHECK_MSG(v.count == orig.count && v.width == orig.width && v.height == orig.height,
+                  "orientation %d: %d faces in %dx%d, upright original %d in %dx%d", o, v.count,
+                  v.width, v.height, orig.count, orig.width, orig.height);
+        double worst_px = 0, worst_cos = 1;
+        for (int i = 0; i < v.count && i < orig.count; i++) {
+            /* detections come best first; match by the nearest box centre */
+            const fc_face *a = &v.faces[i], *b = NULL;
+            double best = 1e30;
+            for (int j = 0; j < orig.count; j++) {
+                const fc_face *c = &orig.faces[j];
+                double dx = a->box[0] + a->box[2] / 2 - c->box[0] - c->box[2] / 2;
+                double dy = a->box[1] + a->box[3] / 2 - c->box[1] - c->box[3] / 2;
+                if (dx * dx + dy * dy < best) best = dx * dx + dy * dy, b = c;
+            }
+            for (int k = 0; k < FC_LANDMARK_POINTS; k++) {
+                double d = hypot(a->landmarks[k][0] - b->landmarks[k][0],
+                                 a->landmarks[k][1] - b->landmarks[k][1]);
+                if (d > worst_px) worst_px = d;
+            }
+            double c = cosine(a->embedding, b->embedding, FC_EMBED_DIM);
+            if (c < worst_cos) worst_cos = c;
+        }
+        fprintf(stderr, "orientation %d: %d faces, landmarks within %.2f px, cosine >= %.5f\n", o,
+                v.count, worst_px, worst_cos);
+        CHECK_MSG(worst_px <= 2.0 && worst_cos >= 0.999, "orientation %d: %.2f px, cosine %.5f", o,
+                  worst_px, worst_cos);
+        fc_photo_free(&v);
+    }
+    fc_photo_free(&orig);
+    return harness_exit();
+}
+
+int main(int argc, char **argv)
+{
+    fc_model *model = NULL;
+    int status = 0;
+    fc_faces *f = open_pipeline(&model, &status);
+    if (!f) {
+        fc_model_close(model);
+        return status;
+    }
+    if (argc == 3 && strcmp(argv[1], "--variants") == 0) {
+        status = run_variants(f, argv[2]);
+    } else {
+        test_samples(f);
+        test_bad_input(f);
+        status = harness_exit();
+    }
+    fc_faces_free(f);
+    fc_model_close(model);
+    return status;
+}
