@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # facecluster's set-up, the one entry point a newcomer needs (see README):
 #
-#   ./run.sh        install what is missing, fetch and check the model package, build,
-#                   convert the model into ~/.local/share/facecluster/, run the main job
+#   ./run.sh [DIR]  install what is missing, fetch and check the model package, build,
+#                   convert the model into ~/.local/share/facecluster/, run the main job:
+#                   find the faces in the JPEGs of DIR (default: the sample photos)
 #   ./run.sh test   the same set-up (nothing in $HOME), then every test suite three
 #                   times: a plain gcc build, an AddressSanitizer + UBSan build and a
 #                   clang build; prints each suite's counts and time and ends with
@@ -153,18 +154,18 @@ main_job() {
     mv "$dest.new" "$dest"
     say "model installed in $dest"
     build/cli/facecluster model info
-    # Face detection and grouping into people come with the next issues; until then the
-    # main job shows the embedder end to end on the sample photos, each taken whole as if
-    # it were an aligned face crop.
-    say "embedding the sample photos (whole photos as crops, until face detection lands)"
-    build/cli/facecluster embed --aligned "$FACE_API_DIR"/demo/sample*.jpg | cut -c1-80
+    # Grouping faces into people comes with the daemon and clustering (issues 4 and 5);
+    # until then the main job finds every face in the photos and says where.
+    local dir=${1:-$FACE_API_DIR/demo}
+    say "finding the faces in $dir"
+    find "$dir" -maxdepth 1 -type f \( -iname '*.jpg' -o -iname '*.jpeg' \) -print0 | sort -z |
+        xargs -0 -r build/cli/facecluster detect |
+        awk -F'\t' '{ n[$1]++; total++ } END {
+            for (p in n) printf "%3d face%s  %s\n", n[p], n[p] == 1 ? " " : "s", p
+            printf "%d faces in %d photos\n", total, length(n) }' | sort -k3
 }
 
 case "${1:-}" in
-    "")
-        setup
-        main_job
-        ;;
     test)
         setup
         build build-asan -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
@@ -182,6 +183,7 @@ case "${1:-}" in
         sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
         ;;
     *)
-        die "unknown argument '$1' (./run.sh or ./run.sh test)"
+        setup
+        main_job "$@"
         ;;
 esac
