@@ -111,6 +111,102 @@ static int describe(fc_faces *f, const fc_image *img, fc_face *face, enum fc_ali
     return 0;
 }
 
+/* The photo shrunk (or grown) so its longer side is half the detector's input, centred
+ * on a black square canvas of the detector's size: as if it sat in a canvas twice its
+ * size. *scale and the offsets map canvas pixels back: photo = (canvas - offset) / scale. */
+static int context_canvas(const fc_image *img, fc_image *canvas, double *scale, int *off_x,
+                          int *off_y, char *err)
+{
+    int rc = fc_image_alloc(canvas, FC_SSD_INPUT, FC_SSD_INPUT, err);
+    if (rc) return rc;
+    memset(canvas->rgb, 0, (size_t)FC_SSD_INPUT * FC_SSD_INPUT * 3);
+    const int side = img->width > img->height ? img->width : img->height;
+    *scale = (FC_SSD_INPUT / 2.0) / side;
+    const int w = (int)lround(img->width * *scale), h = (int)lround(img->height * *scale);
+    *off_x = (FC_SSD_INPUT - w) / 2, *off_y = (FC_SSD_INPUT - h) / 2;
+    for (int y = 0; y < h; y++) {
+        const double sy = fmin(fmax((y + 0.5) / *scale - 0.5, 0), img->height - 1);
+        const int y0 = (int)sy, y1 = y0 + 1 < img->height ? y0 + 1 : y0;
+        const double ay = sy - y0;
+        for (int x = 0; x < w; x++) {
+            const double sx = fmin(fmax((x + 0.5) / *scale - 0.5, 0), img->width - 1);
+            const int x0 = (int)sx, x1 = x0 + 1 < img->width ? x0 + 1 : x0;
+            const double ax = sx - x0;
+            uint8_t *dst = canvas->rgb + ((size_t)(y + *off_y) * FC_SSD_INPUT + x + *off_x) * 3;
+            for (int c = 0; c < 3; c++) {
+                const double tl = img->rgb[((size_t)y0 * img->width + x0) * 3 + c];
+                const double tr = img->rgb[((size_t)y0 * img->width + x1) * 3 + c];
+                const double bl = img->rgb[((size_t)y1 * img->width + x0) * 3 + c];
+                const double br = img->rgb[((size_t)y1 * img->width + x1) * 3 + c];
+                const double top = tl + (tr - tl) * ax, bottom = bl + (br - bl) * ax;
+                dst[c] = (uint8_t)lround(top + (bottom - top) * ay);
+            }
+        }
+    }
+    return 0;
+}
+
+static double box_iou(const fc_detection *a, const fc_detection *b)
+{
+    const double x0 = fmax(a->x, b->x), y0 = fmax(a->y, b->y);
+    const double x1 = fmin(a->x + a->w, b->x + b->w), y1 = fmin(a->y + a->h, b->y + b->h);
+    const double inter = fmax(x1 - x0, 0) * fmax(y1 - y0, 0);
+    const double uni = (double)a->w * a->h + (double)b->w * b->h - inter;
+    return uni > 0 ? inter / uni : 0;
+}
+
+static int by_score_desc(const void *pa, const void *pb)
+{
+    const fc_detection *a = pa, *b = pb;
+    return (a->score < b->score) - (a->score > b->score);
+}
+
+/* The SSD, as the reference runs it, misses faces that fill much of the frame: it was
+ * trained on crowds. Measured on LFW, close-up portraits score 0.14-0.33 where the same
+ * photo in a canvas twice its size scores 0.43-0.99. So a photo that shows no face, or
+ * one whose face takes more than a third of its shorter side, is looked at a second
+ * time that way, and the two lists are merged (a face found both times keeps its better
+ * score). Group photos with small faces take one pass. */
+static int detect(fc_faces *f, const fc_image *img, float min_score,
+                  fc_detection dets[FC_SSD_MAX_RESULTS], char *err)
+{
+    int n = fc_ssd_detect(f->ssd, img, min_score, dets, FC_SSD_MAX_RESULTS, err);
+    if (n < 0) return n;
+    const double short_side = img->width < img->height ? img->width : img->height;
+    int large = n == 0;
+    for (int i = 0; i < n; i++) large |= fmax(dets[i].w, dets[i].h) > short_side / 3;
+    if (!large) return n;
+    fc_image canvas;
+    double scale;
+    int off_x, off_y;
+    int rc = context_canvas(img, &canvas, &scale, &off_x, &off_y, err);
+    if (rc) return rc;
+    fc_detection more[FC_SSD_MAX_RESULTS];
+    int m = fc_ssd_detect(f->ssd, &canvas, min_score, more, FC_SSD_MAX_RESULTS, err);
+    fc_image_free(&canvas);
+    if (m < 0) return m;
+    for (int j = 0; j < m; j++) {
+        fc_detection d = more[j];
+        d.x = (float)((d.x - off_x) / scale), d.y = (float)((d.y - off_y) / scale);
+        d.w = (float)(d.w / scale), d.h = (float)(d.h / scale);
+        /* clip to the photo: the canvas's black margin is not part of it */
+        const float x1 = fminf(d.x + d.w, (float)img->width),
+                    y1 = fminf(d.y + d.h, (float)img->height);
+        d.x = fmaxf(d.x, 0), d.y = fmaxf(d.y, 0), d.w = x1 - d.x, d.h = y1 - d.y;
+        if (d.w <= 1 || d.h <= 1) continue;
+        int same = -1;
+        for (int i = 0; i < n && same < 0; i++)
+            if (box_iou(&d, &dets[i]) > 0.5) same = i;
+        if (same >= 0) {
+            if (d.score > dets[same].score) dets[same] = d;
+        } else if (n < FC_SSD_MAX_RESULTS) {
+            dets[n++] = d;
+        }
+    }
+    qsort(dets, (size_t)n, sizeof *dets, by_score_desc);
+    return n;
+}
+
 int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_opts *opts,
                  fc_photo *photo, char *err)
 {
@@ -125,7 +221,7 @@ int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_op
     photo->height = img.height;
     fc_detection dets[FC_SSD_MAX_RESULTS];
     const float min_score = opts && opts->min_score > 0 ? opts->min_score : FC_SSD_MIN_SCORE;
-    int n = fc_ssd_detect(f->ssd, &img, min_score, dets, FC_SSD_MAX_RESULTS, err);
+    int n = detect(f, &img, min_score, dets, err);
     if (n < 0) {
         rc = n;
         goto done;
