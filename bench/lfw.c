@@ -1,6 +1,6 @@
 /* bench/lfw: face verification accuracy on Labeled Faces in the Wild.
  *
- *   lfw [DATA_DIR] [--model PATH] [--align chip|box|crop] [--crop N] [--threads N]
+ *   lfw [DATA_DIR] [--model PATH] [--align chip|box|crop] [--mirror] [--crop N] [--threads N]
  *
  * DATA_DIR (default ../shared/data/lfw-dev) holds PERSON/PERSON_NNNN.jpg and pairs.txt in
  * the official format (first line "FOLDS N", then per fold N same-person lines and N
@@ -48,6 +48,7 @@ typedef struct {
     fc_recog *net;
     fc_faces *faces; /* NULL: the fixed centre crop */
     enum fc_alignment alignment;
+    int mirror;
     int first, step, crop;
 } embed_job;
 
@@ -125,7 +126,8 @@ static int embed_detected(embed_job *job, const char *path, float unit[FC_EMBED_
 {
     char err[FC_ERR_MAX];
     fc_photo photo;
-    const fc_faces_opts opts = {0, job->alignment, 1};
+    const fc_faces_opts opts = {
+        .alignment = job->alignment, .want_embeddings = 1, .mirror = job->mirror};
     if (fc_faces_run_file(job->faces, path, &opts, &photo, err) != 0) {
         fprintf(stderr, "lfw: %s: %s\n", path, err);
         return -1;
@@ -241,12 +243,15 @@ int main(int argc, char **argv)
     const char *dir = "../shared/data/lfw-dev", *model_path = NULL;
     int crop = 110, threads = 2;
     const char *align = "chip";
+    int mirror = 0;
     char err[FC_ERR_MAX];
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
             model_path = argv[++i];
         else if (strcmp(argv[i], "--crop") == 0 && i + 1 < argc)
             crop = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--mirror") == 0)
+            mirror = 1;
         else if (strcmp(argv[i], "--align") == 0 && i + 1 < argc)
             align = argv[++i];
         else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
@@ -255,7 +260,7 @@ int main(int argc, char **argv)
             dir = argv[i];
         else {
             fprintf(stderr, "usage: lfw [DATA_DIR] [--model PATH] [--align chip|box|crop] "
-                            "[--crop N] [--threads N]\n");
+                            "[--mirror] [--crop N] [--threads N]\n");
             return 2;
         }
     }
@@ -296,9 +301,12 @@ int main(int argc, char **argv)
     pthread_t tid[64];
     embed_job jobs[64];
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (embed_job){
-            &set, NULL,    NULL, strcmp(align, "box") == 0 ? FC_ALIGN_BOX : FC_ALIGN_CHIP,
-            t,    threads, crop};
+        jobs[t] = (embed_job){.set = &set,
+                              .alignment = strcmp(align, "box") == 0 ? FC_ALIGN_BOX : FC_ALIGN_CHIP,
+                              .mirror = mirror,
+                              .first = t,
+                              .step = threads,
+                              .crop = crop};
         if ((!use_crop && fc_faces_new(model, &jobs[t].faces, err) != 0) ||
             fc_recog_new(model, 1, &jobs[t].net, err) != 0) {
             fprintf(stderr, "lfw: %s\n", err);
@@ -337,7 +345,8 @@ int main(int argc, char **argv)
     if (use_crop)
         snprintf(how, sizeof how, "centre crop %dx%d", crop, crop);
     else
-        snprintf(how, sizeof how, "detected, %s alignment", align);
+        snprintf(how, sizeof how, "detected, %s alignment%s", align,
+                 mirror ? ", averaged with the mirror image" : "");
     int lost = 0;
     for (int i = 0; i < npairs; i++) lost += set.failed[pairs[i].a] || set.failed[pairs[i].b];
     printf("bench/lfw: %s, %d pairs in %d folds, %d images (%d without a face), %s; %d pairs "

@@ -15,7 +15,7 @@ struct fc_faces {
     fc_ssd *ssd;
     fc_landmarker *landmarks;
     fc_recog *recog;
-    uint8_t chip[FC_CHIP_SIZE * FC_CHIP_SIZE * 3];
+    uint8_t chip[FC_CHIP_SIZE * FC_CHIP_SIZE * 3], mirrored[FC_CHIP_SIZE * FC_CHIP_SIZE * 3];
 };
 
 int fc_faces_new(const fc_model *model, fc_faces **out, char *err)
@@ -81,7 +81,7 @@ static int box_from_landmarks(const float p[FC_LANDMARK_POINTS][2], int width, i
  * although it crops at the rounded one (DETECTORS.md §4); the box alignment, being the
  * reference's, copies that so that its embeddings match the reference's */
 static int describe(fc_faces *f, const fc_image *img, fc_face *face, enum fc_alignment how,
-                    const float shift[2], char *err)
+                    int mirror, const float shift[2], char *err)
 {
     float raw[FC_RECOG_DIM];
     int rc;
@@ -102,6 +102,20 @@ static int describe(fc_faces *f, const fc_image *img, fc_face *face, enum fc_ali
         if (!rc) {
             fc_recog_set_input(f->recog, 0, f->chip, FC_CHIP_SIZE, FC_CHIP_SIZE, FC_CHIP_SIZE * 3);
             fc_recog_forward(f->recog, 1, (float(*)[FC_RECOG_DIM])raw);
+        }
+        if (!rc && mirror) {
+            /* the same face seen in a mirror: its embedding's noise differs, its identity
+             * not; the mean of the two unit vectors is the face's */
+            float mirrored_raw[FC_RECOG_DIM], a[FC_EMBED_DIM], b[FC_EMBED_DIM];
+            for (int y = 0; y < FC_CHIP_SIZE; y++)
+                for (int x = 0; x < FC_CHIP_SIZE; x++)
+                    memcpy(f->mirrored + ((size_t)y * FC_CHIP_SIZE + x) * 3,
+                           f->chip + ((size_t)y * FC_CHIP_SIZE + FC_CHIP_SIZE - 1 - x) * 3, 3);
+            fc_recog_set_input(f->recog, 0, f->mirrored, FC_CHIP_SIZE, FC_CHIP_SIZE,
+                               FC_CHIP_SIZE * 3);
+            fc_recog_forward(f->recog, 1, (float(*)[FC_RECOG_DIM])mirrored_raw);
+            if (fc_embed_normalize(raw, a) == 0 && fc_embed_normalize(mirrored_raw, b) == 0)
+                for (int i = 0; i < FC_EMBED_DIM; i++) raw[i] = a[i] + b[i];
         }
     }
     if (rc) return rc;
@@ -242,7 +256,7 @@ int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_op
         rc = fc_landmarker_run(f->landmarks, &img, r[0], r[1], r[2], r[3], face->landmarks, err);
         const float shift[2] = {dets[i].x - (float)r[0], dets[i].y - (float)r[1]};
         if (!rc && opts && opts->want_embeddings)
-            rc = describe(f, &img, face, opts->alignment, shift, err);
+            rc = describe(f, &img, face, opts->alignment, opts->mirror, shift, err);
         if (rc) goto done;
         photo->count++;
     }

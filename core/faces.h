@@ -40,6 +40,7 @@ typedef struct {
     float min_score; /* detections kept above this; 0 means the default 0.5 */
     enum fc_alignment alignment;
     int want_embeddings; /* 0: detection and landmarks only */
+    int mirror; /* chip alignment: also embed the mirrored chip and average (2x the cost) */
 } fc_faces_opts;
 
 typedef struct fc_faces fc_faces;

@@ -68,7 +68,8 @@ static void test_samples(fc_faces *f)
         const char *file = json_string_value(json_object_get(photo, "file"));
         snprintf(path, sizeof path, "%s/%s", samples, file);
         fc_photo box_run, chip_run;
-        const fc_faces_opts box_opts = {0, FC_ALIGN_BOX, 1}, chip_opts = {0, FC_ALIGN_CHIP, 1};
+        const fc_faces_opts box_opts = {.alignment = FC_ALIGN_BOX, .want_embeddings = 1};
+        const fc_faces_opts chip_opts = {.alignment = FC_ALIGN_CHIP, .want_embeddings = 1};
         CHECK_MSG(fc_faces_run_file(f, path, &box_opts, &box_run, err) == 0, "%s: %s", file, err);
         CHECK_MSG(fc_faces_run_file(f, path, &chip_opts, &chip_run, err) == 0, "%s", err);
         json_t *dets = json_object_get(photo, "detections");
@@ -155,7 +156,7 @@ static void test_close_ups(fc_faces *f)
         int head = snprintf((char *)ppm, 32, "P6\n%d %d\n255\n", crop.width, crop.height);
         memcpy(ppm + head, crop.rgb, (size_t)crop.width * crop.height * 3);
         fc_photo photo;
-        const fc_faces_opts opts = {0, FC_ALIGN_CHIP, 0};
+        const fc_faces_opts opts = {.alignment = FC_ALIGN_CHIP};
         CHECK(fc_faces_run(f, ppm, (size_t)head + (size_t)crop.width * crop.height * 3, &opts,
                            &photo, err) == 0);
         int hit = 0;
@@ -181,7 +182,7 @@ static void test_bad_input(fc_faces *f)
 {
     char err[FC_ERR_MAX];
     fc_photo photo;
-    const fc_faces_opts opts = {0, FC_ALIGN_CHIP, 1};
+    const fc_faces_opts opts = {.alignment = FC_ALIGN_CHIP, .want_embeddings = 1};
     const uint8_t junk[] = "this is not a photo";
     CHECK(fc_faces_run(f, junk, sizeof junk, &opts, &photo, err) < 0 && photo.faces == NULL);
     CHECK(fc_faces_run_file(f, "/nonexistent.jpg", &opts, &photo, err) == -ENOENT);
@@ -199,7 +200,7 @@ static void test_bad_input(fc_faces *f)
 static int run_variants(fc_faces *f, const char *dir)
 {
     char path[4096], err[FC_ERR_MAX];
-    const fc_faces_opts opts = {0, FC_ALIGN_CHIP, 1};
+    const fc_faces_opts opts = {.alignment = FC_ALIGN_CHIP, .want_embeddings = 1};
     fc_photo orig;
     snprintf(path, sizeof path, "%s/orig.jpg", dir);
     CHECK_MSG(fc_faces_run_file(f, path, &opts, &orig, err) == 0, "%s", err);
