@@ -7,6 +7,7 @@
  * --runs runs of about --faces faces per thread, and where one thread's time goes by
  * layer type. The input is a fixed synthetic face-sized image: the network's cost does
  * not depend on pixel values. */
+#include "bench_util.h"
 #include "../core/fc_error.h"
 #include "../core/model.h"
 #include "../core/nn.h"
@@ -24,13 +25,6 @@ typedef struct {
     double seconds;
 } worker;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void *work(void *arg)
 {
     worker *w = arg;
@@ -39,12 +33,6 @@ static void *work(void *arg)
     for (int i = 0; i < w->batches; i++) fc_recog_forward(w->net, w->batch, desc);
     w->seconds = now_s() - t0;
     return NULL;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* Faces per second over all threads for one run. */

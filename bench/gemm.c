@@ -7,6 +7,7 @@
  * im2col time included; our implicit-GEMM AVX2 kernel; and our Winograd kernel where the
  * network may use it. Prints each layer and the total for one face, weighted by how
  * often the shape occurs. This is the measurement behind the README's choice of GEMM. */
+#include "bench_util.h"
 #include "../core/nn.h"
 #include "../core/nn_internal.h"
 
@@ -30,13 +31,6 @@ static const shape shapes[] = {
     {8, 128, 256, 3, 2, 0, 1}, {3, 256, 256, 3, 1, 1, 1}, {4, 256, 256, 3, 1, 1, 4},
     {4, 256, 256, 3, 2, 0, 1}, {1, 256, 256, 3, 1, 1, 1},
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static float *alloc_floats(size_t n)
 {

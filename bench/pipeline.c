@@ -5,6 +5,7 @@
  *
  * One thread, then two (a pipeline each); each figure the median of N passes over all
  * the photos; then where one thread's time goes by layer type. */
+#include "bench_util.h"
 #include "../core/faces.h"
 #include "../core/fc_error.h"
 #include "../core/file.h"
@@ -30,13 +31,6 @@ typedef struct {
     int found;
 } worker;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void *work(void *arg)
 {
     worker *w = arg;
@@ -51,12 +45,6 @@ static void *work(void *arg)
         }
     }
     return NULL;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 int main(int argc, char **argv)

@@ -134,12 +134,11 @@ int fc_landmarker_new(const fc_model *model, fc_landmarker **out, char *err)
     if (!rc) rc = bind_pointwise(model, "lmk/fc", 1, 1, 256, FC_OUT, FC_ACT_NONE, &net->fc, err);
     if (rc) goto fail;
     size_t floats = layout(net, NULL);
-    net->arena = aligned_alloc(64, floats * sizeof(float));
+    net->arena = fc_arena_new(floats);
     if (!net->arena) {
         rc = fc_errorf(err, -ENOMEM, "out of memory for activations");
         goto fail;
     }
-    memset(net->arena, 0, floats * sizeof(float));
     layout(net, net->arena);
     *out = net;
     return 0;

@@ -327,3 +327,11 @@ void fc_conv_pack_p16(const float *hwio, int kh, int kw, int cin, int cout, floa
                                           (uint32_t)kx, (uint32_t)ci, (uint32_t)co)] =
                         hwio[(((size_t)ky * kw + kx) * cin + ci) * cout + co];
 }
+
+float *fc_arena_new(size_t floats)
+{
+    const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
+    float *arena = aligned_alloc(64, bytes ? bytes : 64);
+    if (arena) memset(arena, 0, bytes);
+    return arena;
+}

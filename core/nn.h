@@ -154,6 +154,10 @@ void fc_dwconv2d_ref(const fc_dwconv *conv, const fc_act *in, fc_act *out);
 void fc_maxpool(const fc_act *in, int k, int stride, enum fc_padding padding, fc_act *out);
 void fc_avgpool(const fc_act *in, int k, int stride, enum fc_padding padding, fc_act *out);
 
+/* An arena of activations: `floats` zeroed floats, 64-byte aligned (so every tensor placed
+ * at a multiple of 16 floats is too). NULL when out of memory; the caller frees it. */
+float *fc_arena_new(size_t floats);
+
 /* Zeroes t's border (for a buffer that held other shapes before); the interior is left. */
 void fc_act_clear_border(fc_act *t);
 

@@ -186,12 +186,11 @@ int fc_recog_new(const fc_model *model, int max_batch, fc_recog **out, char *err
     rc = bind_conv(model, RECOG_FC_NAME, 1, 1, RECOG_FC_IN, FC_RECOG_DIM, 0, &net->fc, err);
     if (rc) goto fail;
     size_t floats = layout_activations(net, NULL);
-    net->arena = aligned_alloc(64, floats * sizeof(float));
+    net->arena = fc_arena_new(floats);
     if (!net->arena) {
         rc = fc_errorf(err, -ENOMEM, "out of memory for activations");
         goto fail;
     }
-    memset(net->arena, 0, floats * sizeof(float));
     layout_activations(net, net->arena);
     choose_winograd(net);
     *out = net;

@@ -189,12 +189,11 @@ int fc_ssd_new(const fc_model *model, fc_ssd **out, char *err)
     size_t input = fc_act_floats(FC_SSD_INPUT, FC_SSD_INPUT, 3, 1);
     size_t total = input + net->buf_floats[0] + net->buf_floats[1] + net->buf_floats[2] +
                    net->head_floats + (size_t)FC_SSD_ANCHORS * 12 + 64;
-    net->arena = aligned_alloc(64, (total * sizeof(float) + 63) / 64 * 64);
+    net->arena = fc_arena_new(total);
     if (!net->arena) {
         rc = fc_errorf(err, -ENOMEM, "out of memory for the detector's activations");
         goto fail;
     }
-    memset(net->arena, 0, total * sizeof(float));
     float *p = net->arena;
     net->input = (fc_act){1, FC_SSD_INPUT, FC_SSD_INPUT, 3, 1, p};
     p += (input + 15) / 16 * 16;

@@ -111,4 +111,20 @@ static inline uint8_t *read_all(const char *path, size_t *len)
     return buf;
 }
 
+/* DIR/<o>.jpg (a variant made by orient_jpegtran.sh) with an EXIF block saying
+ * orientation o inserted, or NULL if it cannot be read. Caller frees. */
+static inline uint8_t *read_tagged_variant(const char *dir, int o, size_t *len)
+{
+    char path[4096];
+    size_t raw_len;
+    snprintf(path, sizeof path, "%s/%d.jpg", dir, o);
+    uint8_t *jpeg = read_all(path, &raw_len);
+    if (!jpeg) return NULL;
+    tiff t;
+    build_exif(&t, o % 2, o, "2020:01:01 00:00:00", NULL); /* both byte orders in turn */
+    uint8_t *tagged = with_exif(jpeg, raw_len, t.buf, t.len, len);
+    free(jpeg);
+    return tagged;
+}
+
 #endif

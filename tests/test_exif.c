@@ -195,14 +195,10 @@ static int run_variants(const char *dir)
         return 1;
     }
     for (int o = 1; o <= 8; o++) {
-        snprintf(path, sizeof path, "%s/%d.jpg", dir, o);
-        size_t len, tagged_len;
-        uint8_t *jpeg = read_all(path, &len);
-        CHECK(jpeg != NULL);
-        if (!jpeg) continue;
-        tiff t;
-        build_exif(&t, o % 2, o, "2020:01:01 00:00:00", NULL);
-        uint8_t *tagged = with_exif(jpeg, len, t.buf, t.len, &tagged_len);
+        size_t tagged_len;
+        uint8_t *tagged = read_tagged_variant(dir, o, &tagged_len);
+        CHECK(tagged != NULL);
+        if (!tagged) continue;
         fc_exif e;
         fc_image img;
         fc_exif_read(tagged, tagged_len, &e);
@@ -224,7 +220,6 @@ static int run_variants(const char *dir)
         }
         fc_image_free(&img);
         free(tagged);
-        free(jpeg);
     }
     fc_image_free(&orig);
     return harness_exit();

@@ -12,6 +12,7 @@
 #include "../core/fc_error.h"
 #include "../core/image.h"
 #include "exif_builder.h"
+#include "fixtures.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -27,19 +28,9 @@ static double cosine(const float *a, const float *b, int n)
 
 static fc_faces *open_pipeline(fc_model **model, int *status)
 {
-    const char *path = getenv("FACECLUSTER_MODEL"), *samples = getenv("FACECLUSTER_SAMPLES");
-    char err[FC_ERR_MAX], probe[4096];
-    snprintf(probe, sizeof probe, "%s/sample1.jpg", samples ? samples : "");
-    int rc = path ? fc_model_open(path, model, err) : -ENOENT;
-    if (rc == -ENOENT || access(probe, R_OK) != 0) {
-        *status = harness_missing("model or sample photos (run ./run.sh)");
-        return NULL;
-    }
-    if (rc) {
-        fprintf(stderr, "%s\n", err);
-        *status = 1;
-        return NULL;
-    }
+    char err[FC_ERR_MAX];
+    *status = fixtures_open(NULL, NULL, model);
+    if (*status) return NULL;
     fc_faces *f = NULL;
     if (fc_faces_new(*model, &f, err) != 0) {
         fprintf(stderr, "%s\n", err);
@@ -206,18 +197,13 @@ static int run_variants(fc_faces *f, const char *dir)
     CHECK_MSG(fc_faces_run_file(f, path, &opts, &orig, err) == 0, "%s", err);
     CHECK(orig.count >= 3);
     for (int o = 1; o <= 8; o++) {
-        snprintf(path, sizeof path, "%s/%d.jpg", dir, o);
-        size_t len, tagged_len;
-        uint8_t *jpeg = read_all(path, &len);
-        CHECK(jpeg != NULL);
-        if (!jpeg) continue;
-        tiff t;
-        build_exif(&t, o % 2, o, "2020:01:01 00:00:00", NULL);
-        uint8_t *tagged = with_exif(jpeg, len, t.buf, t.len, &tagged_len);
+        size_t tagged_len;
+        uint8_t *tagged = read_tagged_variant(dir, o, &tagged_len);
+        CHECK(tagged != NULL);
+        if (!tagged) continue;
         fc_photo v;
         CHECK_MSG(fc_faces_run(f, tagged, tagged_len, &opts, &v, err) == 0, "%s", err);
         free(tagged);
-        free(jpeg);
         CHECK_MSG(v.exif.orientation == o, "variant %d read as orientation %d", o,
                   v.exif.orientation);
         CHECK_MSG(v.count == orig.count && v.width == orig.width && v.height == orig.height,

@@ -10,6 +10,7 @@
 #include "../core/model.h"
 #include "../core/recog.h"
 #include "../core/sha256.h"
+#include "fixtures.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -147,29 +148,11 @@ static void compare_faces(fc_recog *net, json_t *list, const char *what)
 int main(void)
 {
     samples = getenv("FACECLUSTER_SAMPLES");
-    const char *golden_dir = getenv("FACECLUSTER_GOLDEN"),
-               *model_path = getenv("FACECLUSTER_MODEL");
-    char path[4096], err[FC_ERR_MAX];
-    snprintf(path, sizeof path, "%s/recognition.json", golden_dir ? golden_dir : ".");
-    json_error_t jerr;
-    json_t *golden = json_load_file(path, 0, &jerr);
-    if (!golden) {
-        fprintf(stderr, "cannot read %s: %s\n", path, jerr.text);
-        return 1; /* the golden file is in the repository: never a skip */
-    }
-    fc_model *model = NULL;
-    snprintf(path, sizeof path, "%s/sample1.jpg", samples ? samples : "");
-    int rc = model_path ? fc_model_open(model_path, &model, err) : -ENOENT;
-    if (rc == -ENOENT || access(path, R_OK) != 0) {
-        json_decref(golden);
-        fc_model_close(model);
-        return harness_missing("model or sample photos (run ./run.sh)");
-    }
-    if (rc != 0) { /* there but unusable (stale, corrupt): a failure, never a skip */
-        fprintf(stderr, "%s\n", err);
-        json_decref(golden);
-        return 1;
-    }
+    char err[FC_ERR_MAX];
+    json_t *golden;
+    fc_model *model;
+    int status = fixtures_open("recognition.json", &golden, &model);
+    if (status) return status;
     fc_recog *net = NULL;
     CHECK_MSG(fc_recog_new(model, 1, &net, err) == 0, "%s", err);
     if (net) {

@@ -9,6 +9,7 @@
 #include "../core/image.h"
 #include "../core/landmarks.h"
 #include "../core/model.h"
+#include "fixtures.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -67,28 +68,11 @@ static void compare(fc_landmarker *net, const fc_image *img, json_t *face, const
 int main(void)
 {
     const char *samples = getenv("FACECLUSTER_SAMPLES"), *golden = getenv("FACECLUSTER_GOLDEN");
-    const char *model_path = getenv("FACECLUSTER_MODEL");
     char path[4096], err[FC_ERR_MAX];
-    snprintf(path, sizeof path, "%s/landmarks.json", golden ? golden : ".");
-    json_error_t jerr;
-    json_t *doc = json_load_file(path, 0, &jerr);
-    if (!doc) {
-        fprintf(stderr, "cannot read %s: %s\n", path, jerr.text);
-        return 1;
-    }
-    fc_model *model = NULL;
-    int rc = model_path ? fc_model_open(model_path, &model, err) : -ENOENT;
-    snprintf(path, sizeof path, "%s/sample1.jpg", samples ? samples : "");
-    if (rc == -ENOENT || access(path, R_OK) != 0) {
-        json_decref(doc);
-        fc_model_close(model);
-        return harness_missing("model or sample photos (run ./run.sh)");
-    }
-    if (rc) {
-        fprintf(stderr, "%s\n", err);
-        json_decref(doc);
-        return 1;
-    }
+    json_t *doc;
+    fc_model *model;
+    int status = fixtures_open("landmarks.json", &doc, &model);
+    if (status) return status;
     fc_landmarker *net = NULL;
     CHECK_MSG(fc_landmarker_new(model, &net, err) == 0, "%s", err);
     const char *lists[] = {"faces", "synthetic"};

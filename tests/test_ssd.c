@@ -9,6 +9,7 @@
 #include "../core/model.h"
 #include "../core/sha256.h"
 #include "../core/ssd.h"
+#include "fixtures.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -70,29 +71,12 @@ static void check_case(fc_ssd *net, const fc_image *img, json_t *c, const char *
 
 int main(void)
 {
-    const char *samples = getenv("FACECLUSTER_SAMPLES"), *golden = getenv("FACECLUSTER_GOLDEN");
-    const char *model_path = getenv("FACECLUSTER_MODEL");
+    const char *samples = getenv("FACECLUSTER_SAMPLES");
     char path[4096], err[FC_ERR_MAX];
-    snprintf(path, sizeof path, "%s/detection_ssd.json", golden ? golden : ".");
-    json_error_t jerr;
-    json_t *doc = json_load_file(path, 0, &jerr);
-    if (!doc) {
-        fprintf(stderr, "cannot read %s: %s\n", path, jerr.text);
-        return 1;
-    }
-    fc_model *model = NULL;
-    int rc = model_path ? fc_model_open(model_path, &model, err) : -ENOENT;
-    snprintf(path, sizeof path, "%s/sample1.jpg", samples ? samples : "");
-    if (rc == -ENOENT || access(path, R_OK) != 0) {
-        json_decref(doc);
-        fc_model_close(model);
-        return harness_missing("model or sample photos (run ./run.sh)");
-    }
-    if (rc) {
-        fprintf(stderr, "%s\n", err);
-        json_decref(doc);
-        return 1;
-    }
+    json_t *doc;
+    fc_model *model;
+    int status = fixtures_open("detection_ssd.json", &doc, &model);
+    if (status) return status;
     fc_ssd *net = NULL;
     CHECK_MSG(fc_ssd_new(model, &net, err) == 0, "%s", err);
     const char *lists[] = {"photos", "synthetic"};
