@@ -35,7 +35,7 @@ static void *work(void *arg)
 {
     worker *w = arg;
     char err[FC_ERR_MAX];
-    const fc_faces_opts opts = {.alignment = FC_ALIGN_CHIP, .want_embeddings = 1};
+    const fc_faces_opts opts = {.alignment = FC_ALIGN_CHIP, .want_embeddings = 1, .mirror = 1};
     w->found = 0;
     for (int i = 0; i < w->set->count; i++) {
         fc_photo photo;

@@ -57,8 +57,11 @@ int cli_run_photos(const cli_globals *globals, const cli_photo_args *args)
         fc_model_close(model);
         return CLI_FAILED;
     }
+    /* the chip averaged with its mirror image: the best of the variants on the LFW dev
+     * folds (README); the box alignment is the reference's, taken as it is */
     const fc_faces_opts opts = {.alignment = args->box_alignment ? FC_ALIGN_BOX : FC_ALIGN_CHIP,
-                                .want_embeddings = args->embeddings};
+                                .want_embeddings = args->embeddings,
+                                .mirror = !args->box_alignment};
     int status = CLI_OK;
     for (int i = 0; i < args->count; i++) {
         fc_photo photo;
