@@ -121,11 +121,30 @@ __attribute__((target("avx2,fma"))) void fc_conv2d_avx2(const fc_conv *conv, con
     }
 
     /* Rows in blocks whose inputs fit in L2 (256 KB), every weight panel over a block
-     * before the next: a large image is read once, not once per 16 output channels. */
+     * before the next: a large image is read once, not once per 16 output channels. A
+     * block's row addresses are worked out once, by stepping through pixels (no
+     * division per row), and reused by every panel: with short rows (32 inputs) the
+     * address arithmetic would otherwise cost more than the multiplies. */
+    enum { MAX_BLOCK = 2048 };
     int block = (int)(((size_t)64 << 10) / k_total) / MR * MR;
     if (block < MR) block = MR;
+    if (block > MAX_BLOCK) block = MAX_BLOCK;
+    const float *a_row[MAX_BLOCK];
+    float *out_row[MAX_BLOCK];
+    const float *res_row[MAX_BLOCK];
     for (int m0 = 0; m0 < npix; m0 += block) {
         const int m1 = npix - m0 < block ? npix : m0 + block;
+        int img = m0 / plane, oy = m0 % plane / ow, ox = m0 % ow;
+        for (int p = m0; p < m1; p++) {
+            a_row[p - m0] =
+                fc_act_at(in, img, oy * conv->stride - top, ox * conv->stride - left) + a_skip;
+            out_row[p - m0] = fc_act_at(out, img, oy, ox);
+            res_row[p - m0] = residual ? fc_act_at(residual, img, oy, ox) : NULL;
+            if (++ox == ow) {
+                ox = 0;
+                if (++oy == oh) oy = 0, img++;
+            }
+        }
         for (int panel = 0; panel < conv->cout / NR; panel++) {
             const float *b = conv->weights + (size_t)panel * k_total * NR + k_skip * NR;
             const float *bias = conv->bias + panel * NR;
@@ -136,13 +155,10 @@ __attribute__((target("avx2,fma"))) void fc_conv2d_avx2(const fc_conv *conv, con
                 int nrows = m1 - p0 < MR ? m1 - p0 : MR;
                 for (int r = 0; r < MR; r++) {
                     /* a short last block repeats its last row: computed, never stored */
-                    const int p = p0 + (r < nrows ? r : nrows - 1);
-                    const int img = p / plane, oy = p % plane / ow, ox = p % ow;
-                    rows.a[r] =
-                        fc_act_at(in, img, oy * conv->stride - top, ox * conv->stride - left) +
-                        a_skip;
-                    rows.out[r] = fc_act_at(out, img, oy, ox) + ch0;
-                    rows.res[r] = with_res ? fc_act_at(residual, img, oy, ox) + ch0 : NULL;
+                    const int i = p0 - m0 + (r < nrows ? r : nrows - 1);
+                    rows.a[r] = a_row[i];
+                    rows.out[r] = out_row[i] + ch0;
+                    rows.res[r] = with_res ? res_row[i] + ch0 : NULL;
                 }
                 fc_gemm_6x16_avx2(&rows, nrows, seg_off, nseg, seglen, b, bias, conv->act,
                                   conv->leak);
