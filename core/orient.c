@@ -3,7 +3,8 @@
  *   1 as stored          2 mirrored left-right   3 turned 180         4 mirrored top-bottom
  *   5 transposed         6 turned 90 clockwise   7 transversed        8 turned 90 anti-clockwise
  *
- * Each is a map from an upright pixel back to the stored pixel it shows. */
+ * fc_orient_point maps stored coordinates to upright ones; turning an image moves each
+ * stored pixel to where its centre lands. */
 #include "image.h"
 
 #include "fc_error.h"
@@ -11,37 +12,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The stored (sx, sy) shown at upright (ux, uy); w and h are the stored size. */
-static void stored_of(int orientation, int w, int h, int ux, int uy, int *sx, int *sy)
-{
-    switch (orientation) {
-    case 2:
-        *sx = w - 1 - ux, *sy = uy;
-        break;
-    case 3:
-        *sx = w - 1 - ux, *sy = h - 1 - uy;
-        break;
-    case 4:
-        *sx = ux, *sy = h - 1 - uy;
-        break;
-    case 5:
-        *sx = uy, *sy = ux;
-        break;
-    case 6:
-        *sx = uy, *sy = h - 1 - ux;
-        break;
-    case 7:
-        *sx = w - 1 - uy, *sy = h - 1 - ux;
-        break;
-    case 8:
-        *sx = w - 1 - uy, *sy = ux;
-        break;
-    default:
-        *sx = ux, *sy = uy;
-        break;
-    }
-}
 
 void fc_orient_point(int orientation, int w, int h, double x, double y, double *ux, double *uy)
 {
@@ -82,12 +52,14 @@ int fc_image_orient(fc_image *img, int orientation, char *err)
     int rc =
         fc_image_alloc(&up, swap ? img->height : img->width, swap ? img->width : img->height, err);
     if (rc) return rc;
-    for (int uy = 0; uy < up.height; uy++) {
-        uint8_t *dst = up.rgb + (size_t)uy * up.width * 3;
-        for (int ux = 0; ux < up.width; ux++, dst += 3) {
-            int sx, sy;
-            stored_of(orientation, img->width, img->height, ux, uy, &sx, &sy);
-            memcpy(dst, img->rgb + ((size_t)sy * img->width + sx) * 3, 3);
+    /* each stored pixel goes where its centre lands upright: one mapping serves pixels and
+     * points alike */
+    for (int sy = 0; sy < img->height; sy++) {
+        const uint8_t *src = img->rgb + (size_t)sy * img->width * 3;
+        for (int sx = 0; sx < img->width; sx++, src += 3) {
+            double ux, uy;
+            fc_orient_point(orientation, img->width, img->height, sx + 0.5, sy + 0.5, &ux, &uy);
+            memcpy(up.rgb + ((size_t)uy * up.width + (size_t)ux) * 3, src, 3);
         }
     }
     fc_image_free(img);
