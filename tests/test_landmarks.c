@@ -67,8 +67,8 @@ static void compare(fc_landmarker *net, const fc_image *img, json_t *face, const
 
 int main(void)
 {
-    const char *samples = getenv("FACECLUSTER_SAMPLES"), *golden = getenv("FACECLUSTER_GOLDEN");
-    char path[4096], err[FC_ERR_MAX];
+    const char *golden = getenv("FACECLUSTER_GOLDEN");
+    char err[FC_ERR_MAX];
     json_t *doc;
     fc_model *model;
     int status = fixtures_open("landmarks.json", &doc, &model);
@@ -84,28 +84,12 @@ int main(void)
         {
             const char *file = json_string_value(json_object_get(face, "file"));
             const char *which = json_string_value(json_object_get(face, "case"));
+            /* the reference cut its portrait out of the photo first (the rectangle is
+             * recorded with the detector's data): so do we */
+            json_t *rect = which && strcmp(which, "large_face") == 0 ? portrait_rect(golden) : NULL;
+            CHECK_MSG(!which || rect, "no portrait rectangle for the %s case", which);
             fc_image img;
-            snprintf(path, sizeof path, "%s/%s", samples, file ? file : "");
-            CHECK_MSG(fc_image_load(path, &img, err) == 0, "%s: %s", path, err);
-            if (!img.rgb) continue;
-            if (which && strcmp(which, "large_face") == 0) {
-                /* the reference cut this portrait out of the photo first (its rectangle is
-                 * recorded with the detector's data): so do we */
-                json_t *src = portrait_rect(golden);
-                if (json_array_size(src) == 4) {
-                    fc_image part;
-                    int s[4];
-                    for (int k = 0; k < 4; k++)
-                        s[k] = (int)json_integer_value(json_array_get(src, (size_t)k));
-                    CHECK(fc_image_crop(&img, s[0], s[1], s[2], s[3], &part, err) == 0);
-                    fc_image_free(&img);
-                    img = part;
-                } else {
-                    CHECK_MSG(0, "no portrait rectangle for the large-face case");
-                    fc_image_free(&img);
-                    continue;
-                }
-            }
+            if ((which && !rect) || fixtures_load_sample(file, rect, &img) != 0) continue;
             compare(net, &img, face, lists[l]);
             compared++;
             fc_image_free(&img);

@@ -71,8 +71,7 @@ static void check_case(fc_ssd *net, const fc_image *img, json_t *c, const char *
 
 int main(void)
 {
-    const char *samples = getenv("FACECLUSTER_SAMPLES");
-    char path[4096], err[FC_ERR_MAX];
+    char err[FC_ERR_MAX];
     json_t *doc;
     fc_model *model;
     int status = fixtures_open("detection_ssd.json", &doc, &model);
@@ -87,20 +86,11 @@ int main(void)
         json_array_foreach(json_object_get(doc, lists[l]), i, c)
         {
             const char *file = json_string_value(json_object_get(c, "file"));
-            fc_image img;
-            snprintf(path, sizeof path, "%s/%s", samples, file ? file : "");
-            CHECK_MSG(fc_image_load(path, &img, err) == 0, "%s: %s", path, err);
-            if (!img.rgb) continue;
+            /* the portrait is cut out of its photo: its "crop" */
             json_t *crop = json_object_get(c, "crop");
-            if (json_array_size(crop) == 4) { /* the portrait: cut out of its photo */
-                int r[4];
-                for (int k = 0; k < 4; k++)
-                    r[k] = (int)json_integer_value(json_array_get(crop, (size_t)k));
-                fc_image part;
-                CHECK(fc_image_crop(&img, r[0], r[1], r[2], r[3], &part, err) == 0);
-                fc_image_free(&img);
-                img = part;
-            }
+            fc_image img;
+            if (fixtures_load_sample(file, json_array_size(crop) == 4 ? crop : NULL, &img) != 0)
+                continue;
             check_case(net, &img, c, file);
             cases++;
             fc_image_free(&img);
