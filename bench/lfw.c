@@ -41,6 +41,7 @@ typedef struct {
     float (*unit)[FC_EMBED_DIM];
     fc_qembed *q;
     int *failed;
+    float (*chosen)[6]; /* the chosen face: box, score, faces in the photo (for --save) */
 } image_set;
 
 typedef struct {
@@ -122,7 +123,8 @@ static int read_pairs(const char *dir, lfw_pair **out_pairs, char ***out_paths, 
 }
 
 /* The whole pipeline; the face whose box centre is nearest the image centre. */
-static int embed_detected(embed_job *job, const char *path, float unit[FC_EMBED_DIM], fc_qembed *q)
+static int embed_detected(embed_job *job, const char *path, float unit[FC_EMBED_DIM], fc_qembed *q,
+                          float chosen[6])
 {
     char err[FC_ERR_MAX];
     fc_photo photo;
@@ -142,6 +144,11 @@ static int embed_detected(embed_job *job, const char *path, float unit[FC_EMBED_
     if (best >= 0) {
         memcpy(unit, photo.faces[best].embedding, sizeof(float) * FC_EMBED_DIM);
         *q = photo.faces[best].quantized;
+        memcpy(chosen, photo.faces[best].box, 4 * sizeof(float));
+        chosen[4] = photo.faces[best].score;
+    }
+    chosen[5] = (float)photo.count;
+    if (best >= 0) {
     }
     fc_photo_free(&photo);
     return best >= 0 ? 0 : -1;
@@ -154,7 +161,8 @@ static void *embed_worker(void *arg)
     for (int i = job->first; i < set->count; i += job->step) {
         char err[FC_ERR_MAX];
         if (job->faces) {
-            set->failed[i] = embed_detected(job, set->paths[i], set->unit[i], &set->q[i]) != 0;
+            set->failed[i] =
+                embed_detected(job, set->paths[i], set->unit[i], &set->q[i], set->chosen[i]) != 0;
             continue;
         }
         fc_image img;
@@ -176,6 +184,25 @@ static void *embed_worker(void *arg)
         fc_qembed_encode(set->unit[i], &set->q[i]);
     }
     return NULL;
+}
+
+/* --save: one line an image (path, failed, faces found, the chosen face's box and score,
+ * its embedding), for looking into the errors with other tools. */
+static int save_embeddings(const char *path, const image_set *set)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "lfw: cannot write %s\n", path);
+        return -1;
+    }
+    for (int i = 0; i < set->count; i++) {
+        const float *c = set->chosen[i];
+        fprintf(f, "%s\t%d\t%d\t%.1f %.1f %.1f %.1f\t%.4f\t", set->paths[i], set->failed[i],
+                (int)c[5], c[0], c[1], c[2], c[3], c[4]);
+        for (int k = 0; k < FC_EMBED_DIM; k++) fprintf(f, "%s%.6f", k ? " " : "", set->unit[i][k]);
+        fputc('\n', f);
+    }
+    return fclose(f) == 0 ? 0 : -1;
 }
 
 /* Accuracy of "same iff distance <= threshold" over pairs where in_fold(fold) matches. */
@@ -242,7 +269,7 @@ int main(int argc, char **argv)
 {
     const char *dir = "../shared/data/lfw-dev", *model_path = NULL;
     int crop = 110, threads = 2;
-    const char *align = "chip";
+    const char *align = "chip", *save_path = NULL;
     int mirror = 0;
     char err[FC_ERR_MAX];
     for (int i = 1; i < argc; i++) {
@@ -254,13 +281,15 @@ int main(int argc, char **argv)
             mirror = 1;
         else if (strcmp(argv[i], "--align") == 0 && i + 1 < argc)
             align = argv[++i];
+        else if (strcmp(argv[i], "--save") == 0 && i + 1 < argc)
+            save_path = argv[++i];
         else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
             threads = atoi(argv[++i]);
         else if (argv[i][0] != '-')
             dir = argv[i];
         else {
             fprintf(stderr, "usage: lfw [DATA_DIR] [--model PATH] [--align chip|box|crop] "
-                            "[--mirror] [--crop N] [--threads N]\n");
+                            "[--mirror] [--crop N] [--threads N] [--save FILE]\n");
             return 2;
         }
     }
@@ -292,6 +321,7 @@ int main(int argc, char **argv)
     set.unit = calloc((size_t)set.count, sizeof *set.unit);
     set.q = calloc((size_t)set.count, sizeof *set.q);
     set.failed = calloc((size_t)set.count, sizeof *set.failed);
+    set.chosen = calloc((size_t)set.count, sizeof *set.chosen);
 
     fc_model *model;
     if (fc_model_open_or_default(model_path, &model, err) != 0) {
@@ -357,12 +387,14 @@ int main(int argc, char **argv)
     printf("128-byte form: largest |distance error| over the %d pairs %.5f; largest embedding "
            "component %.4f (stored scale %.0f saturates at %.4f)\n",
            used, max_err, max_comp, FC_QEMBED_SCALE, 127.0f / FC_QEMBED_SCALE);
+    if (save_path && save_embeddings(save_path, &set) != 0) return 1;
     for (int i = 0; i < npairs * 2; i++) free(paths[i]);
     free(paths);
     free(set.paths);
     free(set.unit);
     free(set.q);
     free(set.failed);
+    free(set.chosen);
     free(pairs);
     return 0;
 }

@@ -33,8 +33,15 @@ struct fc_model *cli_open_model(const cli_globals *globals);
 typedef struct {
     char **paths;
     int count;
-    int json, embeddings, box_alignment;
+    int json, embeddings, box_alignment, tiny_detector;
+    int aligned; /* embed --aligned: each file is one face crop, not a photo */
 } cli_photo_args;
+
+/* Reads the options `embed` and `detect` share (--json, --detector ssd|tiny; with
+ * embeddings also --align chip|box and --aligned) and the file list into *args. Returns
+ * CLI_OK, or CLI_USAGE after saying what is wrong. */
+int cli_parse_photo_args(const cli_command *cmd, int embeddings, int argc, char **argv,
+                         cli_photo_args *args);
 /* Prints a line per face found; a file that fails is named on stderr and the others go
  * on. Returns CLI_OK, or CLI_FAILED if any file failed. */
 int cli_run_photos(const cli_globals *globals, const cli_photo_args *args);

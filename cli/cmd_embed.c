@@ -1,6 +1,6 @@
-/* facecluster embed [--json] [--align chip|box] IMAGE...: every face of each photo, found,
- * aligned and embedded. With --aligned, each image is instead one already-aligned face
- * crop (JPEG or binary PPM), padded to a centred square and resized to 150 x 150 as the
+/* facecluster embed [--json] [--detector ssd|tiny] [--align chip|box] IMAGE...: every face of each
+ * photo, found, aligned and embedded. With --aligned, each image is instead one already-aligned
+ * face crop (JPEG or binary PPM), padded to a centred square and resized to 150 x 150 as the
  * reference does. */
 #include "cli.h"
 
@@ -51,33 +51,10 @@ static int embed_one(fc_recog *net, const char *path, int json)
 
 static int run(const cli_globals *globals, int argc, char **argv)
 {
-    int aligned = 0, json = 0, box = 0, first_file = argc;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--aligned") == 0) {
-            aligned = 1;
-        } else if (strcmp(argv[i], "--json") == 0) {
-            json = 1;
-        } else if (strcmp(argv[i], "--align") == 0 && i + 1 < argc &&
-                   (strcmp(argv[i + 1], "chip") == 0 || strcmp(argv[i + 1], "box") == 0)) {
-            box = strcmp(argv[++i], "box") == 0;
-        } else if (strcmp(argv[i], "--") == 0) {
-            first_file = i + 1;
-            break;
-        } else if (argv[i][0] == '-' && argv[i][1] != 0) {
-            fputs("facecluster embed: unknown option ", stderr);
-            cli_print_escaped(stderr, argv[i]);
-            fputc('\n', stderr);
-            return cli_usage(&cli_cmd_embed);
-        } else {
-            first_file = i;
-            break;
-        }
-    }
-    if (first_file >= argc) return cli_usage(&cli_cmd_embed);
-    if (!aligned) {
-        const cli_photo_args args = {argv + first_file, argc - first_file, json, 1, box};
-        return cli_run_photos(globals, &args);
-    }
+    cli_photo_args args;
+    int status = cli_parse_photo_args(&cli_cmd_embed, 1, argc, argv, &args);
+    if (status != CLI_OK) return status;
+    if (!args.aligned) return cli_run_photos(globals, &args);
     fc_model *model = cli_open_model(globals);
     if (!model) return CLI_FAILED;
     char err[FC_ERR_MAX];
@@ -87,9 +64,8 @@ static int run(const cli_globals *globals, int argc, char **argv)
         fc_model_close(model);
         return CLI_FAILED;
     }
-    int status = CLI_OK;
-    for (int i = first_file; i < argc; i++)
-        if (embed_one(net, argv[i], json) != CLI_OK) status = CLI_FAILED;
+    for (int i = 0; i < args.count; i++)
+        if (embed_one(net, args.paths[i], args.json) != CLI_OK) status = CLI_FAILED;
     fflush(stdout);
     fc_recog_free(net);
     fc_model_close(model);
@@ -98,7 +74,8 @@ static int run(const cli_globals *globals, int argc, char **argv)
 
 const cli_command cli_cmd_embed = {
     .name = "embed",
-    .usage = "[--json] [--align chip|box] IMAGE... | --aligned [--json] FACE_CROP...",
+    .usage = "[--json] [--detector ssd|tiny] [--align chip|box] IMAGE... | --aligned [--json] "
+             "FACE_CROP...",
     .summary = "find, align and embed every face of each photo (or embed aligned face crops)",
     .run = run,
 };

@@ -46,6 +46,50 @@ static void print_face(const char *path, const fc_photo *photo, int index, int j
     puts("}");
 }
 
+/* Whether argv[*i] is `name` followed by one of the two values; *second tells which. */
+static int option_of_two(int argc, char **argv, int *i, const char *name, const char *first,
+                         const char *other, int *second)
+{
+    if (strcmp(argv[*i], name) != 0 || *i + 1 >= argc) return 0;
+    if (strcmp(argv[*i + 1], first) != 0 && strcmp(argv[*i + 1], other) != 0) return 0;
+    *second = strcmp(argv[++*i], other) == 0;
+    return 1;
+}
+
+int cli_parse_photo_args(const cli_command *cmd, int embeddings, int argc, char **argv,
+                         cli_photo_args *args)
+{
+    memset(args, 0, sizeof *args);
+    args->embeddings = embeddings;
+    int first_file = argc;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) {
+            args->json = 1;
+        } else if (option_of_two(argc, argv, &i, "--detector", "ssd", "tiny",
+                                 &args->tiny_detector)) {
+        } else if (embeddings &&
+                   option_of_two(argc, argv, &i, "--align", "chip", "box", &args->box_alignment)) {
+        } else if (embeddings && strcmp(argv[i], "--aligned") == 0) {
+            args->aligned = 1;
+        } else if (strcmp(argv[i], "--") == 0) {
+            first_file = i + 1;
+            break;
+        } else if (argv[i][0] == '-' && argv[i][1] != 0) {
+            fprintf(stderr, "facecluster %s: unknown option or value ", cmd->name);
+            cli_print_escaped(stderr, argv[i]);
+            fputc('\n', stderr);
+            return cli_usage(cmd);
+        } else {
+            first_file = i;
+            break;
+        }
+    }
+    if (first_file >= argc) return cli_usage(cmd);
+    args->paths = argv + first_file;
+    args->count = argc - first_file;
+    return CLI_OK;
+}
+
 int cli_run_photos(const cli_globals *globals, const cli_photo_args *args)
 {
     fc_model *model = cli_open_model(globals);
@@ -59,7 +103,9 @@ int cli_run_photos(const cli_globals *globals, const cli_photo_args *args)
     }
     /* the chip averaged with its mirror image: the best of the variants on the LFW dev
      * folds (README); the box alignment is the reference's, taken as it is */
-    const fc_faces_opts opts = {.alignment = args->box_alignment ? FC_ALIGN_BOX : FC_ALIGN_CHIP,
+    const fc_faces_opts opts = {.detector =
+                                    args->tiny_detector ? FC_DETECTOR_TINY : FC_DETECTOR_SSD,
+                                .alignment = args->box_alignment ? FC_ALIGN_BOX : FC_ALIGN_CHIP,
                                 .want_embeddings = args->embeddings,
                                 .mirror = !args->box_alignment};
     int status = CLI_OK;

@@ -1,5 +1,7 @@
 #include "face_input.h"
 
+#include <math.h>
+
 const fc_input_norm fc_face_norm = {1, {122.782f, 117.001f, 104.298f}, 255.0f, 0.0f};
 
 /* Centred square: the reference appends round(diff / 2) zero pixels after the face and
@@ -51,4 +53,11 @@ void fc_net_input(const uint8_t *rgb, int w, int h, size_t stride, int size,
             }
         }
     }
+}
+
+void fc_net_input_unpad(int w, int h, int size, double *fx, double *fy)
+{
+    const double k = size / fmax(w, h);
+    *fx = size / round(w * k);
+    *fy = size / round(h * k);
 }

@@ -23,6 +23,11 @@ extern const fc_input_norm fc_face_norm;
 void fc_net_input(const uint8_t *rgb, int w, int h, size_t stride, int size,
                   const fc_input_norm *norm, float *out, size_t out_pitch);
 
+/* The factors that undo fc_net_input's bottom/right padding of a w x h image for a
+ * detector: a position relative to the size x size input times *fx (*fy) is relative to
+ * the image. As the reference computes them, from the rounded resized size. */
+void fc_net_input_unpad(int w, int h, int size, double *fx, double *fy);
+
 /* fc_net_input with fc_face_norm. */
 void fc_face_input(const uint8_t *rgb, int w, int h, size_t stride, int size, float *out,
                    size_t out_pitch);

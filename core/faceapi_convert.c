@@ -6,6 +6,7 @@
 #include "landmarks.h"
 #include "recog.h"
 #include "ssd.h"
+#include "tiny.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@ static const struct {
     {"face_recognition_model", fc_recog_convert},
     {"face_landmark_68_model", fc_landmarks_convert},
     {"ssd_mobilenetv1_model", fc_ssd_convert},
+    {"tiny_face_detector_model", fc_tiny_convert},
 };
 
 int fc_faceapi_convert(const char *package_dir, const char *out_path, char *err)

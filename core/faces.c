@@ -5,6 +5,7 @@
 #include "file.h"
 #include "recog.h"
 #include "ssd.h"
+#include "tiny.h"
 
 #include <errno.h>
 #include <math.h>
@@ -12,7 +13,9 @@
 #include <string.h>
 
 struct fc_faces {
-    fc_ssd *ssd;
+    const fc_model *model;
+    fc_ssd *ssd; /* each detector made when first asked for */
+    fc_tiny *tiny;
     fc_landmarker *landmarks;
     fc_recog *recog;
     uint8_t chip[FC_CHIP_SIZE * FC_CHIP_SIZE * 3], mirrored[FC_CHIP_SIZE * FC_CHIP_SIZE * 3];
@@ -23,8 +26,8 @@ int fc_faces_new(const fc_model *model, fc_faces **out, char *err)
     *out = NULL;
     fc_faces *f = calloc(1, sizeof *f);
     if (!f) return fc_errorf(err, -ENOMEM, "out of memory");
-    int rc = fc_ssd_new(model, &f->ssd, err);
-    if (!rc) rc = fc_landmarker_new(model, &f->landmarks, err);
+    f->model = model;
+    int rc = fc_landmarker_new(model, &f->landmarks, err);
     if (!rc) rc = fc_recog_new(model, 1, &f->recog, err);
     if (rc) {
         fc_faces_free(f);
@@ -38,6 +41,7 @@ void fc_faces_free(fc_faces *f)
 {
     if (!f) return;
     fc_ssd_free(f->ssd);
+    fc_tiny_free(f->tiny);
     fc_landmarker_free(f->landmarks);
     fc_recog_free(f->recog);
     free(f);
@@ -125,19 +129,19 @@ static int describe(fc_faces *f, const fc_image *img, fc_face *face, enum fc_ali
     return 0;
 }
 
-/* The photo shrunk (or grown) so its longer side is half the detector's input, centred
- * on a black square canvas of the detector's size: as if it sat in a canvas twice its
+/* The photo shrunk (or grown) so its longer side is half the detector's input (size),
+ * centred on a black square canvas of that size: as if it sat in a canvas twice its
  * size. *scale and the offsets map canvas pixels back: photo = (canvas - offset) / scale. */
-static int context_canvas(const fc_image *img, fc_image *canvas, double *scale, int *off_x,
-                          int *off_y, char *err)
+static int context_canvas(const fc_image *img, int size, fc_image *canvas, double *scale,
+                          int *off_x, int *off_y, char *err)
 {
-    int rc = fc_image_alloc(canvas, FC_SSD_INPUT, FC_SSD_INPUT, err);
+    int rc = fc_image_alloc(canvas, size, size, err);
     if (rc) return rc;
-    memset(canvas->rgb, 0, (size_t)FC_SSD_INPUT * FC_SSD_INPUT * 3);
+    memset(canvas->rgb, 0, (size_t)size * size * 3);
     const int side = img->width > img->height ? img->width : img->height;
-    *scale = (FC_SSD_INPUT / 2.0) / side;
+    *scale = (size / 2.0) / side;
     const int w = (int)lround(img->width * *scale), h = (int)lround(img->height * *scale);
-    *off_x = (FC_SSD_INPUT - w) / 2, *off_y = (FC_SSD_INPUT - h) / 2;
+    *off_x = (size - w) / 2, *off_y = (size - h) / 2;
     for (int y = 0; y < h; y++) {
         const double sy = fmin(fmax((y + 0.5) / *scale - 0.5, 0), img->height - 1);
         const int y0 = (int)sy, y1 = y0 + 1 < img->height ? y0 + 1 : y0;
@@ -146,7 +150,7 @@ static int context_canvas(const fc_image *img, fc_image *canvas, double *scale, 
             const double sx = fmin(fmax((x + 0.5) / *scale - 0.5, 0), img->width - 1);
             const int x0 = (int)sx, x1 = x0 + 1 < img->width ? x0 + 1 : x0;
             const double ax = sx - x0;
-            uint8_t *dst = canvas->rgb + ((size_t)(y + *off_y) * FC_SSD_INPUT + x + *off_x) * 3;
+            uint8_t *dst = canvas->rgb + ((size_t)(y + *off_y) * size + x + *off_x) * 3;
             for (int c = 0; c < 3; c++) {
                 const double tl = img->rgb[((size_t)y0 * img->width + x0) * 3 + c];
                 const double tr = img->rgb[((size_t)y0 * img->width + x1) * 3 + c];
@@ -162,11 +166,22 @@ static int context_canvas(const fc_image *img, fc_image *canvas, double *scale, 
 
 static double box_iou(const fc_detection *a, const fc_detection *b)
 {
-    const double x0 = fmax(a->x, b->x), y0 = fmax(a->y, b->y);
-    const double x1 = fmin(a->x + a->w, b->x + b->w), y1 = fmin(a->y + a->h, b->y + b->h);
-    const double inter = fmax(x1 - x0, 0) * fmax(y1 - y0, 0);
-    const double uni = (double)a->w * a->h + (double)b->w * b->h - inter;
-    return uni > 0 ? inter / uni : 0;
+    const double ca[4] = {a->x, a->y, (double)a->x + a->w, (double)a->y + a->h};
+    const double cb[4] = {b->x, b->y, (double)b->x + b->w, (double)b->y + b->h};
+    return fc_box_iou(ca, cb);
+}
+
+/* One pass of the chosen detector, made on first use. Returns the count or an error. */
+static int run_detector(fc_faces *f, enum fc_detector which, const fc_image *img, float min_score,
+                        fc_detection dets[FC_DETECT_MAX_RESULTS], char *err)
+{
+    int rc = 0;
+    if (which == FC_DETECTOR_TINY) {
+        if (!f->tiny) rc = fc_tiny_new(f->model, &f->tiny, err);
+        return rc ? rc : fc_tiny_detect(f->tiny, img, min_score, dets, FC_DETECT_MAX_RESULTS, err);
+    }
+    if (!f->ssd) rc = fc_ssd_new(f->model, &f->ssd, err);
+    return rc ? rc : fc_ssd_detect(f->ssd, img, min_score, dets, FC_DETECT_MAX_RESULTS, err);
 }
 
 static int by_score_desc(const void *pa, const void *pb)
@@ -181,10 +196,10 @@ static int by_score_desc(const void *pa, const void *pb)
  * one whose face takes more than a third of its shorter side, is looked at a second
  * time that way, and the two lists are merged (a face found both times keeps its better
  * score). Group photos with small faces take one pass. */
-static int detect(fc_faces *f, const fc_image *img, float min_score,
-                  fc_detection dets[FC_SSD_MAX_RESULTS], char *err)
+static int detect(fc_faces *f, enum fc_detector which, const fc_image *img, float min_score,
+                  fc_detection dets[FC_DETECT_MAX_RESULTS], char *err)
 {
-    int n = fc_ssd_detect(f->ssd, img, min_score, dets, FC_SSD_MAX_RESULTS, err);
+    int n = run_detector(f, which, img, min_score, dets, err);
     if (n < 0) return n;
     const double short_side = img->width < img->height ? img->width : img->height;
     int large = n == 0;
@@ -193,10 +208,11 @@ static int detect(fc_faces *f, const fc_image *img, float min_score,
     fc_image canvas;
     double scale;
     int off_x, off_y;
-    int rc = context_canvas(img, &canvas, &scale, &off_x, &off_y, err);
+    const int size = which == FC_DETECTOR_TINY ? FC_TINY_INPUT : FC_SSD_INPUT;
+    int rc = context_canvas(img, size, &canvas, &scale, &off_x, &off_y, err);
     if (rc) return rc;
-    fc_detection more[FC_SSD_MAX_RESULTS];
-    int m = fc_ssd_detect(f->ssd, &canvas, min_score, more, FC_SSD_MAX_RESULTS, err);
+    fc_detection more[FC_DETECT_MAX_RESULTS];
+    int m = run_detector(f, which, &canvas, min_score, more, err);
     fc_image_free(&canvas);
     if (m < 0) return m;
     for (int j = 0; j < m; j++) {
@@ -213,7 +229,7 @@ static int detect(fc_faces *f, const fc_image *img, float min_score,
             if (box_iou(&d, &dets[i]) > 0.5) same = i;
         if (same >= 0) {
             if (d.score > dets[same].score) dets[same] = d;
-        } else if (n < FC_SSD_MAX_RESULTS) {
+        } else if (n < FC_DETECT_MAX_RESULTS) {
             dets[n++] = d;
         }
     }
@@ -233,9 +249,9 @@ int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_op
     if (rc) goto done;
     photo->width = img.width;
     photo->height = img.height;
-    fc_detection dets[FC_SSD_MAX_RESULTS];
-    const float min_score = opts && opts->min_score > 0 ? opts->min_score : FC_SSD_MIN_SCORE;
-    int n = detect(f, &img, min_score, dets, err);
+    fc_detection dets[FC_DETECT_MAX_RESULTS];
+    const float min_score = opts && opts->min_score > 0 ? opts->min_score : FC_DETECT_MIN_SCORE;
+    int n = detect(f, opts ? opts->detector : FC_DETECTOR_SSD, &img, min_score, dets, err);
     if (n < 0) {
         rc = n;
         goto done;

@@ -4,6 +4,7 @@
 #ifndef FC_FACES_H
 #define FC_FACES_H
 
+#include "detect.h"
 #include "embedding.h"
 #include "exif.h"
 #include "image.h"
@@ -37,7 +38,8 @@ typedef struct {
 } fc_photo;
 
 typedef struct {
-    float min_score; /* detections kept above this; 0 means the default 0.5 */
+    enum fc_detector detector; /* FC_DETECTOR_SSD unless asked */
+    float min_score;           /* detections kept above this; 0 means the default 0.5 */
     enum fc_alignment alignment;
     int want_embeddings; /* 0: detection and landmarks only */
     int mirror; /* chip alignment: also embed the mirrored chip and average (2x the cost) */

@@ -18,6 +18,7 @@
 #include "face_input.h"
 #include "fc_error.h"
 #include "nn.h"
+#include "nn_bind.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -78,40 +79,16 @@ static size_t layout(fc_landmarker *net, float *arena)
 static int bind_pointwise(const fc_model *model, const char *key, int k, int stride, int cin,
                           int cout, enum fc_activation act, fc_conv *conv, char *err)
 {
-    char name[FC_MODEL_NAME_MAX];
-    fc_model_tensor w, b;
-    const uint32_t wdims[4] = {(uint32_t)k, (uint32_t)k, (uint32_t)cin, 0};
-    int rc = fc_model_expect(model, key, FC_LAYOUT_CONV_P16, wdims, &w, err);
-    if (rc) return rc;
-    if ((int)w.dims[3] < cout || w.dims[3] > (uint32_t)cout + 15)
-        return fc_errorf(err, -EINVAL, "model tensor %s has %u outputs, expected %d", key,
-                         w.dims[3], cout);
-    snprintf(name, sizeof name, "%s/bias", key);
-    const uint32_t bdims[4] = {w.dims[3], 1, 1, 1};
-    rc = fc_model_expect(model, name, FC_LAYOUT_DENSE, bdims, &b, err);
-    if (rc) return rc;
-    *conv = (fc_conv){.kh = k,
-                      .kw = k,
-                      .cin = cin,
-                      .cout = (int)w.dims[3],
-                      .stride = stride,
-                      .padding = FC_PAD_SAME,
-                      .act = act,
-                      .weights = w.data,
-                      .bias = b.data};
-    return 0;
+    return fc_bind_conv(model, key, k, stride, cin, cout, FC_PAD_SAME, act, conv, err);
 }
 
 static int bind_separable(const fc_model *model, int block, int conv, int stride, int cin, int cout,
                           enum fc_activation act, separable *sep, char *err)
 {
     char key[FC_MODEL_NAME_MAX];
-    fc_model_tensor dw;
     snprintf(key, sizeof key, "lmk/dense%d/conv%d/dw", block, conv);
-    const uint32_t ddims[4] = {3, 3, (uint32_t)cin, 1};
-    int rc = fc_model_expect(model, key, FC_LAYOUT_DENSE, ddims, &dw, err);
+    int rc = fc_bind_dwconv(model, key, cin, stride, 0, FC_ACT_NONE, &sep->dw, err);
     if (rc) return rc;
-    sep->dw = (fc_dwconv){3, cin, stride, FC_PAD_SAME, FC_ACT_NONE, 0.0f, dw.data, NULL};
     snprintf(key, sizeof key, "lmk/dense%d/conv%d/pw", block, conv);
     return bind_pointwise(model, key, 1, 1, cin, cout, act, &sep->pw, err);
 }

@@ -26,6 +26,7 @@
 #include "face_input.h"
 #include "fc_error.h"
 #include "nn.h"
+#include "nn_bind.h"
 #include "recog_layers.h"
 
 #include <assert.h>
@@ -140,24 +141,12 @@ static int bind_conv(const fc_model *model, const char *name, int k, int stride,
                      int relu, fc_conv *conv, char *err)
 {
     char key[FC_MODEL_NAME_MAX];
-    fc_model_tensor w, b;
+    fc_model_tensor w;
     snprintf(key, sizeof key, "recog/%s", name);
-    const uint32_t wdims[4] = {(uint32_t)k, (uint32_t)k, (uint32_t)cin, (uint32_t)cout};
-    int rc = fc_model_expect(model, key, FC_LAYOUT_CONV_P16, wdims, &w, err);
+    int rc =
+        fc_bind_conv(model, key, k, stride, cin, cout, stride == 1 ? FC_PAD_SAME : FC_PAD_VALID,
+                     relu ? FC_ACT_RELU : FC_ACT_NONE, conv, err);
     if (rc) return rc;
-    snprintf(key, sizeof key, "recog/%s/bias", name);
-    const uint32_t bdims[4] = {(uint32_t)cout, 1, 1, 1};
-    rc = fc_model_expect(model, key, FC_LAYOUT_DENSE, bdims, &b, err);
-    if (rc) return rc;
-    *conv = (fc_conv){.kh = k,
-                      .kw = k,
-                      .cin = cin,
-                      .cout = cout,
-                      .stride = stride,
-                      .padding = stride == 1 ? FC_PAD_SAME : FC_PAD_VALID,
-                      .act = relu ? FC_ACT_RELU : FC_ACT_NONE,
-                      .weights = w.data,
-                      .bias = b.data};
     if (k == 3 && stride == 1) {
         snprintf(key, sizeof key, "recog/%s/wino", name);
         const uint32_t udims[4] = {4, 4, (uint32_t)cin, (uint32_t)cout};

@@ -20,6 +20,7 @@
 #include "face_input.h"
 #include "fc_error.h"
 #include "nn.h"
+#include "nn_bind.h"
 #include "ssd_layers.h"
 
 #include <errno.h>
@@ -61,25 +62,7 @@ static fc_act on_buffer(fc_ssd *net, int b, int h, int c)
 static int bind(const fc_model *model, const char *key, int k, int stride, int cin, int cout,
                 enum fc_activation act, fc_conv *conv, char *err)
 {
-    char name[FC_MODEL_NAME_MAX];
-    fc_model_tensor w, b;
-    const int padded = (cout + 15) / 16 * 16;
-    const uint32_t wdims[4] = {(uint32_t)k, (uint32_t)k, (uint32_t)cin, (uint32_t)padded};
-    int rc = fc_model_expect(model, key, FC_LAYOUT_CONV_P16, wdims, &w, err);
-    snprintf(name, sizeof name, "%s/bias", key);
-    const uint32_t bdims[4] = {(uint32_t)padded, 1, 1, 1};
-    if (!rc) rc = fc_model_expect(model, name, FC_LAYOUT_DENSE, bdims, &b, err);
-    if (rc) return rc;
-    *conv = (fc_conv){.kh = k,
-                      .kw = k,
-                      .cin = cin,
-                      .cout = padded,
-                      .stride = stride,
-                      .padding = FC_PAD_SAME,
-                      .act = act,
-                      .weights = w.data,
-                      .bias = b.data};
-    return 0;
+    return fc_bind_conv(model, key, k, stride, cin, cout, FC_PAD_SAME, act, conv, err);
 }
 
 static int bind_all(fc_ssd *net, const fc_model *model, char *err)
@@ -91,15 +74,9 @@ static int bind_all(fc_ssd *net, const fc_model *model, char *err)
     for (int i = 1; i <= SSD_TRUNK_LAYERS && !rc; i++) {
         const int cout = ssd_trunk_channels[i - 1];
         snprintf(key, sizeof key, "ssd/conv_%d/dw", i);
-        const uint32_t ddims[4] = {3, 3, (uint32_t)cin, 1}, bdims[4] = {(uint32_t)cin, 1, 1, 1};
-        rc = fc_model_expect(model, key, FC_LAYOUT_DENSE, ddims, &t, err);
+        rc = fc_bind_dwconv(model, key, cin, ssd_trunk_stride(i), 1, FC_ACT_RELU6, &net->dw[i - 1],
+                            err);
         if (rc) break;
-        net->dw[i - 1] =
-            (fc_dwconv){3, cin, ssd_trunk_stride(i), FC_PAD_SAME, FC_ACT_RELU6, 0.0f, t.data, NULL};
-        snprintf(key, sizeof key, "ssd/conv_%d/dw/bias", i);
-        rc = fc_model_expect(model, key, FC_LAYOUT_DENSE, bdims, &t, err);
-        if (rc) break;
-        net->dw[i - 1].bias = t.data;
         snprintf(key, sizeof key, "ssd/conv_%d/pw", i);
         rc = bind(model, key, 1, 1, cin, cout, FC_ACT_RELU6, &net->pw[i - 1], err);
         cin = cout;
@@ -232,33 +209,6 @@ static void decode(fc_ssd *net)
     }
 }
 
-static double iou(const float *a, const float *b)
-{
-    /* each box normalised by min/max of its coordinates first, as the reference */
-    const double ay0 = fmin(a[0], a[2]), ax0 = fmin(a[1], a[3]), ay1 = fmax(a[0], a[2]),
-                 ax1 = fmax(a[1], a[3]);
-    const double by0 = fmin(b[0], b[2]), bx0 = fmin(b[1], b[3]), by1 = fmax(b[0], b[2]),
-                 bx1 = fmax(b[1], b[3]);
-    const double area_a = (ay1 - ay0) * (ax1 - ax0), area_b = (by1 - by0) * (bx1 - bx0);
-    if (area_a <= 0 || area_b <= 0) return 0;
-    const double iy0 = fmax(ay0, by0), ix0 = fmax(ax0, bx0), iy1 = fmin(ay1, by1),
-                 ix1 = fmin(ax1, bx1);
-    const double inter = fmax(iy1 - iy0, 0.0) * fmax(ix1 - ix0, 0.0);
-    return inter / (area_a + area_b - inter);
-}
-
-typedef struct {
-    float score;
-    int index;
-} candidate;
-
-static int by_score(const void *pa, const void *pb)
-{
-    const candidate *a = pa, *b = pb;
-    if (a->score != b->score) return a->score < b->score ? 1 : -1;
-    return a->index - b->index; /* stable: the lower anchor first on ties */
-}
-
 int fc_ssd_detect(fc_ssd *net, const fc_image *img, float min_score, fc_detection *out, int max,
                   char *err)
 {
@@ -270,26 +220,25 @@ int fc_ssd_detect(fc_ssd *net, const fc_image *img, float min_score, fc_detectio
     forward(net);
     decode(net);
 
-    candidate *cand = malloc(FC_SSD_ANCHORS * sizeof *cand);
-    int *kept = malloc(FC_SSD_ANCHORS * sizeof *kept);
-    if (!cand || !kept) {
-        free(cand);
+    /* the reference's IoU treats both axes alike: (ymin, xmin, ymax, xmax) serves as is */
+    double(*boxes)[4] = malloc(FC_SSD_ANCHORS * sizeof *boxes);
+    int *kept = malloc((size_t)(max > 0 ? max : 1) * sizeof *kept);
+    int nkept = -ENOMEM;
+    if (boxes && kept) {
+        for (int i = 0; i < FC_SSD_ANCHORS; i++)
+            for (int k = 0; k < 4; k++) boxes[i][k] = net->boxes[4 * i + k];
+        nkept = fc_nms((const double(*)[4])boxes, net->scores, FC_SSD_ANCHORS, min_score, 0.5, 0,
+                       max, kept);
+    }
+    free(boxes);
+    if (nkept < 0) {
         free(kept);
         return fc_errorf(err, -ENOMEM, "out of memory");
     }
-    int n = 0, nkept = 0;
-    for (int i = 0; i < FC_SSD_ANCHORS; i++)
-        if (net->scores[i] > min_score) cand[n++] = (candidate){net->scores[i], i};
-    qsort(cand, (size_t)n, sizeof *cand, by_score);
-    for (int c = 0; c < n && nkept < max; c++) {
-        int keep = 1;
-        for (int k = 0; k < nkept && keep; k++)
-            keep = iou(net->boxes + 4 * cand[c].index, net->boxes + 4 * kept[k]) <= 0.5;
-        if (keep) kept[nkept++] = cand[c].index;
-    }
     /* to the photo's pixels, DETECTORS.md §2.8 (the rounded reshaped size included) */
-    const double W = img->width, H = img->height, k = FC_SSD_INPUT / fmax(W, H);
-    const double pad_x = FC_SSD_INPUT / round(W * k), pad_y = FC_SSD_INPUT / round(H * k);
+    const double W = img->width, H = img->height;
+    double pad_x, pad_y;
+    fc_net_input_unpad(img->width, img->height, FC_SSD_INPUT, &pad_x, &pad_y);
     for (int d = 0; d < nkept; d++) {
         const float *b = net->boxes + 4 * kept[d];
         const double top = fmax(0, b[0]) * pad_y, bottom = fmin(1, b[2]) * pad_y;
@@ -298,7 +247,6 @@ int fc_ssd_detect(fc_ssd *net, const fc_image *img, float min_score, fc_detectio
                                 (float)((right - left) * W), (float)((bottom - top) * H),
                                 net->scores[kept[d]],        kept[d]};
     }
-    free(cand);
     free(kept);
     return nkept;
 }

@@ -3,19 +3,12 @@
 #ifndef FC_SSD_H
 #define FC_SSD_H
 
+#include "detect.h"
 #include "image.h"
 #include "model.h"
 
 #define FC_SSD_INPUT 512
 #define FC_SSD_ANCHORS 5118
-#define FC_SSD_MIN_SCORE 0.5f /* the reference's default */
-#define FC_SSD_MAX_RESULTS 100
-
-typedef struct {
-    float x, y, w, h; /* in the image's pixels; may reach past its right and bottom edges */
-    float score;      /* 0..1 */
-    int anchor;       /* which of the 5118 anchors it came from */
-} fc_detection;
 
 typedef struct fc_ssd fc_ssd;
 

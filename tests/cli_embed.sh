@@ -18,6 +18,8 @@ check "no files is usage (exit 2)" test "$rc" -eq 2
 check "usage line printed" grep -q '^usage: facecluster' "$tmp/err"
 "$fc" embed --aligned --bogus x.jpg >/dev/null 2>&1; rc=$?
 check "unknown option is usage" test "$rc" -eq 2
+"$fc" detect --detector bogus "$samples/sample1.jpg" >/dev/null 2>&1; rc=$?
+check "unknown detector is usage" test "$rc" -eq 2
 "$fc" frobnicate >/dev/null 2>&1; rc=$?
 check "unknown command is usage" test "$rc" -eq 2
 "$fc" --model /nonexistent/m embed --aligned "$samples/sample1.jpg" >/dev/null 2>"$tmp/err"; rc=$?
@@ -57,6 +59,23 @@ check "unit length" test "$norm" = "1.0000"
 "$fc" embed --aligned "$samples/sample1.jpg" >"$tmp/plain"; rc=$?
 check "plain output succeeds" test "$rc" -eq 0
 check "plain output carries the same bytes" grep -q "	$hex\$" "$tmp/plain"
+
+# whole photos: one JSON line a face with the fields the README documents
+"$fc" embed --json "$samples/sample1.jpg" "$tmp/text.jpg" >"$tmp/photo" 2>"$tmp/err"; rc=$?
+check "photo with a bad file: exit 1" test "$rc" -eq 1
+check "faces of sample1 found" test "$(wc -l <"$tmp/photo")" -ge 3
+for field in path width height face score box landmarks small embedding quantized; do
+    check "field $field present" grep -q "\"$field\": " "$tmp/photo"
+done
+points=$(head -1 "$tmp/photo" | sed 's/.*"landmarks": \[\(.*\)\], "small".*/\1/' | grep -o '\[' | wc -l)
+check "68 landmarks" test "$points" -eq 68
+for detector in ssd tiny; do
+    "$fc" detect --json --detector "$detector" "$samples/sample1.jpg" >"$tmp/det" 2>"$tmp/err"
+    rc=$?
+    check "detect --detector $detector succeeds" test "$rc" -eq 0
+    check "detect --detector $detector finds faces" test "$(wc -l <"$tmp/det")" -ge 3
+    check "detect prints no embedding" test "$(grep -c embedding "$tmp/det")" -eq 0
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
