@@ -41,7 +41,7 @@ typedef struct {
     float (*unit)[FC_EMBED_DIM];
     fc_qembed *q;
     int *failed;
-    float (*chosen)[6]; /* the chosen face: box, score, faces in the photo (for --save) */
+    float (*chosen)[8]; /* the chosen face: box, score; faces in the photo, its size */
 } image_set;
 
 typedef struct {
@@ -49,7 +49,8 @@ typedef struct {
     fc_recog *net;
     fc_faces *faces; /* NULL: the fixed centre crop */
     enum fc_alignment alignment;
-    int mirror;
+    unsigned passes;
+    int mirror, detect_only;
     int first, step, crop;
 } embed_job;
 
@@ -124,12 +125,14 @@ static int read_pairs(const char *dir, lfw_pair **out_pairs, char ***out_paths, 
 
 /* The whole pipeline; the face whose box centre is nearest the image centre. */
 static int embed_detected(embed_job *job, const char *path, float unit[FC_EMBED_DIM], fc_qembed *q,
-                          float chosen[6])
+                          float chosen[8])
 {
     char err[FC_ERR_MAX];
     fc_photo photo;
-    const fc_faces_opts opts = {
-        .alignment = job->alignment, .want_embeddings = 1, .mirror = job->mirror};
+    const fc_faces_opts opts = {.passes = job->passes,
+                                .alignment = job->alignment,
+                                .want_embeddings = 1,
+                                .mirror = job->mirror};
     if (fc_faces_run_file(job->faces, path, &opts, &photo, err) != 0) {
         fprintf(stderr, "lfw: %s: %s\n", path, err);
         return -1;
@@ -148,6 +151,7 @@ static int embed_detected(embed_job *job, const char *path, float unit[FC_EMBED_
         chosen[4] = photo.faces[best].score;
     }
     chosen[5] = (float)photo.count;
+    chosen[6] = (float)photo.width, chosen[7] = (float)photo.height;
     if (best >= 0) {
     }
     fc_photo_free(&photo);
@@ -184,6 +188,29 @@ static void *embed_worker(void *arg)
         fc_qembed_encode(set->unit[i], &set->q[i]);
     }
     return NULL;
+}
+
+/* "ssd,tiny2": FC_PASS_* bits. */
+static int parse_passes(const char *arg, unsigned *out)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } names[] = {{"ssd", FC_PASS_SSD},
+                 {"ssd2", FC_PASS_SSD_CANVAS},
+                 {"tiny", FC_PASS_TINY},
+                 {"tiny2", FC_PASS_TINY_CANVAS}};
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", arg);
+    *out = 0;
+    for (char *save, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        unsigned bit = 0;
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+            if (strcmp(tok, names[k].name) == 0) bit = names[k].bit;
+        if (!bit) return -1;
+        *out |= bit;
+    }
+    return *out ? 0 : -1;
 }
 
 /* --save: one line an image (path, failed, faces found, the chosen face's box and score,
@@ -269,8 +296,8 @@ int main(int argc, char **argv)
 {
     const char *dir = "../shared/data/lfw-dev", *model_path = NULL;
     int crop = 110, threads = 2;
-    const char *align = "chip", *save_path = NULL;
-    int mirror = 0;
+    const char *align = "chip", *save_path = NULL, *passes_arg = NULL;
+    int mirror = 0, detect_only = 0;
     char err[FC_ERR_MAX];
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
@@ -281,6 +308,10 @@ int main(int argc, char **argv)
             mirror = 1;
         else if (strcmp(argv[i], "--align") == 0 && i + 1 < argc)
             align = argv[++i];
+        else if (strcmp(argv[i], "--detect-only") == 0)
+            detect_only = 1;
+        else if (strcmp(argv[i], "--passes") == 0 && i + 1 < argc)
+            passes_arg = argv[++i];
         else if (strcmp(argv[i], "--save") == 0 && i + 1 < argc)
             save_path = argv[++i];
         else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
@@ -289,11 +320,18 @@ int main(int argc, char **argv)
             dir = argv[i];
         else {
             fprintf(stderr, "usage: lfw [DATA_DIR] [--model PATH] [--align chip|box|crop] "
-                            "[--mirror] [--crop N] [--threads N] [--save FILE]\n");
+                            "[--mirror] [--crop N] [--threads N] [--save FILE]\n"
+                            "           [--passes ssd,ssd2,tiny,tiny2] [--detect-only]\n");
             return 2;
         }
     }
     const int use_crop = strcmp(align, "crop") == 0;
+    unsigned passes = 0;
+    if (passes_arg && parse_passes(passes_arg, &passes) != 0) {
+        fprintf(stderr,
+                "lfw: --passes takes ssd, ssd2 (on a canvas), tiny, tiny2, comma-separated\n");
+        return 2;
+    }
     if (crop < 16 || crop > 4096 || threads < 1 || threads > 64 ||
         (!use_crop && strcmp(align, "chip") != 0 && strcmp(align, "box") != 0)) {
         fprintf(stderr, "lfw: --align chip|box|crop, --crop 16..4096, --threads 1..64\n");
@@ -334,6 +372,8 @@ int main(int argc, char **argv)
         jobs[t] = (embed_job){.set = &set,
                               .alignment = strcmp(align, "box") == 0 ? FC_ALIGN_BOX : FC_ALIGN_CHIP,
                               .mirror = mirror,
+                              .passes = passes,
+                              .detect_only = detect_only,
                               .first = t,
                               .step = threads,
                               .crop = crop};
@@ -377,11 +417,22 @@ int main(int argc, char **argv)
     else
         snprintf(how, sizeof how, "detected, %s alignment%s", align,
                  mirror ? ", averaged with the mirror image" : "");
-    int lost = 0;
+    int lost = 0, centred = 0;
     for (int i = 0; i < npairs; i++) lost += set.failed[pairs[i].a] || set.failed[pairs[i].b];
+    for (int i = 0; i < set.count && !use_crop; i++) {
+        /* LFW centres each photo on its face: the chosen box must hold the centre */
+        const float *c = set.chosen[i];
+        if (!set.failed[i])
+            centred += c[0] <= c[6] / 2 && c[0] + c[2] >= c[6] / 2 && c[1] <= c[7] / 2 &&
+                       c[1] + c[3] >= c[7] / 2;
+    }
     printf("bench/lfw: %s, %d pairs in %d folds, %d images (%d without a face), %s; %d pairs "
            "counted wrong for it\n",
            dir, npairs, folds, set.count, failed, how, lost);
+    if (!use_crop)
+        printf("recall: a face found at the centre in %d of %d photos (%.2f%%)\n", centred,
+               set.count, 100.0 * centred / set.count);
+    if (detect_only) return 0;
     report("float embedding", pairs, npairs, folds, 0);
     report("128-byte form", pairs, npairs, folds, 1);
     printf("128-byte form: largest |distance error| over the %d pairs %.5f; largest embedding "

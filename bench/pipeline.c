@@ -1,23 +1,35 @@
 /* bench/pipeline: photos/s and faces/s of the whole pipeline (decode, upright, detect,
- * landmarks, align, embed) over photos held in memory.
+ * landmarks, align, embed) over photos held in memory, and one camera-size photo's time
+ * and peak memory.
  *
- *   pipeline [--model PATH] [--runs N] [PHOTO...]   (default: the six sample photos)
+ *   pipeline [--model PATH] [--runs N] [--detector ssd|tiny] [--no-mirror] [PHOTO...]
  *
- * One thread, then two (a pipeline each); each figure the median of N passes over all
- * the photos; then where one thread's time goes by layer type. */
+ * PHOTO defaults to the six sample photos. One thread, then two (a pipeline each); each
+ * figure the median of N passes over all the photos; then where one thread's time goes,
+ * by stage and by layer type. Last, a 6000 x 4000 JPEG (24 MP: sample1 enlarged, quality
+ * 92) goes through the pipeline in a fresh process, which reports its time and its peak
+ * resident memory (the mapped model weights it touched included). */
 #include "bench_util.h"
 #include "../core/faces.h"
 #include "../core/fc_error.h"
 #include "../core/file.h"
+#include "../core/image.h"
 #include "../core/nn.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <jpeglib.h> /* after stdio.h: it uses FILE */
 
 #define MAX_PHOTOS 64
+#define LARGE_W 6000
+#define LARGE_H 4000
 
 typedef struct {
     uint8_t *data[MAX_PHOTOS];
@@ -28,23 +40,187 @@ typedef struct {
 typedef struct {
     const photo_set *set;
     fc_faces *faces;
+    fc_faces_opts opts;
     int found;
+    double stage[FC_STAGE_COUNT];
 } worker;
+
+static const char *const stage_names[FC_STAGE_COUNT] = {"decode+upright", "detect", "landmarks",
+                                                        "align+embed"};
 
 static void *work(void *arg)
 {
     worker *w = arg;
     char err[FC_ERR_MAX];
-    const fc_faces_opts opts = {.alignment = FC_ALIGN_CHIP, .want_embeddings = 1, .mirror = 1};
     w->found = 0;
+    memset(w->stage, 0, sizeof w->stage);
     for (int i = 0; i < w->set->count; i++) {
         fc_photo photo;
-        if (fc_faces_run(w->faces, w->set->data[i], w->set->len[i], &opts, &photo, err) == 0) {
+        if (fc_faces_run(w->faces, w->set->data[i], w->set->len[i], &w->opts, &photo, err) == 0) {
             w->found += photo.count;
+            for (int s = 0; s < FC_STAGE_COUNT; s++) w->stage[s] += photo.stage_seconds[s];
             fc_photo_free(&photo);
         }
     }
     return NULL;
+}
+
+/* Peak resident memory of this process, in MiB (VmHWM), or -1. */
+static double peak_rss_mib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    double kib = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %lf kB", &kib) == 1) break;
+    if (f) fclose(f);
+    return kib < 0 ? -1 : kib / 1024;
+}
+
+/* Writes sample1 enlarged to 6000 x 4000 as a quality-92 JPEG file (bilinear). */
+static int write_large_jpeg(const uint8_t *data, size_t len, const char *path, char *err)
+{
+    fc_image src;
+    int rc = fc_image_decode(data, len, &src, err);
+    if (rc) return rc;
+    FILE *out = fopen(path, "wb");
+    uint8_t *row = malloc((size_t)LARGE_W * 3);
+    if (!out || !row) {
+        free(row);
+        if (out) fclose(out);
+        fc_image_free(&src);
+        snprintf(err, FC_ERR_MAX, "cannot write %s", path);
+        return -1;
+    }
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr jerr;
+    c.err = jpeg_std_error(&jerr); /* a bench: libjpeg's own exit on error will do */
+    jpeg_create_compress(&c);
+    jpeg_stdio_dest(&c, out);
+    c.image_width = LARGE_W, c.image_height = LARGE_H, c.input_components = 3;
+    c.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&c);
+    jpeg_set_quality(&c, 92, TRUE);
+    jpeg_start_compress(&c, TRUE);
+    for (int y = 0; y < LARGE_H; y++) {
+        const double sy = fmin((y + 0.5) * src.height / LARGE_H - 0.5, src.height - 1.001);
+        const int y0 = sy < 0 ? 0 : (int)sy;
+        const double ay = sy < 0 ? 0 : sy - y0;
+        for (int x = 0; x < LARGE_W; x++) {
+            const double sx = fmin((x + 0.5) * src.width / LARGE_W - 0.5, src.width - 1.001);
+            const int x0 = sx < 0 ? 0 : (int)sx;
+            const double ax = sx < 0 ? 0 : sx - x0;
+            for (int ch = 0; ch < 3; ch++) {
+                const uint8_t *p = src.rgb + ((size_t)y0 * src.width + x0) * 3 + ch;
+                const size_t down = (size_t)src.width * 3;
+                const double top = p[0] + (p[3] - p[0]) * ax;
+                const double bottom = p[down] + (p[down + 3] - p[down]) * ax;
+                row[x * 3 + ch] = (uint8_t)lround(top + (bottom - top) * ay);
+            }
+        }
+        JSAMPROW r = row;
+        jpeg_write_scanlines(&c, &r, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    free(row);
+    fc_image_free(&src);
+    return fclose(out) == 0 ? 0 : -1;
+}
+
+/* The child's side of the large-photo run: a fresh process, so its peak is the
+ * pipeline's own. */
+static int measure_one(const char *model_path, const char *path, const fc_faces_opts *opts)
+{
+    char err[FC_ERR_MAX];
+    fc_model *model;
+    fc_faces *faces;
+    if (fc_model_open_or_default(model_path, &model, err) != 0 ||
+        fc_faces_new(model, &faces, err) != 0) {
+        fprintf(stderr, "pipeline: %s\n", err);
+        return 1;
+    }
+    const double before = peak_rss_mib(), t0 = now_s();
+    fc_photo photo;
+    if (fc_faces_run_file(faces, path, opts, &photo, err) != 0) {
+        fprintf(stderr, "pipeline: %s: %s\n", path, err);
+        return 1;
+    }
+    const double wall = now_s() - t0;
+    printf("large photo %dx%d (%.1f MP JPEG): %.0f ms, %d faces (", photo.width, photo.height,
+           photo.width * (double)photo.height / 1e6, wall * 1e3, photo.count);
+    for (int s = 0; s < FC_STAGE_COUNT; s++)
+        printf("%s%s %.0f ms", s ? ", " : "", stage_names[s], photo.stage_seconds[s] * 1e3);
+    printf("); peak resident memory %.0f MiB (%.0f MiB before the photo: code, model, "
+           "networks)\n",
+           peak_rss_mib(), before);
+    fc_photo_free(&photo);
+    fc_faces_free(faces);
+    fc_model_close(model);
+    return 0;
+}
+
+static int load_samples(photo_set *set, char *err)
+{
+    const char *samples = getenv("FACECLUSTER_SAMPLES");
+    char path[4096];
+    for (int n = 1; n <= 6; n++) {
+        snprintf(path, sizeof path, "%s/sample%d.jpg",
+                 samples ? samples : ".cache/face-api-1.7.15/demo", n);
+        if (fc_file_read(path, FC_IMAGE_MAX_FILE_BYTES, &set->data[n - 1], &set->len[n - 1], err)) {
+            fprintf(stderr, "pipeline: %s: %s (give photos, or set FACECLUSTER_SAMPLES)\n", path,
+                    err);
+            return -1;
+        }
+        set->count = n;
+    }
+    return 0;
+}
+
+static void throughput(worker w[2], int runs)
+{
+    double *rate = calloc((size_t)runs, sizeof *rate);
+    const int count = w[0].set->count;
+    for (int threads = 1; threads <= 2; threads++) {
+        work(&w[0]); /* warm up */
+        for (int r = 0; r < runs; r++) {
+            pthread_t tid[2];
+            double t0 = now_s();
+            for (int t = 0; t < threads; t++) pthread_create(&tid[t], NULL, work, &w[t]);
+            for (int t = 0; t < threads; t++) pthread_join(tid[t], NULL);
+            rate[r] = threads * count / (now_s() - t0);
+        }
+        qsort(rate, (size_t)runs, sizeof *rate, cmp_double);
+        double faces_per_photo = (double)w[0].found / count;
+        printf("%d thread%s: %.2f photos/s, %.1f faces/s (median of %d passes; %.1f faces a "
+               "photo)\n",
+               threads, threads == 1 ? " " : "s", rate[runs / 2], rate[runs / 2] * faces_per_photo,
+               runs, faces_per_photo);
+    }
+    free(rate);
+}
+
+static void breakdown(worker *w)
+{
+    const int count = w->set->count;
+    double ns[FC_OP_COUNT], total = 0;
+    fc_nn_profile_enable(1);
+    fc_nn_profile_take(ns);
+    double t0 = now_s();
+    work(w);
+    double wall = (now_s() - t0) * 1e9;
+    fc_nn_profile_take(ns);
+    fc_nn_profile_enable(0);
+    printf("time per photo by stage (one thread, profiled):");
+    for (int s = 0; s < FC_STAGE_COUNT; s++)
+        printf("%s %s %.1f ms", s ? "," : "", stage_names[s], w->stage[s] / count * 1e3);
+    printf("\ntime per photo by layer type:");
+    for (int op = 0; op < FC_OP_COUNT; op++)
+        if (ns[op] > 0) {
+            printf(" %s %.1f ms,", fc_nn_op_name((enum fc_nn_op)op), ns[op] / count / 1e6);
+            total += ns[op];
+        }
+    printf(" the rest (decode, resizing, NMS, alignment) %.1f ms\n", (wall - total) / count / 1e6);
 }
 
 int main(int argc, char **argv)
@@ -52,12 +228,23 @@ int main(int argc, char **argv)
     const char *model_path = NULL;
     int runs = 5;
     photo_set set = {0};
-    char err[FC_ERR_MAX], path[4096];
+    fc_faces_opts opts = {.alignment = FC_ALIGN_CHIP, .want_embeddings = 1, .mirror = 1};
+    char err[FC_ERR_MAX];
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--model") == 0 && i + 1 < argc) {
             model_path = argv[++i];
         } else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
             runs = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--detector") == 0 && i + 1 < argc) {
+            opts.detector = strcmp(argv[++i], "tiny") == 0 ? FC_DETECTOR_TINY : FC_DETECTOR_SSD;
+        } else if (strcmp(argv[i], "--no-mirror") == 0) {
+            opts.mirror = 0;
+        } else if (strcmp(argv[i], "--measure-one") == 0 && i + 1 < argc) {
+            return measure_one(model_path, argv[i + 1], &opts); /* the child, below */
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "usage: pipeline [--model PATH] [--runs N] [--detector ssd|tiny] "
+                            "[--no-mirror] [PHOTO...]\n");
+            return 2;
         } else if (set.count < MAX_PHOTOS) {
             if (fc_file_read(argv[i], FC_IMAGE_MAX_FILE_BYTES, &set.data[set.count],
                              &set.len[set.count], err) != 0) {
@@ -67,18 +254,8 @@ int main(int argc, char **argv)
             set.count++;
         }
     }
-    const char *samples = getenv("FACECLUSTER_SAMPLES");
-    for (int n = 1; set.count == 0 && n <= 6; n++) {
-        snprintf(path, sizeof path, "%s/sample%d.jpg",
-                 samples ? samples : ".cache/face-api-1.7.15/demo", n);
-        if (fc_file_read(path, FC_IMAGE_MAX_FILE_BYTES, &set.data[n - 1], &set.len[n - 1], err)) {
-            fprintf(stderr, "pipeline: %s: %s (give photos, or set FACECLUSTER_SAMPLES)\n", path,
-                    err);
-            return 1;
-        }
-        if (n == 6) set.count = 6;
-    }
-    if (runs < 1 || runs > 100) return 2;
+    const int own_photos = set.count > 0;
+    if ((!own_photos && load_samples(&set, err) != 0) || runs < 1 || runs > 100) return 1;
     fc_model *model;
     if (fc_model_open_or_default(model_path, &model, err) != 0) {
         fprintf(stderr, "pipeline: %s\n", err);
@@ -86,47 +263,53 @@ int main(int argc, char **argv)
     }
     worker w[2];
     for (int t = 0; t < 2; t++) {
-        w[t] = (worker){&set, NULL, 0};
+        w[t] = (worker){.set = &set, .opts = opts};
         if (fc_faces_new(model, &w[t].faces, err) != 0) {
             fprintf(stderr, "pipeline: %s\n", err);
             return 1;
         }
     }
-    printf("bench/pipeline: %d photos, kernel %s\n", set.count, fc_nn_kernel_name());
-    double *rate = calloc((size_t)runs, sizeof *rate);
-    for (int threads = 1; threads <= 2; threads++) {
-        work(&w[0]); /* warm up */
-        for (int r = 0; r < runs; r++) {
-            pthread_t tid[2];
-            double t0 = now_s();
-            for (int t = 0; t < threads; t++) pthread_create(&tid[t], NULL, work, &w[t]);
-            for (int t = 0; t < threads; t++) pthread_join(tid[t], NULL);
-            rate[r] = threads * set.count / (now_s() - t0);
-        }
-        qsort(rate, (size_t)runs, sizeof *rate, cmp_double);
-        double faces_per_photo = (double)w[0].found / set.count;
-        printf("%d thread%s: %.2f photos/s, %.1f faces/s (median of %d passes; %.1f faces a "
-               "photo)\n",
-               threads, threads == 1 ? " " : "s", rate[runs / 2], rate[runs / 2] * faces_per_photo,
-               runs, faces_per_photo);
-    }
-    double ns[FC_OP_COUNT], total = 0;
-    fc_nn_profile_enable(1);
-    fc_nn_profile_take(ns);
-    double t0 = now_s();
-    work(&w[0]);
-    double wall = (now_s() - t0) * 1e9;
-    fc_nn_profile_take(ns);
-    printf("time per photo by layer type (one thread):");
-    for (int op = 0; op < FC_OP_COUNT; op++)
-        if (ns[op] > 0) {
-            printf(" %s %.1f ms,", fc_nn_op_name((enum fc_nn_op)op), ns[op] / set.count / 1e6);
-            total += ns[op];
-        }
-    printf(" rest (decode, resize, NMS, alignment) %.1f ms\n", (wall - total) / set.count / 1e6);
-    free(rate);
+    printf("bench/pipeline: %d photos, %s detector, chip alignment%s, kernel %s\n", set.count,
+           opts.detector == FC_DETECTOR_TINY ? "tiny" : "SSD",
+           opts.mirror ? " averaged with the mirror image" : "", fc_nn_kernel_name());
+    throughput(w, runs);
+    breakdown(&w[0]);
     for (int t = 0; t < 2; t++) fc_faces_free(w[t].faces);
     fc_model_close(model);
+
+    int status = 0;
+    if (!own_photos) {
+        char path[] = "/tmp/facecluster-large-XXXXXX";
+        int fd = mkstemp(path);
+        if (fd < 0 || write_large_jpeg(set.data[0], set.len[0], path, err) != 0) {
+            fprintf(stderr, "pipeline: cannot make the large photo: %s\n", err);
+            status = 1;
+        } else {
+            fflush(stdout);
+            pid_t pid = fork();
+            if (pid == 0) {
+                char *child[12];
+                int n = 0;
+                child[n++] = argv[0];
+                if (model_path) child[n++] = "--model", child[n++] = (char *)model_path;
+                child[n++] = "--detector";
+                child[n++] = opts.detector == FC_DETECTOR_TINY ? "tiny" : "ssd";
+                if (!opts.mirror) child[n++] = "--no-mirror";
+                child[n++] = "--measure-one";
+                child[n++] = path;
+                child[n] = NULL;
+                execv("/proc/self/exe", child);
+                _exit(127);
+            }
+            int ws = 0;
+            if (pid < 0 || waitpid(pid, &ws, 0) < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+                status = 1;
+        }
+        if (fd >= 0) {
+            close(fd);
+            unlink(path);
+        }
+    }
     for (int i = 0; i < set.count; i++) free(set.data[i]);
-    return 0;
+    return status;
 }

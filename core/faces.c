@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct fc_faces {
     const fc_model *model;
@@ -190,36 +191,16 @@ static int by_score_desc(const void *pa, const void *pb)
     return (a->score < b->score) - (a->score > b->score);
 }
 
-/* The SSD, as the reference runs it, misses faces that fill much of the frame: it was
- * trained on crowds. Measured on LFW, close-up portraits score 0.14-0.33 where the same
- * photo in a canvas twice its size scores 0.43-0.99. So a photo that shows no face, or
- * one whose face takes more than a third of its shorter side, is looked at a second
- * time that way, and the two lists are merged (a face found both times keeps its better
- * score). Group photos with small faces take one pass. */
-static int detect(fc_faces *f, enum fc_detector which, const fc_image *img, float min_score,
-                  fc_detection dets[FC_DETECT_MAX_RESULTS], char *err)
+/* Adds the detections of a pass to dets: photo = (found - offset) / scale, clipped to the
+ * photo (a canvas's black margin is not part of it). A face already there (IoU > 0.5)
+ * keeps whichever box scored better. */
+static int merge(fc_detection dets[FC_DETECT_MAX_RESULTS], int n, const fc_detection *found, int m,
+                 double scale, int off_x, int off_y, const fc_image *img)
 {
-    int n = run_detector(f, which, img, min_score, dets, err);
-    if (n < 0) return n;
-    const double short_side = img->width < img->height ? img->width : img->height;
-    int large = n == 0;
-    for (int i = 0; i < n; i++) large |= fmax(dets[i].w, dets[i].h) > short_side / 3;
-    if (!large) return n;
-    fc_image canvas;
-    double scale;
-    int off_x, off_y;
-    const int size = which == FC_DETECTOR_TINY ? FC_TINY_INPUT : FC_SSD_INPUT;
-    int rc = context_canvas(img, size, &canvas, &scale, &off_x, &off_y, err);
-    if (rc) return rc;
-    fc_detection more[FC_DETECT_MAX_RESULTS];
-    int m = run_detector(f, which, &canvas, min_score, more, err);
-    fc_image_free(&canvas);
-    if (m < 0) return m;
     for (int j = 0; j < m; j++) {
-        fc_detection d = more[j];
+        fc_detection d = found[j];
         d.x = (float)((d.x - off_x) / scale), d.y = (float)((d.y - off_y) / scale);
         d.w = (float)(d.w / scale), d.h = (float)(d.h / scale);
-        /* clip to the photo: the canvas's black margin is not part of it */
         const float x1 = fminf(d.x + d.w, (float)img->width),
                     y1 = fminf(d.y + d.h, (float)img->height);
         d.x = fmaxf(d.x, 0), d.y = fmaxf(d.y, 0), d.w = x1 - d.x, d.h = y1 - d.y;
@@ -233,14 +214,86 @@ static int detect(fc_faces *f, enum fc_detector which, const fc_image *img, floa
             dets[n++] = d;
         }
     }
+    return n;
+}
+
+/* One detector pass over the photo itself or, with canvas, over the photo shrunk into
+ * a black canvas twice its size; its faces merged into dets. Returns the new count. */
+static int pass(fc_faces *f, enum fc_detector which, int canvas, const fc_image *img,
+                float min_score, fc_detection dets[FC_DETECT_MAX_RESULTS], int n, char *err)
+{
+    fc_detection found[FC_DETECT_MAX_RESULTS];
+    if (!canvas) {
+        int m = run_detector(f, which, img, min_score, found, err);
+        return m < 0 ? m : merge(dets, n, found, m, 1.0, 0, 0, img);
+    }
+    fc_image big;
+    double scale;
+    int off_x, off_y;
+    const int size = which == FC_DETECTOR_TINY ? FC_TINY_INPUT : FC_SSD_INPUT;
+    int rc = context_canvas(img, size, &big, &scale, &off_x, &off_y, err);
+    if (rc) return rc;
+    int m = run_detector(f, which, &big, min_score, found, err);
+    fc_image_free(&big);
+    return m < 0 ? m : merge(dets, n, found, m, scale, off_x, off_y, img);
+}
+
+/* The SSD, as the reference runs it, misses faces that fill much of the frame: it was
+ * trained on crowds. Measured on LFW, close-up portraits score 0.14-0.33 where the same
+ * photo in a canvas twice its size scores 0.43-0.99. So a photo that shows no face, or
+ * one whose face takes more than a third of its shorter side, is looked at again that
+ * way. Group photos with small faces take one pass. */
+static int detect(fc_faces *f, const fc_faces_opts *opts, const fc_image *img, float min_score,
+                  fc_detection dets[FC_DETECT_MAX_RESULTS], char *err)
+{
+    const int tiny_only = opts && opts->detector == FC_DETECTOR_TINY;
+    unsigned passes = opts && opts->passes ? opts->passes
+                      : tiny_only          ? FC_PASS_TINY | FC_PASS_TINY_CANVAS
+                                           : FC_PASS_SSD | FC_PASS_SSD_CANVAS;
+    static const struct {
+        unsigned bit;
+        enum fc_detector which;
+        int canvas;
+    } order[] = {{FC_PASS_SSD, FC_DETECTOR_SSD, 0},
+                 {FC_PASS_TINY, FC_DETECTOR_TINY, 0},
+                 {FC_PASS_SSD_CANVAS, FC_DETECTOR_SSD, 1},
+                 {FC_PASS_TINY_CANVAS, FC_DETECTOR_TINY, 1}};
+    const double short_side = img->width < img->height ? img->width : img->height;
+    int n = 0;
+    for (size_t p = 0; p < sizeof order / sizeof order[0]; p++) {
+        if (!(passes & order[p].bit)) continue;
+        if (order[p].canvas) {
+            int large = n == 0;
+            for (int i = 0; i < n; i++) large |= fmax(dets[i].w, dets[i].h) > short_side / 3;
+            if (!large) continue;
+        }
+        n = pass(f, order[p].which, order[p].canvas, img, min_score, dets, n, err);
+        if (n < 0) return n;
+    }
     qsort(dets, (size_t)n, sizeof *dets, by_score_desc);
     return n;
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Adds the time since *mark to the stage and moves the mark on. */
+static void stage_done(fc_photo *photo, enum fc_stage stage, double *mark)
+{
+    const double t = seconds_now();
+    photo->stage_seconds[stage] += t - *mark;
+    *mark = t;
 }
 
 int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_opts *opts,
                  fc_photo *photo, char *err)
 {
     memset(photo, 0, sizeof *photo);
+    double mark = seconds_now();
     fc_image img;
     fc_exif_read(data, len, &photo->exif);
     int rc = fc_image_decode(data, len, &img, err);
@@ -249,13 +302,15 @@ int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_op
     if (rc) goto done;
     photo->width = img.width;
     photo->height = img.height;
+    stage_done(photo, FC_STAGE_DECODE, &mark);
     fc_detection dets[FC_DETECT_MAX_RESULTS];
     const float min_score = opts && opts->min_score > 0 ? opts->min_score : FC_DETECT_MIN_SCORE;
-    int n = detect(f, opts ? opts->detector : FC_DETECTOR_SSD, &img, min_score, dets, err);
+    int n = detect(f, opts, &img, min_score, dets, err);
     if (n < 0) {
         rc = n;
         goto done;
     }
+    stage_done(photo, FC_STAGE_DETECT, &mark);
     photo->faces = calloc((size_t)(n ? n : 1), sizeof *photo->faces);
     if (!photo->faces) {
         rc = fc_errorf(err, -ENOMEM, "out of memory");
@@ -270,9 +325,11 @@ int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_op
         face->score = dets[i].score;
         face->small = fminf(dets[i].w, dets[i].h) < FC_FACE_SMALL;
         rc = fc_landmarker_run(f->landmarks, &img, r[0], r[1], r[2], r[3], face->landmarks, err);
+        stage_done(photo, FC_STAGE_LANDMARKS, &mark);
         const float shift[2] = {dets[i].x - (float)r[0], dets[i].y - (float)r[1]};
         if (!rc && opts && opts->want_embeddings)
             rc = describe(f, &img, face, opts->alignment, opts->mirror, shift, err);
+        stage_done(photo, FC_STAGE_EMBED, &mark);
         if (rc) goto done;
         photo->count++;
     }

@@ -30,15 +30,31 @@ typedef struct {
     fc_qembed quantized;
 } fc_face;
 
+/* Where a photo's time went, for benchmarks and the daemon's log. */
+enum fc_stage {
+    FC_STAGE_DECODE,    /* EXIF, JPEG decoding, turning upright */
+    FC_STAGE_DETECT,    /* the detector, one or two passes */
+    FC_STAGE_LANDMARKS, /* 68 points a face */
+    FC_STAGE_EMBED,     /* alignment and the descriptor, a face at a time */
+    FC_STAGE_COUNT
+};
+
 typedef struct {
     int width, height; /* the upright photo */
     fc_exif exif;      /* orientation applied; capture time for the caller */
     int count;
     fc_face *faces; /* count faces, best score first; caller frees with fc_photo_free */
+    double stage_seconds[FC_STAGE_COUNT];
 } fc_photo;
+
+/* Detector passes over a photo, merged: a face found by several keeps the box that scored
+ * best. The canvas passes look at the photo shrunk into a black canvas twice its size
+ * (large faces), and run only when the passes before found no face or a large one. */
+enum { FC_PASS_SSD = 1, FC_PASS_SSD_CANVAS = 2, FC_PASS_TINY = 4, FC_PASS_TINY_CANVAS = 8 };
 
 typedef struct {
     enum fc_detector detector; /* FC_DETECTOR_SSD unless asked */
+    unsigned passes;           /* FC_PASS_*; 0: the detector's default (faces.c) */
     float min_score;           /* detections kept above this; 0 means the default 0.5 */
     enum fc_alignment alignment;
     int want_embeddings; /* 0: detection and landmarks only */
