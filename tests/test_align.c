@@ -107,10 +107,57 @@ static void test_extract(void)
     fc_image_free(&img);
 }
 
+/* The chip of a face far smaller than its photo is sampled from the face's neighbourhood
+ * only: the same face placed elsewhere in a larger photo, at an offset that keeps the
+ * halving grid (a multiple of 2^levels), gives the same chip (within a unit of rounding);
+ * a chip reaching over the photo's edge works. */
+static int imax(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+static void test_extract_where_in_photo(void)
+{
+    char err[FC_ERR_MAX];
+    fc_image small, large;
+    CHECK(fc_image_alloc(&small, 1600, 1500, err) == 0);
+    CHECK(fc_image_alloc(&large, 4000, 3200, err) == 0);
+    unsigned seed = 11;
+    for (size_t i = 0; i < (size_t)1600 * 1500 * 3; i++)
+        small.rgb[i] = (uint8_t)(128 + 127 * harness_random(&seed));
+    memset(large.rgb, 0, (size_t)4000 * 3200 * 3);
+    const int dx = 1024 + 512, dy = 1024; /* multiples of 2^levels for scales up to 16 */
+    for (int y = 0; y < 1500; y++)
+        memcpy(large.rgb + ((size_t)(y + dy) * 4000 + dx) * 3, small.rgb + (size_t)y * 1600 * 3,
+               1600 * 3);
+    const double scales[] = {0.7, 2.5, 3.3, 9.0};
+    uint8_t a[FC_CHIP_SIZE * FC_CHIP_SIZE * 3], b[FC_CHIP_SIZE * FC_CHIP_SIZE * 3];
+    for (int k = 0; k < 4; k++) {
+        const double s = scales[k], angle = k < 3 ? 0.2 * k : 0.05; /* inside the photo */
+        /* centred on the small photo's centre, and shifted to reach over its left edge */
+        for (int edge = 0; edge < 2; edge++) {
+            const double cx = edge ? 40 : 800, cy = 750;
+            fc_similarity t = {s * cos(angle), s * sin(angle), 0, 0};
+            t.tx = cx - (t.a * 75 - t.b * 75), t.ty = cy - (t.b * 75 + t.a * 75);
+            fc_similarity u = t;
+            u.tx += dx, u.ty += dy;
+            CHECK(fc_align_extract(&small, &t, FC_CHIP_SIZE, a, err) == 0);
+            CHECK(fc_align_extract(&large, &u, FC_CHIP_SIZE, b, err) == 0);
+            if (edge) continue; /* over the edge: the small photo ends, the large goes on */
+            int worst = 0;      /* the shifted positions round differently in the last bit */
+            for (size_t i = 0; i < sizeof a; i++) worst = imax(worst, abs(a[i] - b[i]));
+            CHECK_MSG(worst <= 1, "scale %.1f: chips differ by %d", s, worst);
+        }
+    }
+    fc_image_free(&small);
+    fc_image_free(&large);
+}
+
 int main(void)
 {
     RUN(test_fit);
     RUN(test_template);
     RUN(test_extract);
+    RUN(test_extract_where_in_photo);
     return harness_exit();
 }
