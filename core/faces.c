@@ -13,6 +13,10 @@
 #include <string.h>
 #include <time.h>
 
+/* The descriptor sees a batch of faces at once: the deepest layers' weights are read
+ * once a batch, which is what makes it fast (bench/embed). */
+#define EMBED_BATCH 8
+
 struct fc_faces {
     const fc_model *model;
     fc_ssd *ssd; /* each detector made when first asked for */
@@ -29,7 +33,7 @@ int fc_faces_new(const fc_model *model, fc_faces **out, char *err)
     if (!f) return fc_errorf(err, -ENOMEM, "out of memory");
     f->model = model;
     int rc = fc_landmarker_new(model, &f->landmarks, err);
-    if (!rc) rc = fc_recog_new(model, 1, &f->recog, err);
+    if (!rc) rc = fc_recog_new(model, EMBED_BATCH, &f->recog, err);
     if (rc) {
         fc_faces_free(f);
         return rc;
@@ -82,14 +86,15 @@ static int box_from_landmarks(const float p[FC_LANDMARK_POINTS][2], int width, i
     return r[2] > 0 && r[3] > 0;
 }
 
-/* shift: the reference places landmarks relative to the detection box's unrounded corner
+/* Puts face's input(s) in the descriptor's next slots: its aligned crop and, with mirror,
+ * that crop's mirror image. Returns how many slots it took, or an error.
+ *
+ * shift: the reference places landmarks relative to the detection box's unrounded corner
  * although it crops at the rounded one (DETECTORS.md §4); the box alignment, being the
- * reference's, copies that so that its embeddings match the reference's */
-static int describe(fc_faces *f, const fc_image *img, fc_face *face, enum fc_alignment how,
-                    int mirror, const float shift[2], char *err)
+ * reference's, copies that so that its embeddings match the reference's. */
+static int set_inputs(fc_faces *f, const fc_image *img, const fc_face *face, enum fc_alignment how,
+                      int mirror, const float shift[2], int slot, char *err)
 {
-    float raw[FC_RECOG_DIM];
-    int rc;
     if (how == FC_ALIGN_BOX) {
         int r[4];
         float shifted[FC_LANDMARK_POINTS][2];
@@ -98,35 +103,65 @@ static int describe(fc_faces *f, const fc_image *img, fc_face *face, enum fc_ali
             shifted[i][1] = face->landmarks[i][1] + shift[1];
         if (!box_from_landmarks((const float(*)[2])shifted, img->width, img->height, r))
             return fc_errorf(err, -EINVAL, "no face box from these landmarks");
-        rc = fc_recog_describe(f->recog, img, r[0], r[1], r[2], r[3], raw, err);
-    } else {
-        fc_similarity t;
-        rc = fc_align_dlib((const float(*)[2])face->landmarks, FC_CHIP_SIZE, FC_CHIP_PADDING, &t,
-                           err);
-        if (!rc) rc = fc_align_extract(img, &t, FC_CHIP_SIZE, f->chip, err);
-        if (!rc) {
-            fc_recog_set_input(f->recog, 0, f->chip, FC_CHIP_SIZE, FC_CHIP_SIZE, FC_CHIP_SIZE * 3);
-            fc_recog_forward(f->recog, 1, (float(*)[FC_RECOG_DIM])raw);
-        }
-        if (!rc && mirror) {
-            /* the same face seen in a mirror: its embedding's noise differs, its identity
-             * not; the mean of the two unit vectors is the face's */
-            float mirrored_raw[FC_RECOG_DIM], a[FC_EMBED_DIM], b[FC_EMBED_DIM];
-            for (int y = 0; y < FC_CHIP_SIZE; y++)
-                for (int x = 0; x < FC_CHIP_SIZE; x++)
-                    memcpy(f->mirrored + ((size_t)y * FC_CHIP_SIZE + x) * 3,
-                           f->chip + ((size_t)y * FC_CHIP_SIZE + FC_CHIP_SIZE - 1 - x) * 3, 3);
-            fc_recog_set_input(f->recog, 0, f->mirrored, FC_CHIP_SIZE, FC_CHIP_SIZE,
-                               FC_CHIP_SIZE * 3);
-            fc_recog_forward(f->recog, 1, (float(*)[FC_RECOG_DIM])mirrored_raw);
-            if (fc_embed_normalize(raw, a) == 0 && fc_embed_normalize(mirrored_raw, b) == 0)
-                for (int i = 0; i < FC_EMBED_DIM; i++) raw[i] = a[i] + b[i];
-        }
+        fc_recog_set_input(f->recog, slot, img->rgb + ((size_t)r[1] * img->width + r[0]) * 3, r[2],
+                           r[3], (size_t)img->width * 3);
+        return 1;
     }
+    fc_similarity t;
+    int rc =
+        fc_align_dlib((const float(*)[2])face->landmarks, FC_CHIP_SIZE, FC_CHIP_PADDING, &t, err);
+    if (!rc) rc = fc_align_extract(img, &t, FC_CHIP_SIZE, f->chip, err);
     if (rc) return rc;
-    if (fc_embed_normalize(raw, face->embedding) != 0)
+    fc_recog_set_input(f->recog, slot, f->chip, FC_CHIP_SIZE, FC_CHIP_SIZE, FC_CHIP_SIZE * 3);
+    if (!mirror) return 1;
+    /* the same face seen in a mirror: its embedding's noise differs, its identity not */
+    for (int y = 0; y < FC_CHIP_SIZE; y++)
+        for (int x = 0; x < FC_CHIP_SIZE; x++)
+            memcpy(f->mirrored + ((size_t)y * FC_CHIP_SIZE + x) * 3,
+                   f->chip + ((size_t)y * FC_CHIP_SIZE + FC_CHIP_SIZE - 1 - x) * 3, 3);
+    fc_recog_set_input(f->recog, slot + 1, f->mirrored, FC_CHIP_SIZE, FC_CHIP_SIZE,
+                       FC_CHIP_SIZE * 3);
+    return 2;
+}
+
+/* A face's embedding from its descriptor(s): with two, the mean of their unit vectors. */
+static int finish_embedding(fc_face *face, const float (*raw)[FC_RECOG_DIM], int count, char *err)
+{
+    float sum[FC_EMBED_DIM] = {0}, unit[FC_EMBED_DIM];
+    for (int k = 0; k < count; k++) {
+        if (fc_embed_normalize(raw[k], unit) != 0)
+            return fc_errorf(err, -EINVAL, "the network gave a zero descriptor");
+        for (int i = 0; i < FC_EMBED_DIM; i++) sum[i] += unit[i];
+    }
+    if (fc_embed_normalize(sum, face->embedding) != 0)
         return fc_errorf(err, -EINVAL, "the network gave a zero descriptor");
     fc_qembed_encode(face->embedding, &face->quantized);
+    return 0;
+}
+
+/* Embeds every face of the photo, a batch of descriptor inputs at a time. */
+static int embed_faces(fc_faces *f, const fc_image *img, fc_photo *photo, const float (*shifts)[2],
+                       const fc_faces_opts *opts, char *err)
+{
+    const int per_face = opts->alignment == FC_ALIGN_CHIP && opts->mirror ? 2 : 1;
+    float raw[EMBED_BATCH][FC_RECOG_DIM];
+    for (int first = 0; first < photo->count;) {
+        int slots = 0, last = first;
+        for (; last < photo->count && slots + per_face <= EMBED_BATCH; last++) {
+            int took = set_inputs(f, img, &photo->faces[last], opts->alignment, opts->mirror,
+                                  shifts[last], slots, err);
+            if (took < 0) return took;
+            slots += took;
+        }
+        fc_recog_forward(f->recog, slots, raw);
+        for (int i = first; i < last; i++) {
+            int rc = finish_embedding(&photo->faces[i],
+                                      (const float(*)[FC_RECOG_DIM])raw + (i - first) * per_face,
+                                      per_face, err);
+            if (rc) return rc;
+        }
+        first = last;
+    }
     return 0;
 }
 
@@ -316,7 +351,12 @@ int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_op
         rc = fc_errorf(err, -ENOMEM, "out of memory");
         goto done;
     }
-    for (int i = 0; i < n; i++) {
+    float(*shifts)[2] = malloc((size_t)(n ? n : 1) * sizeof *shifts);
+    if (!shifts) {
+        rc = fc_errorf(err, -ENOMEM, "out of memory");
+        goto done;
+    }
+    for (int i = 0; i < n && !rc; i++) {
         int r[4];
         if (!crop_of(&dets[i], img.width, img.height, r)) continue; /* nothing inside */
         fc_face *face = &photo->faces[photo->count];
@@ -325,14 +365,15 @@ int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_op
         face->score = dets[i].score;
         face->small = fminf(dets[i].w, dets[i].h) < FC_FACE_SMALL;
         rc = fc_landmarker_run(f->landmarks, &img, r[0], r[1], r[2], r[3], face->landmarks, err);
-        stage_done(photo, FC_STAGE_LANDMARKS, &mark);
-        const float shift[2] = {dets[i].x - (float)r[0], dets[i].y - (float)r[1]};
-        if (!rc && opts && opts->want_embeddings)
-            rc = describe(f, &img, face, opts->alignment, opts->mirror, shift, err);
-        stage_done(photo, FC_STAGE_EMBED, &mark);
-        if (rc) goto done;
+        shifts[photo->count][0] = dets[i].x - (float)r[0];
+        shifts[photo->count][1] = dets[i].y - (float)r[1];
         photo->count++;
     }
+    stage_done(photo, FC_STAGE_LANDMARKS, &mark);
+    if (!rc && opts && opts->want_embeddings)
+        rc = embed_faces(f, &img, photo, (const float(*)[2])shifts, opts, err);
+    stage_done(photo, FC_STAGE_EMBED, &mark);
+    free(shifts);
 done:
     fc_image_free(&img);
     if (rc) fc_photo_free(photo);

@@ -35,7 +35,7 @@ enum fc_stage {
     FC_STAGE_DECODE,    /* EXIF, JPEG decoding, turning upright */
     FC_STAGE_DETECT,    /* the detector, one or two passes */
     FC_STAGE_LANDMARKS, /* 68 points a face */
-    FC_STAGE_EMBED,     /* alignment and the descriptor, a face at a time */
+    FC_STAGE_EMBED,     /* alignment and the descriptor, in batches */
     FC_STAGE_COUNT
 };
 
