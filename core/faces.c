@@ -217,7 +217,7 @@ static int run_detector(fc_faces *f, enum fc_detector which, const fc_image *img
         return rc ? rc : fc_tiny_detect(f->tiny, img, min_score, dets, FC_DETECT_MAX_RESULTS, err);
     }
     if (!f->ssd) rc = fc_ssd_new(f->model, &f->ssd, err);
-    return rc ? rc : fc_ssd_detect(f->ssd, img, min_score, dets, FC_DETECT_MAX_RESULTS, err);
+    return rc ? rc : fc_ssd_detect(f->ssd, img, min_score, 1, dets, FC_DETECT_MAX_RESULTS, err);
 }
 
 static int by_score_desc(const void *pa, const void *pb)

@@ -14,7 +14,17 @@
  *   NMS              greedy, IoU 0.5, on the unclipped boxes
  *
  * Each head runs as soon as its feature map exists, so only three working buffers are
- * needed however deep the net: two for layer outputs in turn, one for depthwise ones. */
+ * needed however deep the net: two for layer outputs in turn, one for depthwise ones.
+ *
+ * Cropping. The reference pads a 3:2 photo to a square, so a third of its input is black
+ * padding, and a third of its work goes into it. Deep inside the padding every layer's
+ * output is a constant vector (the response to an endless black plane; computed once by
+ * collapsing each kernel). With cropping on, the trunk runs only on the photo's part of
+ * the input plus a 32-pixel band of padding (rounded up to 32 pixels, so that strides
+ * meet the same pixels); the row or column just past the band reads as that constant
+ * instead of zero, as if the padding went on; at 16 x 16 the map is completed with the
+ * constant for the extra layers. Results then differ from the reference's near the
+ * band's edge only (bench/pipeline and bench/lfw show what that costs: nothing seen). */
 #include "ssd.h"
 
 #include "face_input.h"
@@ -37,25 +47,43 @@ struct fc_ssd {
     fc_conv box[SSD_HEADS], cls[SSD_HEADS];
     const float *anchors; /* 5118 x 4, borrowed from the model */
     float *arena;
-    fc_act input;
-    float *buf[3]; /* two for layer outputs in turn, one for depthwise outputs */
+    float *dense;   /* the reference's 512 x 512 x 3 input, dense */
+    fc_act input;   /* the computed part of it (rows x cols), bordered */
+    int rows, cols; /* the computed part: 512 x 512 unless cropping */
+    float *black;   /* each tensor's value deep inside the padding, in forward's order */
+    float *buf[3];  /* two for layer outputs in turn, one for depthwise outputs */
     size_t buf_floats[3];
     float *head; /* one head's output at a time */
     size_t head_floats;
     float *encodings, *logits, *boxes, *scores; /* 5118 x 4, x 3, x 4, x 1 */
 };
 
-/* A tensor of h x h x c with border 1 on buffer b: sized when base is NULL. */
-static fc_act on_buffer(fc_ssd *net, int b, int h, int c)
+/* The row just below (cropped rows) or column just right (cropped columns) of a cropped
+ * tensor reads as the padding's constant; the rest of the border stays zero. */
+static void fill_far_border(const fc_ssd *net, fc_act *t, const float *black)
 {
-    const size_t floats = fc_act_floats(h, h, c, 1);
+    if (!black) return;
+    if (net->rows < FC_SSD_INPUT)
+        for (int x = 0; x < t->w; x++)
+            memcpy(fc_act_at(t, 0, t->h, x), black, t->c * sizeof(float));
+    if (net->cols < FC_SSD_INPUT)
+        for (int y = 0; y < t->h; y++)
+            memcpy(fc_act_at(t, 0, y, t->w), black, t->c * sizeof(float));
+}
+
+/* A tensor of h x w x c with border 1 on buffer b: only sized while the arena is not made.
+ * black: the tensor's padding constant, for cropped runs. */
+static fc_act on_buffer(fc_ssd *net, int b, int h, int w, int c, const float *black)
+{
+    const size_t floats = fc_act_floats(h, w, c, 1);
     if (!net->arena) {
         if (floats > net->buf_floats[b]) net->buf_floats[b] = floats;
-        return (fc_act){1, h, h, c, 1, NULL};
+        return (fc_act){1, h, w, c, 1, NULL};
     }
-    fc_act t = {1, h, h, c, 1, net->buf[b]};
+    fc_act t = {1, h, w, c, 1, net->buf[b]};
     /* the buffer held other shapes before: its border must read as zero padding */
     fc_act_clear_border(&t);
+    fill_far_border(net, &t, black);
     return t;
 }
 
@@ -101,8 +129,9 @@ static int bind_all(fc_ssd *net, const fc_model *model, char *err)
     return rc;
 }
 
-/* Runs head j on feature map f: copies its encodings and logits into the flat arrays. */
-static void run_head(fc_ssd *net, int j, const fc_act *f)
+/* Runs head j on feature map f (the first rows and columns of a grid full_w wide):
+ * copies its encodings and logits into the flat arrays. */
+static void run_head(fc_ssd *net, int j, const fc_act *f, int full_w)
 {
     const ssd_head_spec *h = &ssd_head_specs[j];
     const size_t need = fc_act_floats(f->h, f->w, net->box[j].cout, 0);
@@ -116,43 +145,112 @@ static void run_head(fc_ssd *net, int j, const fc_act *f)
     for (int which = 0; which < 2; which++) {
         fc_act out = {1, f->h, f->w, convs[which]->cout, 0, net->head};
         fc_conv2d(convs[which], f, NULL, &out);
-        for (int cell = 0; cell < f->h * f->w; cell++)
+        for (int cell = 0; cell < f->h * f->w; cell++) {
+            const int grid_cell = cell / f->w * full_w + cell % f->w;
             for (int a = 0; a < h->anchors; a++)
-                memcpy(dest[which] +
-                           (size_t)(h->first_anchor + cell * h->anchors + a) * per_anchor[which],
+                memcpy(dest[which] + (size_t)(h->first_anchor + grid_cell * h->anchors + a) *
+                                         per_anchor[which],
                        out.base + (size_t)cell * out.c + (size_t)a * per_anchor[which],
                        (size_t)per_anchor[which] * sizeof(float));
+        }
     }
 }
 
-/* The whole network; with the arena not yet made it only sizes the buffers. */
+/* The 16 x 16 map the extra layers need, on buffer 2: the computed part of x, the rest
+ * the padding's constant. */
+static fc_act complete_map(fc_ssd *net, const fc_act *x, const float *black)
+{
+    const int full = FC_SSD_INPUT / 32;
+    fc_act t = on_buffer(net, 2, full, full, x->c, NULL);
+    if (!net->arena) return t;
+    for (int y = 0; y < full; y++)
+        for (int col = 0; col < full; col++)
+            memcpy(fc_act_at(&t, 0, y, col),
+                   y < x->h && col < x->w ? fc_act_at(x, 0, y, col) : black,
+                   (size_t)x->c * sizeof(float));
+    return t;
+}
+
+/* The whole network; with the arena not yet made it only sizes the buffers. The black
+ * constants are taken in the order collapse() makes them. */
 static void forward(fc_ssd *net)
 {
-    fc_act x = on_buffer(net, 0, FC_SSD_INPUT / 2, 32);
+    const float *black = net->black + 3; /* after the input's */
+    int h = (net->rows + 1) / 2, w = (net->cols + 1) / 2;
+    fc_act x = on_buffer(net, 0, h, w, 32, black);
+    black += net->conv0.cout;
     if (net->arena) fc_conv2d(&net->conv0, &net->input, NULL, &x);
-    int cur = 0, size = FC_SSD_INPUT / 2;
+    int cur = 0;
     for (int i = 1; i <= SSD_TRUNK_LAYERS; i++) {
-        const int stride = ssd_trunk_stride(i), out_size = (size + stride - 1) / stride;
-        fc_act d = on_buffer(net, 2, out_size, net->dw[i - 1].c);
+        const int stride = ssd_trunk_stride(i);
+        h = (h + stride - 1) / stride, w = (w + stride - 1) / stride;
+        fc_act d = on_buffer(net, 2, h, w, net->dw[i - 1].c, black);
+        black += net->dw[i - 1].c;
         if (net->arena) fc_dwconv2d(&net->dw[i - 1], &x, &d);
-        fc_act y = on_buffer(net, 1 - cur, out_size, ssd_trunk_channels[i - 1]);
+        fc_act y = on_buffer(net, 1 - cur, h, w, ssd_trunk_channels[i - 1], black);
         if (net->arena) fc_conv2d(&net->pw[i - 1], &d, NULL, &y);
         x = y;
         cur = 1 - cur;
-        size = out_size;
-        if (i == 11) run_head(net, 0, &x);
-        if (i == 13) run_head(net, 1, &x);
+        if (i == 11) run_head(net, 0, &x, FC_SSD_INPUT / 16);
+        if (i == 13) run_head(net, 1, &x, FC_SSD_INPUT / 32);
+        if (i < SSD_TRUNK_LAYERS) black += net->pw[i - 1].cout;
     }
+    if (net->rows < FC_SSD_INPUT || net->cols < FC_SSD_INPUT) x = complete_map(net, &x, black);
+    int size = x.h;
     for (int i = 0; i < SSD_EXTRA_LAYERS; i++) {
         const ssd_extra_spec *e = &ssd_extra_specs[i];
         const int out_size = (size + e->stride - 1) / e->stride;
-        fc_act y = on_buffer(net, 1 - cur, out_size, e->cout);
+        fc_act y = on_buffer(net, 1 - cur, out_size, out_size, e->cout, NULL);
         if (net->arena) fc_conv2d(&net->extra[i], &x, NULL, &y);
         x = y;
         cur = 1 - cur;
         size = out_size;
-        if (i % 2 == 1) run_head(net, 2 + i / 2, &x);
+        if (i % 2 == 1) run_head(net, 2 + i / 2, &x, size);
     }
+}
+
+/* A layer's output deep inside an endless plane of `in`: every tap reads the same
+ * vector, so the kernel collapses to a sum over its taps. */
+static void collapse_conv(const fc_conv *conv, const float *in, float *out)
+{
+    const size_t k_total = (size_t)conv->kh * conv->kw * conv->cin;
+    for (int co = 0; co < conv->cout; co++) {
+        const float *w = conv->weights + (size_t)(co / 16) * k_total * 16 + co % 16;
+        double sum = conv->bias[co];
+        for (size_t k = 0; k < k_total; k++) sum += (double)w[k * 16] * in[k % conv->cin];
+        out[co] = fc_activate((float)sum, conv->act, conv->leak);
+    }
+}
+
+static void collapse_dwconv(const fc_dwconv *conv, const float *in, float *out)
+{
+    for (int ch = 0; ch < conv->c; ch++) {
+        double sum = conv->bias ? conv->bias[ch] : 0.0;
+        for (int tap = 0; tap < conv->k * conv->k; tap++)
+            sum += (double)conv->weights[(size_t)tap * conv->c + ch] * in[ch];
+        out[ch] = fc_activate((float)sum, conv->act, conv->leak);
+    }
+}
+
+/* The padding's constants: the input's (black pixels: -1), then each trunk layer's output
+ * in turn. Returns how many floats they take; writes them when out is not NULL. */
+static size_t collapse(const fc_ssd *net, float *out)
+{
+    size_t n = 3 + (size_t)net->conv0.cout;
+    for (int i = 0; i < SSD_TRUNK_LAYERS; i++) n += (size_t)net->dw[i].c + net->pw[i].cout;
+    if (!out) return n;
+    float *v = out;
+    v[0] = v[1] = v[2] = -1.0f;
+    collapse_conv(&net->conv0, v, v + 3);
+    v += 3;
+    for (int i = 0; i < SSD_TRUNK_LAYERS; i++) {
+        const int c_in = i == 0 ? net->conv0.cout : net->pw[i - 1].cout;
+        collapse_dwconv(&net->dw[i], v, v + c_in);
+        v += c_in;
+        collapse_conv(&net->pw[i], v, v + net->dw[i].c);
+        v += net->dw[i].c;
+    }
+    return n;
 }
 
 int fc_ssd_new(const fc_model *model, fc_ssd **out, char *err)
@@ -162,10 +260,18 @@ int fc_ssd_new(const fc_model *model, fc_ssd **out, char *err)
     if (!net) return fc_errorf(err, -ENOMEM, "out of memory");
     int rc = bind_all(net, model, err);
     if (rc) goto fail;
+    net->rows = net->cols = FC_SSD_INPUT;
+    net->black = malloc(collapse(net, NULL) * sizeof(float));
+    if (!net->black) {
+        rc = fc_errorf(err, -ENOMEM, "out of memory");
+        goto fail;
+    }
+    collapse(net, net->black);
     forward(net); /* sizes the buffers */
-    size_t input = fc_act_floats(FC_SSD_INPUT, FC_SSD_INPUT, 3, 1);
-    size_t total = input + net->buf_floats[0] + net->buf_floats[1] + net->buf_floats[2] +
-                   net->head_floats + (size_t)FC_SSD_ANCHORS * 12 + 64;
+    const size_t input = fc_act_floats(FC_SSD_INPUT, FC_SSD_INPUT, 3, 1);
+    const size_t dense = (size_t)FC_SSD_INPUT * FC_SSD_INPUT * 3;
+    size_t total = input + dense + net->buf_floats[0] + net->buf_floats[1] + net->buf_floats[2] +
+                   net->head_floats + (size_t)FC_SSD_ANCHORS * 12 + 128;
     net->arena = fc_arena_new(total);
     if (!net->arena) {
         rc = fc_errorf(err, -ENOMEM, "out of memory for the detector's activations");
@@ -174,6 +280,7 @@ int fc_ssd_new(const fc_model *model, fc_ssd **out, char *err)
     float *p = net->arena;
     net->input = (fc_act){1, FC_SSD_INPUT, FC_SSD_INPUT, 3, 1, p};
     p += (input + 15) / 16 * 16;
+    net->dense = p, p += (dense + 15) / 16 * 16;
     for (int b = 0; b < 3; b++) net->buf[b] = p, p += (net->buf_floats[b] + 15) / 16 * 16;
     net->head = p, p += (net->head_floats + 15) / 16 * 16;
     net->encodings = p, p += FC_SSD_ANCHORS * 4;
@@ -191,6 +298,7 @@ void fc_ssd_free(fc_ssd *net)
 {
     if (!net) return;
     free(net->arena);
+    free(net->black);
     free(net);
 }
 
@@ -209,14 +317,38 @@ static void decode(fc_ssd *net)
     }
 }
 
-int fc_ssd_detect(fc_ssd *net, const fc_image *img, float min_score, fc_detection *out, int max,
-                  char *err)
+/* The reference's input, and the part of it the network will see. */
+static void set_input(fc_ssd *net, const fc_image *img, int crop)
+{
+    enum { SIZE = FC_SSD_INPUT, MARGIN = 32 };
+    fc_net_input(img->rgb, img->width, img->height, (size_t)img->width * 3, SIZE, &ssd_norm,
+                 net->dense, (size_t)SIZE * 3);
+    const double k = SIZE / fmax(img->width, img->height);
+    const int rw = (int)round(img->width * k), rh = (int)round(img->height * k);
+    net->rows = net->cols = SIZE;
+    if (crop && rh < rw) net->rows = (rh + MARGIN + 31) / 32 * 32;
+    if (crop && rw < rh) net->cols = (rw + MARGIN + 31) / 32 * 32;
+    if (net->rows > SIZE) net->rows = SIZE;
+    if (net->cols > SIZE) net->cols = SIZE;
+    net->input.h = net->rows, net->input.w = net->cols;
+    fc_act_clear_border(&net->input);
+    fill_far_border(net, &net->input, net->black);
+    for (int y = 0; y < net->rows; y++)
+        memcpy(fc_act_at(&net->input, 0, y, 0), net->dense + (size_t)y * SIZE * 3,
+               (size_t)net->cols * 3 * sizeof(float));
+    if (net->rows < SIZE || net->cols < SIZE) {
+        /* anchors over the padding past the band are not computed: no face there */
+        memset(net->encodings, 0, FC_SSD_ANCHORS * 4 * sizeof(float));
+        for (int i = 0; i < FC_SSD_ANCHORS * 3; i++) net->logits[i] = -100.0f;
+    }
+}
+
+int fc_ssd_detect(fc_ssd *net, const fc_image *img, float min_score, int crop, fc_detection *out,
+                  int max, char *err)
 {
     if (img->width <= 0 || img->height <= 0 || !img->rgb)
         return fc_errorf(err, -EINVAL, "empty image");
-    fc_net_input(img->rgb, img->width, img->height, (size_t)img->width * 3, FC_SSD_INPUT, &ssd_norm,
-                 fc_act_at(&net->input, 0, 0, 0),
-                 (size_t)(FC_SSD_INPUT + 2 * net->input.border) * 3);
+    set_input(net, img, crop);
     forward(net);
     decode(net);
 
@@ -262,7 +394,5 @@ void fc_ssd_outputs(const fc_ssd *net, const float **encodings, const float **lo
 
 void fc_ssd_input(const fc_ssd *net, float *out)
 {
-    for (int y = 0; y < FC_SSD_INPUT; y++)
-        memcpy(out + (size_t)y * FC_SSD_INPUT * 3, fc_act_at(&net->input, 0, y, 0),
-               (size_t)FC_SSD_INPUT * 3 * sizeof(float));
+    memcpy(out, net->dense, (size_t)FC_SSD_INPUT * FC_SSD_INPUT * 3 * sizeof(float));
 }

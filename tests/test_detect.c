@@ -79,7 +79,7 @@ static void check_case(detector *det, const fc_image *img, json_t *c, const char
     char err[FC_ERR_MAX], hex[65];
     fc_detection found[FC_DETECT_MAX_RESULTS];
     const int size = det->ssd ? FC_SSD_INPUT : FC_TINY_INPUT;
-    int n = det->ssd ? fc_ssd_detect(det->ssd, img, FC_DETECT_MIN_SCORE, found,
+    int n = det->ssd ? fc_ssd_detect(det->ssd, img, FC_DETECT_MIN_SCORE, 0, found,
                                      FC_DETECT_MAX_RESULTS, err)
                      : fc_tiny_detect(det->tiny, img, FC_DETECT_MIN_SCORE, found,
                                       FC_DETECT_MAX_RESULTS, err);
@@ -158,9 +158,57 @@ static int check_detector(const char *golden, int tiny)
     return 0;
 }
 
+/* The SSD with cropping (the pipeline's fast path) against the reference's whole square:
+ * the same faces, boxes within 1 px, scores within 0.01, on every sample photo
+ * (landscape: rows cropped) and on portrait cuts of them (columns cropped). */
+static void check_cropping(void)
+{
+    char err[FC_ERR_MAX], name[32];
+    fc_model *model;
+    if (fixtures_open(NULL, NULL, &model) != 0) return;
+    fc_ssd *net = NULL;
+    CHECK_MSG(fc_ssd_new(model, &net, err) == 0, "%s", err);
+    double worst_box = 0, worst_score = 0;
+    for (int i = 0; i < 12 && net; i++) {
+        snprintf(name, sizeof name, "sample%d.jpg", i % 6 + 1);
+        fc_image img;
+        if (fixtures_load_sample(name, NULL, &img) != 0) continue;
+        if (i >= 6) { /* a portrait cut around the best face */
+            fc_detection best;
+            fc_image part;
+            int x = 0;
+            if (fc_ssd_detect(net, &img, FC_DETECT_MIN_SCORE, 0, &best, 1, err) == 1)
+                x = (int)(best.x + best.w / 2) - 380;
+            x = x < 0 ? 0 : x > img.width - 760 ? img.width - 760 : x;
+            CHECK(fc_image_crop(&img, x, 0, 760, img.height, &part, err) == 0);
+            fc_image_free(&img);
+            img = part;
+        }
+        fc_detection whole[FC_DETECT_MAX_RESULTS], cropped[FC_DETECT_MAX_RESULTS];
+        int n = fc_ssd_detect(net, &img, FC_DETECT_MIN_SCORE, 0, whole, FC_DETECT_MAX_RESULTS, err);
+        int m =
+            fc_ssd_detect(net, &img, FC_DETECT_MIN_SCORE, 1, cropped, FC_DETECT_MAX_RESULTS, err);
+        CHECK_MSG(n > 0 && m == n, "%s%s: %d faces cropped, %d whole", name,
+                  i < 6 ? "" : " (portrait)", m, n);
+        for (int d = 0; d < n && d < m; d++) {
+            const float a[5] = {whole[d].x, whole[d].y, whole[d].w, whole[d].h, whole[d].score};
+            const float b[5] = {cropped[d].x, cropped[d].y, cropped[d].w, cropped[d].h,
+                                cropped[d].score};
+            for (int k = 0; k < 4; k++) note(&worst_box, fabs(a[k] - b[k]));
+            note(&worst_score, fabs(a[4] - b[4]));
+        }
+        fc_image_free(&img);
+    }
+    fprintf(stderr, "cropping: worst box %.4f px, score %.2g\n", worst_box, worst_score);
+    CHECK(worst_box <= 1.0 && worst_score <= 0.01);
+    fc_ssd_free(net);
+    fc_model_close(model);
+}
+
 int main(void)
 {
     int status = check_detector("detection_ssd.json", 0);
     if (!status) status = check_detector("detection_tiny.json", 1);
+    if (!status) check_cropping();
     return status ? status : harness_exit();
 }
