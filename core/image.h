@@ -36,12 +36,19 @@ typedef struct {
      * 1024 pixels gets a 24 MP photo at 1/4 scale, decoded in a fraction of the time and
      * memory. PPMs are always decoded at full size. */
     int min_long_side;
+    /* 1..8: decode at exactly scale_num / 8 instead (JPEG only). */
+    int scale_num;
+    /* region[2] > 0: decode only the rectangle (x, y, w, h) of the stored image, in its
+     * full-size pixels, clipped to it. The decoder widens it to whole blocks: info says
+     * where the pixels it returns start. JPEG only; PPMs ignore it. */
+    int region[4];
 } fc_decode_opts;
 
 /* What decoding learned besides the pixels. */
 typedef struct {
     int full_width, full_height; /* the stored image, before DCT scaling */
     int scale_num, scale_denom;  /* decoded size = ceil(full * num / denom) */
+    int region_x, region_y;      /* the decoded pixels' top left, in scaled pixels */
 } fc_decode_info;
 
 /* Decodes a JPEG or binary PPM (P6, maxval 255) held in memory, chosen by its magic bytes.

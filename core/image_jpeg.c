@@ -5,6 +5,7 @@
 #include "fc_error.h"
 
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
@@ -110,7 +111,9 @@ int fc_image_decode_jpeg(const uint8_t *data, size_t len, const fc_decode_opts *
     cinfo.out_color_space = JCS_RGB;
     cinfo.dct_method = JDCT_ISLOW;
     cinfo.do_fancy_upsampling = TRUE;
-    cinfo.scale_num = pick_scale(cinfo.image_width, cinfo.image_height, opts->min_long_side);
+    cinfo.scale_num = opts->scale_num >= 1 && opts->scale_num <= 8
+                          ? (unsigned)opts->scale_num
+                          : pick_scale(cinfo.image_width, cinfo.image_height, opts->min_long_side);
     cinfo.scale_denom = 8;
     jpeg_calc_output_dimensions(&cinfo);
     if (cinfo.output_width > FC_IMAGE_MAX_SIDE || cinfo.output_height > FC_IMAGE_MAX_SIDE) {
@@ -118,16 +121,39 @@ int fc_image_decode_jpeg(const uint8_t *data, size_t len, const fc_decode_opts *
                        cinfo.output_height);
         goto fail;
     }
-    rc = fc_image_alloc(out, (int)cinfo.output_width, (int)cinfo.output_height, err);
-    if (rc) goto fail;
+    /* the region in output pixels, clipped; all of it without one */
+    JDIMENSION x0 = 0, y0 = 0, x1 = cinfo.output_width, y1 = cinfo.output_height;
+    if (opts->region[2] > 0 && opts->region[3] > 0) {
+        const double k = cinfo.scale_num / 8.0;
+        x0 = (JDIMENSION)fmax(floor(opts->region[0] * k), 0);
+        y0 = (JDIMENSION)fmax(floor(opts->region[1] * k), 0);
+        x1 = (JDIMENSION)fmin(ceil((opts->region[0] + (double)opts->region[2]) * k), x1);
+        y1 = (JDIMENSION)fmin(ceil((opts->region[1] + (double)opts->region[3]) * k), y1);
+        if (x0 >= x1 || y0 >= y1) {
+            rc = fc_errorf(err, -EINVAL, "region outside the image");
+            goto fail;
+        }
+    }
     jpeg_start_decompress(&cinfo);
-    while (cinfo.output_scanline < cinfo.output_height) {
-        JSAMPROW row = out->rgb + (size_t)cinfo.output_scanline * (size_t)out->width * 3;
+    JDIMENSION width = x1 - x0;
+    if (width < cinfo.output_width) jpeg_crop_scanline(&cinfo, &x0, &width); /* widens it */
+    rc = fc_image_alloc(out, (int)width, (int)(y1 - y0), err);
+    if (rc) goto fail;
+    if (y0 > 0) jpeg_skip_scanlines(&cinfo, y0);
+    while (cinfo.output_scanline < y1) {
+        JSAMPROW row = out->rgb + (size_t)(cinfo.output_scanline - y0) * (size_t)out->width * 3;
         jpeg_read_scanlines(&cinfo, &row, 1);
     }
-    jpeg_finish_decompress(&cinfo);
-    *info = (fc_decode_info){(int)cinfo.image_width, (int)cinfo.image_height, (int)cinfo.scale_num,
-                             (int)cinfo.scale_denom};
+    if (y1 < cinfo.output_height)
+        jpeg_abort_decompress(&cinfo); /* the rest is not wanted */
+    else
+        jpeg_finish_decompress(&cinfo);
+    *info = (fc_decode_info){(int)cinfo.image_width,
+                             (int)cinfo.image_height,
+                             (int)cinfo.scale_num,
+                             (int)cinfo.scale_denom,
+                             (int)x0,
+                             (int)y0};
     jpeg_destroy_decompress(&cinfo);
     return 0;
 fail:

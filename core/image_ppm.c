@@ -55,6 +55,6 @@ int fc_image_decode_ppm(const uint8_t *data, size_t len, fc_image *out, fc_decod
     int rc = fc_image_alloc(out, (int)width, (int)height, err);
     if (rc) return rc;
     memcpy(out->rgb, data + pos, (size_t)need);
-    *info = (fc_decode_info){(int)width, (int)height, 1, 1};
+    *info = (fc_decode_info){(int)width, (int)height, 1, 1, 0, 0};
     return 0;
 }

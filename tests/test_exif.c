@@ -11,6 +11,7 @@
 #include "../core/image.h"
 #include "exif_builder.h"
 
+#include <errno.h>
 #include <stdint.h>
 
 /* A tiny valid JPEG to carry EXIF blocks: the fuzz corpus's baseline seed. */
@@ -179,6 +180,47 @@ static void test_scaled_decode(void)
         }
         fc_image_free(&small);
     }
+    /* a region: the pixels of that part of the whole decode, from the whole block the
+     * decoder widened it to; at full scale and at 1/2. Chroma upsampling near where the
+     * decoder starts differs by a few levels in a few pixels. */
+    const int regions[][5] = {{8, 333, 201, 150, 120},
+                              {4, 1000, 700, 400, 300},
+                              {8, 1800, 1200, 500, 500}}; /* the last runs off the corner */
+    for (int i = 0; i < 3; i++) {
+        fc_decode_opts opts = {
+            .scale_num = regions[i][0],
+            .region = {regions[i][1], regions[i][2], regions[i][3], regions[i][4]}};
+        fc_image whole, part;
+        fc_decode_opts scale_only = {.scale_num = regions[i][0]};
+        CHECK(fc_image_decode_opts(jpeg, len, &scale_only, &whole, NULL, err) == 0);
+        CHECK(fc_image_decode_opts(jpeg, len, &opts, &part, &info, err) == 0);
+        const double k = regions[i][0] / 8.0;
+        const int want_x = (int)(regions[i][1] * k), want_y = (int)(regions[i][2] * k);
+        CHECK_MSG(info.region_x <= want_x && info.region_y == want_y &&
+                      info.region_x + part.width >=
+                          (int)fmin(ceil((regions[i][1] + regions[i][3]) * k), whole.width) &&
+                      info.region_y + part.height ==
+                          (int)fmin(ceil((regions[i][2] + regions[i][4]) * k), whole.height),
+                  "region %d: %dx%d at %d,%d", i, part.width, part.height, info.region_x,
+                  info.region_y);
+        int worst = 0;
+        double sum = 0;
+        for (int y = 0; y < part.height; y++)
+            for (int x = 0; x < part.width * 3; x++) {
+                int d =
+                    part.rgb[(size_t)y * part.width * 3 + x] -
+                    whole.rgb[((size_t)(y + info.region_y) * whole.width + info.region_x) * 3 + x];
+                if (abs(d) > worst) worst = abs(d);
+                sum += abs(d);
+            }
+        const double mean = sum / ((double)part.width * part.height * 3);
+        CHECK_MSG(worst <= 4 && mean < 0.05,
+                  "region %d differs from the whole decode by %d (mean %.3f)", i, worst, mean);
+        fc_image_free(&whole);
+        fc_image_free(&part);
+    }
+    fc_decode_opts outside = {.region = {5000, 5000, 10, 10}};
+    CHECK(fc_image_decode_opts(jpeg, len, &outside, &small, &info, err) == -EINVAL);
     fc_image_free(&full);
     free(jpeg);
 }
