@@ -16,7 +16,6 @@
 #include "../core/image.h"
 #include "../core/nn.h"
 
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +23,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <jpeglib.h> /* after stdio.h: it uses FILE */
 
 #define MAX_PHOTOS 64
 #define LARGE_W 6000
@@ -77,55 +74,25 @@ static double peak_rss_mib(void)
     return kib < 0 ? -1 : kib / 1024;
 }
 
-/* Writes sample1 enlarged to 6000 x 4000 as a quality-92 JPEG file (bilinear). */
+/* Writes sample1 enlarged to 6000 x 4000 as a quality-92 JPEG file. */
 static int write_large_jpeg(const uint8_t *data, size_t len, const char *path, char *err)
 {
-    fc_image src;
+    fc_image src, big;
+    uint8_t *jpeg = NULL;
+    size_t jpeg_len = 0;
     int rc = fc_image_decode(data, len, &src, err);
-    if (rc) return rc;
-    FILE *out = fopen(path, "wb");
-    uint8_t *row = malloc((size_t)LARGE_W * 3);
-    if (!out || !row) {
-        free(row);
-        if (out) fclose(out);
-        fc_image_free(&src);
-        snprintf(err, FC_ERR_MAX, "cannot write %s", path);
-        return -1;
-    }
-    struct jpeg_compress_struct c;
-    struct jpeg_error_mgr jerr;
-    c.err = jpeg_std_error(&jerr); /* a bench: libjpeg's own exit on error will do */
-    jpeg_create_compress(&c);
-    jpeg_stdio_dest(&c, out);
-    c.image_width = LARGE_W, c.image_height = LARGE_H, c.input_components = 3;
-    c.in_color_space = JCS_RGB;
-    jpeg_set_defaults(&c);
-    jpeg_set_quality(&c, 92, TRUE);
-    jpeg_start_compress(&c, TRUE);
-    for (int y = 0; y < LARGE_H; y++) {
-        const double sy = fmin((y + 0.5) * src.height / LARGE_H - 0.5, src.height - 1.001);
-        const int y0 = sy < 0 ? 0 : (int)sy;
-        const double ay = sy < 0 ? 0 : sy - y0;
-        for (int x = 0; x < LARGE_W; x++) {
-            const double sx = fmin((x + 0.5) * src.width / LARGE_W - 0.5, src.width - 1.001);
-            const int x0 = sx < 0 ? 0 : (int)sx;
-            const double ax = sx < 0 ? 0 : sx - x0;
-            for (int ch = 0; ch < 3; ch++) {
-                const uint8_t *p = src.rgb + ((size_t)y0 * src.width + x0) * 3 + ch;
-                const size_t down = (size_t)src.width * 3;
-                const double top = p[0] + (p[3] - p[0]) * ax;
-                const double bottom = p[down] + (p[down + 3] - p[down]) * ax;
-                row[x * 3 + ch] = (uint8_t)lround(top + (bottom - top) * ay);
-            }
-        }
-        JSAMPROW r = row;
-        jpeg_write_scanlines(&c, &r, 1);
-    }
-    jpeg_finish_compress(&c);
-    jpeg_destroy_compress(&c);
-    free(row);
+    if (!rc) rc = fc_image_resize(&src, LARGE_W, LARGE_H, &big, err);
     fc_image_free(&src);
-    return fclose(out) == 0 ? 0 : -1;
+    if (!rc) rc = fc_image_encode_jpeg(&big, 92, &jpeg, &jpeg_len, err);
+    fc_image_free(&big);
+    FILE *out = rc ? NULL : fopen(path, "wb");
+    if (!rc && (!out || fwrite(jpeg, 1, jpeg_len, out) != jpeg_len)) {
+        snprintf(err, FC_ERR_MAX, "cannot write %s", path);
+        rc = -1;
+    }
+    if (out && fclose(out) != 0) rc = -1;
+    free(jpeg);
+    return rc;
 }
 
 /* The child's side of the large-photo run: a fresh process, so its peak is the

@@ -171,32 +171,22 @@ static int embed_faces(fc_faces *f, const fc_image *img, fc_photo *photo, const 
 static int context_canvas(const fc_image *img, int size, fc_image *canvas, double *scale,
                           int *off_x, int *off_y, char *err)
 {
-    int rc = fc_image_alloc(canvas, size, size, err);
-    if (rc) return rc;
-    memset(canvas->rgb, 0, (size_t)size * size * 3);
     const int side = img->width > img->height ? img->width : img->height;
     *scale = (size / 2.0) / side;
     const int w = (int)lround(img->width * *scale), h = (int)lround(img->height * *scale);
-    *off_x = (size - w) / 2, *off_y = (size - h) / 2;
-    for (int y = 0; y < h; y++) {
-        const double sy = fmin(fmax((y + 0.5) / *scale - 0.5, 0), img->height - 1);
-        const int y0 = (int)sy, y1 = y0 + 1 < img->height ? y0 + 1 : y0;
-        const double ay = sy - y0;
-        for (int x = 0; x < w; x++) {
-            const double sx = fmin(fmax((x + 0.5) / *scale - 0.5, 0), img->width - 1);
-            const int x0 = (int)sx, x1 = x0 + 1 < img->width ? x0 + 1 : x0;
-            const double ax = sx - x0;
-            uint8_t *dst = canvas->rgb + ((size_t)(y + *off_y) * size + x + *off_x) * 3;
-            for (int c = 0; c < 3; c++) {
-                const double tl = img->rgb[((size_t)y0 * img->width + x0) * 3 + c];
-                const double tr = img->rgb[((size_t)y0 * img->width + x1) * 3 + c];
-                const double bl = img->rgb[((size_t)y1 * img->width + x0) * 3 + c];
-                const double br = img->rgb[((size_t)y1 * img->width + x1) * 3 + c];
-                const double top = tl + (tr - tl) * ax, bottom = bl + (br - bl) * ax;
-                dst[c] = (uint8_t)lround(top + (bottom - top) * ay);
-            }
-        }
+    fc_image small;
+    int rc = fc_image_resize(img, w > 0 ? w : 1, h > 0 ? h : 1, &small, err);
+    if (!rc) rc = fc_image_alloc(canvas, size, size, err);
+    if (rc) {
+        fc_image_free(&small);
+        return rc;
     }
+    memset(canvas->rgb, 0, (size_t)size * size * 3);
+    *off_x = (size - small.width) / 2, *off_y = (size - small.height) / 2;
+    for (int y = 0; y < small.height; y++)
+        memcpy(canvas->rgb + ((size_t)(y + *off_y) * size + *off_x) * 3,
+               small.rgb + (size_t)y * small.width * 3, (size_t)small.width * 3);
+    fc_image_free(&small);
     return 0;
 }
 

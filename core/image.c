@@ -4,6 +4,7 @@
 #include "file.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,5 +80,33 @@ int fc_image_crop(const fc_image *src, int x, int y, int w, int h, fc_image *out
     for (int row = 0; row < h; row++)
         memcpy(out->rgb + (size_t)row * w * 3, src->rgb + ((size_t)(y + row) * src->width + x) * 3,
                (size_t)w * 3);
+    return 0;
+}
+
+int fc_image_resize(const fc_image *src, int width, int height, fc_image *out, char *err)
+{
+    int rc = fc_image_alloc(out, width, height, err);
+    if (rc) return rc;
+    const double sx = (double)src->width / width, sy = (double)src->height / height;
+    const size_t pitch = (size_t)src->width * 3;
+    for (int y = 0; y < height; y++) {
+        const double fy = fmin(fmax((y + 0.5) * sy - 0.5, 0), src->height - 1);
+        const int y0 = (int)fy, y1 = y0 + 1 < src->height ? y0 + 1 : y0;
+        const double ay = fy - y0;
+        for (int x = 0; x < width; x++) {
+            const double fx = fmin(fmax((x + 0.5) * sx - 0.5, 0), src->width - 1);
+            const int x0 = (int)fx, x1 = x0 + 1 < src->width ? x0 + 1 : x0;
+            const double ax = fx - x0;
+            uint8_t *dst = out->rgb + ((size_t)y * width + x) * 3;
+            for (int c = 0; c < 3; c++) {
+                const double tl = src->rgb[y0 * pitch + (size_t)x0 * 3 + c];
+                const double tr = src->rgb[y0 * pitch + (size_t)x1 * 3 + c];
+                const double bl = src->rgb[y1 * pitch + (size_t)x0 * 3 + c];
+                const double br = src->rgb[y1 * pitch + (size_t)x1 * 3 + c];
+                const double top = tl + (tr - tl) * ax, bottom = bl + (br - bl) * ax;
+                dst[c] = (uint8_t)lround(top + (bottom - top) * ay);
+            }
+        }
+    }
     return 0;
 }

@@ -62,6 +62,10 @@ int fc_image_decode(const uint8_t *data, size_t len, fc_image *out, char *err);
 int fc_image_decode_opts(const uint8_t *data, size_t len, const fc_decode_opts *opts, fc_image *out,
                          fc_decode_info *info, char *err);
 
+/* Encodes img as a baseline JPEG (quality 1..100, 4:2:0) in memory: on success *out is
+ * the caller's to free() and *len its size. For contact sheets, tests and benchmarks. */
+int fc_image_encode_jpeg(const fc_image *img, int quality, uint8_t **out, size_t *len, char *err);
+
 /* Reads a whole regular file (at most FC_IMAGE_MAX_FILE_BYTES; a FIFO or directory is
  * refused, never waited on) and decodes it as above. */
 int fc_image_load(const char *path, fc_image *out, char *err);
@@ -78,6 +82,11 @@ int fc_image_rect_check(const fc_image *img, int x, int y, int w, int h, char *e
 /* Copies the rectangle (x, y, w, h), which must lie inside src, into a new image that
  * the caller frees with fc_image_free. */
 int fc_image_crop(const fc_image *src, int x, int y, int w, int h, fc_image *out, char *err);
+
+/* Resizes src to width x height by bilinear interpolation between pixel centres (no
+ * smoothing: meant for factors under about 2, or for enlarging) into a new image the
+ * caller frees with fc_image_free. */
+int fc_image_resize(const fc_image *src, int width, int height, fc_image *out, char *err);
 
 /* Turns an image stored with EXIF orientation 1..8 upright, in place (a new pixel buffer
  * replaces img's; on failure img is unchanged). Orientations 5 to 8 swap width and

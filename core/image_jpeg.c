@@ -1,5 +1,6 @@
-/* JPEG decoding through libjpeg-turbo. Its error handler longjmps back here so a corrupt
- * file becomes an error return, never an exit(). Settings are fixed (see image.h). */
+/* JPEG decoding (and encoding) through libjpeg-turbo. Its error handler longjmps back
+ * here so a corrupt file becomes an error return, never an exit(). Settings are fixed
+ * (see image.h). */
 #include "image.h"
 
 #include "fc_error.h"
@@ -8,6 +9,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jerror.h>
@@ -160,4 +162,51 @@ fail:
     jpeg_destroy_decompress(&cinfo);
     fc_image_free(out);
     return rc;
+}
+
+int fc_image_encode_jpeg(const fc_image *img, int quality, uint8_t **out, size_t *len, char *err)
+{
+    struct jpeg_compress_struct cinfo;
+    jpeg_error_state jerr = {.reason = NULL};
+    *out = NULL;
+    *len = 0;
+    if (img->width <= 0 || img->height <= 0 || !img->rgb || quality < 1 || quality > 100)
+        return fc_errorf(err, -EINVAL, "nothing to encode, or quality not 1..100");
+    /* libjpeg grows the buffer behind our back: kept off the stack so that it is still
+     * known after a longjmp */
+    struct {
+        unsigned char *data;
+        unsigned long size;
+    } *dest = calloc(1, sizeof *dest);
+    if (!dest) return fc_errorf(err, -ENOMEM, "out of memory");
+    memset(&cinfo, 0, sizeof cinfo);
+    cinfo.err = jpeg_std_error(&jerr.base);
+    jerr.base.error_exit = jpeg_error_exit;
+    if (setjmp(jerr.escape)) {
+        char msg[JMSG_LENGTH_MAX];
+        jerr.base.format_message((j_common_ptr)&cinfo, msg);
+        jpeg_destroy_compress(&cinfo);
+        free(dest->data);
+        free(dest);
+        return fc_errorf(err, -EINVAL, "cannot encode JPEG: %s", msg);
+    }
+    jpeg_create_compress(&cinfo);
+    jpeg_mem_dest(&cinfo, &dest->data, &dest->size);
+    cinfo.image_width = (JDIMENSION)img->width;
+    cinfo.image_height = (JDIMENSION)img->height;
+    cinfo.input_components = 3;
+    cinfo.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, quality, TRUE);
+    jpeg_start_compress(&cinfo, TRUE);
+    while (cinfo.next_scanline < cinfo.image_height) {
+        JSAMPROW row = img->rgb + (size_t)cinfo.next_scanline * (size_t)img->width * 3;
+        jpeg_write_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    *out = dest->data; /* malloc'd by libjpeg: the caller frees it */
+    *len = dest->size;
+    free(dest);
+    return 0;
 }
