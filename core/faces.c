@@ -86,21 +86,41 @@ static int box_from_landmarks(const float p[FC_LANDMARK_POINTS][2], int width, i
     return r[2] > 0 && r[3] > 0;
 }
 
-/* Puts face's input(s) in the descriptor's next slots: its aligned crop and, with mirror,
- * that crop's mirror image. Returns how many slots it took, or an error.
+/* Where a face's descriptor input comes from: the photo as decoded for detection, or a
+ * region of it decoded again with more detail; the face's landmarks (and the box
+ * alignment's shift) in that image's pixels. */
+typedef struct {
+    const fc_image *img;
+    float landmarks[FC_LANDMARK_POINTS][2];
+    float shift[2];
+} face_view;
+
+/* The encoded photo, kept for decoding a region of it again. */
+typedef struct {
+    const uint8_t *data;
+    size_t len;
+    int orientation;
+    int full_w, full_h; /* the stored image at full size */
+    int scale_num;      /* the detection image is scale_num / 8 of it */
+} photo_source;
+
+/* Puts a face's input(s) in the descriptor's next slots: its aligned crop and, with
+ * mirror, that crop's mirror image. Returns how many slots it took, or an error.
  *
  * shift: the reference places landmarks relative to the detection box's unrounded corner
  * although it crops at the rounded one (DETECTORS.md §4); the box alignment, being the
  * reference's, copies that so that its embeddings match the reference's. */
-static int set_inputs(fc_faces *f, const fc_image *img, const fc_face *face, enum fc_alignment how,
-                      int mirror, const float shift[2], int slot, char *err)
+static int set_inputs(fc_faces *f, const face_view *view, enum fc_alignment how, int mirror,
+                      int slot, char *err)
 {
+    const fc_image *img = view->img;
+    const float(*landmarks)[2] = (const float(*)[2])view->landmarks;
+    const float *shift = view->shift;
     if (how == FC_ALIGN_BOX) {
         int r[4];
         float shifted[FC_LANDMARK_POINTS][2];
         for (int i = 0; i < FC_LANDMARK_POINTS; i++)
-            shifted[i][0] = face->landmarks[i][0] + shift[0],
-            shifted[i][1] = face->landmarks[i][1] + shift[1];
+            shifted[i][0] = landmarks[i][0] + shift[0], shifted[i][1] = landmarks[i][1] + shift[1];
         if (!box_from_landmarks((const float(*)[2])shifted, img->width, img->height, r))
             return fc_errorf(err, -EINVAL, "no face box from these landmarks");
         fc_recog_set_input(f->recog, slot, img->rgb + ((size_t)r[1] * img->width + r[0]) * 3, r[2],
@@ -108,8 +128,7 @@ static int set_inputs(fc_faces *f, const fc_image *img, const fc_face *face, enu
         return 1;
     }
     fc_similarity t;
-    int rc =
-        fc_align_dlib((const float(*)[2])face->landmarks, FC_CHIP_SIZE, FC_CHIP_PADDING, &t, err);
+    int rc = fc_align_dlib(landmarks, FC_CHIP_SIZE, FC_CHIP_PADDING, &t, err);
     if (!rc) rc = fc_align_extract(img, &t, FC_CHIP_SIZE, f->chip, err);
     if (rc) return rc;
     fc_recog_set_input(f->recog, slot, f->chip, FC_CHIP_SIZE, FC_CHIP_SIZE, FC_CHIP_SIZE * 3);
@@ -139,30 +158,121 @@ static int finish_embedding(fc_face *face, const float (*raw)[FC_RECOG_DIM], int
     return 0;
 }
 
+/* How many pixels of img one chip pixel spans for this face (below 1: enlarged). */
+static double chip_scale(const float (*landmarks)[2])
+{
+    fc_similarity t;
+    char err[FC_ERR_MAX];
+    if (fc_align_dlib(landmarks, FC_CHIP_SIZE, FC_CHIP_PADDING, &t, err) != 0) return 1.0;
+    return sqrt(t.a * t.a + t.b * t.b);
+}
+
+/* Faces the detection image shows with less detail than their chip wants (enlarged by
+ * more than 1 / FC_FACES_DETAIL_SCALE), from a photo decoded below full size, get their
+ * pixels from one region of the file decoded again, at the DCT scale the smallest of
+ * them needs. views[i] then points there. Returns the region's scale (0: none needed),
+ * or an error. *region owns the pixels. */
+static int decode_detail(const photo_source *src, const fc_photo *photo, face_view *views,
+                         fc_image *region, char *err)
+{
+    if (src->scale_num >= 8) return 0;
+    const double k = src->scale_num / 8.0;
+    int want = 0;
+    double box[4] = {1e30, 1e30, -1e30, -1e30}; /* the needy faces' chips, in img */
+    for (int i = 0; i < photo->count; i++) {
+        const double s = chip_scale((const float(*)[2])views[i].landmarks);
+        if (s >= FC_FACES_DETAIL_SCALE) continue;
+        const int n = (int)ceil(8 * k / s);
+        want = n > want ? n : want;
+        fc_similarity t;
+        fc_align_dlib((const float(*)[2])views[i].landmarks, FC_CHIP_SIZE, FC_CHIP_PADDING, &t,
+                      err);
+        for (int corner = 0; corner < 4; corner++) {
+            const double c = corner & 1 ? FC_CHIP_SIZE : 0, q = corner & 2 ? FC_CHIP_SIZE : 0;
+            const double x = t.a * c - t.b * q + t.tx, y = t.b * c + t.a * q + t.ty;
+            box[0] = fmin(box[0], x), box[1] = fmin(box[1], y);
+            box[2] = fmax(box[2], x), box[3] = fmax(box[3], y);
+        }
+    }
+    if (want <= src->scale_num) return 0;
+    if (want > 8) want = 8;
+    /* the box in the stored image's full-size pixels: upright detection pixels / k, then
+     * turned back (orientations 6 and 8 undo each other, the others themselves) */
+    const int turned = src->orientation >= 5 && src->orientation <= 8;
+    const int up_w = turned ? src->full_h : src->full_w, up_h = turned ? src->full_w : src->full_h;
+    const int back = src->orientation == 6 ? 8 : src->orientation == 8 ? 6 : src->orientation;
+    double sx[2], sy[2];
+    for (int c = 0; c < 2; c++)
+        fc_orient_point(back, up_w, up_h, box[2 * c] / k, box[2 * c + 1] / k, &sx[c], &sy[c]);
+    const int margin = 16;
+    const int x0 = (int)floor(fmin(sx[0], sx[1])) - margin,
+              y0 = (int)floor(fmin(sy[0], sy[1])) - margin;
+    const int x1 = (int)ceil(fmax(sx[0], sx[1])) + margin,
+              y1 = (int)ceil(fmax(sy[0], sy[1])) + margin;
+    const fc_decode_opts opts = {.scale_num = want,
+                                 .region = {x0 < 0 ? 0 : x0, y0 < 0 ? 0 : y0,
+                                            x1 - (x0 < 0 ? 0 : x0), y1 - (y0 < 0 ? 0 : y0)}};
+    fc_decode_info info;
+    int rc = fc_image_decode_opts(src->data, src->len, &opts, region, &info, err);
+    if (rc) return rc;
+    /* where the region lands upright, in pixels at its scale */
+    const double kr = want / 8.0;
+    const int stored_w = (int)ceil(src->full_w * kr), stored_h = (int)ceil(src->full_h * kr);
+    double ux[2], uy[2];
+    fc_orient_point(src->orientation, stored_w, stored_h, info.region_x, info.region_y, &ux[0],
+                    &uy[0]);
+    fc_orient_point(src->orientation, stored_w, stored_h, info.region_x + region->width,
+                    info.region_y + region->height, &ux[1], &uy[1]);
+    rc = fc_image_orient(region, src->orientation, err);
+    if (rc) return rc;
+    const double ox = fmin(ux[0], ux[1]), oy = fmin(uy[0], uy[1]), f = kr / k;
+    for (int i = 0; i < photo->count; i++) {
+        if (chip_scale((const float(*)[2])views[i].landmarks) >= FC_FACES_DETAIL_SCALE) continue;
+        views[i].img = region;
+        for (int p = 0; p < FC_LANDMARK_POINTS; p++) {
+            views[i].landmarks[p][0] = (float)(views[i].landmarks[p][0] * f - ox);
+            views[i].landmarks[p][1] = (float)(views[i].landmarks[p][1] * f - oy);
+        }
+        views[i].shift[0] = (float)(views[i].shift[0] * f);
+        views[i].shift[1] = (float)(views[i].shift[1] * f);
+    }
+    return want;
+}
+
 /* Embeds every face of the photo, a batch of descriptor inputs at a time. */
-static int embed_faces(fc_faces *f, const fc_image *img, fc_photo *photo, const float (*shifts)[2],
-                       const fc_faces_opts *opts, char *err)
+static int embed_faces(fc_faces *f, const fc_image *img, const photo_source *src, fc_photo *photo,
+                       const float (*shifts)[2], const fc_faces_opts *opts, char *err)
 {
     const int per_face = opts->alignment == FC_ALIGN_CHIP && opts->mirror ? 2 : 1;
     float raw[EMBED_BATCH][FC_RECOG_DIM];
-    for (int first = 0; first < photo->count;) {
+    face_view *views = malloc((size_t)(photo->count ? photo->count : 1) * sizeof *views);
+    if (!views) return fc_errorf(err, -ENOMEM, "out of memory");
+    for (int i = 0; i < photo->count; i++) {
+        views[i].img = img;
+        memcpy(views[i].landmarks, photo->faces[i].landmarks, sizeof views[i].landmarks);
+        views[i].shift[0] = shifts[i][0], views[i].shift[1] = shifts[i][1];
+    }
+    fc_image region = {0};
+    int rc = decode_detail(src, photo, views, &region, err);
+    if (rc > 0) photo->detail_scale_num = rc, rc = 0;
+    for (int first = 0; first < photo->count && !rc;) {
         int slots = 0, last = first;
-        for (; last < photo->count && slots + per_face <= EMBED_BATCH; last++) {
-            int took = set_inputs(f, img, &photo->faces[last], opts->alignment, opts->mirror,
-                                  shifts[last], slots, err);
-            if (took < 0) return took;
+        for (; last < photo->count && slots + per_face <= EMBED_BATCH && !rc; last++) {
+            int took = set_inputs(f, &views[last], opts->alignment, opts->mirror, slots, err);
+            if (took < 0) rc = took;
             slots += took;
         }
+        if (rc) break;
         fc_recog_forward(f->recog, slots, raw);
-        for (int i = first; i < last; i++) {
-            int rc = finish_embedding(&photo->faces[i],
-                                      (const float(*)[FC_RECOG_DIM])raw + (i - first) * per_face,
-                                      per_face, err);
-            if (rc) return rc;
-        }
+        for (int i = first; i < last && !rc; i++)
+            rc = finish_embedding(&photo->faces[i],
+                                  (const float(*)[FC_RECOG_DIM])raw + (i - first) * per_face,
+                                  per_face, err);
         first = last;
     }
-    return 0;
+    fc_image_free(&region);
+    free(views);
+    return rc;
 }
 
 /* The photo shrunk (or grown) so its longer side is half the detector's input (size),
@@ -299,6 +409,20 @@ static int detect(fc_faces *f, const fc_faces_opts *opts, const fc_image *img, f
     return n;
 }
 
+/* Boxes and landmarks found on the photo decoded at scale k, in its full-size pixels. */
+static void to_full_size(fc_photo *photo, double k)
+{
+    if (k == 1.0) return;
+    for (int i = 0; i < photo->count; i++) {
+        fc_face *face = &photo->faces[i];
+        for (int c = 0; c < 4; c++) face->box[c] = (float)(face->box[c] / k);
+        for (int p = 0; p < FC_LANDMARK_POINTS; p++)
+            face->landmarks[p][0] = (float)(face->landmarks[p][0] / k),
+            face->landmarks[p][1] = (float)(face->landmarks[p][1] / k);
+        face->small = fminf(face->box[2], face->box[3]) < FC_FACE_SMALL;
+    }
+}
+
 static double seconds_now(void)
 {
     struct timespec ts;
@@ -320,13 +444,25 @@ int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_op
     memset(photo, 0, sizeof *photo);
     double mark = seconds_now();
     fc_image img;
+    fc_decode_info info;
     fc_exif_read(data, len, &photo->exif);
-    int rc = fc_image_decode(data, len, &img, err);
+    const fc_decode_opts decode = {.min_long_side =
+                                       opts && opts->full_resolution ? 0 : FC_FACES_DECODE_SIDE};
+    int rc = fc_image_decode_opts(data, len, &decode, &img, &info, err);
     if (rc) return rc;
-    rc = fc_image_orient(&img, photo->exif.orientation, err);
+    const int orientation = photo->exif.orientation;
+    rc = fc_image_orient(&img, orientation, err);
     if (rc) goto done;
-    photo->width = img.width;
-    photo->height = img.height;
+    const photo_source src = {data,
+                              len,
+                              orientation,
+                              info.full_width,
+                              info.full_height,
+                              info.scale_num * 8 / info.scale_denom};
+    const int turned = orientation >= 5 && orientation <= 8;
+    photo->width = turned ? info.full_height : info.full_width;
+    photo->height = turned ? info.full_width : info.full_height;
+    photo->decode_scale_num = src.scale_num;
     stage_done(photo, FC_STAGE_DECODE, &mark);
     fc_detection dets[FC_DETECT_MAX_RESULTS];
     const float min_score = opts && opts->min_score > 0 ? opts->min_score : FC_DETECT_MIN_SCORE;
@@ -361,7 +497,8 @@ int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_op
     }
     stage_done(photo, FC_STAGE_LANDMARKS, &mark);
     if (!rc && opts && opts->want_embeddings)
-        rc = embed_faces(f, &img, photo, (const float(*)[2])shifts, opts, err);
+        rc = embed_faces(f, &img, &src, photo, (const float(*)[2])shifts, opts, err);
+    to_full_size(photo, src.scale_num / 8.0);
     stage_done(photo, FC_STAGE_EMBED, &mark);
     free(shifts);
 done:

@@ -181,6 +181,83 @@ static void test_bad_input(fc_faces *f)
     fc_photo_free(&photo);
 }
 
+/* Matches each face of a to the face of b whose box centre is nearest; returns the
+ * largest box corner distance over the diagonal and the lowest embedding cosine. */
+static void compare_photos(const fc_photo *a, const fc_photo *b, double *worst_box,
+                           double *worst_cos)
+{
+    *worst_box = 0, *worst_cos = 1;
+    for (int i = 0; i < a->count; i++) {
+        const fc_face *x = &a->faces[i], *y = NULL;
+        double best = 1e30;
+        for (int j = 0; j < b->count; j++) {
+            const fc_face *c = &b->faces[j];
+            double dx = x->box[0] + x->box[2] / 2 - c->box[0] - c->box[2] / 2;
+            double dy = x->box[1] + x->box[3] / 2 - c->box[1] - c->box[3] / 2;
+            if (dx * dx + dy * dy < best) best = dx * dx + dy * dy, y = c;
+        }
+        if (!y) continue;
+        const double diag = hypot(x->box[2], x->box[3]);
+        for (int k = 0; k < 2; k++) {
+            const double d =
+                hypot(x->box[2 * k] - y->box[2 * k], x->box[2 * k + 1] - y->box[2 * k + 1]);
+            if (d / diag > *worst_box) *worst_box = d / diag;
+        }
+        const double c = cosine(x->embedding, y->embedding, FC_EMBED_DIM);
+        if (c < *worst_cos) *worst_cos = c;
+    }
+}
+
+/* The fast path on large photos against decoding them whole: sample1 enlarged twice
+ * (decoded at 5/8 for detection, every face detailed enough) and sample1 in the middle
+ * of a black canvas twice its size (its faces then want more detail than 5/8 gives: a
+ * region is decoded again). The same faces, boxes within 5% of their size (the
+ * detector's input, resized without smoothing as the reference does, depends on the
+ * size it is resized from), cosine >= 0.99. */
+static void test_large_photos(fc_faces *f)
+{
+    char err[FC_ERR_MAX];
+    fc_image sample, big;
+    if (fixtures_load_sample("sample1.jpg", NULL, &sample) != 0) return;
+    for (int canvas = 0; canvas < 2; canvas++) {
+        const int w = sample.width * 2, h = sample.height * 2;
+        if (!canvas) {
+            CHECK(fc_image_resize(&sample, w, h, &big, err) == 0);
+        } else {
+            CHECK(fc_image_alloc(&big, w, h, err) == 0);
+            memset(big.rgb, 0, (size_t)w * h * 3);
+            for (int y = 0; y < sample.height; y++)
+                memcpy(big.rgb + ((size_t)(y + h / 4) * w + w / 4) * 3,
+                       sample.rgb + (size_t)y * sample.width * 3, (size_t)sample.width * 3);
+        }
+        uint8_t *jpeg;
+        size_t len;
+        CHECK(fc_image_encode_jpeg(&big, 95, &jpeg, &len, err) == 0);
+        fc_image_free(&big);
+        fc_faces_opts opts = {.alignment = FC_ALIGN_CHIP, .want_embeddings = 1};
+        fc_photo fast, whole;
+        CHECK_MSG(fc_faces_run(f, jpeg, len, &opts, &fast, err) == 0, "%s", err);
+        opts.full_resolution = 1;
+        CHECK_MSG(fc_faces_run(f, jpeg, len, &opts, &whole, err) == 0, "%s", err);
+        free(jpeg);
+        double worst_box, worst_cos;
+        compare_photos(&fast, &whole, &worst_box, &worst_cos);
+        fprintf(stderr,
+                "large photo %d: %d faces (whole %d), decoded at %d/8, detail at %d/8; boxes "
+                "within %.4f of their size, cosine >= %.5f\n",
+                canvas, fast.count, whole.count, fast.decode_scale_num, fast.detail_scale_num,
+                worst_box, worst_cos);
+        CHECK(fast.width == w && fast.height == h && fast.decode_scale_num == 5);
+        CHECK(whole.decode_scale_num == 8 && whole.detail_scale_num == 0);
+        CHECK(canvas ? fast.detail_scale_num > 5 : fast.detail_scale_num == 0);
+        CHECK(fast.count >= 3 && fast.count == whole.count);
+        CHECK(worst_box <= 0.05 && worst_cos >= 0.99);
+        fc_photo_free(&fast);
+        fc_photo_free(&whole);
+    }
+    fc_image_free(&sample);
+}
+
 /* Orientation end to end: every variant, turned upright by its tag, shows the same faces
  * at the same places with the same embeddings. */
 static int run_variants(fc_faces *f, const char *dir)
@@ -252,6 +329,7 @@ int main(int argc, char **argv)
         test_samples(f);
         test_close_ups(f);
         test_bad_input(f);
+        test_large_photos(f);
         status = harness_exit();
     }
     fc_faces_free(f);
