@@ -1,6 +1,6 @@
 /* bench/lfw: face verification accuracy on Labeled Faces in the Wild.
  *
- *   lfw [DATA_DIR] [--model PATH] [--align chip|box|crop] [--mirror] [--crop N] [--threads N]
+ *   lfw [DATA_DIR] [--model PATH] [--align chip|chip5|box|crop] [--mirror] [--crop N] [--threads N]
  *
  * DATA_DIR (default ../shared/data/lfw-dev) holds PERSON/PERSON_NNNN.jpg and pairs.txt in
  * the official format (first line "FOLDS N", then per fold N same-person lines and N
@@ -319,7 +319,7 @@ int main(int argc, char **argv)
         else if (argv[i][0] != '-')
             dir = argv[i];
         else {
-            fprintf(stderr, "usage: lfw [DATA_DIR] [--model PATH] [--align chip|box|crop] "
+            fprintf(stderr, "usage: lfw [DATA_DIR] [--model PATH] [--align chip|chip5|box|crop] "
                             "[--mirror] [--crop N] [--threads N] [--save FILE]\n"
                             "           [--passes ssd,ssd2,tiny,tiny2] [--detect-only]\n");
             return 2;
@@ -333,7 +333,8 @@ int main(int argc, char **argv)
         return 2;
     }
     if (crop < 16 || crop > 4096 || threads < 1 || threads > 64 ||
-        (!use_crop && strcmp(align, "chip") != 0 && strcmp(align, "box") != 0)) {
+        (!use_crop && strcmp(align, "chip") != 0 && strcmp(align, "box") != 0 &&
+         strcmp(align, "chip5") != 0)) {
         fprintf(stderr, "lfw: --align chip|box|crop, --crop 16..4096, --threads 1..64\n");
         return 2;
     }
@@ -370,7 +371,9 @@ int main(int argc, char **argv)
     embed_job jobs[64];
     for (int t = 0; t < threads; t++) {
         jobs[t] = (embed_job){.set = &set,
-                              .alignment = strcmp(align, "box") == 0 ? FC_ALIGN_BOX : FC_ALIGN_CHIP,
+                              .alignment = strcmp(align, "box") == 0     ? FC_ALIGN_BOX
+                                           : strcmp(align, "chip5") == 0 ? FC_ALIGN_CHIP5
+                                                                         : FC_ALIGN_CHIP,
                               .mirror = mirror,
                               .passes = passes,
                               .detect_only = detect_only,

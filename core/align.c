@@ -67,6 +67,28 @@ int fc_align_dlib(const float landmarks[FC_LANDMARKS][2], int size, double paddi
                              err);
 }
 
+int fc_align_dlib5(const float landmarks[FC_LANDMARKS][2], int size, double padding,
+                   fc_similarity *chip_to_image, char *err)
+{
+    /* dlib's 5-point template: the subject's left eye outer and inner corners, right eye
+     * outer and inner corners, base of the nose; 68-point indices of the same places */
+    static const double template5[5][2] = {{0.8595674595992, 0.2134981538014},
+                                           {0.6460604764104, 0.2289674387677},
+                                           {0.1205750620789, 0.2137274526848},
+                                           {0.3340850613712, 0.2290642403242},
+                                           {0.4901123135679, 0.6277975316475}};
+    static const int index68[5] = {45, 42, 36, 39, 33};
+    double from[5][2], to[5][2];
+    for (int i = 0; i < 5; i++) {
+        from[i][0] = (padding + template5[i][0]) / (2 * padding + 1) * size;
+        from[i][1] = (padding + template5[i][1]) / (2 * padding + 1) * size;
+        to[i][0] = landmarks[index68[i]][0];
+        to[i][1] = landmarks[index68[i]][1];
+    }
+    return fc_similarity_fit((const double(*)[2])from, (const double(*)[2])to, 5, chip_to_image,
+                             err);
+}
+
 /* Halves an image by 2x2 means (odd last rows and columns average what they have). */
 static int halve(const fc_image *in, fc_image *out, char *err)
 {

@@ -30,6 +30,11 @@ int fc_similarity_fit(const double (*from)[2], const double (*to)[2], int n, fc_
 int fc_align_dlib(const float landmarks[FC_LANDMARKS][2], int size, double padding,
                   fc_similarity *chip_to_image, char *err);
 
+/* The same from five of the landmarks (eye corners, base of the nose) onto dlib's
+ * 5-point template, which its 5-point shape predictor uses. */
+int fc_align_dlib5(const float landmarks[FC_LANDMARKS][2], int size, double padding,
+                   fc_similarity *chip_to_image, char *err);
+
 /* Samples the chip: each chip pixel is the bilinear interpolation of the image at its
  * mapped position, black outside the image. When the face is more than twice the chip's
  * size it is first halved (2x2 means) as often as that holds, as dlib's pyramid does, so

@@ -128,7 +128,8 @@ static int set_inputs(fc_faces *f, const face_view *view, enum fc_alignment how,
         return 1;
     }
     fc_similarity t;
-    int rc = fc_align_dlib(landmarks, FC_CHIP_SIZE, FC_CHIP_PADDING, &t, err);
+    int rc = (how == FC_ALIGN_CHIP5 ? fc_align_dlib5 : fc_align_dlib)(landmarks, FC_CHIP_SIZE,
+                                                                      FC_CHIP_PADDING, &t, err);
     if (!rc) rc = fc_align_extract(img, &t, FC_CHIP_SIZE, f->chip, err);
     if (rc) return rc;
     fc_recog_set_input(f->recog, slot, f->chip, FC_CHIP_SIZE, FC_CHIP_SIZE, FC_CHIP_SIZE * 3);
@@ -243,7 +244,7 @@ static int decode_detail(const photo_source *src, const fc_photo *photo, face_vi
 static int embed_faces(fc_faces *f, const fc_image *img, const photo_source *src, fc_photo *photo,
                        const float (*shifts)[2], const fc_faces_opts *opts, char *err)
 {
-    const int per_face = opts->alignment == FC_ALIGN_CHIP && opts->mirror ? 2 : 1;
+    const int per_face = opts->alignment != FC_ALIGN_BOX && opts->mirror ? 2 : 1;
     float raw[EMBED_BATCH][FC_RECOG_DIM];
     face_view *views = malloc((size_t)(photo->count ? photo->count : 1) * sizeof *views);
     if (!views) return fc_errorf(err, -ENOMEM, "out of memory");

@@ -28,7 +28,8 @@
 
 enum fc_alignment {
     FC_ALIGN_CHIP, /* dlib's face chip: rotated, scaled onto the mean face (align.h) */
-    FC_ALIGN_BOX   /* the reference's axis-aligned box from the landmarks */
+    FC_ALIGN_BOX,  /* the reference's axis-aligned box from the landmarks */
+    FC_ALIGN_CHIP5 /* dlib's face chip from five landmarks (eye corners, base of the nose) */
 };
 
 typedef struct {
