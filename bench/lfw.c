@@ -21,19 +21,13 @@
 #include "../core/image.h"
 #include "../core/model.h"
 #include "../core/recog.h"
+#include "lfw_data.h"
 
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct {
-    int a, b; /* indices into the image list */
-    int same;
-    int fold;
-    float dist, qdist;
-} lfw_pair;
 
 typedef struct {
     char **paths;
@@ -54,75 +48,6 @@ typedef struct {
     int first, step, crop;
 } embed_job;
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-static char *image_path(const char *dir, const char *name, int n)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s/%s/%s_%04d.jpg", dir, name, name, n);
-    return strdup(buf);
-}
-
-/* Reads pairs.txt: fills pairs (with image paths in *paths, duplicates allowed). */
-static int read_pairs(const char *dir, lfw_pair **out_pairs, char ***out_paths, int *out_count,
-                      int *out_folds)
-{
-    char path[4096], line[1024];
-    snprintf(path, sizeof path, "%s/pairs.txt", dir);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "lfw: cannot open %s\n", path);
-        return -1;
-    }
-    int folds = 0, per = 0;
-    if (!fgets(line, sizeof line, f) || sscanf(line, "%d %d", &folds, &per) != 2 || folds < 2 ||
-        per < 1 || folds > 100 || per > 100000) {
-        fprintf(stderr, "lfw: %s: bad first line\n", path);
-        fclose(f);
-        return -1;
-    }
-    int total = folds * per * 2;
-    lfw_pair *pairs = calloc((size_t)total, sizeof *pairs);
-    char **paths = calloc((size_t)total * 2, sizeof *paths);
-    int n = 0;
-    while (n < total && fgets(line, sizeof line, f)) {
-        char n1[256], n2[256];
-        int i1, i2;
-        lfw_pair *p = &pairs[n];
-        p->fold = n / (2 * per);
-        p->same = (n % (2 * per)) < per;
-        int ok = p->same ? sscanf(line, "%255s %d %d", n1, &i1, &i2) == 3
-                         : sscanf(line, "%255s %d %255s %d", n1, &i1, n2, &i2) == 4;
-        if (!ok) {
-            fprintf(stderr, "lfw: %s: bad line %d\n", path, n + 2);
-            fclose(f);
-            return -1;
-        }
-        paths[2 * n] = image_path(dir, n1, i1);
-        paths[2 * n + 1] = image_path(dir, p->same ? n1 : n2, i2);
-        n++;
-    }
-    fclose(f);
-    if (n != total) {
-        fprintf(stderr, "lfw: %s has %d pairs, expected %d\n", path, n, total);
-        return -1;
-    }
-    *out_pairs = pairs;
-    *out_paths = paths;
-    *out_count = total;
-    *out_folds = folds;
-    return 0;
-}
-
 /* The whole pipeline; the face whose box centre is nearest the image centre. */
 static int embed_detected(embed_job *job, const char *path, float unit[FC_EMBED_DIM], fc_qembed *q,
                           float chosen[8])
@@ -137,13 +62,7 @@ static int embed_detected(embed_job *job, const char *path, float unit[FC_EMBED_
         fprintf(stderr, "lfw: %s: %s\n", path, err);
         return -1;
     }
-    int best = -1;
-    double best_d = 1e30;
-    for (int f = 0; f < photo.count; f++) {
-        const float *b = photo.faces[f].box;
-        double dx = b[0] + b[2] / 2 - photo.width / 2.0, dy = b[1] + b[3] / 2 - photo.height / 2.0;
-        if (dx * dx + dy * dy < best_d) best_d = dx * dx + dy * dy, best = f;
-    }
+    const int best = lfw_centre_face(&photo);
     if (best >= 0) {
         memcpy(unit, photo.faces[best].embedding, sizeof(float) * FC_EMBED_DIM);
         *q = photo.faces[best].quantized;
@@ -232,66 +151,6 @@ static int save_embeddings(const char *path, const image_set *set)
     return fclose(f) == 0 ? 0 : -1;
 }
 
-/* Accuracy of "same iff distance <= threshold" over pairs where in_fold(fold) matches. */
-static double accuracy(const lfw_pair *pairs, int n, int fold, int in_fold, float threshold,
-                       int quantized)
-{
-    int right = 0, all = 0;
-    for (int i = 0; i < n; i++) {
-        if ((pairs[i].fold == fold) != in_fold) continue;
-        float d = quantized ? pairs[i].qdist : pairs[i].dist;
-        right += (d <= threshold) == pairs[i].same;
-        all++;
-    }
-    return all ? (double)right / all : 0.0;
-}
-
-/* The threshold maximising training accuracy: midpoints between sorted distances. */
-static float best_threshold(const lfw_pair *pairs, int n, int fold, int quantized)
-{
-    float *d = malloc((size_t)n * sizeof *d);
-    int m = 0;
-    for (int i = 0; i < n; i++)
-        if (pairs[i].fold != fold) d[m++] = quantized ? pairs[i].qdist : pairs[i].dist;
-    qsort(d, (size_t)m, sizeof *d, cmp_float);
-    float best = 0.0f;
-    double best_acc = -1.0;
-    for (int i = 0; i + 1 < m; i++) {
-        if (d[i] == d[i + 1]) continue;
-        float t = 0.5f * (d[i] + d[i + 1]);
-        double acc = accuracy(pairs, n, fold, 0, t, quantized);
-        if (acc > best_acc) {
-            best_acc = acc;
-            best = t;
-        }
-    }
-    free(d);
-    return best;
-}
-
-static void report(const char *label, const lfw_pair *pairs, int n, int folds, int quantized)
-{
-    double sum = 0, sum2 = 0, tsum = 0;
-    for (int f = 0; f < folds; f++) {
-        float t = best_threshold(pairs, n, f, quantized);
-        double acc = accuracy(pairs, n, f, 1, t, quantized);
-        sum += acc;
-        sum2 += acc * acc;
-        tsum += t;
-    }
-    double mean = sum / folds, var = (sum2 - folds * mean * mean) / (folds - 1);
-    double sd = var > 0 ? sqrt(var) : 0;
-    /* two-sided 97.5% quantiles of Student's t for 1..10 degrees of freedom */
-    static const double t975[] = {12.706, 4.303, 3.182, 2.776, 2.571,
-                                  2.447,  2.365, 2.306, 2.262, 2.228};
-    double t = folds - 1 <= 10 ? t975[folds - 2] : 1.96;
-    double half = t * sd / sqrt(folds);
-    printf("%-16s accuracy %.2f%% +- %.2f (std over %d folds), 95%% interval [%.2f, %.2f], "
-           "threshold %.4f\n",
-           label, 100 * mean, 100 * sd, folds, 100 * (mean - half), 100 * (mean + half),
-           tsum / folds);
-}
-
 int main(int argc, char **argv)
 {
     const char *dir = "../shared/data/lfw-dev", *model_path = NULL;
@@ -339,24 +198,10 @@ int main(int argc, char **argv)
         return 2;
     }
     lfw_pair *pairs;
-    char **paths;
     int npairs, folds;
-    if (read_pairs(dir, &pairs, &paths, &npairs, &folds) != 0) return 1;
-
-    /* unique images, each embedded once */
     image_set set = {0};
-    set.paths = malloc((size_t)npairs * 2 * sizeof *set.paths);
-    memcpy(set.paths, paths, (size_t)npairs * 2 * sizeof *set.paths);
-    qsort(set.paths, (size_t)npairs * 2, sizeof *set.paths, cmp_str);
-    for (int i = 0; i < npairs * 2; i++)
-        if (set.count == 0 || strcmp(set.paths[set.count - 1], set.paths[i]) != 0)
-            set.paths[set.count++] = set.paths[i];
-    for (int i = 0; i < npairs; i++) {
-        char **a = bsearch(&paths[2 * i], set.paths, (size_t)set.count, sizeof *paths, cmp_str);
-        char **b = bsearch(&paths[2 * i + 1], set.paths, (size_t)set.count, sizeof *paths, cmp_str);
-        pairs[i].a = (int)(a - set.paths);
-        pairs[i].b = (int)(b - set.paths);
-    }
+    if (lfw_load(dir, 0, &pairs, &npairs, &folds, &set.paths, &set.count) != 0) return 1;
+
     set.unit = calloc((size_t)set.count, sizeof *set.unit);
     set.q = calloc((size_t)set.count, sizeof *set.q);
     set.failed = calloc((size_t)set.count, sizeof *set.failed);
@@ -400,20 +245,11 @@ int main(int argc, char **argv)
     for (int i = 0; i < set.count; i++)
         for (int k = 0; k < FC_EMBED_DIM; k++)
             if (fabsf(set.unit[i][k]) > max_comp) max_comp = fabsf(set.unit[i][k]);
-    int used = 0;
-    for (int i = 0; i < npairs; i++) {
-        lfw_pair *p = &pairs[i];
-        if (set.failed[p->a] || set.failed[p->b]) {
-            /* an image that did not embed counts as a wrong answer: distance 2 / 0 */
-            p->dist = p->qdist = p->same ? 2.0f : 0.0f;
-            continue;
-        }
-        p->dist = fc_embed_distance(set.unit[p->a], set.unit[p->b]);
-        p->qdist = fc_qembed_distance(&set.q[p->a], &set.q[p->b]);
-        float e = fabsf(p->dist - p->qdist);
-        if (e > max_err) max_err = e;
-        used++;
-    }
+    const int used =
+        lfw_distances(pairs, npairs, (const float(*)[FC_EMBED_DIM])set.unit, set.q, set.failed);
+    for (int i = 0; i < npairs; i++)
+        if (!set.failed[pairs[i].a] && !set.failed[pairs[i].b])
+            max_err = fmaxf(max_err, fabsf(pairs[i].dist - pairs[i].qdist));
     char how[64];
     if (use_crop)
         snprintf(how, sizeof how, "centre crop %dx%d", crop, crop);
@@ -436,14 +272,13 @@ int main(int argc, char **argv)
         printf("recall: a face found at the centre in %d of %d photos (%.2f%%)\n", centred,
                set.count, 100.0 * centred / set.count);
     if (detect_only) return 0;
-    report("float embedding", pairs, npairs, folds, 0);
-    report("128-byte form", pairs, npairs, folds, 1);
+    lfw_report("float embedding", pairs, npairs, folds, 0);
+    lfw_report("128-byte form", pairs, npairs, folds, 1);
     printf("128-byte form: largest |distance error| over the %d pairs %.5f; largest embedding "
            "component %.4f (stored scale %.0f saturates at %.4f)\n",
            used, max_err, max_comp, FC_QEMBED_SCALE, 127.0f / FC_QEMBED_SCALE);
     if (save_path && save_embeddings(save_path, &set) != 0) return 1;
-    for (int i = 0; i < npairs * 2; i++) free(paths[i]);
-    free(paths);
+    for (int i = 0; i < set.count; i++) free(set.paths[i]);
     free(set.paths);
     free(set.unit);
     free(set.q);
