@@ -195,7 +195,7 @@ int main(int argc, char **argv)
     const char *model_path = NULL;
     int runs = 5;
     photo_set set = {0};
-    fc_faces_opts opts = {.alignment = FC_ALIGN_CHIP, .want_embeddings = 1, .mirror = 1};
+    fc_faces_opts opts = fc_faces_default_opts();
     char err[FC_ERR_MAX];
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--model") == 0 && i + 1 < argc) {

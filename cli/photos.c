@@ -101,13 +101,12 @@ int cli_run_photos(const cli_globals *globals, const cli_photo_args *args)
         fc_model_close(model);
         return CLI_FAILED;
     }
-    /* the chip averaged with its mirror image: the best of the variants on the LFW dev
-     * folds (README); the box alignment is the reference's, taken as it is */
-    const fc_faces_opts opts = {.detector =
-                                    args->tiny_detector ? FC_DETECTOR_TINY : FC_DETECTOR_SSD,
-                                .alignment = args->box_alignment ? FC_ALIGN_BOX : FC_ALIGN_CHIP,
-                                .want_embeddings = args->embeddings,
-                                .mirror = !args->box_alignment};
+    /* the measured best unless asked; the box alignment is the reference's, taken as it
+     * is (no mirror) */
+    fc_faces_opts opts = fc_faces_default_opts();
+    opts.want_embeddings = args->embeddings;
+    if (args->tiny_detector) opts.detector = FC_DETECTOR_TINY;
+    if (args->box_alignment) opts.alignment = FC_ALIGN_BOX, opts.mirror = 0;
     int status = CLI_OK;
     for (int i = 0; i < args->count; i++) {
         fc_photo photo;

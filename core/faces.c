@@ -104,6 +104,22 @@ typedef struct {
     int scale_num;      /* the detection image is scale_num / 8 of it */
 } photo_source;
 
+/* A chip (and with mirror, its mirror image) into the descriptor's slots from `slot` on;
+ * returns how many it took. */
+static int set_chip_inputs(fc_faces *f, const uint8_t *chip, int mirror, int slot)
+{
+    fc_recog_set_input(f->recog, slot, chip, FC_CHIP_SIZE, FC_CHIP_SIZE, FC_CHIP_SIZE * 3);
+    if (!mirror) return 1;
+    /* the same face seen in a mirror: its embedding's noise differs, its identity not */
+    for (int y = 0; y < FC_CHIP_SIZE; y++)
+        for (int x = 0; x < FC_CHIP_SIZE; x++)
+            memcpy(f->mirrored + ((size_t)y * FC_CHIP_SIZE + x) * 3,
+                   chip + ((size_t)y * FC_CHIP_SIZE + FC_CHIP_SIZE - 1 - x) * 3, 3);
+    fc_recog_set_input(f->recog, slot + 1, f->mirrored, FC_CHIP_SIZE, FC_CHIP_SIZE,
+                       FC_CHIP_SIZE * 3);
+    return 2;
+}
+
 /* Puts a face's input(s) in the descriptor's next slots: its aligned crop and, with
  * mirror, that crop's mirror image. Returns how many slots it took, or an error.
  *
@@ -131,17 +147,7 @@ static int set_inputs(fc_faces *f, const face_view *view, enum fc_alignment how,
     int rc = (how == FC_ALIGN_CHIP5 ? fc_align_dlib5 : fc_align_dlib)(landmarks, FC_CHIP_SIZE,
                                                                       FC_CHIP_PADDING, &t, err);
     if (!rc) rc = fc_align_extract(img, &t, FC_CHIP_SIZE, f->chip, err);
-    if (rc) return rc;
-    fc_recog_set_input(f->recog, slot, f->chip, FC_CHIP_SIZE, FC_CHIP_SIZE, FC_CHIP_SIZE * 3);
-    if (!mirror) return 1;
-    /* the same face seen in a mirror: its embedding's noise differs, its identity not */
-    for (int y = 0; y < FC_CHIP_SIZE; y++)
-        for (int x = 0; x < FC_CHIP_SIZE; x++)
-            memcpy(f->mirrored + ((size_t)y * FC_CHIP_SIZE + x) * 3,
-                   f->chip + ((size_t)y * FC_CHIP_SIZE + FC_CHIP_SIZE - 1 - x) * 3, 3);
-    fc_recog_set_input(f->recog, slot + 1, f->mirrored, FC_CHIP_SIZE, FC_CHIP_SIZE,
-                       FC_CHIP_SIZE * 3);
-    return 2;
+    return rc ? rc : set_chip_inputs(f, f->chip, mirror, slot);
 }
 
 /* A face's embedding from its descriptor(s): with two, the mean of their unit vectors. */
@@ -506,6 +512,21 @@ done:
     fc_image_free(&img);
     if (rc) fc_photo_free(photo);
     return rc;
+}
+
+int fc_faces_embed_chip(fc_faces *f, const uint8_t *chip, int mirror, fc_face *face, char *err)
+{
+    float raw[2][FC_RECOG_DIM];
+    const int n = set_chip_inputs(f, chip, mirror, 0);
+    fc_recog_forward(f->recog, n, raw);
+    return finish_embedding(face, (const float(*)[FC_RECOG_DIM])raw, n, err);
+}
+
+fc_faces_opts fc_faces_default_opts(void)
+{
+    /* the best of the variants measured on the LFW dev folds (README) */
+    return (fc_faces_opts){
+        .detector = FC_DETECTOR_SSD, .alignment = FC_ALIGN_CHIP, .want_embeddings = 1, .mirror = 1};
 }
 
 int fc_faces_run_file(fc_faces *f, const char *path, const fc_faces_opts *opts, fc_photo *photo,

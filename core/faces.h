@@ -77,6 +77,10 @@ typedef struct {
 
 typedef struct fc_faces fc_faces;
 
+/* The options measured best (chip alignment averaged with its mirror image, the SSD's
+ * default passes), embeddings wanted. */
+fc_faces_opts fc_faces_default_opts(void);
+
 /* The networks for one worker thread (about 60 MB of activations), over the model's
  * mapped weights (borrowed; must outlive it). Caller frees with fc_faces_free. */
 int fc_faces_new(const fc_model *model, fc_faces **out, char *err);
@@ -90,5 +94,9 @@ int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_op
 int fc_faces_run_file(fc_faces *f, const char *path, const fc_faces_opts *opts, fc_photo *photo,
                       char *err);
 void fc_photo_free(fc_photo *photo);
+
+/* Embeds one aligned 150 x 150 RGB chip (and with mirror, its mirror image) into face's
+ * embedding and 128-byte form; for evaluations that alter chips (bench/robustness). */
+int fc_faces_embed_chip(fc_faces *f, const uint8_t *chip, int mirror, fc_face *face, char *err);
 
 #endif
