@@ -40,8 +40,12 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         struct stat st;
         if (stat(argv[i], &st) != 0) {
-            fprintf(stderr, "replay: no such corpus %s\n", argv[i]);
-            return 1;
+            /* the sample photos come with set-up (./run.sh): skip without them, but not
+             * in CI, where set-up has run */
+            const char *ci = getenv("CI");
+            const int in_ci = ci && strcmp(ci, "true") == 0;
+            fprintf(stderr, "replay: no such corpus %s%s\n", argv[i], in_ci ? "" : ": SKIP");
+            return in_ci ? 1 : 77;
         }
         if (!S_ISDIR(st.st_mode)) {
             failures += replay_file(argv[i]) != 0;
