@@ -44,7 +44,7 @@ typedef struct {
     fc_faces *faces; /* NULL: the fixed centre crop */
     enum fc_alignment alignment;
     unsigned passes;
-    int mirror, detect_only;
+    int mirror, detect_only, refine;
     int first, step, crop;
 } embed_job;
 
@@ -56,7 +56,8 @@ static int embed_detected(embed_job *job, const char *path, float unit[FC_EMBED_
     fc_photo photo;
     const fc_faces_opts opts = {.passes = job->passes,
                                 .alignment = job->alignment,
-                                .want_embeddings = 1,
+                                .want_embeddings = !job->detect_only,
+                                .refine_landmarks = job->refine,
                                 .mirror = job->mirror};
     if (fc_faces_run_file(job->faces, path, &opts, &photo, err) != 0) {
         fprintf(stderr, "lfw: %s: %s\n", path, err);
@@ -156,7 +157,7 @@ int main(int argc, char **argv)
     const char *dir = "../shared/data/lfw-dev", *model_path = NULL;
     int crop = 110, threads = 2;
     const char *align = "chip", *save_path = NULL, *passes_arg = NULL;
-    int mirror = 0, detect_only = 0;
+    int mirror = 0, detect_only = 0, refine = 0;
     char err[FC_ERR_MAX];
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
@@ -167,6 +168,8 @@ int main(int argc, char **argv)
             mirror = 1;
         else if (strcmp(argv[i], "--align") == 0 && i + 1 < argc)
             align = argv[++i];
+        else if (strcmp(argv[i], "--refine") == 0)
+            refine = 1;
         else if (strcmp(argv[i], "--detect-only") == 0)
             detect_only = 1;
         else if (strcmp(argv[i], "--passes") == 0 && i + 1 < argc)
@@ -178,9 +181,10 @@ int main(int argc, char **argv)
         else if (argv[i][0] != '-')
             dir = argv[i];
         else {
-            fprintf(stderr, "usage: lfw [DATA_DIR] [--model PATH] [--align chip|chip5|box|crop] "
-                            "[--mirror] [--crop N] [--threads N] [--save FILE]\n"
-                            "           [--passes ssd,ssd2,tiny,tiny2] [--detect-only]\n");
+            fprintf(stderr,
+                    "usage: lfw [DATA_DIR] [--model PATH] [--align chip|chip5|box|crop] "
+                    "[--mirror] [--crop N] [--threads N] [--save FILE]\n"
+                    "           [--passes ssd,ssd2,tiny,tiny2] [--detect-only] [--refine]\n");
             return 2;
         }
     }
@@ -222,6 +226,7 @@ int main(int argc, char **argv)
                               .mirror = mirror,
                               .passes = passes,
                               .detect_only = detect_only,
+                              .refine = refine,
                               .first = t,
                               .step = threads,
                               .crop = crop};

@@ -416,6 +416,24 @@ static int detect(fc_faces *f, const fc_faces_opts *opts, const fc_image *img, f
     return n;
 }
 
+/* The landmark net sees the detector's box, whose framing of the face varies from one
+ * detection to the next. Run again on the box the first landmarks imply (where the SSD's
+ * box sits around the 68 points on average: measured on the sample photos), it sees
+ * every face framed alike. */
+static int refine_landmarks(fc_faces *f, const fc_image *img, fc_face *face, char *err)
+{
+    float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
+    for (int p = 0; p < FC_LANDMARK_POINTS; p++) {
+        x0 = fminf(x0, face->landmarks[p][0]), x1 = fmaxf(x1, face->landmarks[p][0]);
+        y0 = fminf(y0, face->landmarks[p][1]), y1 = fmaxf(y1, face->landmarks[p][1]);
+    }
+    const float lw = x1 - x0, lh = y1 - y0;
+    const fc_detection box = {x0 + 0.05f * lw, y0 - 0.36f * lh, 0.93f * lw, 1.41f * lh, 0, 0};
+    int r[4];
+    if (!(lw > 4 && lh > 4) || !crop_of(&box, img->width, img->height, r)) return 0;
+    return fc_landmarker_run(f->landmarks, img, r[0], r[1], r[2], r[3], face->landmarks, err);
+}
+
 /* Boxes and landmarks found on the photo decoded at scale k, in its full-size pixels. */
 static void to_full_size(fc_photo *photo, double k)
 {
@@ -498,6 +516,7 @@ int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_op
         face->score = dets[i].score;
         face->small = fminf(dets[i].w, dets[i].h) < FC_FACE_SMALL;
         rc = fc_landmarker_run(f->landmarks, &img, r[0], r[1], r[2], r[3], face->landmarks, err);
+        if (!rc && opts && opts->refine_landmarks) rc = refine_landmarks(f, &img, face, err);
         shifts[photo->count][0] = dets[i].x - (float)r[0];
         shifts[photo->count][1] = dets[i].y - (float)r[1];
         photo->count++;

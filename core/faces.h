@@ -72,7 +72,8 @@ typedef struct {
     enum fc_alignment alignment;
     int want_embeddings; /* 0: detection and landmarks only */
     int mirror; /* chip alignment: also embed the mirrored chip and average (2x the cost) */
-    int full_resolution; /* decode at full size, never scaled (the reference's way) */
+    int full_resolution;  /* decode at full size, never scaled (the reference's way) */
+    int refine_landmarks; /* find the landmarks again in the box the first ones imply */
 } fc_faces_opts;
 
 typedef struct fc_faces fc_faces;
