@@ -51,15 +51,27 @@ block_6x16(const float *a0, const float *a1, const float *a2, const float *a3, c
 
 __attribute__((target("avx2,fma"))) void
 fc_gemm_6x16_avx2(const fc_gemm_rows *rows, int nrows, const ptrdiff_t *seg_off, int nseg,
-                  int seglen, const float *b, const float *bias, enum fc_activation act, float leak)
+                  int seglen, const float *b, const float *bias, enum fc_activation act, float leak,
+                  int accumulate, int finish)
 {
     __m256 acc[MR][2];
-    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    for (int r = 0; r < MR; r++) {
+        const int stored = accumulate && r < nrows;
+        acc[r][0] = stored ? _mm256_loadu_ps(rows->out[r]) : _mm256_setzero_ps();
+        acc[r][1] = stored ? _mm256_loadu_ps(rows->out[r] + 8) : _mm256_setzero_ps();
+    }
     for (int s = 0; s < nseg; s++) {
         const ptrdiff_t off = seg_off[s];
         block_6x16(rows->a[0] + off, rows->a[1] + off, rows->a[2] + off, rows->a[3] + off,
                    rows->a[4] + off, rows->a[5] + off, b, seglen, acc);
         b += (size_t)seglen * NR;
+    }
+    if (!finish) { /* a partial sum over some of K: the next call goes on from here */
+        for (int r = 0; r < nrows; r++) {
+            _mm256_storeu_ps(rows->out[r], acc[r][0]);
+            _mm256_storeu_ps(rows->out[r] + 8, acc[r][1]);
+        }
+        return;
     }
     const __m256 bias0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
     const __m256 bias1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
@@ -124,7 +136,12 @@ __attribute__((target("avx2,fma"))) void fc_conv2d_avx2(const fc_conv *conv, con
      * before the next: a large image is read once, not once per 16 output channels. A
      * block's row addresses are worked out once, by stepping through pixels (no
      * division per row), and reused by every panel: with short rows (32 inputs) the
-     * address arithmetic would otherwise cost more than the multiplies. */
+     * address arithmetic would otherwise cost more than the multiplies. A long pointwise
+     * K is taken in chunks of K_CHUNK, each over every row of the block before the next,
+     * so that a chunk of the weight panel (16 KB) stays in L1 instead of streaming from
+     * L2 once per six rows; the partial sums wait in the output. */
+    enum { K_CHUNK = 256 };
+    const int chunk = nseg == 1 && seglen > K_CHUNK ? K_CHUNK : seglen;
     enum { MAX_BLOCK = 2048 };
     int block = (int)(((size_t)64 << 10) / k_total) / MR * MR;
     if (block < MR) block = MR;
@@ -150,18 +167,21 @@ __attribute__((target("avx2,fma"))) void fc_conv2d_avx2(const fc_conv *conv, con
             const float *bias = conv->bias + panel * NR;
             const int ch0 = panel * NR;
             const int with_res = residual && ch0 < residual->c;
-            for (int p0 = m0; p0 < m1; p0 += MR) {
-                fc_gemm_rows rows;
-                int nrows = m1 - p0 < MR ? m1 - p0 : MR;
-                for (int r = 0; r < MR; r++) {
-                    /* a short last block repeats its last row: computed, never stored */
-                    const int i = p0 - m0 + (r < nrows ? r : nrows - 1);
-                    rows.a[r] = a_row[i];
-                    rows.out[r] = out_row[i] + ch0;
-                    rows.res[r] = with_res ? res_row[i] + ch0 : NULL;
+            for (int k0 = 0; k0 < seglen; k0 += chunk) {
+                const int klen = seglen - k0 < chunk ? seglen - k0 : chunk;
+                for (int p0 = m0; p0 < m1; p0 += MR) {
+                    fc_gemm_rows rows;
+                    int nrows = m1 - p0 < MR ? m1 - p0 : MR;
+                    for (int r = 0; r < MR; r++) {
+                        /* a short last block repeats its last row: computed, never stored */
+                        const int i = p0 - m0 + (r < nrows ? r : nrows - 1);
+                        rows.a[r] = a_row[i] + k0;
+                        rows.out[r] = out_row[i] + ch0;
+                        rows.res[r] = with_res ? res_row[i] + ch0 : NULL;
+                    }
+                    fc_gemm_6x16_avx2(&rows, nrows, seg_off, nseg, klen, b + (size_t)k0 * NR, bias,
+                                      conv->act, conv->leak, k0 > 0, k0 + klen == seglen);
                 }
-                fc_gemm_6x16_avx2(&rows, nrows, seg_off, nseg, seglen, b, bias, conv->act,
-                                  conv->leak);
             }
         }
     }

@@ -25,10 +25,11 @@ typedef struct {
     const float *res[FC_GEMM_MR]; /* residual for each row, or NULL */
 } fc_gemm_rows;
 /* bias may be NULL (none). Rows past nrows are computed (point them at valid memory) but
- * not stored. */
+ * not stored. accumulate: start from the sums already in out (not zero); finish: add
+ * bias and residual and activate (otherwise store the raw partial sums). */
 void fc_gemm_6x16_avx2(const fc_gemm_rows *rows, int nrows, const ptrdiff_t *seg_off, int nseg,
                        int seglen, const float *b, const float *bias, enum fc_activation act,
-                       float leak);
+                       float leak, int accumulate, int finish);
 /* Plain C = A B on a 16-column panel: m rows of A at stride lda (k used), B a k x 16
  * panel, C rows at stride ldc. For the Winograd GEMMs, whose rows are contiguous. */
 void fc_gemm_strided_avx2(const float *a, size_t lda, int m, int k, const float *b, float *c,

@@ -185,6 +185,8 @@ static void test_conv(void)
         {35, 35, 32, 32, 3, 1, FC_PAD_SAME, 32, FC_ACT_RELU},  /* first stage: tile blocks */
         {4, 4, 256, 256, 3, 1, FC_PAD_SAME, 256, FC_ACT_RELU}, /* last stage, wide */
         {17, 17, 32, 64, 3, 1, FC_PAD_SAME, 32, FC_ACT_RELU},  /* odd size, short shortcut */
+        {9, 7, 600, 32, 1, 1, FC_PAD_SAME, 32, FC_ACT_RELU6},  /* long K: chunks, partial last */
+        {4, 4, 512, 48, 1, 1, FC_PAD_SAME, 0, FC_ACT_LEAKY},   /* long K: two whole chunks */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) run_conv_case(&cases[i]);
 }
