@@ -60,9 +60,11 @@ typedef struct {
     double stage_seconds[FC_STAGE_COUNT];
 } fc_photo;
 
-/* Detector passes over a photo, merged: a face found by several keeps the box that scored
- * best. The canvas passes look at the photo shrunk into a black canvas twice its size
- * (large faces), and run only when the passes before found no face or a large one. */
+/* Detector passes over a photo, in this order: SSD, tiny, SSD on a canvas, tiny on a
+ * canvas (the photo shrunk into a black canvas twice its size, for large faces). The
+ * first chosen runs on every photo, the others only when the passes before found no face
+ * or a large one. Their faces are merged: one found by several keeps the box that scored
+ * best. */
 enum { FC_PASS_SSD = 1, FC_PASS_SSD_CANVAS = 2, FC_PASS_TINY = 4, FC_PASS_TINY_CANVAS = 8 };
 
 typedef struct {
