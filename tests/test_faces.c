@@ -258,6 +258,66 @@ static void test_large_photos(fc_faces *f)
     fc_image_free(&sample);
 }
 
+/* Small faces in a 500-pixel photo: each sample photo shrunk to 450 pixels wide (its
+ * faces then 34-52 pixels across) on a 500-pixel grey canvas. Every face found at full
+ * size is found again (its box centre within a quarter of its size), the smallest too. */
+#define SMALL_WIDTH 450
+static void test_small_faces(fc_faces *f)
+{
+    char err[FC_ERR_MAX], name[32];
+    const fc_faces_opts opts = fc_faces_default_opts();
+    double smallest = 1e9;
+    int missed = 0, total = 0;
+    for (int i = 1; i <= 6; i++) {
+        snprintf(name, sizeof name, "sample%d.jpg", i);
+        fc_image img, small;
+        if (fixtures_load_sample(name, NULL, &img) != 0) continue;
+        const double k = (double)SMALL_WIDTH / img.width;
+        fc_image shrunk_img;
+        CHECK(fc_image_resize(&img, SMALL_WIDTH, (int)lround(img.height * k), &shrunk_img, err) ==
+              0);
+        CHECK(fc_image_alloc(&small, 500, shrunk_img.height, err) == 0);
+        memset(small.rgb, 128, (size_t)small.width * small.height * 3);
+        for (int y = 0; y < small.height; y++)
+            memcpy(small.rgb + (size_t)y * small.width * 3,
+                   shrunk_img.rgb + (size_t)y * shrunk_img.width * 3, (size_t)shrunk_img.width * 3);
+        fc_image_free(&shrunk_img);
+        uint8_t *big_jpeg, *small_jpeg;
+        size_t big_len, small_len;
+        CHECK(fc_image_encode_jpeg(&img, 95, &big_jpeg, &big_len, err) == 0);
+        CHECK(fc_image_encode_jpeg(&small, 95, &small_jpeg, &small_len, err) == 0);
+        fc_photo full, shrunk;
+        CHECK(fc_faces_run(f, big_jpeg, big_len, &opts, &full, err) == 0);
+        CHECK(fc_faces_run(f, small_jpeg, small_len, &opts, &shrunk, err) == 0);
+        for (int a = 0; a < full.count; a++) {
+            const float *b = full.faces[a].box;
+            const double cx = (b[0] + b[2] / 2) * k, cy = (b[1] + b[3] / 2) * k, size = b[2] * k;
+            int found = 0;
+            for (int c = 0; c < shrunk.count && !found; c++) {
+                const float *s = shrunk.faces[c].box;
+                found = hypot(s[0] + s[2] / 2 - cx, s[1] + s[3] / 2 - cy) < size / 4;
+            }
+            total++;
+            if (!found) {
+                missed++;
+                fprintf(stderr, "%s: the face at %.0f,%.0f (%.0f px) not found when small\n", name,
+                        cx, cy, size);
+            } else if (size < smallest) {
+                smallest = size;
+            }
+        }
+        fc_photo_free(&full);
+        fc_photo_free(&shrunk);
+        free(big_jpeg);
+        free(small_jpeg);
+        fc_image_free(&img);
+        fc_image_free(&small);
+    }
+    fprintf(stderr, "small faces: %d of %d found in 500 px photos; the smallest %.1f px\n",
+            total - missed, total, smallest);
+    CHECK(total == 22 && missed == 0 && smallest <= 36);
+}
+
 /* Orientation end to end: every variant, turned upright by its tag, shows the same faces
  * at the same places with the same embeddings. */
 static int run_variants(fc_faces *f, const char *dir)
@@ -330,6 +390,7 @@ int main(int argc, char **argv)
         test_close_ups(f);
         test_bad_input(f);
         test_large_photos(f);
+        test_small_faces(f);
         status = harness_exit();
     }
     fc_faces_free(f);
