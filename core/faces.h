@@ -76,6 +76,7 @@ typedef struct {
     int mirror; /* chip alignment: also embed the mirrored chip and average (2x the cost) */
     int full_resolution;  /* decode at full size, never scaled (the reference's way) */
     int refine_landmarks; /* find the landmarks again in the box the first ones imply */
+    int mirror_landmarks; /* average the landmarks with those of the mirrored face */
 } fc_faces_opts;
 
 typedef struct fc_faces fc_faces;
