@@ -1,6 +1,8 @@
 /* bench/lfw: face verification accuracy on Labeled Faces in the Wild.
  *
- *   lfw [DATA_DIR] [--model PATH] [--align chip|chip5|box|crop] [--mirror] [--crop N] [--threads N]
+ *   lfw [DATA_DIR] [--model PATH] [--align chip|chip5|box|crop] [--no-mirror]
+ *       [--single-landmarks] [--refine] [--passes ssd,tiny,ssd2,tiny2] [--detect-only]
+ *       [--crop N] [--threads N] [--save FILE]
  *
  * DATA_DIR (default ../shared/data/lfw-dev) holds PERSON/PERSON_NNNN.jpg and pairs.txt in
  * the official format (first line "FOLDS N", then per fold N same-person lines and N
@@ -11,10 +13,15 @@
  *
  * Each photo goes through the whole pipeline (detect, landmarks, align, embed) and the
  * face nearest the image centre is taken, LFW's convention; a photo where no face is
- * found counts against us (its pairs are answered wrongly). --align chip (default) is
- * dlib's face chip, box the reference's axis-aligned crop; crop skips detection and
- * takes a fixed centre crop of the deep-funneled 250 x 250 image (--crop N pixels,
- * default 110: the best of 85-190 on the dev folds). */
+ * found counts against us (its pairs are answered wrongly). The pipeline runs with
+ * fc_faces_default_opts() but for the flags: --align chip (default) is dlib's face chip,
+ * chip5 the same from 5 landmarks, box the reference's axis-aligned crop; --no-mirror
+ * embeds the chip alone (not averaged with its mirror image), --single-landmarks takes
+ * the landmark net's answer alone, --refine runs it again on the box its first answer
+ * implies, --passes picks the detector passes. --align crop skips detection and takes a
+ * fixed centre crop of the deep-funneled 250 x 250 image (--crop N pixels, default 110:
+ * the best of 85-190 on the dev folds). --save writes each photo's chosen face and
+ * embedding, for looking into errors. */
 #include "../core/embedding.h"
 #include "../core/faces.h"
 #include "../core/fc_error.h"
@@ -42,9 +49,7 @@ typedef struct {
     image_set *set;
     fc_recog *net;
     fc_faces *faces; /* NULL: the fixed centre crop */
-    enum fc_alignment alignment;
-    unsigned passes;
-    int mirror, detect_only, refine;
+    fc_faces_opts opts;
     int first, step, crop;
 } embed_job;
 
@@ -54,12 +59,7 @@ static int embed_detected(embed_job *job, const char *path, float unit[FC_EMBED_
 {
     char err[FC_ERR_MAX];
     fc_photo photo;
-    const fc_faces_opts opts = {.passes = job->passes,
-                                .alignment = job->alignment,
-                                .want_embeddings = !job->detect_only,
-                                .refine_landmarks = job->refine,
-                                .mirror = job->mirror};
-    if (fc_faces_run_file(job->faces, path, &opts, &photo, err) != 0) {
+    if (fc_faces_run_file(job->faces, path, &job->opts, &photo, err) != 0) {
         fprintf(stderr, "lfw: %s: %s\n", path, err);
         return -1;
     }
@@ -157,21 +157,25 @@ int main(int argc, char **argv)
     const char *dir = "../shared/data/lfw-dev", *model_path = NULL;
     int crop = 110, threads = 2;
     const char *align = "chip", *save_path = NULL, *passes_arg = NULL;
-    int mirror = 0, detect_only = 0, refine = 0;
+    fc_faces_opts opts = fc_faces_default_opts();
     char err[FC_ERR_MAX];
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
             model_path = argv[++i];
         else if (strcmp(argv[i], "--crop") == 0 && i + 1 < argc)
             crop = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--mirror") == 0)
-            mirror = 1;
+        else if (strcmp(argv[i], "--mirror") == 0) /* the default now */
+            opts.mirror = 1;
+        else if (strcmp(argv[i], "--no-mirror") == 0)
+            opts.mirror = 0;
+        else if (strcmp(argv[i], "--single-landmarks") == 0)
+            opts.mirror_landmarks = 0;
         else if (strcmp(argv[i], "--align") == 0 && i + 1 < argc)
             align = argv[++i];
         else if (strcmp(argv[i], "--refine") == 0)
-            refine = 1;
+            opts.refine_landmarks = 1;
         else if (strcmp(argv[i], "--detect-only") == 0)
-            detect_only = 1;
+            opts.want_embeddings = 0;
         else if (strcmp(argv[i], "--passes") == 0 && i + 1 < argc)
             passes_arg = argv[++i];
         else if (strcmp(argv[i], "--save") == 0 && i + 1 < argc)
@@ -181,16 +185,15 @@ int main(int argc, char **argv)
         else if (argv[i][0] != '-')
             dir = argv[i];
         else {
-            fprintf(stderr,
-                    "usage: lfw [DATA_DIR] [--model PATH] [--align chip|chip5|box|crop] "
-                    "[--mirror] [--crop N] [--threads N] [--save FILE]\n"
-                    "           [--passes ssd,ssd2,tiny,tiny2] [--detect-only] [--refine]\n");
+            fprintf(stderr, "usage: lfw [DATA_DIR] [--model PATH] [--align chip|chip5|box|crop] "
+                            "[--no-mirror] [--single-landmarks] [--refine]\n"
+                            "           [--passes ssd,tiny,ssd2,tiny2] [--detect-only] [--crop N] "
+                            "[--threads N] [--save FILE]\n");
             return 2;
         }
     }
     const int use_crop = strcmp(align, "crop") == 0;
-    unsigned passes = 0;
-    if (passes_arg && parse_passes(passes_arg, &passes) != 0) {
+    if (passes_arg && parse_passes(passes_arg, &opts.passes) != 0) {
         fprintf(stderr,
                 "lfw: --passes takes ssd, ssd2 (on a canvas), tiny, tiny2, comma-separated\n");
         return 2;
@@ -201,6 +204,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "lfw: --align chip|box|crop, --crop 16..4096, --threads 1..64\n");
         return 2;
     }
+    opts.alignment = strcmp(align, "box") == 0     ? FC_ALIGN_BOX
+                     : strcmp(align, "chip5") == 0 ? FC_ALIGN_CHIP5
+                                                   : FC_ALIGN_CHIP;
+    if (opts.alignment == FC_ALIGN_BOX) opts.mirror = 0; /* the reference's crop, as it is */
     lfw_pair *pairs;
     int npairs, folds;
     image_set set = {0};
@@ -219,17 +226,7 @@ int main(int argc, char **argv)
     pthread_t tid[64];
     embed_job jobs[64];
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (embed_job){.set = &set,
-                              .alignment = strcmp(align, "box") == 0     ? FC_ALIGN_BOX
-                                           : strcmp(align, "chip5") == 0 ? FC_ALIGN_CHIP5
-                                                                         : FC_ALIGN_CHIP,
-                              .mirror = mirror,
-                              .passes = passes,
-                              .detect_only = detect_only,
-                              .refine = refine,
-                              .first = t,
-                              .step = threads,
-                              .crop = crop};
+        jobs[t] = (embed_job){.set = &set, .opts = opts, .first = t, .step = threads, .crop = crop};
         if ((!use_crop && fc_faces_new(model, &jobs[t].faces, err) != 0) ||
             fc_recog_new(model, 1, &jobs[t].net, err) != 0) {
             fprintf(stderr, "lfw: %s\n", err);
@@ -255,12 +252,15 @@ int main(int argc, char **argv)
     for (int i = 0; i < npairs; i++)
         if (!set.failed[pairs[i].a] && !set.failed[pairs[i].b])
             max_err = fmaxf(max_err, fabsf(pairs[i].dist - pairs[i].qdist));
-    char how[64];
+    char how[160];
     if (use_crop)
         snprintf(how, sizeof how, "centre crop %dx%d", crop, crop);
     else
-        snprintf(how, sizeof how, "detected, %s alignment%s", align,
-                 mirror ? ", averaged with the mirror image" : "");
+        snprintf(how, sizeof how, "detected (passes %s), %s alignment%s; landmarks %s%s",
+                 passes_arg ? passes_arg : "default", align,
+                 opts.mirror ? ", averaged with the mirror image" : "",
+                 opts.mirror_landmarks ? "averaged with the mirror image's" : "as found",
+                 opts.refine_landmarks ? ", refined" : "");
     int lost = 0, centred = 0;
     for (int i = 0; i < npairs; i++) lost += set.failed[pairs[i].a] || set.failed[pairs[i].b];
     for (int i = 0; i < set.count && !use_crop; i++) {
@@ -276,7 +276,7 @@ int main(int argc, char **argv)
     if (!use_crop)
         printf("recall: a face found at the centre in %d of %d photos (%.2f%%)\n", centred,
                set.count, 100.0 * centred / set.count);
-    if (detect_only) return 0;
+    if (!opts.want_embeddings) return 0;
     lfw_report("float embedding", pairs, npairs, folds, 0);
     lfw_report("128-byte form", pairs, npairs, folds, 1);
     printf("128-byte form: largest |distance error| over the %d pairs %.5f; largest embedding "
