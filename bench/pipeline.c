@@ -2,7 +2,8 @@
  * landmarks, align, embed) over photos held in memory, and one camera-size photo's time
  * and peak memory.
  *
- *   pipeline [--model PATH] [--runs N] [--detector ssd|tiny] [--no-mirror] [PHOTO...]
+ *   pipeline [--model PATH] [--runs N] [--detector ssd|tiny] [--no-mirror]
+ *            [--single-landmarks] [PHOTO...]
  *
  * PHOTO defaults to the six sample photos. One thread, then two (a pipeline each); each
  * figure the median of N passes over all the photos; then where one thread's time goes,
@@ -206,11 +207,13 @@ int main(int argc, char **argv)
             opts.detector = strcmp(argv[++i], "tiny") == 0 ? FC_DETECTOR_TINY : FC_DETECTOR_SSD;
         } else if (strcmp(argv[i], "--no-mirror") == 0) {
             opts.mirror = 0;
+        } else if (strcmp(argv[i], "--single-landmarks") == 0) {
+            opts.mirror_landmarks = 0;
         } else if (strcmp(argv[i], "--measure-one") == 0 && i + 1 < argc) {
             return measure_one(model_path, argv[i + 1], &opts); /* the child, below */
         } else if (argv[i][0] == '-') {
             fprintf(stderr, "usage: pipeline [--model PATH] [--runs N] [--detector ssd|tiny] "
-                            "[--no-mirror] [PHOTO...]\n");
+                            "[--no-mirror] [--single-landmarks] [PHOTO...]\n");
             return 2;
         } else if (set.count < MAX_PHOTOS) {
             if (fc_file_read(argv[i], FC_IMAGE_MAX_FILE_BYTES, &set.data[set.count],
@@ -236,8 +239,9 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    printf("bench/pipeline: %d photos, %s detector, chip alignment%s, kernel %s\n", set.count,
-           opts.detector == FC_DETECTOR_TINY ? "tiny" : "SSD",
+    printf("bench/pipeline: %d photos, %s detector, landmarks %s, chip alignment%s, kernel %s\n",
+           set.count, opts.detector == FC_DETECTOR_TINY ? "tiny" : "SSD",
+           opts.mirror_landmarks ? "averaged with the mirrored face's" : "found once",
            opts.mirror ? " averaged with the mirror image" : "", fc_nn_kernel_name());
     throughput(w, runs);
     breakdown(&w[0]);
@@ -262,6 +266,7 @@ int main(int argc, char **argv)
                 child[n++] = "--detector";
                 child[n++] = opts.detector == FC_DETECTOR_TINY ? "tiny" : "ssd";
                 if (!opts.mirror) child[n++] = "--no-mirror";
+                if (!opts.mirror_landmarks) child[n++] = "--single-landmarks";
                 child[n++] = "--measure-one";
                 child[n++] = path;
                 child[n] = NULL;
