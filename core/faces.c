@@ -531,7 +531,8 @@ int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_op
     stage_done(photo, FC_STAGE_DECODE, &mark);
     fc_detection dets[FC_DETECT_MAX_RESULTS];
     const float min_score = opts && opts->min_score > 0 ? opts->min_score : FC_DETECT_MIN_SCORE;
-    int n = detect(f, opts, &img, min_score, dets, err);
+    const int too_small = img.width < FC_FACES_MIN_SIDE || img.height < FC_FACES_MIN_SIDE;
+    int n = too_small ? 0 : detect(f, opts, &img, min_score, dets, err);
     if (n < 0) {
         rc = n;
         goto done;

@@ -24,6 +24,10 @@
  * decoded again at the scale it needs. Boxes and landmarks are always reported in
  * full-size pixels. */
 #define FC_FACES_DECODE_SIDE 2048
+
+/* A picture narrower or lower than this is an icon, not a photo: it is not searched
+ * (finding nothing in it would cost all four detector passes). */
+#define FC_FACES_MIN_SIDE 16
 #define FC_FACES_DETAIL_SCALE 1.0
 
 enum fc_alignment {
