@@ -249,9 +249,11 @@ static void run_dw_case(const dw_case *dc)
 static void test_depthwise(void)
 {
     static const dw_case cases[] = {
-        {9, 7, 32, 3, 1, FC_PAD_SAME, FC_ACT_RELU6}, {10, 10, 16, 3, 2, FC_PAD_SAME, FC_ACT_RELU6},
-        {9, 9, 8, 3, 2, FC_PAD_SAME, FC_ACT_LEAKY},  {6, 8, 24, 3, 1, FC_PAD_VALID, FC_ACT_NONE},
+        {9, 7, 32, 3, 1, FC_PAD_SAME, FC_ACT_RELU6},  {10, 10, 16, 3, 2, FC_PAD_SAME, FC_ACT_RELU6},
+        {9, 9, 8, 3, 2, FC_PAD_SAME, FC_ACT_LEAKY},   {6, 8, 24, 3, 1, FC_PAD_VALID, FC_ACT_NONE},
         {5, 5, 12, 3, 1, FC_PAD_SAME, FC_ACT_RELU}, /* 12: not a multiple of 8 */
+        {3, 70, 16, 3, 1, FC_PAD_SAME, FC_ACT_RELU6}, {4, 67, 8, 3, 2, FC_PAD_SAME, FC_ACT_LEAKY},
+        /* wide rows: tiles of 32 pixels, the last one short */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) run_dw_case(&cases[i]);
 }
