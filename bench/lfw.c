@@ -1,6 +1,6 @@
 /* bench/lfw: face verification accuracy on Labeled Faces in the Wild.
  *
- *   lfw [DATA_DIR] [--model PATH] [--align chip|chip5|box|crop] [--no-mirror]
+ *   lfw [DATA_DIR] [--model PATH] [--align chip|chip5|chips|box|crop] [--no-mirror]
  *       [--single-landmarks] [--refine] [--passes ssd,tiny,ssd2,tiny2] [--detect-only]
  *       [--crop N] [--threads N] [--save FILE]
  *
@@ -185,10 +185,11 @@ int main(int argc, char **argv)
         else if (argv[i][0] != '-')
             dir = argv[i];
         else {
-            fprintf(stderr, "usage: lfw [DATA_DIR] [--model PATH] [--align chip|chip5|box|crop] "
-                            "[--no-mirror] [--single-landmarks] [--refine]\n"
-                            "           [--passes ssd,tiny,ssd2,tiny2] [--detect-only] [--crop N] "
-                            "[--threads N] [--save FILE]\n");
+            fprintf(stderr,
+                    "usage: lfw [DATA_DIR] [--model PATH] [--align chip|chip5|chips|box|crop] "
+                    "[--no-mirror] [--single-landmarks] [--refine]\n"
+                    "           [--passes ssd,tiny,ssd2,tiny2] [--detect-only] [--crop N] "
+                    "[--threads N] [--save FILE]\n");
             return 2;
         }
     }
@@ -200,12 +201,13 @@ int main(int argc, char **argv)
     }
     if (crop < 16 || crop > 4096 || threads < 1 || threads > 64 ||
         (!use_crop && strcmp(align, "chip") != 0 && strcmp(align, "box") != 0 &&
-         strcmp(align, "chip5") != 0)) {
+         strcmp(align, "chip5") != 0 && strcmp(align, "chips") != 0)) {
         fprintf(stderr, "lfw: --align chip|box|crop, --crop 16..4096, --threads 1..64\n");
         return 2;
     }
     opts.alignment = strcmp(align, "box") == 0     ? FC_ALIGN_BOX
                      : strcmp(align, "chip5") == 0 ? FC_ALIGN_CHIP5
+                     : strcmp(align, "chips") == 0 ? FC_ALIGN_CHIPS
                                                    : FC_ALIGN_CHIP;
     if (opts.alignment == FC_ALIGN_BOX) opts.mirror = 0; /* the reference's crop, as it is */
     lfw_pair *pairs;

@@ -143,14 +143,22 @@ static int set_inputs(fc_faces *f, const face_view *view, enum fc_alignment how,
                            r[3], (size_t)img->width * 3);
         return 1;
     }
-    fc_similarity t;
-    int rc = (how == FC_ALIGN_CHIP5 ? fc_align_dlib5 : fc_align_dlib)(landmarks, FC_CHIP_SIZE,
-                                                                      FC_CHIP_PADDING, &t, err);
-    if (!rc) rc = fc_align_extract(img, &t, FC_CHIP_SIZE, f->chip, err);
-    return rc ? rc : set_chip_inputs(f, f->chip, mirror, slot);
+    /* FC_ALIGN_CHIPS: both chips, their errors of placement partly independent */
+    int taken = 0;
+    for (int five = 0; five < 2; five++) {
+        if (how == (five ? FC_ALIGN_CHIP : FC_ALIGN_CHIP5)) continue;
+        fc_similarity t;
+        int rc = (five ? fc_align_dlib5 : fc_align_dlib)(landmarks, FC_CHIP_SIZE, FC_CHIP_PADDING,
+                                                         &t, err);
+        if (!rc) rc = fc_align_extract(img, &t, FC_CHIP_SIZE, f->chip, err);
+        if (rc) return rc;
+        taken += set_chip_inputs(f, f->chip, mirror, slot + taken);
+    }
+    return taken;
 }
 
-/* A face's embedding from its descriptor(s): with two, the mean of their unit vectors. */
+/* A face's embedding from its descriptors (1 to 4: chips, mirror images): the mean of
+ * their unit vectors, made unit again. */
 static int finish_embedding(fc_face *face, const float (*raw)[FC_RECOG_DIM], int count, char *err)
 {
     float sum[FC_EMBED_DIM] = {0}, unit[FC_EMBED_DIM];
@@ -250,7 +258,8 @@ static int decode_detail(const photo_source *src, const fc_photo *photo, face_vi
 static int embed_faces(fc_faces *f, const fc_image *img, const photo_source *src, fc_photo *photo,
                        const float (*shifts)[2], const fc_faces_opts *opts, char *err)
 {
-    const int per_face = opts->alignment != FC_ALIGN_BOX && opts->mirror ? 2 : 1;
+    const int per_face = (opts->alignment != FC_ALIGN_BOX && opts->mirror ? 2 : 1) *
+                         (opts->alignment == FC_ALIGN_CHIPS ? 2 : 1);
     float raw[EMBED_BATCH][FC_RECOG_DIM];
     face_view *views = malloc((size_t)(photo->count ? photo->count : 1) * sizeof *views);
     if (!views) return fc_errorf(err, -ENOMEM, "out of memory");
@@ -578,7 +587,7 @@ done:
 
 int fc_faces_embed_chip(fc_faces *f, const uint8_t *chip, int mirror, fc_face *face, char *err)
 {
-    float raw[2][FC_RECOG_DIM];
+    float raw[EMBED_BATCH][FC_RECOG_DIM];
     const int n = set_chip_inputs(f, chip, mirror, 0);
     fc_recog_forward(f->recog, n, raw);
     return finish_embedding(face, (const float(*)[FC_RECOG_DIM])raw, n, err);

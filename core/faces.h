@@ -31,9 +31,10 @@
 #define FC_FACES_DETAIL_SCALE 1.0
 
 enum fc_alignment {
-    FC_ALIGN_CHIP, /* dlib's face chip: rotated, scaled onto the mean face (align.h) */
-    FC_ALIGN_BOX,  /* the reference's axis-aligned box from the landmarks */
-    FC_ALIGN_CHIP5 /* dlib's face chip from five landmarks (eye corners, base of the nose) */
+    FC_ALIGN_CHIP,  /* dlib's face chip: rotated, scaled onto the mean face (align.h) */
+    FC_ALIGN_BOX,   /* the reference's axis-aligned box from the landmarks */
+    FC_ALIGN_CHIP5, /* dlib's face chip from five landmarks (eye corners, base of the nose) */
+    FC_ALIGN_CHIPS  /* both chips, their embeddings averaged (2x the cost) */
 };
 
 typedef struct {
