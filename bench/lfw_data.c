@@ -67,7 +67,7 @@ static int read_pairs(const char *dir, int max_folds, lfw_pair **out_pairs, char
         fprintf(stderr, "lfw: %s has %d pairs, expected %d\n", path, n, total);
         return -1;
     }
-    if (max_folds > 0 && max_folds < folds) {
+    if (max_folds > 1 && max_folds < folds) {
         /* the folds come one after the other */
         for (int i = max_folds * per * 2; i < total; i++)
             free(paths[2 * i]), free(paths[2 * i + 1]);

@@ -14,7 +14,8 @@ typedef struct {
 } lfw_pair;
 
 /* Reads DIR/pairs.txt (first line "FOLDS N", then per fold N same-person lines and N
- * different-person lines); max_folds > 0 keeps only the first folds. *paths gets each
+ * different-person lines); max_folds > 1 keeps only the first folds (one fold alone
+ * would leave no other to choose its threshold on). *paths gets each
  * photo once, sorted. The caller frees *pairs, each path and *paths. Returns 0, or -1
  * after saying why on stderr. */
 int lfw_load(const char *dir, int max_folds, lfw_pair **pairs, int *npairs, int *folds,
