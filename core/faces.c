@@ -93,6 +93,7 @@ typedef struct {
     const fc_image *img;
     float landmarks[FC_LANDMARK_POINTS][2];
     float shift[2];
+    int needs_detail; /* more than the detection image shows (decode_detail) */
 } face_view;
 
 /* The encoded photo, kept for decoding a region of it again. */
@@ -173,15 +174,6 @@ static int finish_embedding(fc_face *face, const float (*raw)[FC_RECOG_DIM], int
     return 0;
 }
 
-/* How many pixels of img one chip pixel spans for this face (below 1: enlarged). */
-static double chip_scale(const float (*landmarks)[2])
-{
-    fc_similarity t;
-    char err[FC_ERR_MAX];
-    if (fc_align_dlib(landmarks, FC_CHIP_SIZE, FC_CHIP_PADDING, &t, err) != 0) return 1.0;
-    return sqrt(t.a * t.a + t.b * t.b);
-}
-
 /* Faces the detection image shows with less detail than their chip wants (enlarged by
  * more than 1 / FC_FACES_DETAIL_SCALE), from a photo decoded below full size, get their
  * pixels from one region of the file decoded again, at the DCT scale the smallest of
@@ -195,13 +187,16 @@ static int decode_detail(const photo_source *src, const fc_photo *photo, face_vi
     int want = 0;
     double box[4] = {1e30, 1e30, -1e30, -1e30}; /* the needy faces' chips, in img */
     for (int i = 0; i < photo->count; i++) {
-        const double s = chip_scale((const float(*)[2])views[i].landmarks);
+        /* how many pixels of img one chip pixel spans (below 1: enlarged) */
+        fc_similarity t;
+        if (fc_align_dlib((const float(*)[2])views[i].landmarks, FC_CHIP_SIZE, FC_CHIP_PADDING, &t,
+                          err) != 0)
+            continue; /* no chip at all: set_inputs will say why */
+        const double s = sqrt(t.a * t.a + t.b * t.b);
         if (s >= FC_FACES_DETAIL_SCALE) continue;
+        views[i].needs_detail = 1;
         const int n = (int)ceil(8 * k / s);
         want = n > want ? n : want;
-        fc_similarity t;
-        fc_align_dlib((const float(*)[2])views[i].landmarks, FC_CHIP_SIZE, FC_CHIP_PADDING, &t,
-                      err);
         for (int corner = 0; corner < 4; corner++) {
             const double c = corner & 1 ? FC_CHIP_SIZE : 0, q = corner & 2 ? FC_CHIP_SIZE : 0;
             const double x = t.a * c - t.b * q + t.tx, y = t.b * c + t.a * q + t.ty;
@@ -242,7 +237,7 @@ static int decode_detail(const photo_source *src, const fc_photo *photo, face_vi
     if (rc) return rc;
     const double ox = fmin(ux[0], ux[1]), oy = fmin(uy[0], uy[1]), f = kr / k;
     for (int i = 0; i < photo->count; i++) {
-        if (chip_scale((const float(*)[2])views[i].landmarks) >= FC_FACES_DETAIL_SCALE) continue;
+        if (!views[i].needs_detail) continue;
         views[i].img = region;
         for (int p = 0; p < FC_LANDMARK_POINTS; p++) {
             views[i].landmarks[p][0] = (float)(views[i].landmarks[p][0] * f - ox);
@@ -265,6 +260,7 @@ static int embed_faces(fc_faces *f, const fc_image *img, const photo_source *src
     if (!views) return fc_errorf(err, -ENOMEM, "out of memory");
     for (int i = 0; i < photo->count; i++) {
         views[i].img = img;
+        views[i].needs_detail = 0;
         memcpy(views[i].landmarks, photo->faces[i].landmarks, sizeof views[i].landmarks);
         views[i].shift[0] = shifts[i][0], views[i].shift[1] = shifts[i][1];
     }
