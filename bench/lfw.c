@@ -22,6 +22,7 @@
  * fixed centre crop of the deep-funneled 250 x 250 image (--crop N pixels, default 110:
  * the best of 85-190 on the dev folds). --save writes each photo's chosen face and
  * embedding, for looking into errors. */
+#include "../core/align.h"
 #include "../core/embedding.h"
 #include "../core/faces.h"
 #include "../core/fc_error.h"
@@ -32,6 +33,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +53,46 @@ typedef struct {
     fc_faces *faces; /* NULL: the fixed centre crop */
     fc_faces_opts opts;
     int first, step, crop;
+    int jitter; /* chips placed slightly differently, their embeddings averaged in */
 } embed_job;
+
+/* Test-time jitter, as dlib's num_jitters: the chip moved by up to 3 px, turned by up
+ * to 3 degrees and scaled by up to 3% about its centre (the same draws for every face,
+ * from a fixed seed), each embedding averaged with the face's own. */
+static int add_jitter(embed_job *job, const char *path, const fc_face *face,
+                      float unit[FC_EMBED_DIM], fc_qembed *q, char *err)
+{
+    fc_image img;
+    if (fc_image_load(path, &img, err) != 0) return -1;
+    fc_similarity t;
+    int rc = fc_align_dlib(face->landmarks, FC_CHIP_SIZE, FC_CHIP_PADDING, &t, err);
+    float sum[FC_EMBED_DIM];
+    memcpy(sum, face->embedding, sizeof sum);
+    uint32_t seed = 12345;
+    for (int k = 0; k < job->jitter && !rc; k++) {
+        double draw[4];
+        for (int d = 0; d < 4; d++) {
+            seed = seed * 1664525u + 1013904223u;
+            draw[d] = (seed >> 8) / (double)(1u << 24) * 2.0 - 1.0; /* -1..1 */
+        }
+        const double angle = draw[0] * 3.0 * M_PI / 180.0, scale = 1.0 + 0.03 * draw[1];
+        const double dx = 3.0 * draw[2], dy = 3.0 * draw[3], c = (FC_CHIP_SIZE - 1) / 2.0;
+        /* chip' -> chip: p = z (p' - c) + c + d, then chip -> image by t */
+        const double za = scale * cos(angle), zb = scale * sin(angle);
+        const double px = c - (za * c - zb * c) + dx, py = c - (zb * c + za * c) + dy;
+        fc_similarity j = {t.a * za - t.b * zb, t.a * zb + t.b * za, t.a * px - t.b * py + t.tx,
+                           t.b * px + t.a * py + t.ty};
+        uint8_t chip[FC_CHIP_SIZE * FC_CHIP_SIZE * 3];
+        fc_face tmp;
+        rc = fc_align_extract(&img, &j, FC_CHIP_SIZE, chip, err);
+        if (!rc) rc = fc_faces_embed_chip(job->faces, chip, job->opts.mirror, &tmp, err);
+        for (int i = 0; i < FC_EMBED_DIM && !rc; i++) sum[i] += tmp.embedding[i];
+    }
+    fc_image_free(&img);
+    if (rc || fc_embed_normalize(sum, unit) != 0) return -1;
+    fc_qembed_encode(unit, q);
+    return 0;
+}
 
 /* The whole pipeline; the face whose box centre is nearest the image centre. */
 static int embed_detected(embed_job *job, const char *path, float unit[FC_EMBED_DIM], fc_qembed *q,
@@ -69,11 +110,11 @@ static int embed_detected(embed_job *job, const char *path, float unit[FC_EMBED_
         *q = photo.faces[best].quantized;
         memcpy(chosen, photo.faces[best].box, 4 * sizeof(float));
         chosen[4] = photo.faces[best].score;
+        if (job->jitter > 0 && add_jitter(job, path, &photo.faces[best], unit, q, err) != 0)
+            fprintf(stderr, "lfw: %s: jitter: %s\n", path, err);
     }
     chosen[5] = (float)photo.count;
     chosen[6] = (float)photo.width, chosen[7] = (float)photo.height;
-    if (best >= 0) {
-    }
     fc_photo_free(&photo);
     return best >= 0 ? 0 : -1;
 }
@@ -155,7 +196,7 @@ static int save_embeddings(const char *path, const image_set *set)
 int main(int argc, char **argv)
 {
     const char *dir = "../shared/data/lfw-dev", *model_path = NULL;
-    int crop = 110, threads = 2;
+    int crop = 110, threads = 2, jitter = 0;
     const char *align = "chip", *save_path = NULL, *passes_arg = NULL;
     fc_faces_opts opts = fc_faces_default_opts();
     char err[FC_ERR_MAX];
@@ -180,6 +221,8 @@ int main(int argc, char **argv)
             passes_arg = argv[++i];
         else if (strcmp(argv[i], "--save") == 0 && i + 1 < argc)
             save_path = argv[++i];
+        else if (strcmp(argv[i], "--jitter") == 0 && i + 1 < argc)
+            jitter = atoi(argv[++i]);
         else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
             threads = atoi(argv[++i]);
         else if (argv[i][0] != '-')
@@ -189,7 +232,7 @@ int main(int argc, char **argv)
                     "usage: lfw [DATA_DIR] [--model PATH] [--align chip|chip5|chips|box|crop] "
                     "[--no-mirror] [--single-landmarks] [--refine]\n"
                     "           [--passes ssd,tiny,ssd2,tiny2] [--detect-only] [--crop N] "
-                    "[--threads N] [--save FILE]\n");
+                    "[--threads N] [--jitter N] [--save FILE]\n");
             return 2;
         }
     }
@@ -199,7 +242,7 @@ int main(int argc, char **argv)
                 "lfw: --passes takes ssd, ssd2 (on a canvas), tiny, tiny2, comma-separated\n");
         return 2;
     }
-    if (crop < 16 || crop > 4096 || threads < 1 || threads > 64 ||
+    if (crop < 16 || crop > 4096 || threads < 1 || threads > 64 || jitter < 0 || jitter > 64 ||
         (!use_crop && strcmp(align, "chip") != 0 && strcmp(align, "box") != 0 &&
          strcmp(align, "chip5") != 0 && strcmp(align, "chips") != 0)) {
         fprintf(stderr, "lfw: --align chip|box|crop, --crop 16..4096, --threads 1..64\n");
@@ -228,7 +271,8 @@ int main(int argc, char **argv)
     pthread_t tid[64];
     embed_job jobs[64];
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (embed_job){.set = &set, .opts = opts, .first = t, .step = threads, .crop = crop};
+        jobs[t] = (embed_job){.set = &set, .opts = opts, .first = t, .step = threads, .crop = crop,
+                             .jitter = jitter};
         if ((!use_crop && fc_faces_new(model, &jobs[t].faces, err) != 0) ||
             fc_recog_new(model, 1, &jobs[t].net, err) != 0) {
             fprintf(stderr, "lfw: %s\n", err);
@@ -254,13 +298,14 @@ int main(int argc, char **argv)
     for (int i = 0; i < npairs; i++)
         if (!set.failed[pairs[i].a] && !set.failed[pairs[i].b])
             max_err = fmaxf(max_err, fabsf(pairs[i].dist - pairs[i].qdist));
-    char how[160];
+    char how[200];
     if (use_crop)
         snprintf(how, sizeof how, "centre crop %dx%d", crop, crop);
     else
-        snprintf(how, sizeof how, "detected (passes %s), %s alignment%s; landmarks %s%s",
+        snprintf(how, sizeof how, "detected (passes %s), %s alignment%s%s; landmarks %s%s",
                  passes_arg ? passes_arg : "default", align,
                  opts.mirror ? ", averaged with the mirror image" : "",
+                 jitter ? " and jittered chips" : "",
                  opts.mirror_landmarks ? "averaged with the mirror image's" : "as found",
                  opts.refine_landmarks ? ", refined" : "");
     int lost = 0, centred = 0;

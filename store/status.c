@@ -1,0 +1,78 @@
+/* What `facecluster status` shows, read in one snapshot. */
+#include "store_internal.h"
+
+#include <errno.h>
+
+/* One integer from a query without parameters (or with ?1 = text). */
+static int count(fc_store *s, const char *query, const char *text, int64_t *out, char *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, query, -1, &st, NULL);
+    if (rc != SQLITE_OK) return fc_store_sql_error(s->db, rc, "reading the status", err);
+    if (text) sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? 0
+               : fc_store_sql_error(s->db, rc, "reading the status", err);
+}
+
+int fc_store_status_get(fc_store *s, fc_store_status *out, char *err)
+{
+    const struct {
+        const char *query;
+        int64_t *into;
+    } parts[] = {
+        {"SELECT count(*) FROM photos WHERE status = 1 AND missing_since IS NULL", &out->photos},
+        {"SELECT count(*) FROM faces f JOIN photos p ON p.id = f.photo WHERE "
+         "p.missing_since IS NULL AND NOT f.rejected",
+         &out->faces},
+        {"SELECT count(*) FROM photos WHERE status = 0 AND missing_since IS NULL", &out->pending},
+        {"SELECT count(*) FROM photos WHERE status = 2 AND missing_since IS NULL", &out->bad},
+        {"SELECT count(*) FROM photos WHERE missing_since IS NOT NULL", &out->missing},
+        {"SELECT count(*) FROM people", &out->people},
+        {"SELECT count(*) FROM people WHERE name IS NOT NULL", &out->named},
+        {"SELECT value FROM meta WHERE key = 'last_activity'", &out->last_activity},
+    };
+    /* one read transaction: the counts agree with each other while the daemon writes */
+    int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) return fc_store_sql_error(s->db, rc, "reading the status", err);
+    int code = 0;
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0] && !code; i++)
+        code = count(s, parts[i].query, NULL, parts[i].into, err);
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    return code;
+}
+
+int fc_store_bad_files(fc_store *s, fc_store_bad_fn fn, void *ctx, char *err)
+{
+    sqlite3_stmt *st = fc_store_stmt(s, ST_BAD_FILES, err);
+    if (!st) return -EIO;
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *reason = (const char *)sqlite3_column_text(st, 1);
+        stop = fn(ctx, (const char *)sqlite3_column_text(st, 0), reason ? reason : "",
+                  sqlite3_column_int(st, 2));
+    }
+    if (!stop && rc != SQLITE_DONE) stop = fc_store_sql_error(s->db, rc, "listing bad files", err);
+    sqlite3_reset(st);
+    return stop;
+}
+
+int fc_store_touch(fc_store *s, int64_t now, char *err)
+{
+    sqlite3_stmt *st = fc_store_stmt(s, ST_TOUCH, err);
+    if (!st) return -EIO;
+    sqlite3_bind_int64(st, 1, now);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : fc_store_sql_error(s->db, rc, "stamping activity", err);
+}
+
+int64_t fc_store_stale_faces(fc_store *s, const char *current_model, char *err)
+{
+    int64_t n;
+    int rc = count(s, "SELECT count(*) FROM faces WHERE model != ?1", current_model, &n, err);
+    return rc ? rc : n;
+}

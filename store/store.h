@@ -1,0 +1,148 @@
+/* The store: every photo, file, face and user decision facecluster knows, in one SQLite
+ * database. No SQL exists outside store/; callers speak in these types and core's.
+ *
+ * A photo is known by its content (a 128-bit XXH3 hash), a file by its path and its
+ * (device, inode, size, mtime): one photo may live at several paths (album copies), and a
+ * file that did not change is recognised without being read. A photo and all its faces
+ * are written in one transaction: fully indexed or absent.
+ *
+ * Errors follow core's convention (fc_error.h): 0 or a negative errno, detail in err.
+ * SQLITE_BUSY after the busy timeout comes back as -EBUSY ("the database is in use"). */
+#ifndef FC_STORE_H
+#define FC_STORE_H
+
+#include "../core/faces.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The schema version this code writes (PRAGMA user_version); older stores are migrated
+ * forward on open, newer ones refused. */
+#define FC_STORE_SCHEMA_VERSION 1
+#define FC_STORE_HASH_BYTES 16
+
+typedef struct fc_store fc_store;
+
+enum fc_store_open_flags {
+    FC_STORE_READ_ONLY = 1, /* the CLI's reading commands: never creates, never migrates */
+};
+
+/* Opens (creating it, and its directory with mode 0700, as needed) the store at path; the
+ * file is made mode 0600. WAL journal, foreign keys, a busy timeout. On success *out is
+ * the caller's, closed with fc_store_close. */
+int fc_store_open(const char *path, int flags, fc_store **out, char *err);
+void fc_store_close(fc_store *s);
+
+/* How long a write waits for another process's before failing with -EBUSY (default
+ * FC_STORE_BUSY_TIMEOUT_MS). */
+#define FC_STORE_BUSY_TIMEOUT_MS 5000
+void fc_store_set_busy_timeout(fc_store *s, int ms);
+
+/* Where the store lives when no --db is given: $FACECLUSTER_DB, else
+ * $XDG_DATA_HOME/facecluster/faces.db, else ~/.local/share/facecluster/faces.db (names
+ * and corrections are user data, not cache). */
+int fc_store_default_path(char *buf, size_t cap, char *err);
+
+/* Groups writes into one transaction (BEGIN IMMEDIATE: the write lock is taken at once,
+ * so a busy database fails here rather than halfway). Not nestable. */
+int fc_store_begin(fc_store *s, char *err);
+int fc_store_commit(fc_store *s, char *err);
+void fc_store_rollback(fc_store *s);
+
+/* --- photos and files ------------------------------------------------------------ */
+
+enum fc_photo_status { FC_PHOTO_PENDING = 0, FC_PHOTO_INDEXED = 1, FC_PHOTO_BAD = 2 };
+
+/* What stat(2) says of a file: equal identities mean an unchanged file. */
+typedef struct {
+    uint64_t device, inode;
+    int64_t size, mtime_ns;
+} fc_file_identity;
+
+typedef struct {
+    int64_t id, photo; /* photo 0: not hashed yet */
+    fc_file_identity ident;
+    int64_t missing_since; /* unix seconds; 0 while the file is there */
+    int photo_status;      /* enum fc_photo_status of its photo */
+} fc_store_file;
+
+/* Looks a file up by path. Returns 1 (found, *out filled), 0 (unknown) or an error. */
+int fc_store_file_get(fc_store *s, const char *path, fc_store_file *out, char *err);
+
+/* A photo's id and status by content hash. Returns 1, 0 (unknown) or an error. */
+int fc_store_photo_find(fc_store *s, const uint8_t hash[FC_STORE_HASH_BYTES], int64_t *photo,
+                        int *status, char *err);
+
+/* Records that path, with this identity, shows the photo (known by its hash): the file row
+ * is made or updated and marked present; the photo is present again. For a file whose
+ * content is a photo already indexed: no network needs to run. */
+int fc_store_file_put(fc_store *s, const char *path, const fc_file_identity *ident, int64_t photo,
+                      char *err);
+
+/* What the pipeline found in a photo, ready to be written. */
+typedef struct {
+    uint8_t hash[FC_STORE_HASH_BYTES];
+    int width, height;
+    char taken[32]; /* "YYYY-MM-DD HH:MM:SS[+HH:MM]" or "" when unknown */
+    const fc_face *faces;
+    int count;
+    const char *model_version; /* fc_faces_version() */
+} fc_store_indexed;
+
+/* Writes an indexed photo, all its faces and the file showing it, in one transaction.
+ * A photo indexed before (by an older model) has its faces replaced. *photo gets its id. */
+int fc_store_put_indexed(fc_store *s, const char *path, const fc_file_identity *ident,
+                         const fc_store_indexed *what, int64_t *photo, char *err);
+
+/* Records that a file's content could not be indexed. retry: the failure may pass (a file
+ * still being written): the photo stays pending until retry_at (unix seconds) unless it
+ * has failed max_tries times, when it becomes bad; otherwise it is bad at once. The
+ * reason is kept for `status --bad`. Sets *status to what the photo became. */
+int fc_store_put_failed(fc_store *s, const char *path, const fc_file_identity *ident,
+                        const uint8_t hash[FC_STORE_HASH_BYTES], const char *reason, int retry,
+                        int64_t retry_at, int max_tries, int *status, char *err);
+
+/* A file has gone (deleted, or its disk unmounted): it and, once no present file shows
+ * it, its photo are marked missing since `now` (unix seconds). Faces and decisions stay.
+ * Returns 1 if the path was known, else 0. */
+int fc_store_file_missing(fc_store *s, const char *path, int64_t now, char *err);
+
+/* A file or directory renamed within the watched roots: every path equal to from, or
+ * under it (from + "/..."), now starts with to. Nothing is read again. Returns how many
+ * file rows moved. */
+int fc_store_file_rename(fc_store *s, const char *from, const char *to, char *err);
+
+/* Calls fn for every known, present file whose path lies under dir (dir itself excluded),
+ * in path order: what a scan compares with the disk. fn returns 0 to go on, non-zero to
+ * stop (that value is returned). */
+typedef int (*fc_store_file_fn)(void *ctx, const char *path, const fc_store_file *file);
+int fc_store_files_under(fc_store *s, const char *dir, fc_store_file_fn fn, void *ctx, char *err);
+
+/* Deletes what was missing longer than before (unix seconds): the files, then photos no
+ * file shows, with their faces and the decisions about them. Returns photos removed. */
+int fc_store_purge_missing(fc_store *s, int64_t before, char *err);
+
+/* Pending photos whose retry time has come: one of their paths each, for fn (same
+ * contract as fc_store_files_under). */
+int fc_store_due_retries(fc_store *s, int64_t now, fc_store_file_fn fn, void *ctx, char *err);
+
+/* --- what the CLI shows -------------------------------------------------------------- */
+
+typedef struct {
+    int64_t photos, faces, pending, bad, missing, people, named;
+    int64_t last_activity; /* unix seconds of the last write by the daemon; 0 if none */
+} fc_store_status;
+
+int fc_store_status_get(fc_store *s, fc_store_status *out, char *err);
+
+/* Calls fn for each bad file (path and reason), in path order. */
+typedef int (*fc_store_bad_fn)(void *ctx, const char *path, const char *reason, int tries);
+int fc_store_bad_files(fc_store *s, fc_store_bad_fn fn, void *ctx, char *err);
+
+/* Stamps now as the last activity (the daemon calls it as it writes). */
+int fc_store_touch(fc_store *s, int64_t now, char *err);
+
+/* How many faces carry each model version other than current: to re-embed. */
+int64_t fc_store_stale_faces(fc_store *s, const char *current_model, char *err);
+
+#endif

@@ -1,0 +1,423 @@
+/* The store on temporary databases: schema and permissions, a photo fully indexed or
+ * absent, album copies, renames, missing files, edits and model changes that keep the
+ * user's decisions, failures and retries, a database in use. */
+#include "harness.h"
+
+#include "../core/fc_error.h"
+#include "../store/store.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[256];
+static int db_counter;
+
+/* A new store in a fresh subdirectory (made by the store itself). */
+static fc_store *new_store(char *path, size_t cap)
+{
+    snprintf(path, cap, "%s/sub%d/deeper/faces.db", dir, db_counter++);
+    fc_store *s = NULL;
+    char err[FC_ERR_MAX];
+    int rc = fc_store_open(path, 0, &s, err);
+    CHECK_MSG(rc == 0, "%s", err);
+    return s;
+}
+
+/* A second connection for what the store's API does not offer yet (people) and for
+ * inspecting rows. */
+static sqlite3 *raw_open(const char *path)
+{
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    return db;
+}
+
+static int64_t raw_int(sqlite3 *db, const char *query)
+{
+    sqlite3_stmt *st;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(db, query, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "%s: %s\n", query, sqlite3_errmsg(db));
+        return -2;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void raw_exec(sqlite3 *db, const char *query)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, query, NULL, NULL, &msg);
+    CHECK_MSG(rc == SQLITE_OK, "%s: %s", query, msg ? msg : "");
+    sqlite3_free(msg);
+}
+
+static void make_hash(uint8_t hash[FC_STORE_HASH_BYTES], int n)
+{
+    memset(hash, 0, FC_STORE_HASH_BYTES);
+    hash[0] = (uint8_t)n, hash[1] = (uint8_t)(n >> 8), hash[15] = 0xAB;
+}
+
+/* A photo of count faces side by side, 100 px apart, shifted by dx. */
+static void make_faces(fc_face *faces, int count, float dx)
+{
+    memset(faces, 0, sizeof *faces * (size_t)count);
+    for (int i = 0; i < count; i++) {
+        faces[i].box[0] = 10 + 100.0f * i + dx, faces[i].box[1] = 20;
+        faces[i].box[2] = 60, faces[i].box[3] = 70;
+        faces[i].score = 0.9f - 0.1f * i;
+        for (int k = 0; k < FC_EMBED_DIM; k++) faces[i].quantized.v[k] = (int8_t)(i + k % 7);
+        faces[i].landmarks[0][0] = 1.5f * i;
+    }
+}
+
+static int count_files(void *ctx, const char *path, const fc_store_file *file)
+{
+    (void)path, (void)file;
+    ++*(int *)ctx;
+    return 0;
+}
+
+typedef struct {
+    int n;
+    char first[64], reason[64];
+    int tries;
+} bad_seen;
+
+static int collect_bad(void *ctx, const char *path, const char *reason, int tries)
+{
+    bad_seen *seen = ctx;
+    if (seen->n++ == 0) {
+        snprintf(seen->first, sizeof seen->first, "%s", path);
+        snprintf(seen->reason, sizeof seen->reason, "%s", reason);
+        seen->tries = tries;
+    }
+    return 0;
+}
+
+static fc_store_indexed indexed(int hash_n, const fc_face *faces, int count, const char *model)
+{
+    fc_store_indexed w = {.width = 640, .height = 480, .faces = faces, .count = count};
+    make_hash(w.hash, hash_n);
+    snprintf(w.taken, sizeof w.taken, "2024-06-01 12:00:00");
+    w.model_version = model;
+    return w;
+}
+
+static fc_file_identity ident(int inode)
+{
+    return (fc_file_identity){.device = 2049,
+                              .inode = (uint64_t)inode,
+                              .size = 1000 + inode,
+                              .mtime_ns = 1700000000123456789LL};
+}
+
+static void test_open_makes_private_store(void)
+{
+    char path[512], err[FC_ERR_MAX];
+    fc_store *s = new_store(path, sizeof path);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+    char parent[512];
+    snprintf(parent, sizeof parent, "%s", path);
+    *strrchr(parent, '/') = 0;
+    CHECK(stat(parent, &st) == 0 && (st.st_mode & 0777) == 0700);
+    fc_store_close(s);
+
+    sqlite3 *db = raw_open(path);
+    CHECK(raw_int(db, "PRAGMA user_version") == FC_STORE_SCHEMA_VERSION);
+    sqlite3_stmt *q;
+    CHECK(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL) == SQLITE_OK);
+    CHECK(sqlite3_step(q) == SQLITE_ROW &&
+          strcmp((const char *)sqlite3_column_text(q, 0), "wal") == 0);
+    sqlite3_finalize(q);
+    /* reopening migrates nothing and keeps what is there */
+    raw_exec(db, "INSERT INTO meta VALUES ('probe', 7)");
+    CHECK(fc_store_open(path, 0, &s, err) == 0);
+    CHECK(raw_int(db, "SELECT value FROM meta WHERE key = 'probe'") == 7);
+    fc_store_close(s);
+    /* a store from a newer facecluster is refused, and left alone */
+    raw_exec(db, "PRAGMA user_version = 99");
+    CHECK(fc_store_open(path, 0, &s, err) == -EPROTO && s == NULL);
+    CHECK_MSG(strstr(err, "newer") != NULL, "%s", err);
+    CHECK(fc_store_open(path, FC_STORE_READ_ONLY, &s, err) == -EPROTO);
+    CHECK(raw_int(db, "PRAGMA user_version") == 99);
+    sqlite3_close(db);
+
+    char missing[512];
+    snprintf(missing, sizeof missing, "%s/none/faces.db", dir);
+    CHECK(fc_store_open(missing, FC_STORE_READ_ONLY, &s, err) == -ENOENT);
+    CHECK_MSG(strstr(err, "no store") != NULL, "%s", err);
+    CHECK(access(missing, F_OK) != 0); /* reading never creates */
+}
+
+static void test_indexed_photo_and_status(void)
+{
+    char path[512], err[FC_ERR_MAX];
+    fc_store *s = new_store(path, sizeof path);
+    fc_face faces[3];
+    make_faces(faces, 3, 0);
+    fc_store_indexed w = indexed(1, faces, 3, "m1");
+    fc_file_identity id = ident(11);
+    int64_t photo = 0;
+    CHECK(fc_store_put_indexed(s, "/photos/a.jpg", &id, &w, &photo, err) == 0 && photo > 0);
+
+    fc_store_file f;
+    CHECK(fc_store_file_get(s, "/photos/a.jpg", &f, err) == 1);
+    CHECK(f.photo == photo && f.photo_status == FC_PHOTO_INDEXED && f.missing_since == 0);
+    CHECK(f.ident.device == id.device && f.ident.inode == id.inode && f.ident.size == id.size &&
+          f.ident.mtime_ns == id.mtime_ns);
+    CHECK(fc_store_file_get(s, "/photos/b.jpg", &f, err) == 0);
+    int64_t found;
+    int status;
+    CHECK(fc_store_photo_find(s, w.hash, &found, &status, err) == 1 && found == photo &&
+          status == FC_PHOTO_INDEXED);
+
+    fc_store_status st;
+    CHECK(fc_store_touch(s, 1234, err) == 0);
+    CHECK(fc_store_status_get(s, &st, err) == 0);
+    CHECK(st.photos == 1 && st.faces == 3 && st.pending == 0 && st.bad == 0 && st.missing == 0);
+    CHECK(st.people == 0 && st.last_activity == 1234);
+    CHECK(fc_store_stale_faces(s, "m1", err) == 0 && fc_store_stale_faces(s, "m2", err) == 3);
+
+    /* what was written reads back: box, embedding, landmarks */
+    sqlite3 *db = raw_open(path);
+    CHECK(raw_int(db, "SELECT count(*) FROM faces WHERE x = 110 AND w = 60 AND "
+                      "hex(substr(embedding, 1, 2)) = '0102'") == 1);
+    CHECK(raw_int(db, "SELECT count(*) FROM faces WHERE hex(substr(landmarks, 1, 4)) = "
+                      "'0000C03F'") == 1); /* 1.5f little-endian */
+    sqlite3_close(db);
+    fc_store_close(s);
+}
+
+/* A failure part way through the write (here a trigger refusing the third face) leaves
+ * no photo, no face and no file: fully indexed or absent. */
+static void test_photo_is_all_or_nothing(void)
+{
+    char path[512], err[FC_ERR_MAX];
+    fc_store *s = new_store(path, sizeof path);
+    sqlite3 *db = raw_open(path);
+    raw_exec(db, "CREATE TRIGGER refuse BEFORE INSERT ON faces WHEN NEW.x > 200 "
+                 "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+    fc_face faces[3];
+    make_faces(faces, 3, 0);
+    fc_store_indexed w = indexed(2, faces, 3, "m1");
+    fc_file_identity id = ident(12);
+    CHECK(fc_store_put_indexed(s, "/p/x.jpg", &id, &w, NULL, err) < 0);
+    CHECK_MSG(strstr(err, "refused by the test") != NULL, "%s", err);
+    CHECK(raw_int(db, "SELECT count(*) FROM photos") == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM faces") == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM files") == 0);
+    raw_exec(db, "DROP TRIGGER refuse");
+    CHECK(fc_store_put_indexed(s, "/p/x.jpg", &id, &w, NULL, err) == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM faces") == 3);
+    sqlite3_close(db);
+    fc_store_close(s);
+}
+
+static void test_copies_renames_and_missing(void)
+{
+    char path[512], err[FC_ERR_MAX];
+    fc_store *s = new_store(path, sizeof path);
+    fc_face faces[2];
+    make_faces(faces, 2, 0);
+    fc_store_indexed w = indexed(3, faces, 2, "m1");
+    fc_file_identity a = ident(21), b = ident(22), c = ident(23);
+    int64_t photo;
+    CHECK(fc_store_put_indexed(s, "/r/album/one.jpg", &a, &w, &photo, err) == 0);
+    /* the same bytes at a second path: linked, not indexed again */
+    CHECK(fc_store_file_put(s, "/r/copies/one.jpg", &b, photo, err) == 0);
+    CHECK(fc_store_file_put(s, "/r/album2/two.jpg", &c, photo, err) == 0);
+    fc_store_status st;
+    CHECK(fc_store_status_get(s, &st, err) == 0 && st.photos == 1 && st.faces == 2);
+
+    /* a directory renamed: its files follow; a sibling sharing the prefix does not */
+    CHECK(fc_store_file_rename(s, "/r/album", "/r/holiday", err) == 1);
+    fc_store_file f;
+    CHECK(fc_store_file_get(s, "/r/holiday/one.jpg", &f, err) == 1 && f.photo == photo);
+    CHECK(fc_store_file_get(s, "/r/album/one.jpg", &f, err) == 0);
+    CHECK(fc_store_file_get(s, "/r/album2/two.jpg", &f, err) == 1);
+
+    int listed = 0;
+    CHECK(fc_store_files_under(s, "/r", count_files, &listed, err) == 0 && listed == 3);
+    listed = 0;
+    CHECK(fc_store_files_under(s, "/r/holiday", count_files, &listed, err) == 0 && listed == 1);
+
+    /* every file gone (an unmounted disk): the photo is missing, faces kept */
+    CHECK(fc_store_file_missing(s, "/r/holiday/one.jpg", 5000, err) == 1);
+    CHECK(fc_store_file_missing(s, "/r/copies/one.jpg", 5000, err) == 1);
+    CHECK(fc_store_status_get(s, &st, err) == 0 && st.photos == 1 && st.missing == 0);
+    CHECK(fc_store_file_missing(s, "/r/album2/two.jpg", 5000, err) == 1);
+    CHECK(fc_store_file_missing(s, "/r/nowhere.jpg", 5000, err) == 0);
+    CHECK(fc_store_status_get(s, &st, err) == 0 && st.photos == 0 && st.missing == 1);
+    listed = 0;
+    CHECK(fc_store_files_under(s, "/r", count_files, &listed, err) == 0 && listed == 0);
+    /* the disk comes back: the same photo, its faces, nothing re-run */
+    CHECK(fc_store_file_put(s, "/r/holiday/one.jpg", &a, photo, err) == 0);
+    CHECK(fc_store_status_get(s, &st, err) == 0 && st.photos == 1 && st.missing == 0 &&
+          st.faces == 2);
+
+    /* purged only when missing longer than asked */
+    CHECK(fc_store_file_missing(s, "/r/holiday/one.jpg", 6000, err) == 1);
+    CHECK(fc_store_purge_missing(s, 5500, err) == 0); /* files of 5000 go; photo is newer */
+    CHECK(fc_store_status_get(s, &st, err) == 0 && st.missing == 1);
+    CHECK(fc_store_purge_missing(s, 6001, err) == 1);
+    CHECK(fc_store_status_get(s, &st, err) == 0 && st.missing == 0 && st.photos == 0);
+    sqlite3 *db = raw_open(path);
+    CHECK(raw_int(db, "SELECT count(*) FROM faces") == 0);
+    sqlite3_close(db);
+    fc_store_close(s);
+}
+
+/* Decisions about photo `photo`'s faces, made through a second connection (the people
+ * commands come with the next issue): face 1 placed by the user on person 1, face 2 "not
+ * person 1", the two "different people", face 3 rejected, person 1's cover face 1. */
+static void decide(sqlite3 *db)
+{
+    raw_exec(db, "INSERT INTO people (id, name, created_at) VALUES (1, 'Ada', 1)");
+    raw_exec(db, "INSERT INTO assignments SELECT min(id), 1, 1, 1 FROM faces");
+    raw_exec(db, "INSERT INTO not_person SELECT min(id) + 1, 1 FROM faces");
+    raw_exec(db, "INSERT INTO different_faces SELECT min(id), min(id) + 1 FROM faces");
+    raw_exec(db, "UPDATE faces SET rejected = 1 WHERE id = (SELECT min(id) + 2 FROM faces)");
+    raw_exec(db, "UPDATE people SET cover_face = (SELECT min(id) FROM faces)");
+}
+
+/* The decisions sit on the faces at x = 10, 110 and 210 of the newest faces. */
+static void check_decisions_on_new_faces(sqlite3 *db)
+{
+    CHECK(raw_int(db, "SELECT count(*) FROM faces") == 3);
+    CHECK(raw_int(db, "SELECT round(f.x) FROM assignments a JOIN faces f ON f.id = a.face "
+                      "WHERE a.person = 1 AND a.by_user = 1") == 12);
+    CHECK(raw_int(db, "SELECT round(f.x) FROM not_person n JOIN faces f ON f.id = n.face") == 112);
+    CHECK(raw_int(db, "SELECT count(*) FROM different_faces d JOIN faces a ON a.id = d.face_a "
+                      "JOIN faces b ON b.id = d.face_b WHERE round(a.x) = 12 AND "
+                      "round(b.x) = 112") == 1);
+    CHECK(raw_int(db, "SELECT round(x) FROM faces WHERE rejected") == 212);
+    CHECK(raw_int(db, "SELECT round(f.x) FROM people p JOIN faces f ON f.id = p.cover_face") == 12);
+}
+
+static void test_edit_and_model_change_keep_decisions(void)
+{
+    char path[512], err[FC_ERR_MAX];
+    fc_store *s = new_store(path, sizeof path);
+    sqlite3 *db = raw_open(path);
+    fc_face faces[3];
+    make_faces(faces, 3, 0);
+    fc_store_indexed w = indexed(4, faces, 3, "m1");
+    fc_file_identity id = ident(31);
+    CHECK(fc_store_put_indexed(s, "/e/p.jpg", &id, &w, NULL, err) == 0);
+    decide(db);
+
+    /* the photo edited (new bytes, faces moved by 2 px): re-indexed, decisions carried */
+    make_faces(faces, 3, 2);
+    fc_store_indexed edited = indexed(5, faces, 3, "m1");
+    id.mtime_ns += 1000;
+    CHECK(fc_store_put_indexed(s, "/e/p.jpg", &id, &edited, NULL, err) == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM photos") == 1);
+    check_decisions_on_new_faces(db);
+
+    /* a new model: the same photo's faces replaced, decisions carried again */
+    CHECK(fc_store_stale_faces(s, "m2", err) == 3);
+    edited.model_version = "m2";
+    CHECK(fc_store_put_indexed(s, "/e/p.jpg", &id, &edited, NULL, err) == 0);
+    CHECK(fc_store_stale_faces(s, "m2", err) == 0);
+    check_decisions_on_new_faces(db);
+    CHECK(raw_int(db, "SELECT count(*) FROM faces WHERE model = 'm2'") == 3);
+    sqlite3_close(db);
+    fc_store_close(s);
+}
+
+static void test_failures_retry_then_bad(void)
+{
+    char path[512], err[FC_ERR_MAX];
+    fc_store *s = new_store(path, sizeof path);
+    uint8_t hash[FC_STORE_HASH_BYTES];
+    make_hash(hash, 6);
+    fc_file_identity id = ident(41);
+    int status = -1;
+    /* truncated: pending, retried when due, bad after the third try */
+    CHECK(fc_store_put_failed(s, "/f/t.jpg", &id, hash, "premature end of JPEG", 1, 100, 3, &status,
+                              err) == 0 &&
+          status == FC_PHOTO_PENDING);
+    int due = 0;
+    CHECK(fc_store_due_retries(s, 99, count_files, &due, err) == 0 && due == 0);
+    CHECK(fc_store_due_retries(s, 100, count_files, &due, err) == 0 && due == 1);
+    CHECK(fc_store_put_failed(s, "/f/t.jpg", &id, hash, "premature end of JPEG", 1, 200, 3, &status,
+                              err) == 0 &&
+          status == FC_PHOTO_PENDING);
+    CHECK(fc_store_put_failed(s, "/f/t.jpg", &id, hash, "premature end of JPEG", 1, 300, 3, &status,
+                              err) == 0 &&
+          status == FC_PHOTO_BAD);
+    /* not an image: bad at once */
+    uint8_t text_hash[FC_STORE_HASH_BYTES];
+    make_hash(text_hash, 7);
+    fc_file_identity id2 = ident(42);
+    CHECK(fc_store_put_failed(s, "/f/notes.jpg", &id2, text_hash, "not a JPEG or PPM file", 0, 0, 3,
+                              &status, err) == 0 &&
+          status == FC_PHOTO_BAD);
+    fc_store_status st;
+    CHECK(fc_store_status_get(s, &st, err) == 0 && st.bad == 2 && st.pending == 0);
+    bad_seen seen = {0};
+    CHECK(fc_store_bad_files(s, collect_bad, &seen, err) == 0 && seen.n == 2);
+    CHECK(strcmp(seen.first, "/f/notes.jpg") == 0 &&
+          strcmp(seen.reason, "not a JPEG or PPM file") == 0 && seen.tries == 1);
+
+    /* the file corrected: indexed; its bad version is forgotten */
+    fc_face faces[1];
+    make_faces(faces, 1, 0);
+    fc_store_indexed w = indexed(8, faces, 1, "m1");
+    id.size += 5000;
+    CHECK(fc_store_put_indexed(s, "/f/t.jpg", &id, &w, NULL, err) == 0);
+    CHECK(fc_store_status_get(s, &st, err) == 0 && st.bad == 1 && st.photos == 1);
+    int64_t gone;
+    CHECK(fc_store_photo_find(s, hash, &gone, NULL, err) == 0);
+    fc_store_close(s);
+}
+
+/* Another process holding the write lock: a clear -EBUSY, nothing half-written. */
+static void test_database_in_use(void)
+{
+    char path[512], err[FC_ERR_MAX];
+    fc_store *s = new_store(path, sizeof path);
+    fc_store_set_busy_timeout(s, 50);
+    sqlite3 *db = raw_open(path);
+    raw_exec(db, "BEGIN IMMEDIATE");
+    fc_face faces[1];
+    make_faces(faces, 1, 0);
+    fc_store_indexed w = indexed(9, faces, 1, "m1");
+    fc_file_identity id = ident(51);
+    CHECK(fc_store_put_indexed(s, "/b/x.jpg", &id, &w, NULL, err) == -EBUSY);
+    CHECK_MSG(strstr(err, "in use") != NULL, "%s", err);
+    raw_exec(db, "COMMIT");
+    CHECK(fc_store_put_indexed(s, "/b/x.jpg", &id, &w, NULL, err) == 0);
+    fc_store_status st;
+    CHECK(fc_store_status_get(s, &st, err) == 0 && st.photos == 1 && st.faces == 1);
+    sqlite3_close(db);
+    fc_store_close(s);
+}
+
+int main(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/fc-store-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    RUN(test_open_makes_private_store);
+    RUN(test_indexed_photo_and_status);
+    RUN(test_photo_is_all_or_nothing);
+    RUN(test_copies_renames_and_missing);
+    RUN(test_edit_and_model_change_keep_decisions);
+    RUN(test_failures_retry_then_bad);
+    RUN(test_database_in_use);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    return harness_exit();
+}
