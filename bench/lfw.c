@@ -271,8 +271,8 @@ int main(int argc, char **argv)
     pthread_t tid[64];
     embed_job jobs[64];
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (embed_job){.set = &set, .opts = opts, .first = t, .step = threads, .crop = crop,
-                             .jitter = jitter};
+        jobs[t] = (embed_job){
+            .set = &set, .opts = opts, .first = t, .step = threads, .crop = crop, .jitter = jitter};
         if ((!use_crop && fc_faces_new(model, &jobs[t].faces, err) != 0) ||
             fc_recog_new(model, 1, &jobs[t].net, err) != 0) {
             fprintf(stderr, "lfw: %s\n", err);

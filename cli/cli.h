@@ -3,12 +3,15 @@
 #ifndef FC_CLI_H
 #define FC_CLI_H
 
+#include "../core/text.h"
+
 #include <stdio.h>
 
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
 
 typedef struct {
     const char *model_path; /* --model, or NULL for the default (model.h) */
+    const char *db_path;    /* --db, or NULL for FACECLUSTER_DB / the default (store.h) */
 } cli_globals;
 
 typedef struct {
@@ -21,6 +24,7 @@ typedef struct {
 extern const cli_command cli_cmd_detect;
 extern const cli_command cli_cmd_embed;
 extern const cli_command cli_cmd_model;
+extern const cli_command cli_cmd_status;
 
 /* Prints "usage: facecluster <name> <usage>" to stderr and returns CLI_USAGE. */
 int cli_usage(const cli_command *cmd);
@@ -28,6 +32,11 @@ int cli_usage(const cli_command *cmd);
 /* Opens the model named by --model / FACECLUSTER_MODEL / the default place; on failure
  * prints why (and how to get one) and returns NULL. Caller closes with fc_model_close. */
 struct fc_model *cli_open_model(const cli_globals *globals);
+
+/* Opens the store named by --db / FACECLUSTER_DB / the default place (read-only: never
+ * creates one); on failure prints why and returns NULL. Caller closes with
+ * fc_store_close. */
+struct fc_store *cli_open_store(const cli_globals *globals, int read_only);
 
 /* Files to run the whole-photo pipeline on (photos.c), for `embed` and `detect`. */
 typedef struct {
@@ -49,8 +58,5 @@ int cli_run_photos(const cli_globals *globals, const cli_photo_args *args);
 /* Writes s as a JSON string literal: quotes, backslashes and control bytes escaped, bytes
  * that are not valid UTF-8 replaced by U+FFFD (paths on Linux need not be UTF-8). */
 void cli_json_string(FILE *out, const char *s);
-
-/* Writes s for a terminal: control bytes and invalid UTF-8 shown as \xNN. */
-void cli_print_escaped(FILE *out, const char *s);
 
 #endif

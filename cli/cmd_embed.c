@@ -29,7 +29,7 @@ static int embed_one(fc_recog *net, const char *path, int json)
     }
     if (rc != 0) {
         fputs("facecluster: ", stderr);
-        cli_print_escaped(stderr, path);
+        fc_text_escape(stderr, path);
         fprintf(stderr, ": %s\n", err);
         return CLI_FAILED;
     }
@@ -43,7 +43,7 @@ static int embed_one(fc_recog *net, const char *path, int json)
         for (int i = 0; i < FC_EMBED_DIM; i++) printf("%s%.9g", i ? ", " : "", unit[i]);
         printf("], \"quantized\": \"%s\"}\n", hex);
     } else {
-        cli_print_escaped(stdout, path);
+        fc_text_escape(stdout, path);
         printf("\t%s\n", hex);
     }
     return CLI_OK;

@@ -31,7 +31,7 @@ static int info(const cli_globals *globals, int argc, char **argv)
                fc_model_tensor_count(model));
     } else {
         fputs("source:  ", stdout); /* text from the file: escaped like any untrusted string */
-        cli_print_escaped(stdout, fc_model_source(model));
+        fc_text_escape(stdout, fc_model_source(model));
         printf("\nformat:  version %d\ntensors: %zu\n", FC_MODEL_VERSION,
                fc_model_tensor_count(model));
     }

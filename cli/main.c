@@ -3,16 +3,18 @@
 
 #include "../core/fc_error.h"
 #include "../core/model.h"
+#include "../store/store.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static const cli_command *const commands[] = {&cli_cmd_detect, &cli_cmd_embed, &cli_cmd_model};
+static const cli_command *const commands[] = {&cli_cmd_detect, &cli_cmd_embed, &cli_cmd_model,
+                                              &cli_cmd_status};
 #define NUM_COMMANDS (sizeof commands / sizeof commands[0])
 
 int cli_usage(const cli_command *cmd)
 {
-    fprintf(stderr, "usage: facecluster [--model PATH] %s %s\n", cmd->name, cmd->usage);
+    fprintf(stderr, "usage: facecluster [--db PATH] [--model PATH] %s %s\n", cmd->name, cmd->usage);
     return CLI_USAGE;
 }
 
@@ -29,9 +31,28 @@ struct fc_model *cli_open_model(const cli_globals *globals)
     return model;
 }
 
+struct fc_store *cli_open_store(const cli_globals *globals, int read_only)
+{
+    char path[4096], err[FC_ERR_MAX];
+    fc_store *store = NULL;
+    if (globals->db_path)
+        snprintf(path, sizeof path, "%s", globals->db_path);
+    else if (fc_store_default_path(path, sizeof path, err) != 0) {
+        fprintf(stderr, "facecluster: %s\n", err);
+        return NULL;
+    }
+    if (fc_store_open(path, read_only ? FC_STORE_READ_ONLY : 0, &store, err) != 0) {
+        fputs("facecluster: ", stderr);
+        fc_text_escape(stderr, err);
+        fputc('\n', stderr);
+        return NULL;
+    }
+    return store;
+}
+
 static void print_help(FILE *out)
 {
-    fprintf(out, "usage: facecluster [--model PATH] COMMAND [ARGS]\n\ncommands:\n");
+    fprintf(out, "usage: facecluster [--db PATH] [--model PATH] COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < NUM_COMMANDS; i++)
         fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(out, "\nfacecluster help COMMAND shows a command's arguments.\n");
@@ -45,6 +66,12 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--model") == 0 && i + 1 < argc) {
             globals.model_path = argv[i + 1];
             i += 2;
+        } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            globals.db_path = argv[i + 1];
+            i += 2;
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            globals.db_path = argv[i] + 5;
+            i++;
         } else if (strncmp(argv[i], "--model=", 8) == 0) {
             globals.model_path = argv[i] + 8;
             i++;
@@ -53,7 +80,7 @@ int main(int argc, char **argv)
             return CLI_OK;
         } else {
             fputs("facecluster: unknown option ", stderr);
-            cli_print_escaped(stderr, argv[i]);
+            fc_text_escape(stderr, argv[i]);
             fputc('\n', stderr);
             print_help(stderr);
             return CLI_USAGE;
@@ -67,8 +94,8 @@ int main(int argc, char **argv)
     if (strcmp(name, "help") == 0) {
         for (size_t c = 0; i + 1 < argc && c < NUM_COMMANDS; c++)
             if (strcmp(argv[i + 1], commands[c]->name) == 0) {
-                printf("usage: facecluster [--model PATH] %s %s\n%s\n", commands[c]->name,
-                       commands[c]->usage, commands[c]->summary);
+                printf("usage: facecluster [--db PATH] [--model PATH] %s %s\n%s\n",
+                       commands[c]->name, commands[c]->usage, commands[c]->summary);
                 return CLI_OK;
             }
         print_help(stdout);
@@ -78,7 +105,7 @@ int main(int argc, char **argv)
         if (strcmp(name, commands[c]->name) == 0)
             return commands[c]->run(&globals, argc - i - 1, argv + i + 1);
     fprintf(stderr, "facecluster: unknown command ");
-    cli_print_escaped(stderr, name);
+    fc_text_escape(stderr, name);
     fputc('\n', stderr);
     print_help(stderr);
     return CLI_USAGE;

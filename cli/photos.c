@@ -17,7 +17,7 @@ static void print_face(const char *path, const fc_photo *photo, int index, int j
 {
     const fc_face *f = &photo->faces[index];
     if (!json) {
-        cli_print_escaped(stdout, path);
+        fc_text_escape(stdout, path);
         printf("\t%d\t%.1f,%.1f,%.1f,%.1f\t%.4f", index, f->box[0], f->box[1], f->box[2], f->box[3],
                f->score);
         if (embeddings) {
@@ -76,7 +76,7 @@ int cli_parse_photo_args(const cli_command *cmd, int embeddings, int argc, char 
             break;
         } else if (argv[i][0] == '-' && argv[i][1] != 0) {
             fprintf(stderr, "facecluster %s: unknown option or value ", cmd->name);
-            cli_print_escaped(stderr, argv[i]);
+            fc_text_escape(stderr, argv[i]);
             fputc('\n', stderr);
             return cli_usage(cmd);
         } else {
@@ -112,7 +112,7 @@ int cli_run_photos(const cli_globals *globals, const cli_photo_args *args)
         fc_photo photo;
         if (fc_faces_run_file(faces, args->paths[i], &opts, &photo, err) != 0) {
             fputs("facecluster: ", stderr);
-            cli_print_escaped(stderr, args->paths[i]);
+            fc_text_escape(stderr, args->paths[i]);
             fprintf(stderr, ": %s\n", err);
             status = CLI_FAILED;
             continue;

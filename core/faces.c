@@ -4,11 +4,13 @@
 #include "fc_error.h"
 #include "file.h"
 #include "recog.h"
+#include "sha256.h"
 #include "ssd.h"
 #include "tiny.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -597,6 +599,23 @@ fc_faces_opts fc_faces_default_opts(void)
                            .want_embeddings = 1,
                            .mirror = 1,
                            .mirror_landmarks = 1};
+}
+
+void fc_faces_version(const fc_model *model, const fc_faces_opts *opts,
+                      char out[FC_FACES_VERSION_LEN + 1])
+{
+    char what[256], hex[65];
+    const int n =
+        snprintf(what, sizeof what,
+                 "pipeline %d model %016llx qembed %d chip %d %.3f detector %d passes %u min %.4f "
+                 "align %d mirror %d full %d refine %d mirror-landmarks %d",
+                 FC_FACES_PIPELINE_VERSION, (unsigned long long)fc_model_checksum(model),
+                 FC_QEMBED_VERSION, FC_CHIP_SIZE, FC_CHIP_PADDING, (int)opts->detector,
+                 opts->passes, opts->min_score, (int)opts->alignment, opts->mirror,
+                 opts->full_resolution, opts->refine_landmarks, opts->mirror_landmarks);
+    fc_sha256_hex(what, (size_t)n, hex);
+    memcpy(out, hex, FC_FACES_VERSION_LEN);
+    out[FC_FACES_VERSION_LEN] = 0;
 }
 
 int fc_faces_run_file(fc_faces *f, const char *path, const fc_faces_opts *opts, fc_photo *photo,

@@ -104,6 +104,15 @@ int fc_faces_run_file(fc_faces *f, const char *path, const fc_faces_opts *opts, 
                       char *err);
 void fc_photo_free(fc_photo *photo);
 
+/* What decides an embedding, as 16 hex digits: the model's weights, these options and
+ * the pipeline's own version (FC_FACES_PIPELINE_VERSION, raised whenever the code changes
+ * what a face's embedding is: pre-processing, alignment, averaging). Stored with every
+ * face; when it changes, faces are embedded again (store.h). */
+#define FC_FACES_PIPELINE_VERSION 1
+#define FC_FACES_VERSION_LEN 16
+void fc_faces_version(const fc_model *model, const fc_faces_opts *opts,
+                      char out[FC_FACES_VERSION_LEN + 1]);
+
 /* Embeds one aligned 150 x 150 RGB chip (and with mirror, its mirror image) into face's
  * embedding and 128-byte form; for evaluations that alter chips (bench/robustness). */
 int fc_faces_embed_chip(fc_faces *f, const uint8_t *chip, int mirror, fc_face *face, char *err);

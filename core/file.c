@@ -28,10 +28,18 @@ int fc_file_open_regular(const char *path, int *fd, struct stat *st, char *err)
 
 int fc_file_read(const char *path, size_t max_bytes, uint8_t **data, size_t *len, char *err)
 {
+    struct stat st;
+    return fc_file_read_stat(path, max_bytes, data, len, &st, err);
+}
+
+int fc_file_read_stat(const char *path, size_t max_bytes, uint8_t **data, size_t *len,
+                      struct stat *stat_out, char *err)
+{
     *data = NULL;
     *len = 0;
     struct stat st;
     int fd, rc = fc_file_open_regular(path, &fd, &st, err);
+    if (!rc) *stat_out = st;
     if (rc) return rc;
     uint8_t *buf = NULL;
     if ((uint64_t)st.st_size > max_bytes) {

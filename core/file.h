@@ -15,5 +15,8 @@ int fc_file_open_regular(const char *path, int *fd, struct stat *st, char *err);
 /* Reads a whole regular file of at most max_bytes. On success *data (caller frees with
  * free) holds *len bytes; a file that shrank while being read gives what was there. */
 int fc_file_read(const char *path, size_t max_bytes, uint8_t **data, size_t *len, char *err);
+/* The same, and *st says what the file was when opened (its identity for the store). */
+int fc_file_read_stat(const char *path, size_t max_bytes, uint8_t **data, size_t *len,
+                      struct stat *st, char *err);
 
 #endif

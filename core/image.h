@@ -53,10 +53,10 @@ typedef struct {
 
 /* Decodes a JPEG or binary PPM (P6, maxval 255) held in memory, chosen by its magic bytes.
  * On success *out owns new pixels (caller frees with fc_image_free); on failure *out is
- * zeroed and err says why (-EINVAL: not an image or corrupt, -ENOTSUP: a format or colour
- * space we do not read, -ENOMEM). JPEGs are decoded with fixed settings (integer slow DCT,
- * fancy upsampling) so the same file gives the same pixels on every machine running the
- * same libjpeg-turbo. */
+ * zeroed and err says why (-EINVAL: not an image or corrupt, -ENODATA: truncated, which a
+ * file still being written is, -ENOTSUP: a format or colour space we do not read, -ENOMEM). JPEGs
+ * are decoded with fixed settings (integer slow DCT, fancy upsampling) so the same file gives the
+ * same pixels on every machine running the same libjpeg-turbo. */
 int fc_image_decode(const uint8_t *data, size_t len, fc_image *out, char *err);
 /* The same with options (NULL: full size) and, if info is not NULL, what was decoded. */
 int fc_image_decode_opts(const uint8_t *data, size_t len, const fc_decode_opts *opts, fc_image *out,

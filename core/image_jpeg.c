@@ -19,6 +19,7 @@ typedef struct {
     struct jpeg_error_mgr base;
     jmp_buf escape;
     const char *reason; /* set when we, not libjpeg, stop the decoding */
+    int code;           /* with reason: the error to return (0: -EINVAL) */
     int warnings;
 } jpeg_error_state;
 
@@ -36,6 +37,7 @@ static void jpeg_emit_message(j_common_ptr cinfo, int level)
      * claiming a huge image costs nothing */
     if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) {
         state->reason = "truncated JPEG";
+        state->code = -ENODATA;
         longjmp(state->escape, 1);
     }
     /* other warnings (extraneous bytes and the like) are common in real photos, a few of
@@ -82,12 +84,13 @@ int fc_image_decode_jpeg(const uint8_t *data, size_t len, const fc_decode_opts *
     jerr.base.emit_message = jpeg_emit_message;
     jerr.reason = NULL;
     jerr.warnings = 0;
+    jerr.code = 0;
     struct jpeg_progress_mgr progress = {.progress_monitor = jpeg_progress};
     if (setjmp(jerr.escape)) {
         char msg[JMSG_LENGTH_MAX];
         jerr.base.format_message((j_common_ptr)&cinfo, msg);
         if (jerr.reason)
-            rc = fc_errorf(err, -EINVAL, "%s", jerr.reason);
+            rc = fc_errorf(err, jerr.code ? jerr.code : -EINVAL, "%s", jerr.reason);
         else
             rc = fc_errorf(err, rc ? rc : -EINVAL, "corrupt JPEG: %s", msg);
         goto fail;

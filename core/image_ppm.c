@@ -50,7 +50,7 @@ int fc_image_decode_ppm(const uint8_t *data, size_t len, fc_image *out, fc_decod
     pos++;
     uint64_t need = (uint64_t)width * (uint64_t)height * 3;
     if (need > len - pos)
-        return fc_errorf(err, -EINVAL, "truncated PPM: %zu of %llu pixel bytes", len - pos,
+        return fc_errorf(err, -ENODATA, "truncated PPM: %zu of %llu pixel bytes", len - pos,
                          (unsigned long long)need);
     int rc = fc_image_alloc(out, (int)width, (int)height, err);
     if (rc) return rc;

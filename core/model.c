@@ -62,6 +62,7 @@ struct fc_model {
     const uint8_t *map;
     size_t map_size;
     char source[FC_MODEL_SOURCE_MAX];
+    uint64_t checksum;
     size_t count;
     model_entry *entries;
 };
@@ -149,6 +150,7 @@ int fc_model_open(const char *path, fc_model **out, char *err)
         rc = fc_errorf(err, -EINVAL, "corrupt model %s: checksum mismatch", path);
         goto fail;
     }
+    m->checksum = rd64(h + MODEL_HDR_CHECKSUM);
     memcpy(m->source, h + MODEL_HDR_SOURCE, FC_MODEL_SOURCE_MAX);
     m->source[FC_MODEL_SOURCE_MAX - 1] = 0;
     m->entries = calloc(m->count, sizeof *m->entries);
@@ -221,6 +223,11 @@ int fc_model_expect(const fc_model *m, const char *name, uint32_t layout,
 const char *fc_model_source(const fc_model *m)
 {
     return m->source;
+}
+
+uint64_t fc_model_checksum(const fc_model *m)
+{
+    return m->checksum;
 }
 
 size_t fc_model_tensor_count(const fc_model *m)

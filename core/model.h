@@ -44,6 +44,8 @@ int fc_model_expect(const fc_model *model, const char *name, uint32_t layout,
 /* Where the upstream weights came from, e.g. "@vladmandic/face-api@1.7.15". */
 const char *fc_model_source(const fc_model *model);
 size_t fc_model_tensor_count(const fc_model *model);
+/* The file's checksum (every byte): two models with equal checksums hold the same weights. */
+uint64_t fc_model_checksum(const fc_model *model);
 
 /* The path a model is looked for when none is given: $FACECLUSTER_MODEL, else
  * $XDG_DATA_HOME/facecluster/facecluster.model, else ~/.local/share/facecluster/... */

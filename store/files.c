@@ -268,8 +268,8 @@ typedef struct {
     const fc_store_indexed *indexed; /* put_indexed */
     const uint8_t *hash;             /* put_failed */
     const char *reason;
-    int retry, max_tries, status;
-    int64_t retry_at;
+    int retry, max_tries, status, backoff_s;
+    int64_t now;
 } put_job;
 
 static int do_file_put(fc_store *s, void *ctx, char *err)
@@ -343,9 +343,10 @@ static int do_put_failed(fc_store *s, void *ctx, char *err)
     if (!rc) {
         sqlite3_bind_int64(st, 1, job->photo);
         sqlite3_bind_text(st, 2, job->reason, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, job->retry_at);
+        sqlite3_bind_int64(st, 3, job->now);
         sqlite3_bind_int(st, 4, job->retry);
         sqlite3_bind_int(st, 5, job->max_tries);
+        sqlite3_bind_int(st, 6, job->backoff_s);
         int step = sqlite3_step(st);
         /* no row: the same bytes were indexed already (by another path); nothing failed */
         job->status = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : FC_PHOTO_INDEXED;
@@ -359,14 +360,15 @@ static int do_put_failed(fc_store *s, void *ctx, char *err)
 
 int fc_store_put_failed(fc_store *s, const char *path, const fc_file_identity *ident,
                         const uint8_t hash[FC_STORE_HASH_BYTES], const char *reason, int retry,
-                        int64_t retry_at, int max_tries, int *status, char *err)
+                        int64_t now, int backoff_s, int max_tries, int *status, char *err)
 {
     put_job job = {.path = path,
                    .ident = ident,
                    .hash = hash,
                    .reason = reason,
                    .retry = retry,
-                   .retry_at = retry_at,
+                   .now = now,
+                   .backoff_s = backoff_s,
                    .max_tries = max_tries};
     int rc = fc_store_atomic(s, do_put_failed, &job, err);
     if (!rc && status) *status = job.status;

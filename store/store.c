@@ -32,7 +32,8 @@ static const char *const sql[ST_COUNT] = {
     [ST_PHOTO_SET_INDEXED] = "UPDATE photos SET status = 1, reason = NULL, retry_at = NULL, "
                              "width = ?2, height = ?3, taken = ?4, model = ?5, "
                              "indexed_at = ?6, missing_since = NULL WHERE id = ?1",
-    [ST_PHOTO_SET_FAILED] = "UPDATE photos SET tries = tries + 1, reason = ?2, retry_at = ?3, "
+    [ST_PHOTO_SET_FAILED] = "UPDATE photos SET tries = tries + 1, reason = ?2, "
+                            "retry_at = ?3 + (?6 << min(tries, 16)), "
                             "status = CASE WHEN ?4 AND tries + 1 < ?5 THEN 0 ELSE 2 END "
                             "WHERE id = ?1 AND status != 1 RETURNING status",
     [ST_PHOTO_PRESENT] = "UPDATE photos SET missing_since = NULL WHERE id = ?1",

@@ -83,7 +83,7 @@ int fc_store_file_put(fc_store *s, const char *path, const fc_file_identity *ide
 typedef struct {
     uint8_t hash[FC_STORE_HASH_BYTES];
     int width, height;
-    char taken[32]; /* "YYYY-MM-DD HH:MM:SS[+HH:MM]" or "" when unknown */
+    char taken[32]; /* ISO 8601 (fc_exif_time_string), "" when unknown */
     const fc_face *faces;
     int count;
     const char *model_version; /* fc_faces_version() */
@@ -95,12 +95,13 @@ int fc_store_put_indexed(fc_store *s, const char *path, const fc_file_identity *
                          const fc_store_indexed *what, int64_t *photo, char *err);
 
 /* Records that a file's content could not be indexed. retry: the failure may pass (a file
- * still being written): the photo stays pending until retry_at (unix seconds) unless it
- * has failed max_tries times, when it becomes bad; otherwise it is bad at once. The
- * reason is kept for `status --bad`. Sets *status to what the photo became. */
+ * still being written): the photo stays pending, to be tried again backoff_s << (tries
+ * before) seconds after now, unless it has now failed max_tries times, when it becomes
+ * bad; otherwise it is bad at once. The reason is kept for `status --bad`. Sets *status
+ * to what the photo became (a photo indexed meanwhile from another path stays indexed). */
 int fc_store_put_failed(fc_store *s, const char *path, const fc_file_identity *ident,
                         const uint8_t hash[FC_STORE_HASH_BYTES], const char *reason, int retry,
-                        int64_t retry_at, int max_tries, int *status, char *err);
+                        int64_t now, int backoff_s, int max_tries, int *status, char *err);
 
 /* A file has gone (deleted, or its disk unmounted): it and, once no present file shows
  * it, its photo are marked missing since `now` (unix seconds). Faces and decisions stay.

@@ -341,24 +341,27 @@ static void test_failures_retry_then_bad(void)
     fc_file_identity id = ident(41);
     int status = -1;
     /* truncated: pending, retried when due, bad after the third try */
-    CHECK(fc_store_put_failed(s, "/f/t.jpg", &id, hash, "premature end of JPEG", 1, 100, 3, &status,
-                              err) == 0 &&
+    CHECK(fc_store_put_failed(s, "/f/t.jpg", &id, hash, "premature end of JPEG", 1, 0, 100, 3,
+                              &status, err) == 0 &&
           status == FC_PHOTO_PENDING);
     int due = 0;
     CHECK(fc_store_due_retries(s, 99, count_files, &due, err) == 0 && due == 0);
     CHECK(fc_store_due_retries(s, 100, count_files, &due, err) == 0 && due == 1);
-    CHECK(fc_store_put_failed(s, "/f/t.jpg", &id, hash, "premature end of JPEG", 1, 200, 3, &status,
-                              err) == 0 &&
+    CHECK(fc_store_put_failed(s, "/f/t.jpg", &id, hash, "premature end of JPEG", 1, 0, 100, 3,
+                              &status, err) == 0 &&
           status == FC_PHOTO_PENDING);
-    CHECK(fc_store_put_failed(s, "/f/t.jpg", &id, hash, "premature end of JPEG", 1, 300, 3, &status,
-                              err) == 0 &&
+    due = 0; /* backing off: twice the wait after the second failure */
+    CHECK(fc_store_due_retries(s, 199, count_files, &due, err) == 0 && due == 0);
+    CHECK(fc_store_due_retries(s, 200, count_files, &due, err) == 0 && due == 1);
+    CHECK(fc_store_put_failed(s, "/f/t.jpg", &id, hash, "premature end of JPEG", 1, 0, 100, 3,
+                              &status, err) == 0 &&
           status == FC_PHOTO_BAD);
     /* not an image: bad at once */
     uint8_t text_hash[FC_STORE_HASH_BYTES];
     make_hash(text_hash, 7);
     fc_file_identity id2 = ident(42);
-    CHECK(fc_store_put_failed(s, "/f/notes.jpg", &id2, text_hash, "not a JPEG or PPM file", 0, 0, 3,
-                              &status, err) == 0 &&
+    CHECK(fc_store_put_failed(s, "/f/notes.jpg", &id2, text_hash, "not a JPEG or PPM file", 0, 0, 0,
+                              3, &status, err) == 0 &&
           status == FC_PHOTO_BAD);
     fc_store_status st;
     CHECK(fc_store_status_get(s, &st, err) == 0 && st.bad == 2 && st.pending == 0);

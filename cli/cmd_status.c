@@ -1,0 +1,103 @@
+/* facecluster status [--json] [--bad]: what the store holds, or the files it could not
+ * index and why. */
+#include "cli.h"
+
+#include "../core/fc_error.h"
+#include "../store/store.h"
+
+#include <string.h>
+#include <time.h>
+
+typedef struct {
+    int json;
+    long count;
+} bad_printer;
+
+static int print_bad(void *ctx, const char *path, const char *reason, int tries)
+{
+    bad_printer *p = ctx;
+    p->count++;
+    if (p->json) {
+        fputs("{\"path\": ", stdout);
+        cli_json_string(stdout, path);
+        fputs(", \"reason\": ", stdout);
+        cli_json_string(stdout, reason);
+        printf(", \"tries\": %d}\n", tries);
+    } else {
+        fc_text_escape(stdout, path);
+        fputs("\t", stdout);
+        fc_text_escape(stdout, reason);
+        fputc('\n', stdout);
+    }
+    return 0;
+}
+
+/* UTC, ISO 8601; "" for 0 (never). */
+static void format_time(int64_t t, char buf[32])
+{
+    buf[0] = 0;
+    if (t <= 0) return;
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (gmtime_r(&tt, &tm)) strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int run(const cli_globals *globals, int argc, char **argv)
+{
+    int json = 0, bad = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            json = 1;
+        else if (strcmp(argv[i], "--bad") == 0)
+            bad = 1;
+        else
+            return cli_usage(&cli_cmd_status);
+    }
+    fc_store *store = cli_open_store(globals, 1);
+    if (!store) return CLI_FAILED;
+    char err[FC_ERR_MAX];
+    int rc;
+    if (bad) {
+        bad_printer p = {.json = json};
+        rc = fc_store_bad_files(store, print_bad, &p, err);
+        if (!rc && !json && p.count == 0) fputs("no bad files\n", stdout);
+    } else {
+        fc_store_status st;
+        rc = fc_store_status_get(store, &st, err);
+        char when[32];
+        format_time(st.last_activity, when);
+        if (!rc && json) {
+            printf("{\"photos\": %lld, \"faces\": %lld, \"pending\": %lld, \"bad\": %lld, "
+                   "\"missing\": %lld, \"people\": %lld, \"named\": %lld, \"last_activity\": ",
+                   (long long)st.photos, (long long)st.faces, (long long)st.pending,
+                   (long long)st.bad, (long long)st.missing, (long long)st.people,
+                   (long long)st.named);
+            if (when[0])
+                printf("\"%s\"}\n", when);
+            else
+                fputs("null}\n", stdout);
+        } else if (!rc) {
+            printf("photos:  %lld\nfaces:   %lld\npending: %lld\nbad:     %lld%s\n"
+                   "missing: %lld\npeople:  %lld (%lld named)\nlast activity: %s\n",
+                   (long long)st.photos, (long long)st.faces, (long long)st.pending,
+                   (long long)st.bad, st.bad ? " (facecluster status --bad lists them)" : "",
+                   (long long)st.missing, (long long)st.people, (long long)st.named,
+                   when[0] ? when : "never");
+        }
+    }
+    if (rc) {
+        fputs("facecluster status: ", stderr);
+        fc_text_escape(stderr, err);
+        fputc('\n', stderr);
+    }
+    fc_store_close(store);
+    return rc ? CLI_FAILED : CLI_OK;
+}
+
+const cli_command cli_cmd_status = {
+    .name = "status",
+    .usage = "[--json] [--bad]",
+    .summary = "what the store holds (photos, faces, pending, bad, missing); --bad: which "
+               "files could not be indexed, and why",
+    .run = run,
+};

@@ -1,0 +1,35 @@
+/* The daemon's settings: defaults, then the config file, then command-line flags. */
+#ifndef FC_DAEMON_CONFIG_H
+#define FC_DAEMON_CONFIG_H
+
+#include "../core/detect.h"
+
+#include <stddef.h>
+
+#define CONFIG_MAX_ROOTS 64
+#define CONFIG_PATH_MAX 4096
+
+typedef struct {
+    char db[CONFIG_PATH_MAX];      /* the store; "" = fc_store_default_path */
+    char model[CONFIG_PATH_MAX];   /* "" = the default model path */
+    char *roots[CONFIG_MAX_ROOTS]; /* watched folders, absolute, owned */
+    int root_count;
+    enum fc_detector detector;
+    int threads;     /* workers running the networks; 0 = one per core */
+    int once;        /* scan, index, exit */
+    int max_watches; /* inotify watches at most (0: as many as the kernel gives) */
+    int settle_ms;   /* a file is ready once unchanged this long */
+    int purge_days;  /* missing photos are forgotten after this many days */
+    int max_tries;   /* a truncated file is bad after this many failed reads */
+    int verbose;
+    char config_path[CONFIG_PATH_MAX]; /* the file read, "" if none */
+} daemon_config;
+
+/* Fills *cfg from the defaults, the config file ($XDG_CONFIG_HOME/facecluster/config or
+ * ~/.config/..., or --config PATH) and argv, in that order; --watch on the command line
+ * replaces the file's watch lines. Returns 0, 1 when --help was printed, 2 after printing
+ * a usage error. *cfg owns memory: config_free. */
+int config_load(daemon_config *cfg, int argc, char **argv);
+void config_free(daemon_config *cfg);
+
+#endif

@@ -1,0 +1,435 @@
+#include "indexer.h"
+
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* A truncated file (still being written?) is tried again after this, doubling each time. */
+#define RETRY_BACKOFF_S 30
+
+typedef struct pending {
+    struct pending *next;
+    char path[]; /* flexible: one allocation per queued path */
+} pending;
+
+struct indexer {
+    uv_loop_t *loop;
+    const daemon_config *cfg;
+    fc_store *store;
+    work_pool *pool;
+    char model_version[FC_FACES_VERSION_LEN + 1];
+    pending *head, *tail;
+    long queued;
+    indexer_counts counts;
+    void (*on_idle)(void *ctx);
+    void *ctx;
+    double started, last_log;
+    long network_runs; /* once the pool is stopped */
+    char status_line[160];
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int same_identity(const fc_file_identity *a, const fc_file_identity *b)
+{
+    return a->device == b->device && a->inode == b->inode && a->size == b->size &&
+           a->mtime_ns == b->mtime_ns;
+}
+
+/* --- feeding the workers ------------------------------------------------------------- */
+
+/* What a file on disk needs, given its store row (known: 1 if there is one). */
+enum action { NOTHING, PRESENT_AGAIN, INDEX };
+
+static enum action decide(const fc_store_file *row, int known, const fc_file_identity *id)
+{
+    if (!known || !row->photo || !same_identity(&row->ident, id)) return INDEX;
+    if (row->missing_since) return PRESENT_AGAIN;
+    return NOTHING; /* indexed, bad, or pending with its retry time set */
+}
+
+/* A known file back from a missing disk, unchanged: present again, nothing read. */
+static void present_again(indexer *ix, const char *path, const fc_store_file *row)
+{
+    char err[FC_ERR_MAX];
+    if (fc_store_file_put(ix->store, path, &row->ident, row->photo, err) != 0)
+        log_path(LOG_ERR, path, "cannot record: %s", err);
+    else
+        ix->counts.came_back++;
+}
+
+static void feed(indexer *ix)
+{
+    while (ix->head && work_pool_room(ix->pool) > 0) {
+        pending *p = ix->head;
+        /* checked again now: the file may have been indexed since it was queued */
+        struct stat st;
+        fc_store_file row;
+        char err[FC_ERR_MAX];
+        int submit = 1;
+        if (lstat(p->path, &st) == 0 && S_ISREG(st.st_mode)) {
+            const fc_file_identity id = scan_identity(&st);
+            const int known = fc_store_file_get(ix->store, p->path, &row, err);
+            const enum action what = decide(&row, known == 1, &id);
+            if (what == PRESENT_AGAIN) present_again(ix, p->path, &row);
+            if (what != INDEX) ix->counts.unchanged += what == NOTHING, submit = 0;
+        }
+        /* a vanished path is submitted too: the worker finds it gone and we record that */
+        if (submit && work_pool_submit(ix->pool, p->path) == -EAGAIN) break;
+        ix->head = p->next;
+        if (!ix->head) ix->tail = NULL;
+        ix->queued--;
+        free(p);
+    }
+    if (!ix->head && work_pool_busy(ix->pool) == 0 && ix->on_idle) ix->on_idle(ix->ctx);
+}
+
+void indexer_queue(indexer *ix, const char *path)
+{
+    const size_t n = strlen(path) + 1;
+    pending *p = malloc(sizeof *p + n);
+    if (!p) {
+        log_path(LOG_ERR, path, "out of memory: not queued (the next scan finds it)");
+        return;
+    }
+    memcpy(p->path, path, n);
+    p->next = NULL;
+    if (ix->tail)
+        ix->tail->next = p;
+    else
+        ix->head = p;
+    ix->tail = p;
+    ix->queued++;
+}
+
+/* --- writing what the workers found --------------------------------------------------- */
+
+static void write_result(indexer *ix, work_result *r)
+{
+    char err[FC_ERR_MAX];
+    int rc = 0;
+    const int64_t now = (int64_t)time(NULL);
+    switch (r->outcome) {
+    case WORK_INDEXED: {
+        fc_store_indexed what = {.width = r->photo.width,
+                                 .height = r->photo.height,
+                                 .faces = r->photo.faces,
+                                 .count = r->photo.count,
+                                 .model_version = ix->model_version};
+        memcpy(what.hash, r->hash, sizeof what.hash);
+        fc_exif_time_string(&r->photo.exif, what.taken);
+        rc = fc_store_put_indexed(ix->store, r->path, &r->ident, &what, NULL, err);
+        if (!rc) {
+            ix->counts.indexed++, ix->counts.faces += r->photo.count;
+            log_path(LOG_DEBUG, r->path, "%d face%s", r->photo.count,
+                     r->photo.count == 1 ? "" : "s");
+        }
+        break;
+    }
+    case WORK_KNOWN:
+        rc = fc_store_file_put(ix->store, r->path, &r->ident, r->known_photo, err);
+        if (!rc) ix->counts.linked++;
+        break;
+    case WORK_FAILED: {
+        /* truncated (maybe still being written) or short of memory: may pass */
+        const int retry = r->code == -ENODATA || r->code == -ENOMEM;
+        int status = FC_PHOTO_BAD;
+        rc = fc_store_put_failed(ix->store, r->path, &r->ident, r->hash, r->reason, retry, now,
+                                 RETRY_BACKOFF_S, ix->cfg->max_tries, &status, err);
+        if (!rc && status == FC_PHOTO_BAD) {
+            ix->counts.bad++;
+            log_path(LOG_WARNING, r->path, "not indexed: %s", r->reason);
+        } else if (!rc) {
+            ix->counts.failed++;
+            log_path(LOG_INFO, r->path, "%s; will try again", r->reason);
+        }
+        break;
+    }
+    case WORK_GONE:
+        rc = fc_store_file_missing(ix->store, r->path, now, err);
+        if (rc >= 0) ix->counts.gone++, rc = 0;
+        break;
+    }
+    if (rc)
+        log_path(LOG_ERR, r->path, "cannot record: %s", err);
+    else
+        fc_store_touch(ix->store, now, NULL);
+}
+
+static void on_results(void *ctx)
+{
+    indexer *ix = ctx;
+    for (work_result *r = work_pool_take(ix->pool), *next; r; r = next) {
+        next = r->next;
+        write_result(ix, r);
+        work_result_free(r);
+    }
+    if (now_s() - ix->last_log >= 10.0) indexer_progress(ix);
+    feed(ix);
+}
+
+/* --- the scan -------------------------------------------------------------------------- */
+
+typedef struct {
+    char *path;
+    fc_store_file row;
+} known_file;
+
+typedef struct {
+    known_file *items;
+    size_t count, cap;
+    int failed;
+} known_list;
+
+static int collect_known(void *ctx, const char *path, const fc_store_file *row)
+{
+    known_list *list = ctx;
+    if (list->count == list->cap) {
+        size_t cap = list->cap ? 2 * list->cap : 256;
+        known_file *grown = realloc(list->items, cap * sizeof *grown);
+        if (!grown) return list->failed = 1;
+        list->items = grown, list->cap = cap;
+    }
+    char *copy = strdup(path);
+    if (!copy) return list->failed = 1;
+    list->items[list->count++] = (known_file){copy, *row};
+    return 0;
+}
+
+static int by_inode(const void *a, const void *b)
+{
+    const fc_file_identity *x = &((const known_file *)a)->row.ident;
+    const fc_file_identity *y = &((const known_file *)b)->row.ident;
+    if (x->device != y->device) return x->device < y->device ? -1 : 1;
+    return x->inode < y->inode ? -1 : x->inode > y->inode;
+}
+
+/* The vanished file that this new one is, moved: same device, inode, size, mtime. */
+static known_file *moved_from(known_file *vanished, size_t n, const fc_file_identity *id)
+{
+    known_file key = {.row.ident = *id};
+    known_file *hit = bsearch(&key, vanished, n, sizeof *vanished, by_inode);
+    return hit && hit->path && same_identity(&hit->row.ident, id) ? hit : NULL;
+}
+
+static void reconcile(indexer *ix, scan_list *disk, known_list *known)
+{
+    char err[FC_ERR_MAX];
+    /* merge the two sorted lists; files only on disk wait in `fresh` for the move check */
+    known_file *vanished = calloc(known->count + 1, sizeof *vanished);
+    size_t n_vanished = 0, i = 0, k = 0;
+    scan_entry **fresh = calloc(disk->count + 1, sizeof *fresh);
+    size_t n_fresh = 0;
+    if (!vanished || !fresh) {
+        log_msg(LOG_ERR, "out of memory comparing a folder with the store");
+        goto done;
+    }
+    while (i < disk->count || k < known->count) {
+        const int c = i == disk->count    ? 1
+                      : k == known->count ? -1
+                                          : strcmp(disk->items[i].path, known->items[k].path);
+        if (c < 0) {
+            fresh[n_fresh++] = &disk->items[i++];
+        } else if (c > 0) {
+            vanished[n_vanished++] = known->items[k++];
+        } else {
+            const enum action what = decide(&known->items[k].row, 1, &disk->items[i].ident);
+            if (what == INDEX)
+                indexer_queue(ix, disk->items[i].path);
+            else
+                ix->counts.unchanged++;
+            i++, k++;
+        }
+    }
+    qsort(vanished, n_vanished, sizeof *vanished, by_inode);
+    for (size_t f = 0; f < n_fresh; f++) {
+        scan_entry *e = fresh[f];
+        known_file *from = moved_from(vanished, n_vanished, &e->ident);
+        if (from && fc_store_file_rename(ix->store, from->path, e->path, err) == 1) {
+            ix->counts.moved++;
+            from->path = NULL; /* still owned by `known`: freed there */
+            continue;
+        }
+        /* known but missing (a disk back), or new */
+        fc_store_file row;
+        const int rc = fc_store_file_get(ix->store, e->path, &row, err);
+        const enum action what = decide(&row, rc == 1, &e->ident);
+        if (what == PRESENT_AGAIN)
+            present_again(ix, e->path, &row);
+        else if (what == INDEX)
+            indexer_queue(ix, e->path);
+        else
+            ix->counts.unchanged++;
+    }
+    const int64_t now = (int64_t)time(NULL);
+    for (size_t v = 0; v < n_vanished; v++) {
+        if (!vanished[v].path) continue;
+        if (fc_store_file_missing(ix->store, vanished[v].path, now, err) < 0)
+            log_path(LOG_ERR, vanished[v].path, "cannot record: %s", err);
+        else
+            ix->counts.missing++;
+    }
+done:
+    free(vanished);
+    free(fresh);
+}
+
+int indexer_scan(indexer *ix, const char *root, scan_dir_fn on_dir, void *ctx)
+{
+    char err[FC_ERR_MAX];
+    scan_list disk = {0};
+    known_list known = {0};
+    const double t0 = now_s();
+    int rc = scan_root(root, &disk, on_dir, ctx);
+    if (rc == -ENOMEM) {
+        log_path(LOG_ERR, root, "out of memory scanning");
+        goto done;
+    }
+    if (rc) /* absent or unmounted: its files are missing, not deleted */
+        log_path(LOG_WARNING, root,
+                 "cannot read (%s): its photos are marked missing until it "
+                 "comes back",
+                 strerror(-rc));
+    rc = fc_store_files_under(ix->store, root, collect_known, &known, err);
+    if (rc || known.failed) {
+        log_path(LOG_ERR, root, "cannot list its files in the store: %s",
+                 known.failed ? "out of memory" : err);
+        goto done;
+    }
+    /* one transaction for the whole comparison: thousands of small writes at once */
+    const long queued_before = ix->queued;
+    const indexer_counts before = ix->counts;
+    if (fc_store_begin(ix->store, err) != 0) {
+        log_path(LOG_ERR, root, "cannot scan: %s", err);
+        goto done;
+    }
+    reconcile(ix, &disk, &known);
+    if (fc_store_commit(ix->store, err) != 0) log_path(LOG_ERR, root, "cannot scan: %s", err);
+    log_path(LOG_INFO, root,
+             "scanned in %.1f s: %zu photo files, %ld to index, %ld unchanged, %ld moved, "
+             "%ld back, %ld missing",
+             now_s() - t0, disk.count, ix->queued - queued_before,
+             ix->counts.unchanged - before.unchanged, ix->counts.moved - before.moved,
+             ix->counts.came_back - before.came_back, ix->counts.missing - before.missing);
+    rc = 0;
+done:
+    for (size_t i = 0; i < known.count; i++) free(known.items[i].path);
+    free(known.items);
+    scan_list_free(&disk);
+    feed(ix);
+    return rc;
+}
+
+static int queue_retry(void *ctx, const char *path, const fc_store_file *row)
+{
+    (void)row;
+    indexer_queue(ctx, path);
+    return 0;
+}
+
+void indexer_retry_due(indexer *ix)
+{
+    char err[FC_ERR_MAX];
+    if (fc_store_due_retries(ix->store, (int64_t)time(NULL), queue_retry, ix, err) < 0)
+        log_msg(LOG_ERR, "cannot list retries: %s", err);
+    feed(ix);
+}
+
+/* --- the rest ---------------------------------------------------------------------------- */
+
+int indexer_new(uv_loop_t *loop, const daemon_config *cfg, const char *db_path, fc_store *store,
+                const fc_model *model, void (*on_idle)(void *ctx), void *ctx, indexer **out,
+                char *err)
+{
+    indexer *ix = calloc(1, sizeof *ix);
+    if (!ix) return fc_errorf(err, -ENOMEM, "out of memory");
+    ix->loop = loop, ix->cfg = cfg, ix->store = store, ix->on_idle = on_idle, ix->ctx = ctx;
+    ix->started = ix->last_log = now_s();
+    fc_faces_opts opts = fc_faces_default_opts();
+    opts.detector = cfg->detector;
+    fc_faces_version(model, &opts, ix->model_version);
+    const int threads = cfg->threads > 0 ? cfg->threads : (int)uv_available_parallelism();
+    work_config wc = {.model = model,
+                      .opts = opts,
+                      .db_path = db_path,
+                      .threads = threads,
+                      .capacity = 2 * threads, /* a little ahead of the workers, no more */
+                      .loop = loop,
+                      .on_results = on_results,
+                      .ctx = ix};
+    int rc = work_pool_start(&wc, &ix->pool, err);
+    if (rc) {
+        free(ix);
+        return rc;
+    }
+    log_msg(LOG_INFO, "%d worker%s, model version %s", threads, threads == 1 ? "" : "s",
+            ix->model_version);
+    *out = ix;
+    return 0;
+}
+
+int indexer_idle(const indexer *ix)
+{
+    return !ix->head && work_pool_busy(ix->pool) == 0;
+}
+
+const indexer_counts *indexer_totals(const indexer *ix)
+{
+    return &ix->counts;
+}
+
+long indexer_network_runs(const indexer *ix)
+{
+    return ix->pool ? work_pool_network_runs(ix->pool) : ix->network_runs;
+}
+
+const char *indexer_progress(indexer *ix)
+{
+    const double t = now_s();
+    const long done = ix->counts.indexed + ix->counts.linked + ix->counts.failed + ix->counts.bad +
+                      ix->counts.gone;
+    const long left = ix->queued + work_pool_busy(ix->pool);
+    const double rate = t > ix->started ? done / (t - ix->started) : 0.0;
+    if (left > 0 && rate > 0)
+        snprintf(ix->status_line, sizeof ix->status_line,
+                 "indexing: %ld done, %ld queued, %.1f photos/s, about %.0f min left", done, left,
+                 rate, left / rate / 60.0);
+    else
+        snprintf(ix->status_line, sizeof ix->status_line, "idle: %ld photos indexed, %ld faces",
+                 ix->counts.indexed, ix->counts.faces);
+    if (left > 0) log_msg(LOG_INFO, "%s", ix->status_line);
+    ix->last_log = t;
+    return ix->status_line;
+}
+
+void indexer_stop(indexer *ix)
+{
+    ix->network_runs = work_pool_network_runs(ix->pool);
+    for (work_result *r = work_pool_stop(ix->pool), *next; r; r = next) {
+        next = r->next;
+        write_result(ix, r);
+        work_result_free(r);
+    }
+    ix->pool = NULL;
+}
+
+void indexer_free(indexer *ix)
+{
+    if (!ix) return;
+    if (ix->pool) indexer_stop(ix);
+    for (pending *p = ix->head, *next; p; p = next) {
+        next = p->next;
+        free(p);
+    }
+    free(ix);
+}

@@ -1,0 +1,48 @@
+/* The loop's side of indexing: which files need work (the scan against the store), a
+ * queue of paths feeding the workers, and writing what they found. All on the loop
+ * thread: the store has one writer. */
+#ifndef FC_DAEMON_INDEXER_H
+#define FC_DAEMON_INDEXER_H
+
+#include "config.h"
+#include "scan.h"
+#include "work.h"
+
+#include <uv.h>
+
+typedef struct {
+    long indexed, linked, unchanged, came_back, moved, failed, bad, gone, missing, faces;
+} indexer_counts;
+
+typedef struct indexer indexer;
+
+/* Starts the workers over model (borrowed) and the store (borrowed, opened read-write at
+ * cfg->db). on_idle is called on the loop when nothing is queued or running. */
+int indexer_new(uv_loop_t *loop, const daemon_config *cfg, const char *db_path, fc_store *store,
+                const fc_model *model, void (*on_idle)(void *ctx), void *ctx, indexer **out,
+                char *err);
+
+/* Compares a watched folder with the store: new and changed files are queued, files
+ * back from a missing disk are present again, vanished files become missing (their
+ * photos kept). An unreadable root (unmounted) makes all of its files missing. */
+int indexer_scan(indexer *ix, const char *root, scan_dir_fn on_dir, void *ctx);
+
+/* Queues one path (an event from the watcher, or a retry). */
+void indexer_queue(indexer *ix, const char *path);
+
+/* Pending photos whose retry time has come are queued again. */
+void indexer_retry_due(indexer *ix);
+
+int indexer_idle(const indexer *ix);
+const indexer_counts *indexer_totals(const indexer *ix);
+long indexer_network_runs(const indexer *ix);
+/* Logs done/queued, photos/s and an ETA, and returns the same as one line for
+ * sd_notify's STATUS. */
+const char *indexer_progress(indexer *ix);
+
+/* Stops the workers: queued paths are dropped (the next scan finds them), the photos in
+ * their hands finished and written. */
+void indexer_stop(indexer *ix);
+void indexer_free(indexer *ix);
+
+#endif

@@ -1,0 +1,181 @@
+/* faceclusterd: watches photo folders and indexes every face once (see README). */
+#include "../core/fc_error.h"
+#include "../core/model.h"
+#include "../store/store.h"
+#include "config.h"
+#include "indexer.h"
+#include "log.h"
+#include "notify.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <uv.h>
+
+#define PROGRESS_MS 10000
+#define RETRY_CHECK_MS 30000
+#define PURGE_EVERY_MS (24 * 3600 * 1000ULL)
+
+typedef struct {
+    uv_loop_t loop;
+    daemon_config cfg;
+    char db_path[CONFIG_PATH_MAX];
+    fc_store *store;
+    fc_model *model;
+    indexer *ix;
+    uv_signal_t sigterm, sigint, sighup;
+    uv_timer_t progress, retry, purge;
+    int scanning; /* the start-up scan is running: idle means nothing yet */
+    int stopping;
+} fcd;
+
+static void stop(fcd *d, const char *why)
+{
+    if (d->stopping++) return;
+    log_msg(LOG_INFO, "stopping: %s", why);
+    uv_stop(&d->loop);
+}
+
+static void on_idle(void *ctx)
+{
+    fcd *d = ctx;
+    if (d->scanning) return;
+    if (d->cfg.once) stop(d, "every photo is indexed (--once)");
+}
+
+static void on_signal(uv_signal_t *sig, int signum)
+{
+    fcd *d = sig->data;
+    if (signum == SIGHUP) {
+        /* the folders may have changed: read the file again and look at every folder */
+        daemon_config fresh;
+        char *argv[] = {"faceclusterd", NULL};
+        if (d->cfg.config_path[0] && config_load(&fresh, 1, argv) == 0) {
+            log_msg(LOG_INFO, "SIGHUP: configuration read again from %s", d->cfg.config_path);
+            config_free(&fresh);
+        }
+        d->scanning = 1;
+        for (int i = 0; i < d->cfg.root_count; i++)
+            indexer_scan(d->ix, d->cfg.roots[i], NULL, NULL);
+        d->scanning = 0;
+        return;
+    }
+    stop(d, signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+static void on_progress(uv_timer_t *t)
+{
+    fcd *d = t->data;
+    char line[200];
+    snprintf(line, sizeof line, "STATUS=%s", indexer_progress(d->ix));
+    notify_send(line);
+}
+
+static void on_retry(uv_timer_t *t)
+{
+    fcd *d = t->data;
+    indexer_retry_due(d->ix);
+}
+
+static void on_purge(uv_timer_t *t)
+{
+    fcd *d = t->data;
+    char err[FC_ERR_MAX];
+    const int64_t before = (int64_t)time(NULL) - (int64_t)d->cfg.purge_days * 86400;
+    int n = fc_store_purge_missing(d->store, before, err);
+    if (n < 0)
+        log_msg(LOG_ERR, "cannot purge missing photos: %s", err);
+    else if (n > 0)
+        log_msg(LOG_INFO, "forgot %d photo%s missing for over %d days", n, n == 1 ? "" : "s",
+                d->cfg.purge_days);
+}
+
+static void start_handles(fcd *d)
+{
+    uv_signal_t *sigs[] = {&d->sigterm, &d->sigint, &d->sighup};
+    const int nums[] = {SIGTERM, SIGINT, SIGHUP};
+    for (int i = 0; i < 3; i++) {
+        uv_signal_init(&d->loop, sigs[i]);
+        sigs[i]->data = d;
+        uv_signal_start(sigs[i], on_signal, nums[i]);
+    }
+    uv_timer_t *timers[] = {&d->progress, &d->retry, &d->purge};
+    for (int i = 0; i < 3; i++) {
+        uv_timer_init(&d->loop, timers[i]);
+        timers[i]->data = d;
+    }
+    uv_timer_start(&d->progress, on_progress, PROGRESS_MS, PROGRESS_MS);
+    uv_timer_start(&d->retry, on_retry, RETRY_CHECK_MS, RETRY_CHECK_MS);
+    uv_timer_start(&d->purge, on_purge, 0, PURGE_EVERY_MS);
+}
+
+static void close_handle(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h)) uv_close(h, NULL);
+}
+
+static void log_summary(const fcd *d)
+{
+    const indexer_counts *c = indexer_totals(d->ix);
+    log_msg(LOG_INFO,
+            "done: %ld photos indexed with %ld faces (the pipeline ran %ld times), %ld copies "
+            "linked, %ld moved, %ld unchanged, %ld back, %ld missing, %ld to retry, %ld bad",
+            c->indexed, c->faces, indexer_network_runs(d->ix), c->linked, c->moved, c->unchanged,
+            c->came_back, c->missing + c->gone, c->failed, c->bad);
+}
+
+int main(int argc, char **argv)
+{
+    static fcd d;
+    char err[FC_ERR_MAX];
+    int rc = config_load(&d.cfg, argc, argv);
+    if (rc) return rc == 1 ? 0 : 2;
+    log_set_level(d.cfg.verbose ? LOG_DEBUG : LOG_INFO);
+    signal(SIGPIPE, SIG_IGN);
+    int status = 1;
+    if (d.cfg.db[0])
+        snprintf(d.db_path, sizeof d.db_path, "%s", d.cfg.db);
+    else if (fc_store_default_path(d.db_path, sizeof d.db_path, err) != 0) {
+        log_msg(LOG_ERR, "%s", err);
+        goto out;
+    }
+    if (fc_model_open_or_default(d.cfg.model[0] ? d.cfg.model : NULL, &d.model, err) != 0) {
+        log_msg(LOG_ERR, "%s (run ./run.sh in the source tree, or pass --model PATH)", err);
+        goto out;
+    }
+    if (fc_store_open(d.db_path, 0, &d.store, err) != 0) {
+        log_path(LOG_ERR, d.db_path, "cannot open the store: %s", err);
+        goto out;
+    }
+    uv_loop_init(&d.loop);
+    if (indexer_new(&d.loop, &d.cfg, d.db_path, d.store, d.model, on_idle, &d, &d.ix, err) != 0) {
+        log_msg(LOG_ERR, "cannot start the workers: %s", err);
+        goto out_loop;
+    }
+    log_path(LOG_INFO, d.db_path, "store open; watching %d folder%s", d.cfg.root_count,
+             d.cfg.root_count == 1 ? "" : "s");
+    start_handles(&d);
+    d.scanning = 1;
+    for (int i = 0; i < d.cfg.root_count; i++) indexer_scan(d.ix, d.cfg.roots[i], NULL, NULL);
+    d.scanning = 0;
+    indexer_retry_due(d.ix);
+    notify_send("READY=1");
+    if (d.cfg.once && indexer_idle(d.ix)) stop(&d, "nothing to index (--once)");
+    if (!d.stopping) uv_run(&d.loop, UV_RUN_DEFAULT);
+    notify_send("STOPPING=1");
+    indexer_stop(d.ix); /* finishes and writes the photos in the workers' hands */
+    log_summary(&d);
+    indexer_free(d.ix);
+    status = 0;
+out_loop:
+    uv_walk(&d.loop, close_handle, NULL);
+    uv_run(&d.loop, UV_RUN_DEFAULT); /* let the closes complete */
+    uv_loop_close(&d.loop);
+out:
+    fc_store_close(d.store);
+    fc_model_close(d.model);
+    config_free(&d.cfg);
+    return status;
+}

@@ -1,0 +1,259 @@
+#include "work.h"
+
+#include "../core/file.h"
+#include "log.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#define MAX_THREADS 64
+
+typedef struct job {
+    char *path;
+    struct job *next;
+} job;
+
+struct work_pool {
+    work_config cfg;
+    pthread_t threads[MAX_THREADS];
+    int started;
+    pthread_mutex_t lock;
+    pthread_cond_t wake; /* a job was queued, or stopping */
+    job *queue_head, *queue_tail;
+    int queued, running, stopping, broken;
+    work_result *done_head, *done_tail;
+    uv_async_t async;
+    atomic_long network_runs;
+};
+
+void work_result_free(work_result *r)
+{
+    if (!r) return;
+    if (r->outcome == WORK_INDEXED) fc_photo_free(&r->photo);
+    free(r->path);
+    free(r);
+}
+
+/* One file, start to end, on a worker thread. */
+static void process(work_pool *pool, fc_faces *faces, fc_store *reader, work_result *r)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    struct stat st;
+    int rc = fc_file_read_stat(r->path, FC_IMAGE_MAX_FILE_BYTES, &data, &len, &st, r->reason);
+    if (rc == -ENOENT || rc == -ENOTDIR || (rc == -EINVAL && !data)) {
+        r->outcome = WORK_GONE;
+        return;
+    }
+    if (rc) {
+        r->outcome = WORK_FAILED, r->code = rc;
+        return;
+    }
+    r->ident = (fc_file_identity){.device = (uint64_t)st.st_dev,
+                                  .inode = (uint64_t)st.st_ino,
+                                  .size = (int64_t)st.st_size,
+                                  .mtime_ns =
+                                      (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec};
+    XXH128_canonical_t canon;
+    XXH128_canonicalFromHash(&canon, XXH3_128bits(data, len));
+    memcpy(r->hash, canon.digest, FC_STORE_HASH_BYTES);
+    int64_t photo;
+    int status;
+    char err[FC_ERR_MAX];
+    rc = reader ? fc_store_photo_find(reader, r->hash, &photo, &status, err) : 0;
+    if (rc == 1 && status != FC_PHOTO_PENDING) {
+        /* the same bytes were indexed (or found bad) before, under another path */
+        r->outcome = WORK_KNOWN, r->known_photo = photo;
+        free(data);
+        return;
+    }
+    atomic_fetch_add(&pool->network_runs, 1);
+    rc = fc_faces_run(faces, data, len, &pool->cfg.opts, &r->photo, r->reason);
+    free(data);
+    if (rc) {
+        r->outcome = WORK_FAILED, r->code = rc;
+        return;
+    }
+    r->outcome = WORK_INDEXED;
+}
+
+static void *worker_main(void *arg)
+{
+    work_pool *pool = arg;
+    char err[FC_ERR_MAX];
+    fc_faces *faces = NULL;
+    fc_store *reader = NULL;
+    if (fc_faces_new(pool->cfg.model, &faces, err) != 0) {
+        log_msg(LOG_ERR, "a worker could not make its networks: %s", err);
+        pthread_mutex_lock(&pool->lock);
+        pool->broken = 1;
+        pthread_mutex_unlock(&pool->lock);
+        uv_async_send(&pool->async);
+        return NULL;
+    }
+    if (fc_store_open(pool->cfg.db_path, FC_STORE_READ_ONLY, &reader, err) != 0)
+        log_msg(LOG_WARNING, "a worker cannot read the store (%s): copies are indexed again", err);
+    pthread_mutex_lock(&pool->lock);
+    for (;;) {
+        while (!pool->queue_head && !pool->stopping) pthread_cond_wait(&pool->wake, &pool->lock);
+        if (pool->stopping) break;
+        job *j = pool->queue_head;
+        pool->queue_head = j->next;
+        if (!pool->queue_head) pool->queue_tail = NULL;
+        pool->queued--, pool->running++;
+        pthread_mutex_unlock(&pool->lock);
+
+        work_result *r = calloc(1, sizeof *r);
+        if (r) {
+            r->path = j->path;
+            process(pool, faces, reader, r);
+        } else {
+            free(j->path);
+        }
+        free(j);
+
+        pthread_mutex_lock(&pool->lock);
+        pool->running--;
+        if (r) {
+            if (pool->done_tail)
+                pool->done_tail->next = r;
+            else
+                pool->done_head = r;
+            pool->done_tail = r;
+        }
+        uv_async_send(&pool->async);
+    }
+    pthread_mutex_unlock(&pool->lock);
+    fc_store_close(reader);
+    fc_faces_free(faces);
+    return NULL;
+}
+
+static void on_async(uv_async_t *async)
+{
+    work_pool *pool = async->data;
+    pool->cfg.on_results(pool->cfg.ctx);
+}
+
+int work_pool_start(const work_config *cfg, work_pool **out, char *err)
+{
+    *out = NULL;
+    if (cfg->threads < 1 || cfg->threads > MAX_THREADS || cfg->capacity < 1)
+        return fc_errorf(err, -EINVAL, "threads 1..%d and a queue of at least 1", MAX_THREADS);
+    work_pool *pool = calloc(1, sizeof *pool);
+    if (!pool) return fc_errorf(err, -ENOMEM, "out of memory");
+    pool->cfg = *cfg;
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_cond_init(&pool->wake, NULL);
+    int rc = uv_async_init(cfg->loop, &pool->async, on_async);
+    if (rc) {
+        free(pool);
+        return fc_errorf(err, -EIO, "uv_async_init: %s", uv_strerror(rc));
+    }
+    pool->async.data = pool;
+    for (int i = 0; i < cfg->threads; i++) {
+        rc = pthread_create(&pool->threads[i], NULL, worker_main, pool);
+        if (rc) {
+            fc_errorf(err, -rc, "cannot start a worker thread: %s", strerror(rc));
+            work_pool_stop(pool);
+            return -rc; /* the pool is freed when the loop next runs */
+        }
+        pool->started++;
+    }
+    *out = pool;
+    return 0;
+}
+
+int work_pool_submit(work_pool *pool, const char *path)
+{
+    job *j = malloc(sizeof *j);
+    char *copy = strdup(path);
+    if (!j || !copy) {
+        free(j), free(copy);
+        return -ENOMEM;
+    }
+    j->path = copy, j->next = NULL;
+    pthread_mutex_lock(&pool->lock);
+    if (pool->queued >= pool->cfg.capacity) {
+        pthread_mutex_unlock(&pool->lock);
+        free(copy), free(j);
+        return -EAGAIN;
+    }
+    if (pool->queue_tail)
+        pool->queue_tail->next = j;
+    else
+        pool->queue_head = j;
+    pool->queue_tail = j;
+    pool->queued++;
+    pthread_cond_signal(&pool->wake);
+    pthread_mutex_unlock(&pool->lock);
+    return 0;
+}
+
+int work_pool_room(const work_pool *pool)
+{
+    pthread_mutex_lock((pthread_mutex_t *)&pool->lock);
+    int room = pool->cfg.capacity - pool->queued;
+    pthread_mutex_unlock((pthread_mutex_t *)&pool->lock);
+    return room;
+}
+
+int work_pool_busy(const work_pool *pool)
+{
+    pthread_mutex_lock((pthread_mutex_t *)&pool->lock);
+    int busy = pool->queued + pool->running + (pool->done_head != NULL);
+    pthread_mutex_unlock((pthread_mutex_t *)&pool->lock);
+    return busy;
+}
+
+work_result *work_pool_take(work_pool *pool)
+{
+    pthread_mutex_lock(&pool->lock);
+    work_result *all = pool->done_head;
+    pool->done_head = pool->done_tail = NULL;
+    pthread_mutex_unlock(&pool->lock);
+    return all;
+}
+
+long work_pool_network_runs(const work_pool *pool)
+{
+    return atomic_load(&((work_pool *)pool)->network_runs);
+}
+
+int work_pool_broken(const work_pool *pool)
+{
+    pthread_mutex_lock((pthread_mutex_t *)&pool->lock);
+    int broken = pool->broken;
+    pthread_mutex_unlock((pthread_mutex_t *)&pool->lock);
+    return broken;
+}
+
+static void free_pool(uv_handle_t *handle)
+{
+    free(handle->data);
+}
+
+work_result *work_pool_stop(work_pool *pool)
+{
+    if (!pool) return NULL;
+    pthread_mutex_lock(&pool->lock);
+    pool->stopping = 1;
+    pthread_cond_broadcast(&pool->wake);
+    pthread_mutex_unlock(&pool->lock);
+    for (int i = 0; i < pool->started; i++) pthread_join(pool->threads[i], NULL);
+    for (job *j = pool->queue_head, *next; j; j = next) {
+        next = j->next;
+        free(j->path);
+        free(j);
+    }
+    work_result *left = work_pool_take(pool);
+    pthread_mutex_destroy(&pool->lock);
+    pthread_cond_destroy(&pool->wake);
+    /* the async handle is the loop's until closed: the pool goes with it */
+    uv_close((uv_handle_t *)&pool->async, free_pool);
+    return left;
+}
