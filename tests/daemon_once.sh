@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# faceclusterd --once on a private folder and store, as a user's library lives: photos,
+# an album copy, bad and truncated files, hidden folders, a symlink loop; then again
+# unchanged, after moves, with its disk gone and back, with the bad files corrected.
+# The daemon's closing log line says how often the pipeline ran: moves and restarts must
+# not run it.
+set -u
+fcd=${FACECLUSTERD:?}
+fc=${FACECLUSTER_CLI:?}
+samples=${FACECLUSTER_SAMPLES:?}
+pass=0 fail=0
+check() { # check DESCRIPTION CONDITION...
+    local what=$1; shift
+    if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what" >&2; fi
+}
+tmp=$(mktemp -d)
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+# bad usage: exit 2 before anything is opened
+"$fcd" --bogus >/dev/null 2>"$tmp/err"; rc=$?
+check "unknown flag is usage (exit 2)" test "$rc" -eq 2
+check "unknown flag named" grep -q "unknown argument '--bogus'" "$tmp/err"
+"$fcd" --once --threads many --watch "$tmp" >/dev/null 2>"$tmp/err"; rc=$?
+check "bad number is usage" test "$rc" -eq 2
+check "bad number explained" grep -q 'threads takes a number' "$tmp/err"
+printf 'watch = %s\nbogus-key = 1\n' "$tmp" >"$tmp/config"
+"$fcd" --once --config "$tmp/config" >/dev/null 2>"$tmp/err"; rc=$?
+check "bad config line is usage" test "$rc" -eq 2
+check "bad config line located" grep -q "$tmp/config, line 2" "$tmp/err"
+
+if [ ! -f "${FACECLUSTER_MODEL:-}" ] || [ ! -f "$samples/sample1.jpg" ]; then
+    if [ "${CI:-}" = true ]; then echo "FAIL (CI=true): model or samples missing" >&2; exit 1; fi
+    echo "SKIP: model or samples missing" >&2
+    exit 77
+fi
+
+lib=$tmp/photos db=$tmp/store/faces.db
+mkdir -p "$lib/2023 summer" "$lib/b" "$lib/.thumbnails"
+cp "$samples"/sample{1,2,3}.jpg "$lib/2023 summer/"
+cp "$samples"/sample{4,5,6}.jpg "$lib/b/"
+cp "$samples/sample1.jpg" "$lib/b/copy of sample1.JPG"  # an album copy: same bytes
+cp "$samples/sample1.jpg" "$lib/.thumbnails/hidden.jpg" # hidden: never indexed
+printf 'not an image' >"$lib/notes.jpg"
+: >"$lib/empty.jpg"
+head -c 30000 "$samples/sample2.jpg" >"$lib/b/partial.jpg" # still being copied
+printf 'text' >"$lib/readme.txt"
+ln -s .. "$lib/b/loop" # a symlink loop the walk must not follow
+
+# what the pipeline finds in the six photos, by the CLI: the daemon must store the same
+expected_faces=$("$fc" detect "$samples"/sample{1,2,3,4,5,6}.jpg | wc -l)
+check "the samples hold faces" test "$expected_faces" -ge 20
+
+run() { # run LOG [flags...]: faceclusterd --once on the library; its exit status
+    local log=$1; shift
+    "$fcd" --once --watch "$lib" --db "$db" --threads 2 "$@" 2>"$log"
+}
+status() { "$fc" --db "$db" status --json; }
+field() { status | sed "s/.*\"$1\": \\([0-9]*\\).*/\\1/"; }
+ran() { sed -n 's/.*the pipeline ran \([0-9]*\) times.*/\1/p' "$1"; }
+
+run "$tmp/log1" --threads 1; rc=$? # one worker: sample1 is stored before its copy is read
+check "first run exits 0 though files are bad" test "$rc" -eq 0
+check "syslog priority prefixes" grep -q '^<6>' "$tmp/log1"
+check "photos indexed" test "$(field photos)" -eq 6
+check "every face stored" test "$(field faces)" -eq "$expected_faces"
+check "the copy linked, not run" grep -q '1 copies linked' "$tmp/log1"
+check "bad files counted" test "$(field bad)" -eq 2
+check "truncated file pending, not bad" test "$(field pending)" -eq 1
+check "nothing missing" test "$(field missing)" -eq 0
+check "last activity stamped" bash -c "\"$fc\" --db \"$db\" status --json | grep -q '\"last_activity\": \"20'"
+"$fc" --db "$db" status --bad --json >"$tmp/bad"
+check "status --bad lists both" test "$(wc -l <"$tmp/bad")" -eq 2
+check "the text file's reason" grep -q '"path": "'"$lib"'/notes.jpg", "reason": "not a JPEG' "$tmp/bad"
+check "the empty file listed" grep -q "$lib/empty.jpg" "$tmp/bad"
+check "store is private" test "$(stat -c %a "$db")" = 600
+check "store folder is private" test "$(stat -c %a "$(dirname "$db")")" = 700
+
+run "$tmp/log2"; rc=$?
+check "second run exits 0" test "$rc" -eq 0
+check "unchanged files: the pipeline never runs" test "$(ran "$tmp/log2")" = 0
+check "unchanged files counted" grep -q '10 unchanged' "$tmp/log2"
+
+# a folder renamed and a photo moved between folders: no network, faces kept
+mv "$lib/2023 summer" "$lib/2023 holiday"
+mv "$lib/b/sample4.jpg" "$lib/2023 holiday/"
+run "$tmp/log3"; rc=$?
+check "after moves: exit 0" test "$rc" -eq 0
+check "after moves: the pipeline never runs" test "$(ran "$tmp/log3")" = 0
+check "four files moved" grep -q '4 moved' "$tmp/log3"
+check "after moves: same photos" test "$(field photos)" -eq 6
+check "after moves: same faces" test "$(field faces)" -eq "$expected_faces"
+check "after moves: nothing missing" test "$(field missing)" -eq 0
+
+# the disk unmounted: photos missing, not deleted; back: everything as it was
+mv "$lib" "$tmp/away"
+run "$tmp/log4"; rc=$?
+check "root gone: exit 0" test "$rc" -eq 0
+check "root gone: logged" grep -q 'marked missing until it comes back' "$tmp/log4"
+check "root gone: no photo present" test "$(field photos)" -eq 0
+check "root gone: photos missing" test "$(field missing)" -ge 6
+mv "$tmp/away" "$lib"
+run "$tmp/log5"; rc=$?
+check "root back: exit 0" test "$rc" -eq 0
+check "root back: the pipeline never runs" test "$(ran "$tmp/log5")" = 0
+check "root back: photos back" test "$(field photos)" -eq 6
+check "root back: faces back" test "$(field faces)" -eq "$expected_faces"
+check "root back: nothing missing" test "$(field missing)" -eq 0
+
+# the bad file replaced by a photo, the partial one completed: picked up
+cp "$samples/sample5.jpg" "$lib/notes.jpg"
+cp "$samples/sample2.jpg" "$lib/b/partial.jpg"
+run "$tmp/log6"; rc=$?
+check "corrected: exit 0" test "$rc" -eq 0
+check "corrected: one bad file left" test "$(field bad)" -eq 1
+check "completed: nothing pending" test "$(field pending)" -eq 0
+"$fc" --db "$db" status --bad --json >"$tmp/bad"
+check "corrected file no longer listed" test "$(grep -c notes.jpg "$tmp/bad")" -eq 0
+
+# a deleted photo is missing; the default store place is private and under XDG_DATA_HOME
+rm "$lib/b/sample6.jpg"
+run "$tmp/log7"; rc=$?
+check "deleted: exit 0" test "$rc" -eq 0
+check "deleted photo missing" test "$(field missing)" -eq 1
+check "deleted photo not counted" test "$(field photos)" -eq 5
+mkdir "$tmp/xdg"
+env -u FACECLUSTER_DB XDG_DATA_HOME="$tmp/xdg" "$fcd" --once --watch "$lib/b" --threads 1 \
+    2>"$tmp/log8"; rc=$?
+check "default store: exit 0" test "$rc" -eq 0
+check "default store under XDG_DATA_HOME" test -f "$tmp/xdg/facecluster/faces.db"
+check "default store private" test "$(stat -c %a "$tmp/xdg/facecluster")" = 700
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
