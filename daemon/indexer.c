@@ -14,7 +14,8 @@
 
 typedef struct pending {
     struct pending *next;
-    char path[]; /* flexible: one allocation per queued path */
+    int embed_again; /* faces of an older model version */
+    char path[];     /* flexible: one allocation per queued path */
 } pending;
 
 struct indexer {
@@ -44,6 +45,32 @@ static int same_identity(const fc_file_identity *a, const fc_file_identity *b)
 {
     return a->device == b->device && a->inode == b->inode && a->size == b->size &&
            a->mtime_ns == b->mtime_ns;
+}
+
+typedef struct {
+    char *path;
+    fc_store_file row;
+} known_file;
+
+typedef struct {
+    known_file *items;
+    size_t count, cap;
+    int failed;
+} known_list;
+
+static int collect_known(void *ctx, const char *path, const fc_store_file *row)
+{
+    known_list *list = ctx;
+    if (list->count == list->cap) {
+        size_t cap = list->cap ? 2 * list->cap : 256;
+        known_file *grown = realloc(list->items, cap * sizeof *grown);
+        if (!grown) return list->failed = 1;
+        list->items = grown, list->cap = cap;
+    }
+    char *copy = strdup(path);
+    if (!copy) return list->failed = 1;
+    list->items[list->count++] = (known_file){copy, *row};
+    return 0;
 }
 
 /* --- feeding the workers ------------------------------------------------------------- */
@@ -77,7 +104,7 @@ static void feed(indexer *ix)
         fc_store_file row;
         char err[FC_ERR_MAX];
         int submit = 1;
-        if (lstat(p->path, &st) == 0 && S_ISREG(st.st_mode)) {
+        if (!p->embed_again && lstat(p->path, &st) == 0 && S_ISREG(st.st_mode)) {
             const fc_file_identity id = scan_identity(&st);
             const int known = fc_store_file_get(ix->store, p->path, &row, err);
             const enum action what = decide(&row, known == 1, &id);
@@ -85,7 +112,7 @@ static void feed(indexer *ix)
             if (what != INDEX) ix->counts.unchanged += what == NOTHING, submit = 0;
         }
         /* a vanished path is submitted too: the worker finds it gone and we record that */
-        if (submit && work_pool_submit(ix->pool, p->path) == -EAGAIN) break;
+        if (submit && work_pool_submit(ix->pool, p->path, p->embed_again) == -EAGAIN) break;
         ix->head = p->next;
         if (!ix->head) ix->tail = NULL;
         ix->queued--;
@@ -94,7 +121,7 @@ static void feed(indexer *ix)
     if (!ix->head && work_pool_busy(ix->pool) == 0 && ix->on_idle) ix->on_idle(ix->ctx);
 }
 
-void indexer_queue(indexer *ix, const char *path)
+static void enqueue(indexer *ix, const char *path, int embed_again)
 {
     const size_t n = strlen(path) + 1;
     pending *p = malloc(sizeof *p + n);
@@ -103,13 +130,66 @@ void indexer_queue(indexer *ix, const char *path)
         return;
     }
     memcpy(p->path, path, n);
-    p->next = NULL;
+    p->next = NULL, p->embed_again = embed_again;
     if (ix->tail)
         ix->tail->next = p;
     else
         ix->head = p;
     ix->tail = p;
     ix->queued++;
+}
+
+void indexer_queue(indexer *ix, const char *path)
+{
+    enqueue(ix, path, 0);
+}
+
+void indexer_add(indexer *ix, const char *path)
+{
+    indexer_queue(ix, path);
+    feed(ix);
+}
+
+void indexer_renamed(indexer *ix, const char *from, const char *to)
+{
+    char err[FC_ERR_MAX];
+    int moved = fc_store_file_rename(ix->store, from, to, err);
+    struct stat st;
+    if (moved < 0)
+        log_path(LOG_ERR, to, "cannot record a rename: %s", err);
+    else if (moved > 0)
+        ix->counts.moved += moved;
+    else if (lstat(to, &st) == 0 && S_ISREG(st.st_mode) && scan_wanted_name(strrchr(to, '/') + 1))
+        indexer_add(ix, to);
+}
+
+static int mark_missing(void *ctx, const char *path, const fc_store_file *row)
+{
+    indexer *ix = ctx;
+    char err[FC_ERR_MAX];
+    (void)row;
+    if (fc_store_file_missing(ix->store, path, (int64_t)time(NULL), err) < 0)
+        log_path(LOG_ERR, path, "cannot record: %s", err);
+    else
+        ix->counts.missing++;
+    return 0;
+}
+
+void indexer_gone(indexer *ix, const char *path)
+{
+    char err[FC_ERR_MAX];
+    int known = fc_store_file_missing(ix->store, path, (int64_t)time(NULL), err);
+    if (known > 0) ix->counts.missing++;
+    if (known != 0) return;
+    /* not a file the store knows: a folder, then (its files listed before they change) */
+    known_list files = {0};
+    int rc = fc_store_files_under(ix->store, path, collect_known, &files, err);
+    if (!rc && !files.failed && fc_store_begin(ix->store, err) == 0) {
+        for (size_t i = 0; i < files.count; i++) mark_missing(ix, files.items[i].path, NULL);
+        if (fc_store_commit(ix->store, err) != 0) log_path(LOG_ERR, path, "cannot record: %s", err);
+    }
+    for (size_t i = 0; i < files.count; i++) free(files.items[i].path);
+    free(files.items);
 }
 
 /* --- writing what the workers found --------------------------------------------------- */
@@ -180,32 +260,6 @@ static void on_results(void *ctx)
 
 /* --- the scan -------------------------------------------------------------------------- */
 
-typedef struct {
-    char *path;
-    fc_store_file row;
-} known_file;
-
-typedef struct {
-    known_file *items;
-    size_t count, cap;
-    int failed;
-} known_list;
-
-static int collect_known(void *ctx, const char *path, const fc_store_file *row)
-{
-    known_list *list = ctx;
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? 2 * list->cap : 256;
-        known_file *grown = realloc(list->items, cap * sizeof *grown);
-        if (!grown) return list->failed = 1;
-        list->items = grown, list->cap = cap;
-    }
-    char *copy = strdup(path);
-    if (!copy) return list->failed = 1;
-    list->items[list->count++] = (known_file){copy, *row};
-    return 0;
-}
-
 static int by_inode(const void *a, const void *b)
 {
     const fc_file_identity *x = &((const known_file *)a)->row.ident;
@@ -271,14 +325,8 @@ static void reconcile(indexer *ix, scan_list *disk, known_list *known)
         else
             ix->counts.unchanged++;
     }
-    const int64_t now = (int64_t)time(NULL);
-    for (size_t v = 0; v < n_vanished; v++) {
-        if (!vanished[v].path) continue;
-        if (fc_store_file_missing(ix->store, vanished[v].path, now, err) < 0)
-            log_path(LOG_ERR, vanished[v].path, "cannot record: %s", err);
-        else
-            ix->counts.missing++;
-    }
+    for (size_t v = 0; v < n_vanished; v++)
+        if (vanished[v].path) mark_missing(ix, vanished[v].path, NULL);
 done:
     free(vanished);
     free(fresh);
@@ -335,6 +383,27 @@ static int queue_retry(void *ctx, const char *path, const fc_store_file *row)
     (void)row;
     indexer_queue(ctx, path);
     return 0;
+}
+
+static int queue_embed_again(void *ctx, const char *path, const fc_store_file *row)
+{
+    (void)row;
+    enqueue(ctx, path, 1);
+    return 0;
+}
+
+void indexer_embed_stale(indexer *ix)
+{
+    char err[FC_ERR_MAX];
+    const long before = ix->queued;
+    if (fc_store_stale_photos(ix->store, ix->model_version, queue_embed_again, ix, err) < 0)
+        log_msg(LOG_ERR, "cannot list photos of older models: %s", err);
+    if (ix->queued > before)
+        log_msg(LOG_INFO,
+                "%ld photos were embedded by another model version: embedding them "
+                "again, keeping every decision",
+                ix->queued - before);
+    feed(ix);
 }
 
 void indexer_retry_due(indexer *ix)

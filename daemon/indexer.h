@@ -27,8 +27,19 @@ int indexer_new(uv_loop_t *loop, const daemon_config *cfg, const char *db_path, 
  * photos kept). An unreadable root (unmounted) makes all of its files missing. */
 int indexer_scan(indexer *ix, const char *root, scan_dir_fn on_dir, void *ctx);
 
-/* Queues one path (an event from the watcher, or a retry). */
+/* Queues one path (a retry, a scan's find) without starting work yet. */
 void indexer_queue(indexer *ix, const char *path);
+/* Queues one path and starts work: a file the watcher says is ready. */
+void indexer_add(indexer *ix, const char *path);
+/* A file or folder renamed within the roots: the store follows, nothing is read. A file
+ * the store did not know (written under a temporary name, then renamed) is indexed. */
+void indexer_renamed(indexer *ix, const char *from, const char *to);
+/* A file or folder deleted or moved out of the roots: its photos become missing. */
+void indexer_gone(indexer *ix, const char *path);
+
+/* Photos whose faces another model version made are queued to be embedded again (user
+ * decisions follow the new faces: store.h). */
+void indexer_embed_stale(indexer *ix);
 
 /* Pending photos whose retry time has come are queued again. */
 void indexer_retry_due(indexer *ix);

@@ -6,6 +6,11 @@
 #include "indexer.h"
 #include "log.h"
 #include "notify.h"
+#include "watch.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +21,7 @@
 #define PROGRESS_MS 10000
 #define RETRY_CHECK_MS 30000
 #define PURGE_EVERY_MS (24 * 3600 * 1000ULL)
+#define ROOT_CHECK_MS 30000 /* a root unmounted or mounted again is noticed this fast */
 
 typedef struct {
     uv_loop_t loop;
@@ -24,8 +30,11 @@ typedef struct {
     fc_store *store;
     fc_model *model;
     indexer *ix;
+    watcher *watch;                   /* NULL with --once */
+    dev_t root_dev[CONFIG_MAX_ROOTS]; /* what each root was at its last scan; 0: unreadable */
+    ino_t root_ino[CONFIG_MAX_ROOTS];
     uv_signal_t sigterm, sigint, sighup;
-    uv_timer_t progress, retry, purge;
+    uv_timer_t progress, retry, purge, roots;
     int scanning; /* the start-up scan is running: idle means nothing yet */
     int stopping;
 } fcd;
@@ -42,6 +51,85 @@ static void on_idle(void *ctx)
     fcd *d = ctx;
     if (d->scanning) return;
     if (d->cfg.once) stop(d, "every photo is indexed (--once)");
+}
+
+static void watch_dir(void *ctx, const char *dir)
+{
+    fcd *d = ctx;
+    if (d->watch) watch_add(d->watch, dir);
+}
+
+/* Compares one root with the store (watching its folders as it goes). */
+static void scan_root_at(fcd *d, int i)
+{
+    struct stat st;
+    const int readable = stat(d->cfg.roots[i], &st) == 0;
+    d->root_dev[i] = readable ? st.st_dev : 0;
+    d->root_ino[i] = readable ? st.st_ino : 0;
+    d->scanning++;
+    indexer_scan(d->ix, d->cfg.roots[i], watch_dir, d);
+    d->scanning--;
+}
+
+/* A folder to compare with the store; NULL: every root (after lost events). */
+static void on_scan(void *ctx, const char *dir)
+{
+    fcd *d = ctx;
+    if (!dir) {
+        for (int i = 0; i < d->cfg.root_count; i++) scan_root_at(d, i);
+        d->scanning++;
+        indexer_embed_stale(d->ix); /* a new model since the last start */
+        d->scanning--;
+    } else {
+        d->scanning++;
+        indexer_scan(d->ix, dir, watch_dir, d);
+        d->scanning--;
+    }
+    indexer_retry_due(d->ix); /* and checks whether all is done */
+}
+
+/* A folder created or moved in: watched, and its files settle before they are read. */
+static void on_appeared(void *ctx, const char *dir)
+{
+    fcd *d = ctx;
+    scan_list files = {0};
+    if (scan_root(dir, &files, watch_dir, d) == 0)
+        for (size_t i = 0; i < files.count; i++) watch_settle(d->watch, files.items[i].path);
+    scan_list_free(&files);
+}
+
+static void on_ready(void *ctx, const char *path)
+{
+    fcd *d = ctx;
+    indexer_add(d->ix, path);
+}
+
+static void on_renamed(void *ctx, const char *from, const char *to)
+{
+    fcd *d = ctx;
+    indexer_renamed(d->ix, from, to);
+}
+
+static void on_gone(void *ctx, const char *path)
+{
+    fcd *d = ctx;
+    indexer_gone(d->ix, path);
+}
+
+/* A root unmounted (its mount point left empty, another device) or mounted again, or
+ * created after the start: scanned again. */
+static void on_roots(uv_timer_t *t)
+{
+    fcd *d = t->data;
+    for (int i = 0; i < d->cfg.root_count; i++) {
+        struct stat st;
+        const int readable = stat(d->cfg.roots[i], &st) == 0;
+        if ((readable ? st.st_dev : 0) != d->root_dev[i] ||
+            (readable ? st.st_ino : 0) != d->root_ino[i]) {
+            log_path(LOG_INFO, d->cfg.roots[i], "%s: scanning", readable ? "changed" : "gone");
+            scan_root_at(d, i);
+        }
+    }
 }
 
 static void on_signal(uv_signal_t *sig, int signum)
@@ -100,14 +188,15 @@ static void start_handles(fcd *d)
         sigs[i]->data = d;
         uv_signal_start(sigs[i], on_signal, nums[i]);
     }
-    uv_timer_t *timers[] = {&d->progress, &d->retry, &d->purge};
-    for (int i = 0; i < 3; i++) {
+    uv_timer_t *timers[] = {&d->progress, &d->retry, &d->purge, &d->roots};
+    for (int i = 0; i < 4; i++) {
         uv_timer_init(&d->loop, timers[i]);
         timers[i]->data = d;
     }
     uv_timer_start(&d->progress, on_progress, PROGRESS_MS, PROGRESS_MS);
     uv_timer_start(&d->retry, on_retry, RETRY_CHECK_MS, RETRY_CHECK_MS);
     uv_timer_start(&d->purge, on_purge, 0, PURGE_EVERY_MS);
+    if (!d->cfg.once) uv_timer_start(&d->roots, on_roots, ROOT_CHECK_MS, ROOT_CHECK_MS);
 }
 
 static void close_handle(uv_handle_t *h, void *arg)
@@ -156,15 +245,25 @@ int main(int argc, char **argv)
     }
     log_path(LOG_INFO, d.db_path, "store open; watching %d folder%s", d.cfg.root_count,
              d.cfg.root_count == 1 ? "" : "s");
+    if (!d.cfg.once) {
+        const watch_events events = {.ready = on_ready,
+                                     .renamed = on_renamed,
+                                     .gone = on_gone,
+                                     .scan = on_scan,
+                                     .appeared = on_appeared,
+                                     .ctx = &d};
+        if (watch_new(&d.loop, &events, d.cfg.max_watches, d.cfg.settle_ms, &d.watch, err) != 0) {
+            log_msg(LOG_ERR, "cannot watch folders: %s", err);
+            goto out_loop;
+        }
+    }
     start_handles(&d);
-    d.scanning = 1;
-    for (int i = 0; i < d.cfg.root_count; i++) indexer_scan(d.ix, d.cfg.roots[i], NULL, NULL);
-    d.scanning = 0;
-    indexer_retry_due(d.ix);
+    on_scan(&d, NULL);
     notify_send("READY=1");
     if (d.cfg.once && indexer_idle(d.ix)) stop(&d, "nothing to index (--once)");
     if (!d.stopping) uv_run(&d.loop, UV_RUN_DEFAULT);
     notify_send("STOPPING=1");
+    watch_free(d.watch);
     indexer_stop(d.ix); /* finishes and writes the photos in the workers' hands */
     log_summary(&d);
     indexer_free(d.ix);

@@ -14,6 +14,7 @@
 
 typedef struct job {
     char *path;
+    int embed_again;
     struct job *next;
 } job;
 
@@ -39,7 +40,8 @@ void work_result_free(work_result *r)
 }
 
 /* One file, start to end, on a worker thread. */
-static void process(work_pool *pool, fc_faces *faces, fc_store *reader, work_result *r)
+static void process(work_pool *pool, fc_faces *faces, fc_store *reader, int embed_again,
+                    work_result *r)
 {
     uint8_t *data = NULL;
     size_t len = 0;
@@ -65,7 +67,7 @@ static void process(work_pool *pool, fc_faces *faces, fc_store *reader, work_res
     int status;
     char err[FC_ERR_MAX];
     rc = reader ? fc_store_photo_find(reader, r->hash, &photo, &status, err) : 0;
-    if (rc == 1 && status != FC_PHOTO_PENDING) {
+    if (rc == 1 && status != FC_PHOTO_PENDING && !embed_again) {
         /* the same bytes were indexed (or found bad) before, under another path */
         r->outcome = WORK_KNOWN, r->known_photo = photo;
         free(data);
@@ -110,7 +112,7 @@ static void *worker_main(void *arg)
         work_result *r = calloc(1, sizeof *r);
         if (r) {
             r->path = j->path;
-            process(pool, faces, reader, r);
+            process(pool, faces, reader, j->embed_again, r);
         } else {
             free(j->path);
         }
@@ -168,7 +170,7 @@ int work_pool_start(const work_config *cfg, work_pool **out, char *err)
     return 0;
 }
 
-int work_pool_submit(work_pool *pool, const char *path)
+int work_pool_submit(work_pool *pool, const char *path, int embed_again)
 {
     job *j = malloc(sizeof *j);
     char *copy = strdup(path);
@@ -176,7 +178,7 @@ int work_pool_submit(work_pool *pool, const char *path)
         free(j), free(copy);
         return -ENOMEM;
     }
-    j->path = copy, j->next = NULL;
+    j->path = copy, j->embed_again = embed_again, j->next = NULL;
     pthread_mutex_lock(&pool->lock);
     if (pool->queued >= pool->cfg.capacity) {
         pthread_mutex_unlock(&pool->lock);

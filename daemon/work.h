@@ -47,8 +47,9 @@ typedef struct {
 int work_pool_start(const work_config *cfg, work_pool **out, char *err);
 
 /* Queues a file to index; -EAGAIN when the queue is full (submit again after results),
- * -ENOMEM. The path is copied. */
-int work_pool_submit(work_pool *pool, const char *path);
+ * -ENOMEM. The path is copied. embed_again: run the networks even if the store knows
+ * these bytes (its faces were made by another model version). */
+int work_pool_submit(work_pool *pool, const char *path, int embed_again);
 int work_pool_room(const work_pool *pool);
 /* Jobs queued or running. */
 int work_pool_busy(const work_pool *pool);

@@ -405,16 +405,39 @@ int fc_store_file_missing(fc_store *s, const char *path, int64_t now, char *err)
     return rc ? rc : job.known;
 }
 
-int fc_store_file_rename(fc_store *s, const char *from, const char *to, char *err)
+typedef struct {
+    const char *from, *to;
+    int moved;
+} rename_job;
+
+static int do_rename(fc_store *s, void *ctx, char *err)
 {
-    sqlite3_stmt *st = fc_store_stmt(s, ST_FILE_RENAME, err);
+    rename_job *job = ctx;
+    /* a file renamed over another (an editor's safe save): the one replaced is gone */
+    sqlite3_stmt *st = fc_store_stmt(s, ST_FILE_DELETE, err);
     if (!st) return -EIO;
-    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, job->to, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
+    const int64_t replaced = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
     rc = done(s, rc, "renaming files", err);
-    return rc ? rc : sqlite3_changes(s->db);
+    if (!rc && replaced) rc = release_photo(s, replaced, NULL, 0, 0, err);
+    if (rc) return rc;
+    st = fc_store_stmt(s, ST_FILE_RENAME, err);
+    if (!st) return -EIO;
+    sqlite3_bind_text(st, 1, job->from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, job->to, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    job->moved = sqlite3_changes(s->db);
+    return done(s, rc, "renaming files", err);
+}
+
+int fc_store_file_rename(fc_store *s, const char *from, const char *to, char *err)
+{
+    rename_job job = {from, to, 0};
+    int rc = fc_store_atomic(s, do_rename, &job, err);
+    return rc ? rc : job.moved;
 }
 
 /* Steps a statement whose rows are (path, file row...), calling fn on each. */
@@ -447,6 +470,15 @@ int fc_store_due_retries(fc_store *s, int64_t now, fc_store_file_fn fn, void *ct
     if (!st) return -EIO;
     sqlite3_bind_int64(st, 1, now);
     return each_file(s, st, fn, ctx, "listing retries", err);
+}
+
+int fc_store_stale_photos(fc_store *s, const char *current_model, fc_store_file_fn fn, void *ctx,
+                          char *err)
+{
+    sqlite3_stmt *st = fc_store_stmt(s, ST_STALE_PHOTOS, err);
+    if (!st) return -EIO;
+    sqlite3_bind_text(st, 1, current_model, -1, SQLITE_TRANSIENT);
+    return each_file(s, st, fn, ctx, "listing photos of older models", err);
 }
 
 static int do_purge(fc_store *s, void *ctx, char *err)

@@ -27,6 +27,7 @@ static const char *const sql[ST_COUNT] = {
     /* '/' + 1 = '0': the range holds exactly the paths under the directory */
     [ST_FILE_RENAME] = "UPDATE files SET path = ?2 || substr(path, length(?1) + 1) WHERE "
                        "path = ?1 OR (path > ?1 || '/' AND path < ?1 || '0')",
+    [ST_FILE_DELETE] = "DELETE FROM files WHERE path = ?1 RETURNING photo",
     [ST_PHOTO_FIND] = "SELECT id, status FROM photos WHERE hash = ?1",
     [ST_PHOTO_INSERT] = "INSERT INTO photos (hash, status) VALUES (?1, 0) RETURNING id",
     [ST_PHOTO_SET_INDEXED] = "UPDATE photos SET status = 1, reason = NULL, retry_at = NULL, "
@@ -66,6 +67,10 @@ static const char *const sql[ST_COUNT] = {
                        "f.missing_since, p.status FROM photos p JOIN files f ON f.photo = p.id "
                        "WHERE p.status = 0 AND p.retry_at <= ?1 AND f.missing_since IS NULL "
                        "GROUP BY p.id ORDER BY p.retry_at",
+    [ST_STALE_PHOTOS] = "SELECT f.path, f.id, f.photo, f.device, f.inode, f.size, f.mtime_ns, "
+                        "f.missing_since, p.status FROM photos p JOIN files f ON f.photo = p.id "
+                        "WHERE p.status = 1 AND p.model != ?1 AND f.missing_since IS NULL "
+                        "GROUP BY p.id",
     [ST_BAD_FILES] = "SELECT f.path, p.reason, p.tries FROM files f JOIN photos p ON "
                      "p.id = f.photo WHERE p.status = 2 AND f.missing_since IS NULL "
                      "ORDER BY f.path",

@@ -109,8 +109,9 @@ int fc_store_put_failed(fc_store *s, const char *path, const fc_file_identity *i
 int fc_store_file_missing(fc_store *s, const char *path, int64_t now, char *err);
 
 /* A file or directory renamed within the watched roots: every path equal to from, or
- * under it (from + "/..."), now starts with to. Nothing is read again. Returns how many
- * file rows moved. */
+ * under it (from + "/..."), now starts with to. Nothing is read again. A file that was
+ * at `to` (replaced by the rename) is forgotten, its photo released as by a deletion.
+ * Returns how many file rows moved. */
 int fc_store_file_rename(fc_store *s, const char *from, const char *to, char *err);
 
 /* Calls fn for every known, present file whose path lies under dir (dir itself excluded),
@@ -143,7 +144,11 @@ int fc_store_bad_files(fc_store *s, fc_store_bad_fn fn, void *ctx, char *err);
 /* Stamps now as the last activity (the daemon calls it as it writes). */
 int fc_store_touch(fc_store *s, int64_t now, char *err);
 
-/* How many faces carry each model version other than current: to re-embed. */
+/* How many faces carry a model version other than current: to embed again. */
 int64_t fc_store_stale_faces(fc_store *s, const char *current_model, char *err);
+/* Indexed, present photos made by another model version: one path each, for fn (as in
+ * fc_store_files_under). */
+int fc_store_stale_photos(fc_store *s, const char *current_model, fc_store_file_fn fn, void *ctx,
+                          char *err);
 
 #endif

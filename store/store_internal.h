@@ -15,6 +15,7 @@ enum store_stmt {
     ST_FILE_MISSING,
     ST_FILE_UNDER,
     ST_FILE_RENAME,
+    ST_FILE_DELETE,
     ST_PHOTO_FIND,
     ST_PHOTO_INSERT,
     ST_PHOTO_SET_INDEXED,
@@ -34,6 +35,7 @@ enum store_stmt {
     ST_CARRY_REJECTED,
     ST_CARRY_COVER,
     ST_DUE_RETRIES,
+    ST_STALE_PHOTOS,
     ST_BAD_FILES,
     ST_TOUCH,
     ST_COUNT

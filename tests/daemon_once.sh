@@ -116,6 +116,15 @@ check "completed: nothing pending" test "$(field pending)" -eq 0
 "$fc" --db "$db" status --bad --json >"$tmp/bad"
 check "corrected file no longer listed" test "$(grep -c notes.jpg "$tmp/bad")" -eq 0
 
+# another model version (here: the other detector): every photo embedded again, once
+run "$tmp/log_model" --detector tiny; rc=$?
+check "new model: exit 0" test "$rc" -eq 0
+check "new model: announced" grep -q 'embedding them again, keeping every decision' "$tmp/log_model"
+check "new model: each photo once" test "$(ran "$tmp/log_model")" = 6
+run "$tmp/log_model2" --detector tiny; rc=$?
+check "new model, again: nothing to do" test "$(ran "$tmp/log_model2")" = 0
+check "new model: same photos" test "$(field photos)" -eq 6
+
 # a deleted photo is missing; the default store place is private and under XDG_DATA_HOME
 rm "$lib/b/sample6.jpg"
 run "$tmp/log7"; rc=$?
