@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# faceclusterd as a service, on private folders and a private store: photos arriving
+# (one written in slow chunks through one open, one appended chunk by chunk with a reopen
+# each time), moves within and between watched folders, a bad file while it runs, an
+# inotify overflow (the daemon stopped while more changes happen than the kernel queues),
+# SIGHUP, and SIGTERM ending it with status 0.
+set -u
+fcd=${FACECLUSTERD:?}
+fc=${FACECLUSTER_CLI:?}
+samples=${FACECLUSTER_SAMPLES:?}
+pass=0 fail=0
+check() { # check DESCRIPTION CONDITION...
+    local what=$1; shift
+    if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what" >&2; fi
+}
+if [ ! -f "${FACECLUSTER_MODEL:-}" ] || [ ! -f "$samples/sample1.jpg" ]; then
+    if [ "${CI:-}" = true ]; then echo "FAIL (CI=true): model or samples missing" >&2; exit 1; fi
+    echo "SKIP: model or samples missing" >&2
+    exit 77
+fi
+tmp=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
+a=$tmp/a b=$tmp/b db=$tmp/faces.db log=$tmp/log
+mkdir -p "$a/album" "$b"
+cp "$samples/sample1.jpg" "$a/album/"
+
+field() { "$fc" --db "$db" status --json | sed "s/.*\"$1\": \\([0-9]*\\).*/\\1/"; }
+wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds
+    local until=$((SECONDS + $1)); shift
+    while ! "$@" 2>/dev/null; do
+        [ "$SECONDS" -ge "$until" ] && return 1
+        sleep 0.2
+    done
+}
+photos_are() { [ "$(field photos)" -eq "$1" ]; }
+
+"$fcd" --watch "$a" --watch "$b" --db "$db" --threads 1 2>"$log" &
+pid=$!
+check "start-up scan indexes what is there" wait_for 120 photos_are 1
+
+# slow writers: neither may be read before it is whole (the settle window is 2 s)
+{
+    head -c 40000 "$samples/sample2.jpg"
+    sleep 0.7
+    tail -c +40001 "$samples/sample2.jpg" | head -c 40000
+    sleep 0.7
+    tail -c +80001 "$samples/sample2.jpg"
+} >"$a/one-open.jpg"
+size=$(stat -c %s "$samples/sample3.jpg")
+for ((start = 0; start < size; start += size / 4 + 1)); do
+    tail -c +$((start + 1)) "$samples/sample3.jpg" | head -c $((size / 4 + 1)) >>"$a/reopened.jpg"
+    sleep 0.7
+done
+check "slow writers: both indexed" wait_for 120 photos_are 3
+check "slow writers: never read truncated" test "$(grep -c 'truncated' "$log")" -eq 0
+
+# moves: a folder renamed, a photo moved between the two watched folders
+mv "$a/album" "$a/holiday"
+mv "$a/one-open.jpg" "$b/"
+sleep 1
+check "after moves: same photos" test "$(field photos)" -eq 3
+check "after moves: nothing missing" test "$(field missing)" -eq 0
+
+# a bad file while running: recorded with its reason, the daemon carries on
+printf 'not a photo' >"$b/bad.jpg"
+bad_listed() { "$fc" --db "$db" status --bad | grep -q "bad.jpg"; }
+check "bad file listed" wait_for 60 bad_listed
+check "daemon still running" kill -0 "$pid"
+
+# overflow: stopped, the daemon misses more events than the kernel queues
+max=$(cat /proc/sys/fs/inotify/max_queued_events 2>/dev/null || echo 16384)
+mkdir "$a/burst"
+sleep 1 # watched now: the burst's events queue up in the kernel
+kill -STOP "$pid"
+(cd "$a/burst" && seq 1 $((max + 1000)) | sed 's/$/.txt/' | xargs touch)
+cp "$samples/sample4.jpg" "$a/burst/"
+cp "$samples/sample5.jpg" "$b/"
+kill -CONT "$pid"
+check "after the overflow: every photo indexed" wait_for 180 photos_are 5
+sleep 3
+check "one overflow logged" test "$(grep -c 'queue overflowed' "$log")" -eq 1
+
+# SIGHUP: the configuration read again, the daemon carries on
+kill -HUP "$pid"
+sleep 1
+check "SIGHUP: still running" kill -0 "$pid"
+
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+pid=
+check "SIGTERM: exit 0" test "$rc" -eq 0
+runs=$(sed -n 's/.*the pipeline ran \([0-9]*\) times.*/\1/p' "$log")
+# sample1, the two slow writers, bad.jpg, sample4, sample5: moves ran nothing
+check "the pipeline ran once per new file ($runs)" test "$runs" = 6
+check "moves recorded" grep -q ' 2 moved' "$log"
+check "READY not needed without systemd, no crash" test "$(grep -c 'Sanitizer' "$log")" -eq 0
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
