@@ -21,6 +21,7 @@ typedef struct {
     int (*run)(const cli_globals *globals, int argc, char **argv);
 } cli_command;
 
+extern const cli_command cli_cmd_check;
 extern const cli_command cli_cmd_detect;
 extern const cli_command cli_cmd_embed;
 extern const cli_command cli_cmd_model;

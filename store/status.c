@@ -2,6 +2,7 @@
 #include "store_internal.h"
 
 #include <errno.h>
+#include <string.h>
 
 /* One integer from a query without parameters (or with ?1 = text). */
 static int count(fc_store *s, const char *query, const char *text, int64_t *out, char *err)
@@ -75,4 +76,38 @@ int64_t fc_store_stale_faces(fc_store *s, const char *current_model, char *err)
     int64_t n;
     int rc = count(s, "SELECT count(*) FROM faces WHERE model != ?1", current_model, &n, err);
     return rc ? rc : n;
+}
+
+int fc_store_check(fc_store *s, fc_store_problem_fn fn, void *ctx, char *err)
+{
+    /* each query yields one text row per problem; "ok" alone means none (integrity) */
+    static const char *const checks[] = {
+        "PRAGMA integrity_check",
+        "SELECT 'foreign key broken: ' || \"table\" || ' row ' || rowid || ' -> ' || parent "
+        "FROM pragma_foreign_key_check",
+        "SELECT 'face stored twice in photo ' || photo || ' at ' || x || ',' || y FROM faces "
+        "GROUP BY photo, x, y, w, h HAVING count(*) > 1",
+        "SELECT 'indexed photo ' || id || ' has no model version' FROM photos WHERE status = 1 "
+        "AND model IS NULL",
+        "SELECT 'photo ' || id || ' is not indexed but has faces' FROM photos p WHERE status != 1 "
+        "AND EXISTS (SELECT 1 FROM faces WHERE photo = p.id)",
+        "SELECT 'faces ' || a.face || ' and ' || b.face || ' of one photo are one person' FROM "
+        "assignments a JOIN assignments b ON a.person = b.person AND a.face < b.face JOIN faces "
+        "fa ON fa.id = a.face JOIN faces fb ON fb.id = b.face WHERE fa.photo = fb.photo",
+    };
+    int problems = 0;
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+        sqlite3_stmt *st;
+        int rc = sqlite3_prepare_v2(s->db, checks[i], -1, &st, NULL);
+        if (rc != SQLITE_OK) return fc_store_sql_error(s->db, rc, "checking the store", err);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *text = (const char *)sqlite3_column_text(st, 0);
+            if (i == 0 && text && strcmp(text, "ok") == 0) continue;
+            problems++;
+            fn(ctx, text ? text : "(null)");
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) return fc_store_sql_error(s->db, rc, "checking the store", err);
+    }
+    return problems;
 }

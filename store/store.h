@@ -141,6 +141,13 @@ int fc_store_status_get(fc_store *s, fc_store_status *out, char *err);
 typedef int (*fc_store_bad_fn)(void *ctx, const char *path, const char *reason, int tries);
 int fc_store_bad_files(fc_store *s, fc_store_bad_fn fn, void *ctx, char *err);
 
+/* Verifies the store: SQLite's integrity and foreign-key checks, then facecluster's own
+ * invariants (no face stored twice, a face on at most one person, no indexed photo
+ * without its model version, no file of a pending or bad photo with faces). Calls fn
+ * once per problem found; returns the number found, or an error. */
+typedef void (*fc_store_problem_fn)(void *ctx, const char *problem);
+int fc_store_check(fc_store *s, fc_store_problem_fn fn, void *ctx, char *err);
+
 /* Stamps now as the last activity (the daemon calls it as it writes). */
 int fc_store_touch(fc_store *s, int64_t now, char *err);
 

@@ -197,6 +197,56 @@ static void test_indexed_photo_and_status(void)
 
 /* A failure part way through the write (here a trigger refusing the third face) leaves
  * no photo, no face and no file: fully indexed or absent. */
+static void count_problem(void *ctx, const char *problem)
+{
+    (void)problem;
+    ++*(int *)ctx;
+}
+
+/* fc_store_check finds what breaks an invariant, and nothing in a sound store. */
+static void test_check_finds_problems(void)
+{
+    char path[512], err[FC_ERR_MAX];
+    fc_store *s = new_store(path, sizeof path);
+    fc_face faces[2];
+    make_faces(faces, 2, 0);
+    fc_store_indexed w = indexed(10, faces, 2, "m1");
+    fc_file_identity id = ident(61);
+    CHECK(fc_store_put_indexed(s, "/c/x.jpg", &id, &w, NULL, err) == 0);
+    int problems = 0;
+    CHECK(fc_store_check(s, count_problem, &problems, err) == 0 && problems == 0);
+    sqlite3 *db = raw_open(path);
+    raw_exec(db, "INSERT INTO faces (photo, x, y, w, h, score, landmarks, small, embedding, "
+                 "model) SELECT photo, x, y, w, h, score, landmarks, small, embedding, model "
+                 "FROM faces LIMIT 1");
+    raw_exec(db, "INSERT INTO people (id, created_at) VALUES (5, 1)");
+    raw_exec(db, "INSERT INTO assignments SELECT id, 5, 0, 1 FROM faces LIMIT 2");
+    CHECK(fc_store_check(s, count_problem, &problems, err) == 2 && problems == 2);
+    sqlite3_close(db);
+    fc_store_close(s);
+}
+
+/* A file renamed over another (a safe save): the one replaced is forgotten, its photo
+ * missing (not deleted) when nothing else shows it. */
+static void test_rename_over_a_file(void)
+{
+    char path[512], err[FC_ERR_MAX];
+    fc_store *s = new_store(path, sizeof path);
+    fc_face faces[1];
+    make_faces(faces, 1, 0);
+    fc_store_indexed one = indexed(11, faces, 1, "m1"), two = indexed(12, faces, 1, "m1");
+    fc_file_identity a = ident(71), b = ident(72);
+    CHECK(fc_store_put_indexed(s, "/s/a.jpg", &a, &one, NULL, err) == 0);
+    CHECK(fc_store_put_indexed(s, "/s/b.jpg", &b, &two, NULL, err) == 0);
+    CHECK(fc_store_file_rename(s, "/s/b.jpg", "/s/a.jpg", err) == 1);
+    fc_store_file f;
+    CHECK(fc_store_file_get(s, "/s/a.jpg", &f, err) == 1 && f.ident.inode == 72);
+    CHECK(fc_store_file_get(s, "/s/b.jpg", &f, err) == 0);
+    fc_store_status st;
+    CHECK(fc_store_status_get(s, &st, err) == 0 && st.photos == 1 && st.missing == 1);
+    fc_store_close(s);
+}
+
 static void test_photo_is_all_or_nothing(void)
 {
     char path[512], err[FC_ERR_MAX];
@@ -415,6 +465,8 @@ int main(void)
     RUN(test_open_makes_private_store);
     RUN(test_indexed_photo_and_status);
     RUN(test_photo_is_all_or_nothing);
+    RUN(test_check_finds_problems);
+    RUN(test_rename_over_a_file);
     RUN(test_copies_renames_and_missing);
     RUN(test_edit_and_model_change_keep_decisions);
     RUN(test_failures_retry_then_bad);

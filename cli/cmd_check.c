@@ -1,0 +1,55 @@
+/* facecluster check [--json]: is the store sound? SQLite's integrity check and
+ * facecluster's own invariants; exit 1 when anything is wrong. */
+#include "cli.h"
+
+#include "../core/fc_error.h"
+#include "../store/store.h"
+
+#include <string.h>
+
+typedef struct {
+    int json, count;
+} problem_printer;
+
+static void print_problem(void *ctx, const char *problem)
+{
+    problem_printer *p = ctx;
+    if (p->json) {
+        fputs(p->count ? ", " : "", stdout);
+        cli_json_string(stdout, problem);
+    } else {
+        fc_text_escape(stdout, problem);
+        fputc('\n', stdout);
+    }
+    p->count++;
+}
+
+static int run(const cli_globals *globals, int argc, char **argv)
+{
+    problem_printer p = {0};
+    if (argc > 1 || (argc == 1 && strcmp(argv[0], "--json") != 0)) return cli_usage(&cli_cmd_check);
+    p.json = argc == 1;
+    fc_store *store = cli_open_store(globals, 1);
+    if (!store) return CLI_FAILED;
+    char err[FC_ERR_MAX];
+    if (p.json) fputs("{\"problems\": [", stdout);
+    int found = fc_store_check(store, print_problem, &p, err);
+    if (p.json)
+        printf("], \"ok\": %s}\n", found == 0 ? "true" : "false");
+    else if (found == 0)
+        puts("ok");
+    if (found < 0) {
+        fputs("facecluster check: ", stderr);
+        fc_text_escape(stderr, err);
+        fputc('\n', stderr);
+    }
+    fc_store_close(store);
+    return found == 0 ? CLI_OK : CLI_FAILED;
+}
+
+const cli_command cli_cmd_check = {
+    .name = "check",
+    .usage = "[--json]",
+    .summary = "verify the store: SQLite's integrity check and facecluster's invariants",
+    .run = run,
+};
