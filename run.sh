@@ -3,7 +3,9 @@
 #
 #   ./run.sh [DIR]  install what is missing, fetch and check the model package, build,
 #                   convert the model into ~/.local/share/facecluster/, run the main job:
-#                   find the faces in the JPEGs of DIR (default: the sample photos)
+#                   index the photos of DIR with `faceclusterd --once` (default: the
+#                   sample photos, into a demo store in .cache/) and print
+#                   `facecluster status`
 #   ./run.sh test   the same set-up (nothing in $HOME), then every test suite three
 #                   times: a plain gcc build, an AddressSanitizer + UBSan build and a
 #                   clang build; prints each suite's counts and time and ends with
@@ -17,12 +19,12 @@ root=$(pwd)
 # --- what we depend on: one list, in one place -------------------------------------
 # build: compiler, meson, ninja, pkg-config; libraries: libjpeg-turbo (decoding), jansson
 # (reading the model package's JSON manifests), libuv / SQLite / libexif (the daemon,
-# the store, EXIF orientation); OpenBLAS only for bench/gemm, the comparison that chose
+# the store, EXIF orientation), xxHash (XXH3-128, the photos' content hash); OpenBLAS only for bench/gemm, the comparison that chose
 # our own kernels; jpegtran (libjpeg-turbo-progs) makes the orientation test's lossless
 # variants; npm fetches the model package; clang-format checks style; clang builds the
 # tests a second way (warnings are errors on both compilers) and the fuzzers.
 DEBIAN_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libjpeg62-turbo-dev libjansson-dev
-                 libuv1-dev libsqlite3-dev libexif-dev libopenblas-dev libjpeg-turbo-progs npm
+                 libuv1-dev libsqlite3-dev libexif-dev libxxhash-dev libopenblas-dev libjpeg-turbo-progs npm
                  clang-format clang)
 
 # The pretrained weights and sample photos: @vladmandic/face-api, MIT, pinned version and
@@ -154,15 +156,16 @@ main_job() {
     mv "$dest.new" "$dest"
     say "model installed in $dest"
     build/cli/facecluster model info
-    # Grouping faces into people comes with the daemon and clustering (issues 4 and 5);
-    # until then the main job finds every face in the photos and says where.
-    local dir=${1:-$FACE_API_DIR/demo}
-    say "finding the faces in $dir"
-    find "$dir" -maxdepth 1 -type f \( -iname '*.jpg' -o -iname '*.jpeg' \) -print0 | sort -z |
-        xargs -0 -r build/cli/facecluster detect |
-        awk -F'\t' '{ n[$1]++; total++ } END {
-            for (p in n) printf "%3d face%s  %s\n", n[p], n[p] == 1 ? " " : "s", p
-            printf "%d faces in %d photos\n", total, length(n) }' | sort -k3
+    # The main job: faceclusterd --once indexes the folder, facecluster status reports.
+    # The sample photos go into a demo store in .cache/ (your own library stays clean);
+    # a folder of yours goes into your store (facecluster status finds it by itself).
+    local dir=${1:-$FACE_API_DIR/demo} db_args=()
+    [ $# -eq 0 ] && db_args=(--db "$root/.cache/demo/faces.db")
+    say "indexing the faces in $dir"
+    build/daemon/faceclusterd --once --watch "$dir" "${db_args[@]}" ||
+        die "faceclusterd failed"
+    say "what the store holds now (grouping into people comes with the next issue)"
+    build/cli/facecluster "${db_args[@]}" status
 }
 
 case "${1:-}" in

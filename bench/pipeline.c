@@ -10,6 +10,7 @@
  * by stage and by layer type. Last, a 6000 x 4000 JPEG (24 MP: sample1 enlarged, quality
  * 92) goes through the pipeline in a fresh process, which reports its time and its peak
  * resident memory (the mapped model weights it touched included). */
+#include "bench_images.h"
 #include "bench_util.h"
 #include "../core/faces.h"
 #include "../core/fc_error.h"
@@ -73,27 +74,6 @@ static double peak_rss_mib(void)
         if (sscanf(line, "VmHWM: %lf kB", &kib) == 1) break;
     if (f) fclose(f);
     return kib < 0 ? -1 : kib / 1024;
-}
-
-/* Writes sample1 enlarged to 6000 x 4000 as a quality-92 JPEG file. */
-static int write_large_jpeg(const uint8_t *data, size_t len, const char *path, char *err)
-{
-    fc_image src, big;
-    uint8_t *jpeg = NULL;
-    size_t jpeg_len = 0;
-    int rc = fc_image_decode(data, len, &src, err);
-    if (!rc) rc = fc_image_resize(&src, LARGE_W, LARGE_H, &big, err);
-    fc_image_free(&src);
-    if (!rc) rc = fc_image_encode_jpeg(&big, 92, &jpeg, &jpeg_len, err);
-    fc_image_free(&big);
-    FILE *out = rc ? NULL : fopen(path, "wb");
-    if (!rc && (!out || fwrite(jpeg, 1, jpeg_len, out) != jpeg_len)) {
-        snprintf(err, FC_ERR_MAX, "cannot write %s", path);
-        rc = -1;
-    }
-    if (out && fclose(out) != 0) rc = -1;
-    free(jpeg);
-    return rc;
 }
 
 /* The child's side of the large-photo run: a fresh process, so its peak is the
@@ -252,7 +232,8 @@ int main(int argc, char **argv)
     if (!own_photos) {
         char path[] = "/tmp/facecluster-large-XXXXXX";
         int fd = mkstemp(path);
-        if (fd < 0 || write_large_jpeg(set.data[0], set.len[0], path, err) != 0) {
+        if (fd < 0 ||
+            bench_write_large_jpeg(set.data[0], set.len[0], LARGE_W, LARGE_H, path, err) != 0) {
             fprintf(stderr, "pipeline: cannot make the large photo: %s\n", err);
             status = 1;
         } else {

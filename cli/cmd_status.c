@@ -72,10 +72,14 @@ static int run(const cli_globals *globals, int argc, char **argv)
                    (long long)st.photos, (long long)st.faces, (long long)st.pending,
                    (long long)st.bad, (long long)st.missing, (long long)st.people,
                    (long long)st.named);
-            if (when[0])
-                printf("\"%s\"}\n", when);
+            fputs(when[0] ? "\"" : "null", stdout);
+            if (when[0]) printf("%s\"", when);
+            fputs(", \"daemon\": ", stdout);
+            if (st.progress[0])
+                cli_json_string(stdout, st.progress);
             else
-                fputs("null}\n", stdout);
+                fputs("null", stdout);
+            fputs("}\n", stdout);
         } else if (!rc) {
             printf("photos:  %lld\nfaces:   %lld\npending: %lld\nbad:     %lld%s\n"
                    "missing: %lld\npeople:  %lld (%lld named)\nlast activity: %s\n",
@@ -83,6 +87,11 @@ static int run(const cli_globals *globals, int argc, char **argv)
                    (long long)st.bad, st.bad ? " (facecluster status --bad lists them)" : "",
                    (long long)st.missing, (long long)st.people, (long long)st.named,
                    when[0] ? when : "never");
+            if (st.progress[0]) {
+                char at[32];
+                format_time(st.progress_at, at);
+                printf("daemon:  %s (%s)\n", st.progress, at);
+            }
         }
     }
     if (rc) {

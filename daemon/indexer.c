@@ -452,8 +452,9 @@ int indexer_idle(const indexer *ix)
     return !ix->head && work_pool_busy(ix->pool) == 0;
 }
 
-const indexer_counts *indexer_totals(const indexer *ix)
+const indexer_counts *indexer_totals(indexer *ix)
 {
+    if (ix->pool) work_pool_reads(ix->pool, &ix->counts.files_read, &ix->counts.bytes_read);
     return &ix->counts;
 }
 
@@ -477,6 +478,7 @@ const char *indexer_progress(indexer *ix)
         snprintf(ix->status_line, sizeof ix->status_line, "idle: %ld photos indexed, %ld faces",
                  ix->counts.indexed, ix->counts.faces);
     if (left > 0) log_msg(LOG_INFO, "%s", ix->status_line);
+    fc_store_put_progress(ix->store, ix->status_line, (int64_t)time(NULL), NULL);
     ix->last_log = t;
     return ix->status_line;
 }
@@ -484,6 +486,7 @@ const char *indexer_progress(indexer *ix)
 void indexer_stop(indexer *ix)
 {
     ix->network_runs = work_pool_network_runs(ix->pool);
+    work_pool_reads(ix->pool, &ix->counts.files_read, &ix->counts.bytes_read);
     for (work_result *r = work_pool_stop(ix->pool), *next; r; r = next) {
         next = r->next;
         write_result(ix, r);

@@ -11,6 +11,7 @@
 #include <uv.h>
 
 typedef struct {
+    long files_read, bytes_read; /* photo files read whole (hashing, decoding) */
     long indexed, linked, unchanged, came_back, moved, failed, bad, gone, missing, faces;
 } indexer_counts;
 
@@ -45,7 +46,7 @@ void indexer_embed_stale(indexer *ix);
 void indexer_retry_due(indexer *ix);
 
 int indexer_idle(const indexer *ix);
-const indexer_counts *indexer_totals(const indexer *ix);
+const indexer_counts *indexer_totals(indexer *ix);
 long indexer_network_runs(const indexer *ix);
 /* Logs done/queued, photos/s and an ETA, and returns the same as one line for
  * sd_notify's STATUS. */

@@ -35,6 +35,8 @@ typedef struct {
     ino_t root_ino[CONFIG_MAX_ROOTS];
     uv_signal_t sigterm, sigint, sighup;
     uv_timer_t progress, retry, purge, roots;
+    int argc; /* the command line, read again with the file on SIGHUP */
+    char **argv;
     int scanning; /* the start-up scan is running: idle means nothing yet */
     int stopping;
 } fcd;
@@ -136,17 +138,19 @@ static void on_signal(uv_signal_t *sig, int signum)
 {
     fcd *d = sig->data;
     if (signum == SIGHUP) {
-        /* the folders may have changed: read the file again and look at every folder */
+        /* the file read again, the command line still overriding it; a folder added is
+         * watched from now on, one removed is left as it is in the store */
         daemon_config fresh;
-        char *argv[] = {"faceclusterd", NULL};
-        if (d->cfg.config_path[0] && config_load(&fresh, 1, argv) == 0) {
-            log_msg(LOG_INFO, "SIGHUP: configuration read again from %s", d->cfg.config_path);
-            config_free(&fresh);
+        if (config_load(&fresh, d->argc, d->argv) == 0) {
+            config_free(&d->cfg);
+            d->cfg = fresh;
+            log_msg(LOG_INFO, "SIGHUP: configuration read again%s%s; %d folder%s",
+                    d->cfg.config_path[0] ? " from " : "", d->cfg.config_path, d->cfg.root_count,
+                    d->cfg.root_count == 1 ? "" : "s");
+        } else {
+            log_msg(LOG_ERR, "SIGHUP: the configuration has errors (above): keeping the old one");
         }
-        d->scanning = 1;
-        for (int i = 0; i < d->cfg.root_count; i++)
-            indexer_scan(d->ix, d->cfg.roots[i], NULL, NULL);
-        d->scanning = 0;
+        on_scan(d, NULL);
         return;
     }
     stop(d, signum == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -210,15 +214,17 @@ static void log_summary(const fcd *d)
     const indexer_counts *c = indexer_totals(d->ix);
     log_msg(LOG_INFO,
             "done: %ld photos indexed with %ld faces (the pipeline ran %ld times), %ld copies "
-            "linked, %ld moved, %ld unchanged, %ld back, %ld missing, %ld to retry, %ld bad",
+            "linked, %ld moved, %ld unchanged, %ld back, %ld missing, %ld to retry, %ld bad; "
+            "%ld photo files read (%ld bytes)",
             c->indexed, c->faces, indexer_network_runs(d->ix), c->linked, c->moved, c->unchanged,
-            c->came_back, c->missing + c->gone, c->failed, c->bad);
+            c->came_back, c->missing + c->gone, c->failed, c->bad, c->files_read, c->bytes_read);
 }
 
 int main(int argc, char **argv)
 {
     static fcd d;
     char err[FC_ERR_MAX];
+    d.argc = argc, d.argv = argv;
     int rc = config_load(&d.cfg, argc, argv);
     if (rc) return rc == 1 ? 0 : 2;
     log_set_level(d.cfg.verbose ? LOG_DEBUG : LOG_INFO);

@@ -151,7 +151,8 @@ int scan_root(const char *root, scan_list *out, scan_dir_fn on_dir, void *ctx)
     } else {
         const size_t before = out->count;
         rc = walk_dir(&w, fd, strcmp(root, "/") == 0 ? "" : root, 0);
-        qsort(out->items + before, out->count - before, sizeof *out->items, by_path);
+        if (out->count > before) /* (items is NULL while nothing was found) */
+            qsort(out->items + before, out->count - before, sizeof *out->items, by_path);
     }
     free(w.seen);
     return rc < 0 ? rc : 0;

@@ -29,6 +29,7 @@ struct work_pool {
     work_result *done_head, *done_tail;
     uv_async_t async;
     atomic_long network_runs;
+    atomic_long files_read, bytes_read; /* photo files opened and read whole */
 };
 
 void work_result_free(work_result *r)
@@ -55,6 +56,8 @@ static void process(work_pool *pool, fc_faces *faces, fc_store *reader, int embe
         r->outcome = WORK_FAILED, r->code = rc;
         return;
     }
+    atomic_fetch_add(&pool->files_read, 1);
+    atomic_fetch_add(&pool->bytes_read, (long)len);
     r->ident = (fc_file_identity){.device = (uint64_t)st.st_dev,
                                   .inode = (uint64_t)st.st_ino,
                                   .size = (int64_t)st.st_size,
@@ -224,6 +227,12 @@ work_result *work_pool_take(work_pool *pool)
 long work_pool_network_runs(const work_pool *pool)
 {
     return atomic_load(&((work_pool *)pool)->network_runs);
+}
+
+void work_pool_reads(const work_pool *pool, long *files, long *bytes)
+{
+    *files = atomic_load(&((work_pool *)pool)->files_read);
+    *bytes = atomic_load(&((work_pool *)pool)->bytes_read);
 }
 
 int work_pool_broken(const work_pool *pool)

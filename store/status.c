@@ -2,6 +2,7 @@
 #include "store_internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 /* One integer from a query without parameters (or with ?1 = text). */
@@ -42,6 +43,19 @@ int fc_store_status_get(fc_store *s, fc_store_status *out, char *err)
     int code = 0;
     for (size_t i = 0; i < sizeof parts / sizeof parts[0] && !code; i++)
         code = count(s, parts[i].query, NULL, parts[i].into, err);
+    out->progress[0] = 0;
+    out->progress_at = 0;
+    sqlite3_stmt *st;
+    if (!code && sqlite3_prepare_v2(s->db,
+                                    "SELECT (SELECT value FROM meta WHERE key = 'progress'), "
+                                    "(SELECT value FROM meta WHERE key = 'progress_at')",
+                                    -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+            snprintf(out->progress, sizeof out->progress, "%s", sqlite3_column_text(st, 0));
+            out->progress_at = sqlite3_column_int64(st, 1);
+        }
+        sqlite3_finalize(st);
+    }
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     return code;
 }
@@ -69,6 +83,21 @@ int fc_store_touch(fc_store *s, int64_t now, char *err)
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : fc_store_sql_error(s->db, rc, "stamping activity", err);
+}
+
+int fc_store_put_progress(fc_store *s, const char *line, int64_t now, char *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "INSERT OR REPLACE INTO meta (key, value) VALUES ('progress', ?1), "
+                                "('progress_at', ?2)",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK) return fc_store_sql_error(s->db, rc, "recording progress", err);
+    sqlite3_bind_text(st, 1, line, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : fc_store_sql_error(s->db, rc, "recording progress", err);
 }
 
 int64_t fc_store_stale_faces(fc_store *s, const char *current_model, char *err)

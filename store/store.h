@@ -133,6 +133,8 @@ int fc_store_due_retries(fc_store *s, int64_t now, fc_store_file_fn fn, void *ct
 typedef struct {
     int64_t photos, faces, pending, bad, missing, people, named;
     int64_t last_activity; /* unix seconds of the last write by the daemon; 0 if none */
+    char progress[200];    /* the daemon's last progress line ("" if none) */
+    int64_t progress_at;   /* when it wrote it */
 } fc_store_status;
 
 int fc_store_status_get(fc_store *s, fc_store_status *out, char *err);
@@ -150,6 +152,8 @@ int fc_store_check(fc_store *s, fc_store_problem_fn fn, void *ctx, char *err);
 
 /* Stamps now as the last activity (the daemon calls it as it writes). */
 int fc_store_touch(fc_store *s, int64_t now, char *err);
+/* Records the daemon's progress line (done, queued, photos/s, time left) for `status`. */
+int fc_store_put_progress(fc_store *s, const char *line, int64_t now, char *err);
 
 /* How many faces carry a model version other than current: to embed again. */
 int64_t fc_store_stale_faces(fc_store *s, const char *current_model, char *err);

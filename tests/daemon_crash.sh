@@ -48,7 +48,7 @@ field() { printf '%s' "$json" | sed "s/.*\"$1\": \\([0-9]*\\).*/\\1/"; }
 check "every photo indexed once" test "$(field photos)" -eq 12
 check "no face duplicated or lost" test "$(field faces)" -eq "$expected_faces"
 check "nothing pending, bad or missing" test "$(field pending)$(field bad)$(field missing)" = 000
-check "no sanitizer report" test "$(grep -c 'Sanitizer' "$tmp/log" "$tmp/final" | awk -F: '{ s += $2 } END { print s }')" -eq 0
+check "no sanitizer report" test "$(grep -c -e 'Sanitizer' -e 'runtime error' "$tmp/log" "$tmp/final" | awk -F: '{ s += $2 } END { print s }')" -eq 0
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -79,6 +79,7 @@ run "$tmp/log2"; rc=$?
 check "second run exits 0" test "$rc" -eq 0
 check "unchanged files: the pipeline never runs" test "$(ran "$tmp/log2")" = 0
 check "unchanged files counted" grep -q '10 unchanged' "$tmp/log2"
+check "unchanged files: no photo file read" grep -q ' 0 photo files read (0 bytes)' "$tmp/log2"
 
 # a folder renamed and a photo moved between folders: no network, faces kept
 mv "$lib/2023 summer" "$lib/2023 holiday"
@@ -87,6 +88,7 @@ run "$tmp/log3"; rc=$?
 check "after moves: exit 0" test "$rc" -eq 0
 check "after moves: the pipeline never runs" test "$(ran "$tmp/log3")" = 0
 check "four files moved" grep -q '4 moved' "$tmp/log3"
+check "after moves: no photo file read" grep -q ' 0 photo files read' "$tmp/log3"
 check "after moves: same photos" test "$(field photos)" -eq 6
 check "after moves: same faces" test "$(field faces)" -eq "$expected_faces"
 check "after moves: nothing missing" test "$(field missing)" -eq 0
@@ -102,6 +104,7 @@ mv "$tmp/away" "$lib"
 run "$tmp/log5"; rc=$?
 check "root back: exit 0" test "$rc" -eq 0
 check "root back: the pipeline never runs" test "$(ran "$tmp/log5")" = 0
+check "root back: no photo file read" grep -q ' 0 photo files read' "$tmp/log5"
 check "root back: photos back" test "$(field photos)" -eq 6
 check "root back: faces back" test "$(field faces)" -eq "$expected_faces"
 check "root back: nothing missing" test "$(field missing)" -eq 0
@@ -138,5 +141,6 @@ check "default store: exit 0" test "$rc" -eq 0
 check "default store under XDG_DATA_HOME" test -f "$tmp/xdg/facecluster/faces.db"
 check "default store private" test "$(stat -c %a "$tmp/xdg/facecluster")" = 700
 
+check "no sanitizer report" test "$(cat "$tmp"/log* | grep -c -e 'Sanitizer' -e 'runtime error')" -eq 0
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

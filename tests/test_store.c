@@ -298,6 +298,11 @@ static void test_copies_renames_and_missing(void)
     listed = 0;
     CHECK(fc_store_files_under(s, "/r/holiday", count_files, &listed, err) == 0 && listed == 1);
 
+    /* a decision about one of its faces, to see it survive the disk going away */
+    sqlite3 *raw = raw_open(path);
+    raw_exec(raw, "INSERT INTO people (id, name, created_at) VALUES (1, 'Ada', 1)");
+    raw_exec(raw, "INSERT INTO assignments SELECT min(id), 1, 1, 1 FROM faces");
+
     /* every file gone (an unmounted disk): the photo is missing, faces kept */
     CHECK(fc_store_file_missing(s, "/r/holiday/one.jpg", 5000, err) == 1);
     CHECK(fc_store_file_missing(s, "/r/copies/one.jpg", 5000, err) == 1);
@@ -311,6 +316,9 @@ static void test_copies_renames_and_missing(void)
     CHECK(fc_store_file_put(s, "/r/holiday/one.jpg", &a, photo, err) == 0);
     CHECK(fc_store_status_get(s, &st, err) == 0 && st.photos == 1 && st.missing == 0 &&
           st.faces == 2);
+    CHECK(raw_int(raw, "SELECT count(*) FROM assignments a JOIN people p ON p.id = a.person "
+                       "WHERE p.name = 'Ada' AND a.by_user = 1") == 1);
+    sqlite3_close(raw);
 
     /* purged only when missing longer than asked */
     CHECK(fc_store_file_missing(s, "/r/holiday/one.jpg", 6000, err) == 1);

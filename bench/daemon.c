@@ -1,0 +1,276 @@
+/* bench/daemon: faceclusterd on a made-up library, as the README quotes it.
+ *
+ *   daemon [--photos N] [--large N] [--files N] [--daemon PATH] [--model PATH]
+ *
+ * 1. A library of N photos (default 500): the six sample photos copied with altered
+ *    bytes (a line after the end-of-image marker: new content, same picture), N/100 of
+ *    them (--large) enlarged to 6000 x 4000 (24 MP). The pipeline alone runs over them
+ *    in this process on one thread; then `faceclusterd --once` indexes them into a new
+ *    store with one worker, and again with two. Printed: photos/s, the daemon's overhead
+ *    over the pipeline's own time (start-up, hashing, the store), and the daemon's peak
+ *    resident memory against the budget of 250 MB plus 300 bytes a face.
+ * 2. A restart over --files unchanged files (default 100,000 small distinct JPEGs in 100
+ *    folders, indexed once first): its time, and how many photo files and bytes it read
+ *    (the daemon's own count; must be zero). */
+#include "bench_images.h"
+#include "bench_util.h"
+#include "../core/faces.h"
+#include "../core/fc_error.h"
+#include "../core/file.h"
+#include "../core/image.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+typedef struct {
+    double seconds, peak_mib;
+    long indexed, faces, runs, unchanged, files_read, bytes_read;
+    int status;
+} daemon_run;
+
+static int write_bytes(const char *path, const void *a, size_t alen, const char *trailer)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    int ok = fwrite(a, 1, alen, f) == alen && fputs(trailer, f) >= 0;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/* Runs faceclusterd --once on lib into db with `threads` workers; its log goes to log. */
+static int run_daemon(const char *exe, const char *model, const char *lib, const char *db,
+                      int threads, const char *log, daemon_run *out)
+{
+    char threads_arg[16];
+    snprintf(threads_arg, sizeof threads_arg, "%d", threads);
+    char *argv[] = {(char *)exe, "--once",    "--watch", (char *)lib,   "--db", (char *)db,
+                    "--threads", threads_arg, "--model", (char *)model, NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid;
+    const double t0 = now_s();
+    int rc = posix_spawn(&pid, exe, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc) {
+        fprintf(stderr, "daemon: cannot run %s: %s\n", exe, strerror(rc));
+        return -1;
+    }
+    int status;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) < 0) return -1;
+    memset(out, 0, sizeof *out);
+    out->seconds = now_s() - t0;
+    out->peak_mib = ru.ru_maxrss / 1024.0;
+    out->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    FILE *f = fopen(log, "r");
+    char line[1024];
+    while (f && fgets(line, sizeof line, f)) {
+        const char *done = strstr(line, "done: ");
+        if (!done) continue;
+        long ignored;
+        sscanf(done,
+               "done: %ld photos indexed with %ld faces (the pipeline ran %ld times), %ld copies "
+               "linked, %ld moved, %ld unchanged",
+               &out->indexed, &out->faces, &out->runs, &ignored, &ignored, &out->unchanged);
+        const char *read = strstr(done, "; ");
+        if (read)
+            sscanf(read, "; %ld photo files read (%ld bytes)", &out->files_read, &out->bytes_read);
+    }
+    if (f) fclose(f);
+    if (out->status != 0)
+        fprintf(stderr, "daemon: faceclusterd exited %d (log: %s)\n", out->status, log);
+    return out->status == 0 ? 0 : -1;
+}
+
+/* The pipeline alone over every file of the library, one thread: the time the daemon
+ * cannot avoid. */
+static int pipeline_alone(const char *model_path, char **paths, int count, double *seconds,
+                          long *faces)
+{
+    char err[FC_ERR_MAX];
+    fc_model *model;
+    fc_faces *f;
+    if (fc_model_open_or_default(model_path, &model, err) != 0 ||
+        fc_faces_new(model, &f, err) != 0) {
+        fprintf(stderr, "daemon: %s\n", err);
+        return -1;
+    }
+    const fc_faces_opts opts = fc_faces_default_opts();
+    *faces = 0;
+    const double t0 = now_s();
+    for (int i = 0; i < count; i++) {
+        fc_photo photo;
+        if (fc_faces_run_file(f, paths[i], &opts, &photo, err) != 0) {
+            fprintf(stderr, "daemon: %s: %s\n", paths[i], err);
+            continue;
+        }
+        *faces += photo.count;
+        fc_photo_free(&photo);
+    }
+    *seconds = now_s() - t0;
+    fc_faces_free(f);
+    fc_model_close(model);
+    return 0;
+}
+
+static int make_library(const char *lib, int photos, int large, char ***paths_out, char *err)
+{
+    const char *samples = getenv("FACECLUSTER_SAMPLES");
+    uint8_t *data[6];
+    size_t len[6];
+    for (int n = 0; n < 6; n++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/sample%d.jpg",
+                 samples ? samples : ".cache/face-api-1.7.15/demo", n + 1);
+        if (fc_file_read(path, (size_t)64 << 20, &data[n], &len[n], err) != 0) return -1;
+    }
+    char **paths = calloc((size_t)photos, sizeof *paths);
+    int rc = paths && mkdir(lib, 0700) == 0 ? 0 : -1;
+    for (int i = 0; i < photos && !rc; i++) {
+        char path[8192], trailer[64];
+        snprintf(path, sizeof path, "%s/%s%04d.jpg", lib, i < large ? "large" : "photo", i);
+        snprintf(trailer, sizeof trailer, "\nfacecluster bench copy %d\n", i);
+        if (i < large) {
+            rc = bench_write_large_jpeg(data[i % 6], len[i % 6], 6000, 4000, path, err);
+        } else {
+            rc = write_bytes(path, data[i % 6], len[i % 6], trailer);
+            if (rc) fc_errorf(err, -EIO, "cannot write %s", path);
+        }
+        paths[i] = strdup(path);
+    }
+    for (int n = 0; n < 6; n++) free(data[n]);
+    *paths_out = paths;
+    return rc;
+}
+
+/* count small distinct JPEGs (8 x 8 px: too small to search for faces, so indexing them
+ * first is quick) in 100 folders. */
+static int make_small_files(const char *dir, int count, char *err)
+{
+    fc_image tiny;
+    uint8_t *jpeg = NULL;
+    size_t jpeg_len;
+    int rc = fc_image_alloc(&tiny, 8, 8, err);
+    if (rc) return rc;
+    for (int i = 0; i < 8 * 8 * 3; i++) tiny.rgb[i] = (uint8_t)(i * 7);
+    rc = fc_image_encode_jpeg(&tiny, 90, &jpeg, &jpeg_len, err);
+    fc_image_free(&tiny);
+    if (!rc && mkdir(dir, 0700) != 0) rc = fc_errorf(err, -errno, "cannot make %s", dir);
+    for (int i = 0; i < count && !rc; i++) {
+        char path[8192], trailer[32];
+        if (i % (count / 100 + 1) == 0) {
+            snprintf(path, sizeof path, "%s/%03d", dir, i / (count / 100 + 1));
+            mkdir(path, 0700);
+        }
+        snprintf(path, sizeof path, "%s/%03d/f%06d.jpg", dir, i / (count / 100 + 1), i);
+        snprintf(trailer, sizeof trailer, "%d", i);
+        if (write_bytes(path, jpeg, jpeg_len, trailer) != 0)
+            rc = fc_errorf(err, -EIO, "cannot write %s", path);
+    }
+    free(jpeg);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    int photos = 500, large = -1, files = 100000;
+    const char *exe = NULL, *model = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--photos") == 0 && i + 1 < argc)
+            photos = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--large") == 0 && i + 1 < argc)
+            large = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--files") == 0 && i + 1 < argc)
+            files = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--daemon") == 0 && i + 1 < argc)
+            exe = argv[++i];
+        else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
+            model = argv[++i];
+        else {
+            fprintf(stderr, "usage: daemon [--photos N] [--large N] [--files N] "
+                            "[--daemon PATH] [--model PATH]\n");
+            return 2;
+        }
+    }
+    if (large < 0) large = photos / 100;
+    if (photos < 1 || large > photos || files < 0) return 2;
+    char own_dir[4096], exe_buf[4096];
+    if (!exe) { /* the faceclusterd of this build tree */
+        snprintf(own_dir, sizeof own_dir, "%s", argv[0]);
+        snprintf(exe_buf, sizeof exe_buf, "%s/../daemon/faceclusterd", dirname(own_dir));
+        exe = exe_buf;
+    }
+    if (!model) model = getenv("FACECLUSTER_MODEL");
+    if (!model) model = "build/facecluster.model";
+    char tmp[] = "/tmp/facecluster-bench-XXXXXX", path[4096], db[4096], log[4096];
+    char err[FC_ERR_MAX] = "";
+    if (!mkdtemp(tmp)) return 1;
+    int status = 1;
+    char **paths = NULL;
+    snprintf(path, sizeof path, "%s/library", tmp);
+    printf("bench/daemon: %d photos (%d of them 6000x4000), faceclusterd --once, SSD detector\n",
+           photos, large);
+    fflush(stdout);
+    if (make_library(path, photos, large, &paths, err) != 0) {
+        fprintf(stderr, "daemon: %s\n", err);
+        goto out;
+    }
+    double alone;
+    long faces;
+    if (pipeline_alone(model, paths, photos, &alone, &faces) != 0) goto out;
+    printf("pipeline alone, in-process, 1 thread: %.1f s, %.2f photos/s, %ld faces\n", alone,
+           photos / alone, faces);
+    fflush(stdout);
+    for (int threads = 1; threads <= 2; threads++) {
+        daemon_run r;
+        snprintf(db, sizeof db, "%s/faces%d.db", tmp, threads);
+        snprintf(log, sizeof log, "%s/log%d", tmp, threads);
+        if (run_daemon(exe, model, path, db, threads, log, &r) != 0) goto out;
+        const double budget = 250.0 + 300.0 * r.faces / (1 << 20);
+        printf("faceclusterd, %d worker%s: %.1f s, %.2f photos/s, %ld photos, %ld faces, the "
+               "pipeline ran %ld times",
+               threads, threads == 1 ? " " : "s", r.seconds, r.indexed / r.seconds, r.indexed,
+               r.faces, r.runs);
+        if (threads == 1)
+            printf("; overhead over the pipeline %.1f%%", 100.0 * (r.seconds - alone) / alone);
+        printf("; peak RSS %.0f MiB (budget %.0f)\n", r.peak_mib, budget);
+        fflush(stdout);
+    }
+    if (files > 0) {
+        daemon_run first, again;
+        snprintf(path, sizeof path, "%s/small", tmp);
+        snprintf(db, sizeof db, "%s/small.db", tmp);
+        snprintf(log, sizeof log, "%s/log-small", tmp);
+        if (make_small_files(path, files, err) != 0) {
+            fprintf(stderr, "daemon: %s\n", err);
+            goto out;
+        }
+        if (run_daemon(exe, model, path, db, 2, log, &first) != 0 ||
+            run_daemon(exe, model, path, db, 2, log, &again) != 0)
+            goto out;
+        printf("%d small files: first indexed in %.1f s; restart over them unchanged: %.2f s, "
+               "%ld unchanged, %ld photo files read (%ld bytes), the pipeline ran %ld times, "
+               "peak RSS %.0f MiB\n",
+               files, first.seconds, again.seconds, again.unchanged, again.files_read,
+               again.bytes_read, again.runs, again.peak_mib);
+    }
+    status = 0;
+out:
+    if (paths)
+        for (int i = 0; i < photos; i++) free(paths[i]);
+    free(paths);
+    snprintf(path, sizeof path, "rm -rf '%s'", tmp);
+    if (system(path) != 0) fprintf(stderr, "daemon: could not remove %s\n", tmp);
+    return status;
+}
