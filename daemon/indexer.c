@@ -454,7 +454,9 @@ int indexer_idle(const indexer *ix)
 
 const indexer_counts *indexer_totals(indexer *ix)
 {
-    if (ix->pool) work_pool_reads(ix->pool, &ix->counts.files_read, &ix->counts.bytes_read);
+    if (ix->pool)
+        work_pool_reads(ix->pool, &ix->counts.files_read, &ix->counts.bytes_read,
+                        &ix->counts.pipeline_s);
     return &ix->counts;
 }
 
@@ -486,7 +488,8 @@ const char *indexer_progress(indexer *ix)
 void indexer_stop(indexer *ix)
 {
     ix->network_runs = work_pool_network_runs(ix->pool);
-    work_pool_reads(ix->pool, &ix->counts.files_read, &ix->counts.bytes_read);
+    work_pool_reads(ix->pool, &ix->counts.files_read, &ix->counts.bytes_read,
+                    &ix->counts.pipeline_s);
     for (work_result *r = work_pool_stop(ix->pool), *next; r; r = next) {
         next = r->next;
         write_result(ix, r);

@@ -39,6 +39,7 @@ typedef struct {
     char **argv;
     int scanning; /* the start-up scan is running: idle means nothing yet */
     int stopping;
+    double started; /* uv_hrtime() at start, seconds */
 } fcd;
 
 static void stop(fcd *d, const char *why)
@@ -215,9 +216,10 @@ static void log_summary(const fcd *d)
     log_msg(LOG_INFO,
             "done: %ld photos indexed with %ld faces (the pipeline ran %ld times), %ld copies "
             "linked, %ld moved, %ld unchanged, %ld back, %ld missing, %ld to retry, %ld bad; "
-            "%ld photo files read (%ld bytes)",
+            "%ld photo files read (%ld bytes); %.1f s in the pipeline, %.1f s running",
             c->indexed, c->faces, indexer_network_runs(d->ix), c->linked, c->moved, c->unchanged,
-            c->came_back, c->missing + c->gone, c->failed, c->bad, c->files_read, c->bytes_read);
+            c->came_back, c->missing + c->gone, c->failed, c->bad, c->files_read, c->bytes_read,
+            c->pipeline_s, uv_hrtime() * 1e-9 - d->started);
 }
 
 int main(int argc, char **argv)
@@ -225,6 +227,7 @@ int main(int argc, char **argv)
     static fcd d;
     char err[FC_ERR_MAX];
     d.argc = argc, d.argv = argv;
+    d.started = uv_hrtime() * 1e-9;
     int rc = config_load(&d.cfg, argc, argv);
     if (rc) return rc == 1 ? 0 : 2;
     log_set_level(d.cfg.verbose ? LOG_DEBUG : LOG_INFO);
@@ -266,6 +269,7 @@ int main(int argc, char **argv)
     start_handles(&d);
     on_scan(&d, NULL);
     notify_send("READY=1");
+    on_progress(&d.progress); /* STATUS= at once, then every PROGRESS_MS */
     if (d.cfg.once && indexer_idle(d.ix)) stop(&d, "nothing to index (--once)");
     if (!d.stopping) uv_run(&d.loop, UV_RUN_DEFAULT);
     notify_send("STOPPING=1");

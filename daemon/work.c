@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <xxhash.h>
 
 #define MAX_THREADS 64
@@ -30,6 +31,7 @@ struct work_pool {
     uv_async_t async;
     atomic_long network_runs;
     atomic_long files_read, bytes_read; /* photo files opened and read whole */
+    atomic_llong pipeline_ns;           /* spent in fc_faces_run, all workers together */
 };
 
 void work_result_free(work_result *r)
@@ -77,7 +79,12 @@ static void process(work_pool *pool, fc_faces *faces, fc_store *reader, int embe
         return;
     }
     atomic_fetch_add(&pool->network_runs, 1);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = fc_faces_run(faces, data, len, &pool->cfg.opts, &r->photo, r->reason);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    atomic_fetch_add(&pool->pipeline_ns,
+                     (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
     free(data);
     if (rc) {
         r->outcome = WORK_FAILED, r->code = rc;
@@ -229,10 +236,11 @@ long work_pool_network_runs(const work_pool *pool)
     return atomic_load(&((work_pool *)pool)->network_runs);
 }
 
-void work_pool_reads(const work_pool *pool, long *files, long *bytes)
+void work_pool_reads(const work_pool *pool, long *files, long *bytes, double *pipeline_s)
 {
     *files = atomic_load(&((work_pool *)pool)->files_read);
     *bytes = atomic_load(&((work_pool *)pool)->bytes_read);
+    *pipeline_s = (double)atomic_load(&((work_pool *)pool)->pipeline_ns) * 1e-9;
 }
 
 int work_pool_broken(const work_pool *pool)

@@ -59,8 +59,9 @@ work_result *work_pool_take(work_pool *pool);
 void work_result_free(work_result *r);
 /* How many photos the networks have run on since the start. */
 long work_pool_network_runs(const work_pool *pool);
-/* Photo files read (to hash them, and to decode them) since the start, and their bytes. */
-void work_pool_reads(const work_pool *pool, long *files, long *bytes);
+/* Photo files read (to hash them, and to decode them) since the start, their bytes, and
+ * the seconds the workers spent in the pipeline itself (the rest is the daemon's). */
+void work_pool_reads(const work_pool *pool, long *files, long *bytes, double *pipeline_s);
 
 /* Whether a worker failed to start (its networks or memory): the pool cannot do its work. */
 int work_pool_broken(const work_pool *pool);

@@ -9,9 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A file's columns in the order read_file_row (files.c) takes them; FILE_ROW: its path
+ * first. */
+#define FILE_COLUMNS "f.id, f.photo, f.device, f.inode, f.size, f.mtime_ns, f.missing_since, p.status "
+#define FILE_ROW "f.path, " FILE_COLUMNS
+
 static const char *const sql[ST_COUNT] = {
-    [ST_FILE_GET] = "SELECT f.id, f.photo, f.device, f.inode, f.size, f.mtime_ns, "
-                    "f.missing_since, p.status FROM files f LEFT JOIN photos p ON p.id = f.photo "
+    [ST_FILE_GET] = "SELECT " FILE_COLUMNS "FROM files f LEFT JOIN photos p ON p.id = f.photo "
                     "WHERE f.path = ?1",
     [ST_FILE_UPSERT] = "INSERT INTO files (path, device, inode, size, mtime_ns, photo) "
                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (path) DO UPDATE SET "
@@ -20,8 +24,7 @@ static const char *const sql[ST_COUNT] = {
     [ST_FILE_PHOTO] = "SELECT photo FROM files WHERE path = ?1",
     [ST_FILE_MISSING] = "UPDATE files SET missing_since = ?2 WHERE path = ?1 AND "
                         "missing_since IS NULL RETURNING photo",
-    [ST_FILE_UNDER] = "SELECT f.path, f.id, f.photo, f.device, f.inode, f.size, f.mtime_ns, "
-                      "f.missing_since, p.status FROM files f LEFT JOIN photos p ON "
+    [ST_FILE_UNDER] = "SELECT " FILE_ROW "FROM files f LEFT JOIN photos p ON "
                       "p.id = f.photo WHERE f.path > ?1 || '/' AND f.path < ?1 || '0' AND "
                       "f.missing_since IS NULL ORDER BY f.path",
     /* '/' + 1 = '0': the range holds exactly the paths under the directory */
@@ -63,12 +66,10 @@ static const char *const sql[ST_COUNT] = {
     [ST_CARRY_REJECTED] = "UPDATE faces SET rejected = (SELECT rejected FROM faces WHERE "
                           "id = ?1) WHERE id = ?2",
     [ST_CARRY_COVER] = "UPDATE people SET cover_face = ?2 WHERE cover_face = ?1",
-    [ST_DUE_RETRIES] = "SELECT f.path, f.id, f.photo, f.device, f.inode, f.size, f.mtime_ns, "
-                       "f.missing_since, p.status FROM photos p JOIN files f ON f.photo = p.id "
+    [ST_DUE_RETRIES] = "SELECT " FILE_ROW "FROM photos p JOIN files f ON f.photo = p.id "
                        "WHERE p.status = 0 AND p.retry_at <= ?1 AND f.missing_since IS NULL "
                        "GROUP BY p.id ORDER BY p.retry_at",
-    [ST_STALE_PHOTOS] = "SELECT f.path, f.id, f.photo, f.device, f.inode, f.size, f.mtime_ns, "
-                        "f.missing_since, p.status FROM photos p JOIN files f ON f.photo = p.id "
+    [ST_STALE_PHOTOS] = "SELECT " FILE_ROW "FROM photos p JOIN files f ON f.photo = p.id "
                         "WHERE p.status = 1 AND p.model != ?1 AND f.missing_since IS NULL "
                         "GROUP BY p.id",
     [ST_BAD_FILES] = "SELECT f.path, p.reason, p.tries FROM files f JOIN photos p ON "

@@ -1,14 +1,7 @@
 #!/usr/bin/env bash
 # `facecluster embed` as a user meets it: JSON Lines output, exit codes, errors that name
 # the file while the other files still run.
-set -u
-fc=${FACECLUSTER_CLI:?}
-samples=${FACECLUSTER_SAMPLES:?}
-pass=0 fail=0
-check() { # check DESCRIPTION CONDITION...
-    local what=$1; shift
-    if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what" >&2; fi
-}
+. "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -26,11 +19,7 @@ check "unknown command is usage" test "$rc" -eq 2
 check "missing model fails (exit 1)" test "$rc" -eq 1
 check "missing model is explained" grep -q 'cannot open model' "$tmp/err"
 
-if [ ! -f "${FACECLUSTER_MODEL:-}" ] || [ ! -f "$samples/sample1.jpg" ]; then
-    if [ "${CI:-}" = true ]; then echo "FAIL (CI=true): model or samples missing" >&2; exit 1; fi
-    echo "SKIP: model or samples missing" >&2
-    exit 77
-fi
+need_model_and_samples
 
 # a face-sized crop as PPM, with a tab and a quote in its name to test escaping
 name=$'face "one"\tx.ppm'
@@ -77,5 +66,4 @@ for detector in ssd tiny; do
     check "detect prints no embedding" test "$(grep -c embedding "$tmp/det")" -eq 0
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

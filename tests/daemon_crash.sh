@@ -3,20 +3,9 @@
 # folder, 24 times, restarted each time; then it finishes. The store must pass SQLite's
 # integrity check and facecluster's invariants, with every photo indexed exactly once and
 # no face duplicated or lost.
-set -u
+. "$(dirname "$0")/lib.sh"
 fcd=${FACECLUSTERD:?}
-fc=${FACECLUSTER_CLI:?}
-samples=${FACECLUSTER_SAMPLES:?}
-pass=0 fail=0
-check() { # check DESCRIPTION CONDITION...
-    local what=$1; shift
-    if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what" >&2; fi
-}
-if [ ! -f "${FACECLUSTER_MODEL:-}" ] || [ ! -f "$samples/sample1.jpg" ]; then
-    if [ "${CI:-}" = true ]; then echo "FAIL (CI=true): model or samples missing" >&2; exit 1; fi
-    echo "SKIP: model or samples missing" >&2
-    exit 77
-fi
+need_model_and_samples
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 lib=$tmp/lib db=$tmp/faces.db
@@ -50,5 +39,4 @@ check "no face duplicated or lost" test "$(field faces)" -eq "$expected_faces"
 check "nothing pending, bad or missing" test "$(field pending)$(field bad)$(field missing)" = 000
 check "no sanitizer report" test "$(grep -c -e 'Sanitizer' -e 'runtime error' "$tmp/log" "$tmp/final" | awk -F: '{ s += $2 } END { print s }')" -eq 0
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

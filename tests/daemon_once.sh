@@ -4,15 +4,8 @@
 # unchanged, after moves, with its disk gone and back, with the bad files corrected.
 # The daemon's closing log line says how often the pipeline ran: moves and restarts must
 # not run it.
-set -u
+. "$(dirname "$0")/lib.sh"
 fcd=${FACECLUSTERD:?}
-fc=${FACECLUSTER_CLI:?}
-samples=${FACECLUSTER_SAMPLES:?}
-pass=0 fail=0
-check() { # check DESCRIPTION CONDITION...
-    local what=$1; shift
-    if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what" >&2; fi
-}
 tmp=$(mktemp -d)
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 
@@ -28,11 +21,7 @@ printf 'watch = %s\nbogus-key = 1\n' "$tmp" >"$tmp/config"
 check "bad config line is usage" test "$rc" -eq 2
 check "bad config line located" grep -q "$tmp/config, line 2" "$tmp/err"
 
-if [ ! -f "${FACECLUSTER_MODEL:-}" ] || [ ! -f "$samples/sample1.jpg" ]; then
-    if [ "${CI:-}" = true ]; then echo "FAIL (CI=true): model or samples missing" >&2; exit 1; fi
-    echo "SKIP: model or samples missing" >&2
-    exit 77
-fi
+need_model_and_samples
 
 lib=$tmp/photos db=$tmp/store/faces.db
 mkdir -p "$lib/2023 summer" "$lib/b" "$lib/.thumbnails"
@@ -44,6 +33,7 @@ printf 'not an image' >"$lib/notes.jpg"
 : >"$lib/empty.jpg"
 head -c 30000 "$samples/sample2.jpg" >"$lib/b/partial.jpg" # still being copied
 printf 'text' >"$lib/readme.txt"
+printf 'text' >"$lib/"$'forged\n<3>line.jpg' # a name that would forge a log line
 ln -s .. "$lib/b/loop" # a symlink loop the walk must not follow
 
 # what the pipeline finds in the six photos, by the CLI: the daemon must store the same
@@ -58,18 +48,35 @@ status() { "$fc" --db "$db" status --json; }
 field() { status | sed "s/.*\"$1\": \\([0-9]*\\).*/\\1/"; }
 ran() { sed -n 's/.*the pipeline ran \([0-9]*\) times.*/\1/p' "$1"; }
 
-run "$tmp/log1" --threads 1; rc=$? # one worker: sample1 is stored before its copy is read
+# under systemd: READY and STATUS reach $NOTIFY_SOCKET
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); s.settimeout(600)
+with open(sys.argv[2], "w") as out:
+    while True:
+        m = s.recv(4096).decode()
+        out.write(m + "\n"); out.flush()
+        if "STOPPING=1" in m: break
+' "$tmp/notify.sock" "$tmp/notified" &
+listener=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -S "$tmp/notify.sock" ] && break; sleep 0.2; done
+NOTIFY_SOCKET=$tmp/notify.sock run "$tmp/log1" --threads 1; rc=$? # one worker: sample1 before its copy
+wait "$listener"
+check "systemd told READY" grep -qx 'READY=1' "$tmp/notified"
+check "systemd told a STATUS" grep -q '^STATUS=' "$tmp/notified"
+check "forged name escaped in the log" grep -q 'forged\\x0a<3>line.jpg: not indexed' "$tmp/log1"
 check "first run exits 0 though files are bad" test "$rc" -eq 0
 check "syslog priority prefixes" grep -q '^<6>' "$tmp/log1"
 check "photos indexed" test "$(field photos)" -eq 6
 check "every face stored" test "$(field faces)" -eq "$expected_faces"
 check "the copy linked, not run" grep -q '1 copies linked' "$tmp/log1"
-check "bad files counted" test "$(field bad)" -eq 2
+check "bad files counted" test "$(field bad)" -eq 3
 check "truncated file pending, not bad" test "$(field pending)" -eq 1
 check "nothing missing" test "$(field missing)" -eq 0
 check "last activity stamped" bash -c "\"$fc\" --db \"$db\" status --json | grep -q '\"last_activity\": \"20'"
 "$fc" --db "$db" status --bad --json >"$tmp/bad"
-check "status --bad lists both" test "$(wc -l <"$tmp/bad")" -eq 2
+check "status --bad lists all three" test "$(wc -l <"$tmp/bad")" -eq 3
 check "the text file's reason" grep -q '"path": "'"$lib"'/notes.jpg", "reason": "not a JPEG' "$tmp/bad"
 check "the empty file listed" grep -q "$lib/empty.jpg" "$tmp/bad"
 check "store is private" test "$(stat -c %a "$db")" = 600
@@ -78,7 +85,7 @@ check "store folder is private" test "$(stat -c %a "$(dirname "$db")")" = 700
 run "$tmp/log2"; rc=$?
 check "second run exits 0" test "$rc" -eq 0
 check "unchanged files: the pipeline never runs" test "$(ran "$tmp/log2")" = 0
-check "unchanged files counted" grep -q '10 unchanged' "$tmp/log2"
+check "unchanged files counted" grep -q '11 unchanged' "$tmp/log2"
 check "unchanged files: no photo file read" grep -q ' 0 photo files read (0 bytes)' "$tmp/log2"
 
 # a folder renamed and a photo moved between folders: no network, faces kept
@@ -114,7 +121,7 @@ cp "$samples/sample5.jpg" "$lib/notes.jpg"
 cp "$samples/sample2.jpg" "$lib/b/partial.jpg"
 run "$tmp/log6"; rc=$?
 check "corrected: exit 0" test "$rc" -eq 0
-check "corrected: one bad file left" test "$(field bad)" -eq 1
+check "corrected: two bad files left" test "$(field bad)" -eq 2
 check "completed: nothing pending" test "$(field pending)" -eq 0
 "$fc" --db "$db" status --bad --json >"$tmp/bad"
 check "corrected file no longer listed" test "$(grep -c notes.jpg "$tmp/bad")" -eq 0
@@ -142,5 +149,4 @@ check "default store under XDG_DATA_HOME" test -f "$tmp/xdg/facecluster/faces.db
 check "default store private" test "$(stat -c %a "$tmp/xdg/facecluster")" = 700
 
 check "no sanitizer report" test "$(cat "$tmp"/log* | grep -c -e 'Sanitizer' -e 'runtime error')" -eq 0
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,20 +4,9 @@
 # each time), moves within and between watched folders, a bad file while it runs, an
 # inotify overflow (the daemon stopped while more changes happen than the kernel queues),
 # SIGHUP, and SIGTERM ending it with status 0.
-set -u
+. "$(dirname "$0")/lib.sh"
 fcd=${FACECLUSTERD:?}
-fc=${FACECLUSTER_CLI:?}
-samples=${FACECLUSTER_SAMPLES:?}
-pass=0 fail=0
-check() { # check DESCRIPTION CONDITION...
-    local what=$1; shift
-    if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what" >&2; fi
-}
-if [ ! -f "${FACECLUSTER_MODEL:-}" ] || [ ! -f "$samples/sample1.jpg" ]; then
-    if [ "${CI:-}" = true ]; then echo "FAIL (CI=true): model or samples missing" >&2; exit 1; fi
-    echo "SKIP: model or samples missing" >&2
-    exit 77
-fi
+need_model_and_samples
 tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
@@ -97,5 +86,4 @@ check "the pipeline ran once per new file ($runs)" test "$runs" = 6
 check "moves recorded" grep -q ' 2 moved' "$log"
 check "no sanitizer report" test "$(grep -c -e 'Sanitizer' -e 'runtime error' "$log")" -eq 0
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

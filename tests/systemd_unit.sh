@@ -1,13 +1,8 @@
 #!/usr/bin/env bash
 # The user unit is one systemd accepts (systemd-analyze verify), with the hardening and
 # priorities the README promises. Skipped where systemd-analyze is not installed.
-set -u
+. "$(dirname "$0")/lib.sh"
 unit=${1:?unit template} daemon=${FACECLUSTERD:?}
-pass=0 fail=0
-check() {
-    local what=$1; shift
-    if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what" >&2; fi
-}
 for key in Type=notify Restart=on-failure NoNewPrivileges=yes MemoryDenyWriteExecute=yes \
     RestrictAddressFamilies=AF_UNIX SystemCallFilter=@system-service LockPersonality=yes \
     IOSchedulingClass=idle Nice= ExecReload= WantedBy=default.target; do
@@ -21,5 +16,4 @@ if command -v systemd-analyze >/dev/null; then
     check "systemd-analyze verify accepts it" test ! -s "$tmp/out"
     [ -s "$tmp/out" ] && cat "$tmp/out" >&2
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
