@@ -11,7 +11,8 @@
 
 /* A file's columns in the order read_file_row (files.c) takes them; FILE_ROW: its path
  * first. */
-#define FILE_COLUMNS "f.id, f.photo, f.device, f.inode, f.size, f.mtime_ns, f.missing_since, p.status "
+#define FILE_COLUMNS                                                                               \
+    "f.id, f.photo, f.device, f.inode, f.size, f.mtime_ns, f.missing_since, p.status "
 #define FILE_ROW "f.path, " FILE_COLUMNS
 
 static const char *const sql[ST_COUNT] = {
