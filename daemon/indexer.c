@@ -31,7 +31,7 @@ struct indexer {
     void *ctx;
     double started, last_log;
     long network_runs; /* once the pool is stopped */
-    char status_line[160];
+    char status_line[160], stored_line[160];
 };
 
 static double now_s(void)
@@ -480,7 +480,10 @@ const char *indexer_progress(indexer *ix)
         snprintf(ix->status_line, sizeof ix->status_line, "idle: %ld photos indexed, %ld faces",
                  ix->counts.indexed, ix->counts.faces);
     if (left > 0) log_msg(LOG_INFO, "%s", ix->status_line);
-    fc_store_put_progress(ix->store, ix->status_line, (int64_t)time(NULL), NULL);
+    if (strcmp(ix->status_line, ix->stored_line) != 0) { /* an idle daemon writes nothing */
+        fc_store_put_progress(ix->store, ix->status_line, (int64_t)time(NULL), NULL);
+        memcpy(ix->stored_line, ix->status_line, sizeof ix->stored_line);
+    }
     ix->last_log = t;
     return ix->status_line;
 }

@@ -80,6 +80,20 @@ kill -TERM "$pid"
 wait "$pid"; rc=$?
 pid=
 check "SIGTERM: exit 0" test "$rc" -eq 0
+# no inotify watches left (--max-watches 1 makes it so): one actionable message, and the
+# folders are still indexed by the scan
+mkdir -p "$tmp/c/one" "$tmp/c/two"
+cp "$samples/sample6.jpg" "$tmp/c/two/"
+"$fcd" --watch "$tmp/c" --db "$tmp/c.db" --threads 1 --max-watches 1 2>"$tmp/log-c" &
+pid=$!
+limited_photos() { "$fc" --db "$tmp/c.db" status --json 2>/dev/null | grep -q '"photos": 1,'; }
+check "watches run out: the scan still indexes" wait_for 120 limited_photos
+check "watches run out: told once how to raise the limit" \
+    test "$(grep -c 'raise fs.inotify.max_user_watches' "$tmp/log-c")" -eq 1
+kill -TERM "$pid"
+wait "$pid"
+pid=
+
 runs=$(sed -n 's/.*the pipeline ran \([0-9]*\) times.*/\1/p' "$log")
 # sample1, the two slow writers, bad.jpg, sample4, sample5: moves ran nothing
 check "the pipeline ran once per new file ($runs)" test "$runs" = 6
