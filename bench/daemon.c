@@ -34,8 +34,8 @@
 extern char **environ;
 
 typedef struct {
-    double seconds, peak_mib, cpu_s; /* wall, peak RSS, CPU time of all its threads */
-    double pipeline_s, running_s;    /* the daemon's own count */
+    double seconds, peak_mib, cpu_s;              /* wall, peak RSS, CPU time of all its threads */
+    double pipeline_s, pipeline_cpu_s, running_s; /* the daemon's own count */
     long indexed, faces, runs, unchanged, files_read, bytes_read;
     int status;
 } daemon_run;
@@ -88,8 +88,11 @@ static int run_daemon(const char *exe, const char *model, const char *lib, const
                &out->indexed, &out->faces, &out->runs, &ignored, &ignored, &out->unchanged);
         const char *read = strstr(done, "; ");
         if (read)
-            sscanf(read, "; %ld photo files read (%ld bytes); %lf s in the pipeline, %lf s running",
-                   &out->files_read, &out->bytes_read, &out->pipeline_s, &out->running_s);
+            sscanf(read,
+                   "; %ld photo files read (%ld bytes); %lf s in the pipeline (%lf s CPU), %lf s "
+                   "running",
+                   &out->files_read, &out->bytes_read, &out->pipeline_s, &out->pipeline_cpu_s,
+                   &out->running_s);
     }
     if (f) fclose(f);
     if (out->status != 0)
@@ -253,7 +256,7 @@ int main(int argc, char **argv)
         printf("; overhead over the pipeline: wall %.1f%% (%.1f s of %.1f), CPU %.1f%% "
                "(%.1f s)",
                100.0 * (r.running_s - busy) / busy, r.running_s - busy, r.running_s,
-               100.0 * (r.cpu_s - r.pipeline_s) / r.pipeline_s, r.cpu_s - r.pipeline_s);
+               100.0 * (r.cpu_s - r.pipeline_cpu_s) / r.pipeline_cpu_s, r.cpu_s - r.pipeline_cpu_s);
         printf("; peak RSS %.0f MiB (budget %.0f)\n", r.peak_mib, budget);
         fflush(stdout);
     }

@@ -456,7 +456,7 @@ const indexer_counts *indexer_totals(indexer *ix)
 {
     if (ix->pool)
         work_pool_reads(ix->pool, &ix->counts.files_read, &ix->counts.bytes_read,
-                        &ix->counts.pipeline_s);
+                        ix->counts.pipeline_s);
     return &ix->counts;
 }
 
@@ -492,7 +492,7 @@ void indexer_stop(indexer *ix)
 {
     ix->network_runs = work_pool_network_runs(ix->pool);
     work_pool_reads(ix->pool, &ix->counts.files_read, &ix->counts.bytes_read,
-                    &ix->counts.pipeline_s);
+                    ix->counts.pipeline_s);
     for (work_result *r = work_pool_stop(ix->pool), *next; r; r = next) {
         next = r->next;
         write_result(ix, r);

@@ -12,7 +12,7 @@
 
 typedef struct {
     long files_read, bytes_read; /* photo files read whole (hashing, decoding) */
-    double pipeline_s;           /* worker time in the pipeline itself */
+    double pipeline_s[2];        /* worker time in the pipeline itself: wall, CPU */
     long indexed, linked, unchanged, came_back, moved, failed, bad, gone, missing, faces;
 } indexer_counts;
 

@@ -216,10 +216,11 @@ static void log_summary(const fcd *d)
     log_msg(LOG_INFO,
             "done: %ld photos indexed with %ld faces (the pipeline ran %ld times), %ld copies "
             "linked, %ld moved, %ld unchanged, %ld back, %ld missing, %ld to retry, %ld bad; "
-            "%ld photo files read (%ld bytes); %.1f s in the pipeline, %.1f s running",
+            "%ld photo files read (%ld bytes); %.1f s in the pipeline (%.1f s CPU), %.1f s "
+            "running",
             c->indexed, c->faces, indexer_network_runs(d->ix), c->linked, c->moved, c->unchanged,
             c->came_back, c->missing + c->gone, c->failed, c->bad, c->files_read, c->bytes_read,
-            c->pipeline_s, uv_hrtime() * 1e-9 - d->started);
+            c->pipeline_s[0], c->pipeline_s[1], uv_hrtime() * 1e-9 - d->started);
 }
 
 int main(int argc, char **argv)

@@ -30,8 +30,8 @@ struct work_pool {
     work_result *done_head, *done_tail;
     uv_async_t async;
     atomic_long network_runs;
-    atomic_long files_read, bytes_read; /* photo files opened and read whole */
-    atomic_llong pipeline_ns;           /* spent in fc_faces_run, all workers together */
+    atomic_long files_read, bytes_read;        /* photo files opened and read whole */
+    atomic_llong pipeline_ns, pipeline_cpu_ns; /* in fc_faces_run: wall and CPU, all workers */
 };
 
 void work_result_free(work_result *r)
@@ -40,6 +40,13 @@ void work_result_free(work_result *r)
     if (r->outcome == WORK_INDEXED) fc_photo_free(&r->photo);
     free(r->path);
     free(r);
+}
+
+static long long clock_ns(clockid_t which)
+{
+    struct timespec ts;
+    clock_gettime(which, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /* One file, start to end, on a worker thread. */
@@ -55,6 +62,10 @@ static void process(work_pool *pool, fc_faces *faces, fc_store *reader, int embe
         return;
     }
     if (rc) {
+        /* unreadable (permissions, I/O): no bytes to know it by, so its path stands in */
+        XXH128_canonical_t by_path;
+        XXH128_canonicalFromHash(&by_path, XXH3_128bits_withSeed(r->path, strlen(r->path), 1));
+        memcpy(r->hash, by_path.digest, FC_STORE_HASH_BYTES);
         r->outcome = WORK_FAILED, r->code = rc;
         return;
     }
@@ -79,12 +90,10 @@ static void process(work_pool *pool, fc_faces *faces, fc_store *reader, int embe
         return;
     }
     atomic_fetch_add(&pool->network_runs, 1);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    const long long wall0 = clock_ns(CLOCK_MONOTONIC), cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
     rc = fc_faces_run(faces, data, len, &pool->cfg.opts, &r->photo, r->reason);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    atomic_fetch_add(&pool->pipeline_ns,
-                     (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
+    atomic_fetch_add(&pool->pipeline_ns, clock_ns(CLOCK_MONOTONIC) - wall0);
+    atomic_fetch_add(&pool->pipeline_cpu_ns, clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0);
     free(data);
     if (rc) {
         r->outcome = WORK_FAILED, r->code = rc;
@@ -236,11 +245,13 @@ long work_pool_network_runs(const work_pool *pool)
     return atomic_load(&((work_pool *)pool)->network_runs);
 }
 
-void work_pool_reads(const work_pool *pool, long *files, long *bytes, double *pipeline_s)
+void work_pool_reads(const work_pool *pool, long *files, long *bytes, double pipeline_s[2])
 {
-    *files = atomic_load(&((work_pool *)pool)->files_read);
-    *bytes = atomic_load(&((work_pool *)pool)->bytes_read);
-    *pipeline_s = (double)atomic_load(&((work_pool *)pool)->pipeline_ns) * 1e-9;
+    work_pool *p = (work_pool *)pool; /* atomics are read through non-const pointers */
+    *files = atomic_load(&p->files_read);
+    *bytes = atomic_load(&p->bytes_read);
+    pipeline_s[0] = (double)atomic_load(&p->pipeline_ns) * 1e-9;
+    pipeline_s[1] = (double)atomic_load(&p->pipeline_cpu_ns) * 1e-9;
 }
 
 int work_pool_broken(const work_pool *pool)

@@ -60,8 +60,9 @@ void work_result_free(work_result *r);
 /* How many photos the networks have run on since the start. */
 long work_pool_network_runs(const work_pool *pool);
 /* Photo files read (to hash them, and to decode them) since the start, their bytes, and
- * the seconds the workers spent in the pipeline itself (the rest is the daemon's). */
-void work_pool_reads(const work_pool *pool, long *files, long *bytes, double *pipeline_s);
+ * the seconds the workers spent in the pipeline itself, wall and CPU (the rest is the
+ * daemon's own). */
+void work_pool_reads(const work_pool *pool, long *files, long *bytes, double pipeline_s[2]);
 
 /* Whether a worker failed to start (its networks or memory): the pool cannot do its work. */
 int work_pool_broken(const work_pool *pool);

@@ -286,6 +286,11 @@ static void test_copies_renames_and_missing(void)
     fc_store_status st;
     CHECK(fc_store_status_get(s, &st, err) == 0 && st.photos == 1 && st.faces == 2);
 
+    /* a decision about one of its faces, to see it survive renames and the disk going */
+    sqlite3 *raw = raw_open(path);
+    raw_exec(raw, "INSERT INTO people (id, name, created_at) VALUES (1, 'Ada', 1)");
+    raw_exec(raw, "INSERT INTO assignments SELECT min(id), 1, 1, 1 FROM faces");
+
     /* a directory renamed: its files follow; a sibling sharing the prefix does not */
     CHECK(fc_store_file_rename(s, "/r/album", "/r/holiday", err) == 1);
     fc_store_file f;
@@ -297,11 +302,6 @@ static void test_copies_renames_and_missing(void)
     CHECK(fc_store_files_under(s, "/r", count_files, &listed, err) == 0 && listed == 3);
     listed = 0;
     CHECK(fc_store_files_under(s, "/r/holiday", count_files, &listed, err) == 0 && listed == 1);
-
-    /* a decision about one of its faces, to see it survive the disk going away */
-    sqlite3 *raw = raw_open(path);
-    raw_exec(raw, "INSERT INTO people (id, name, created_at) VALUES (1, 'Ada', 1)");
-    raw_exec(raw, "INSERT INTO assignments SELECT min(id), 1, 1, 1 FROM faces");
 
     /* every file gone (an unmounted disk): the photo is missing, faces kept */
     CHECK(fc_store_file_missing(s, "/r/holiday/one.jpg", 5000, err) == 1);
