@@ -1,0 +1,63 @@
+/* Grouping faces into people: average-linkage agglomerative clustering of unit
+ * embeddings under the user's constraints. Plain arrays in, group labels out: the store
+ * and the daemon decide what the faces are and what the labels become (person ids).
+ *
+ * Average linkage on the unit sphere needs no pairwise matrix: the mean cosine
+ * similarity between two groups A and B is (sum A . sum B) / (|A| |B|), so each group
+ * carries only the sum of its members' embeddings and their count (O(n) memory). Which
+ * pairs of groups are worth comparing comes from a nearest-neighbour structure over the
+ * faces (an inverted file: spherical k-means cells, a few searched per face); the
+ * linkage itself is exact. Groups merge best pair first while their linkage stays at or
+ * above the threshold, as batch average linkage does, but only along those candidate
+ * pairs.
+ *
+ * Constraints, all hard:
+ *  - two faces of one photo are never in one group;
+ *  - faces the user fixed to a person start together in that person's group, and two
+ *    groups anchored to different persons never merge;
+ *  - a face the user said is not person P never joins P's group;
+ *  - two faces the user said are different people are never in one group;
+ *  - a group with no face allowed to seed (small or low-score faces are not) is not a
+ *    person: its faces come back unassigned. */
+#ifndef FC_CLUSTER_H
+#define FC_CLUSTER_H
+
+#include "embedding.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The default merge threshold, as a cosine distance: groups merge while the mean
+ * distance between their members is at most this. Calibrated on the LFW dev folds
+ * (README, bench/cluster-lfw). */
+#define FC_CLUSTER_THRESHOLD 0.08f
+
+typedef struct {
+    int face;       /* index into the faces */
+    int64_t person; /* the person it is not */
+} fc_cluster_not;
+
+typedef struct {
+    int n;                                  /* faces */
+    const float (*embedding)[FC_EMBED_DIM]; /* unit vectors, n of them */
+    const int64_t *photo;                   /* each face's photo (any id; equal = same photo) */
+    const int64_t *fixed;                   /* the person the user put it in; 0: free */
+    const uint8_t *can_seed;                /* 1: may start a person; NULL: all may */
+    const fc_cluster_not *nots;             /* "not this person", any order */
+    int n_nots;
+    const int (*apart)[2]; /* pairs of faces the user said are two people */
+    int n_apart;
+    float threshold; /* cosine distance; 0: FC_CLUSTER_THRESHOLD */
+} fc_cluster_input;
+
+/* Groups the faces. group[i] gets face i's group, 0..*n_groups-1, or -1 (unassigned: a
+ * group without a seed). Groups anchored to a person come first, in increasing person id
+ * order, then the others by decreasing size. Returns 0, -EINVAL (bad input) or -ENOMEM. */
+int fc_cluster_regroup(const fc_cluster_input *in, int *group, int *n_groups, char *err);
+
+/* The mean cosine similarity between two sets of unit vectors, from their sums and
+ * counts: the average-linkage rule (exposed for tests and for `who`). */
+float fc_cluster_linkage(const float sum_a[FC_EMBED_DIM], int count_a,
+                         const float sum_b[FC_EMBED_DIM], int count_b);
+
+#endif

@@ -1,0 +1,136 @@
+/* Candidate pairs for the clustering: each face's nearest faces, found through an
+ * inverted file. Faces are put in cells by spherical k-means (about 256 faces a cell);
+ * a face's neighbours are searched in the few cells whose centres are nearest it. One
+ * person's faces lie within a small angle of each other, so they share cells or lie in
+ * neighbouring ones; a pair the search misses is only a candidate lost, never a wrong
+ * merge. Under a few thousand faces there is one cell: the search is exact. */
+#include "cluster_internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NEIGHBOURS 10  /* kept per face */
+#define CELL_FACES 256 /* faces per cell, about */
+#define PROBES 6       /* cells searched per face */
+#define KMEANS_ROUNDS 6
+#define KMEANS_SAMPLE 40 /* faces sampled per cell to place the centres */
+
+float fc_cluster_dot(const float *a, const float *b)
+{
+    float s = 0;
+    for (int k = 0; k < FC_EMBED_DIM; k++) s += a[k] * b[k];
+    return s;
+}
+
+static void normalize(float *v)
+{
+    float norm = sqrtf(fc_cluster_dot(v, v));
+    if (norm > 0)
+        for (int k = 0; k < FC_EMBED_DIM; k++) v[k] /= norm;
+}
+
+/* The `want` cells nearest v (highest dot products), best first, into best[]. */
+static void nearest_cells(const float (*centre)[FC_EMBED_DIM], int cells, const float *v, int want,
+                          int *best, float *score)
+{
+    int have = 0;
+    for (int c = 0; c < cells; c++) {
+        const float s = fc_cluster_dot(centre[c], v);
+        if (have == want && s <= score[have - 1]) continue;
+        int i = have < want ? have++ : want - 1;
+        while (i > 0 && score[i - 1] < s) best[i] = best[i - 1], score[i] = score[i - 1], i--;
+        best[i] = c, score[i] = s;
+    }
+    for (int i = have; i < want; i++) best[i] = -1;
+}
+
+/* Spherical k-means on a deterministic sample: centres are unit means. */
+static int place_centres(const float (*e)[FC_EMBED_DIM], int n, int cells,
+                         float (*centre)[FC_EMBED_DIM])
+{
+    int sample = cells * KMEANS_SAMPLE < n ? cells * KMEANS_SAMPLE : n;
+    int *pick = malloc((size_t)sample * sizeof *pick), *of = malloc((size_t)sample * sizeof *of);
+    float(*sum)[FC_EMBED_DIM] = calloc((size_t)cells, sizeof *sum);
+    if (!pick || !of || !sum) {
+        free(pick), free(of), free(sum);
+        return -ENOMEM;
+    }
+    for (int i = 0; i < sample; i++) pick[i] = (int)((long long)i * n / sample); /* spread */
+    for (int c = 0; c < cells; c++)
+        memcpy(centre[c], e[pick[(long long)c * sample / cells]], sizeof centre[c]);
+    for (int round = 0; round < KMEANS_ROUNDS; round++) {
+        memset(sum, 0, (size_t)cells * sizeof *sum);
+        for (int i = 0; i < sample; i++) {
+            float s;
+            nearest_cells((const float(*)[FC_EMBED_DIM])centre, cells, e[pick[i]], 1, &of[i], &s);
+            for (int k = 0; k < FC_EMBED_DIM; k++) sum[of[i]][k] += e[pick[i]][k];
+        }
+        for (int c = 0; c < cells; c++)
+            if (fc_cluster_dot(sum[c], sum[c]) > 0) { /* an empty cell keeps its centre */
+                memcpy(centre[c], sum[c], sizeof centre[c]);
+                normalize(centre[c]);
+            }
+    }
+    free(pick), free(of), free(sum);
+    return 0;
+}
+
+/* Keeps the best NEIGHBOURS of one face in best/score (sorted, best first). */
+static void offer(int *best, float *score, int *have, int face, float s)
+{
+    if (*have == NEIGHBOURS && s <= score[NEIGHBOURS - 1]) return;
+    int i = *have < NEIGHBOURS ? (*have)++ : NEIGHBOURS - 1;
+    while (i > 0 && score[i - 1] < s) best[i] = best[i - 1], score[i] = score[i - 1], i--;
+    best[i] = face, score[i] = s;
+}
+
+int fc_cluster_neighbours(const float (*e)[FC_EMBED_DIM], int n, float min_sim, fc_neighbours *out)
+{
+    out->k = NEIGHBOURS;
+    out->index = malloc((size_t)(n ? n : 1) * NEIGHBOURS * sizeof *out->index);
+    const int cells = n / CELL_FACES > 1 ? n / CELL_FACES : 1;
+    const int probes = cells < PROBES ? cells : PROBES;
+    float(*centre)[FC_EMBED_DIM] = malloc((size_t)cells * sizeof *centre);
+    int *cell_of = malloc((size_t)(n ? n : 1) * sizeof *cell_of);
+    fc_csr members = {0};
+    int rc = out->index && centre && cell_of ? 0 : -ENOMEM;
+    if (!rc) rc = place_centres(e, n, cells, centre);
+    for (int f = 0; !rc && f < n; f++) {
+        float s;
+        nearest_cells((const float(*)[FC_EMBED_DIM])centre, cells, e[f], 1, &cell_of[f], &s);
+    }
+    if (!rc) { /* the cells' members, through the same compressed rows as the constraints */
+        int *rows = malloc((size_t)(n ? n : 1) * sizeof *rows);
+        int *items = malloc((size_t)(n ? n : 1) * sizeof *items);
+        rc = rows && items ? 0 : -ENOMEM;
+        for (int f = 0; !rc && f < n; f++) rows[f] = cell_of[f], items[f] = f;
+        if (!rc) rc = fc_csr_rows(rows, items, (size_t)n, cells, &members);
+        free(rows), free(items);
+    }
+    for (int f = 0; !rc && f < n; f++) {
+        int cell[PROBES], have = 0;
+        float cell_score[PROBES], score[NEIGHBOURS];
+        int *best = out->index + (size_t)f * NEIGHBOURS;
+        nearest_cells((const float(*)[FC_EMBED_DIM])centre, cells, e[f], probes, cell, cell_score);
+        for (int p = 0; p < probes && cell[p] >= 0; p++)
+            for (int m = members.start[cell[p]]; m < members.start[cell[p] + 1]; m++) {
+                const int other = members.items[m];
+                if (other == f) continue;
+                const float s = fc_cluster_dot(e[f], e[other]);
+                if (s >= min_sim) offer(best, score, &have, other, s);
+            }
+        for (int j = have; j < NEIGHBOURS; j++) best[j] = -1;
+    }
+    fc_csr_free(&members);
+    free(centre), free(cell_of);
+    if (rc) fc_neighbours_free(out);
+    return rc;
+}
+
+void fc_neighbours_free(fc_neighbours *nb)
+{
+    free(nb->index);
+    nb->index = NULL;
+}

@@ -1,0 +1,223 @@
+/* Clustering on constructed embeddings: people as points on the sphere with faces
+ * scattered around them (within-person cosine distance about 0.03, as real faces of one
+ * person), each constraint on its own, and a larger set through the inverted file. */
+#include "harness.h"
+
+#include "../core/cluster.h"
+
+#include <errno.h>
+
+#define MAX_FACES 4000
+
+static float emb[MAX_FACES][FC_EMBED_DIM];
+static int64_t photo[MAX_FACES], fixed[MAX_FACES];
+static uint8_t seed[MAX_FACES];
+static int group[MAX_FACES], truth[MAX_FACES];
+static unsigned rng = 12345;
+
+static float gaussian(void)
+{
+    float s = 0;
+    for (int i = 0; i < 12; i++) s += (harness_random(&rng) + 1.0f) / 2.0f;
+    return s - 6.0f;
+}
+
+static void unit(float *v)
+{
+    float n = 0;
+    for (int k = 0; k < FC_EMBED_DIM; k++) n += v[k] * v[k];
+    n = sqrtf(n);
+    for (int k = 0; k < FC_EMBED_DIM; k++) v[k] /= n;
+}
+
+static float centre[1000][FC_EMBED_DIM];
+
+static void make_people(int people)
+{
+    for (int p = 0; p < people; p++) {
+        for (int k = 0; k < FC_EMBED_DIM; k++) centre[p][k] = gaussian();
+        unit(centre[p]);
+    }
+}
+
+/* Face i of person p: the centre plus noise of size `spread` per unit length. */
+static void make_face(int i, int p, float spread)
+{
+    for (int k = 0; k < FC_EMBED_DIM; k++) emb[i][k] = centre[p][k] + spread * gaussian();
+    unit(emb[i]);
+    truth[i] = p;
+    photo[i] = 1000 + i; /* its own photo unless a test says otherwise */
+    fixed[i] = 0;
+    seed[i] = 1;
+}
+
+/* n faces, per_person each, people in order. */
+static int make_faces(int people, int per_person)
+{
+    make_people(people);
+    int n = 0;
+    for (int p = 0; p < people; p++)
+        for (int j = 0; j < per_person; j++) make_face(n++, p, 0.022f);
+    return n;
+}
+
+static fc_cluster_input input(int n)
+{
+    return (fc_cluster_input){.n = n,
+                              .embedding = (const float(*)[FC_EMBED_DIM])emb,
+                              .photo = photo,
+                              .fixed = fixed,
+                              .can_seed = seed};
+}
+
+static int run(const fc_cluster_input *in)
+{
+    int groups = -1;
+    char err[256];
+    int rc = fc_cluster_regroup(in, group, &groups, err);
+    CHECK_MSG(rc == 0, "%s", err);
+    return groups;
+}
+
+/* Every group holds one person, and each person is one group. */
+static int pure_and_whole(int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
+            if ((truth[i] == truth[j]) != (group[i] == group[j])) return 0;
+    return 1;
+}
+
+static void test_linkage_is_mean_similarity(void)
+{
+    make_people(2);
+    for (int i = 0; i < 7; i++) make_face(i, i < 3 ? 0 : 1, 0.05f);
+    float sa[FC_EMBED_DIM] = {0}, sb[FC_EMBED_DIM] = {0}, mean = 0;
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < FC_EMBED_DIM; k++) sa[k] += emb[i][k];
+    for (int i = 3; i < 7; i++)
+        for (int k = 0; k < FC_EMBED_DIM; k++) sb[k] += emb[i][k];
+    for (int i = 0; i < 3; i++)
+        for (int j = 3; j < 7; j++) {
+            float d = 0;
+            for (int k = 0; k < FC_EMBED_DIM; k++) d += emb[i][k] * emb[j][k];
+            mean += d / 12.0f;
+        }
+    CHECK(fabsf(fc_cluster_linkage(sa, 3, sb, 4) - mean) < 1e-5f);
+}
+
+static void test_people_found(void)
+{
+    const int n = make_faces(5, 8);
+    fc_cluster_input in = input(n);
+    CHECK(run(&in) == 5);
+    CHECK(pure_and_whole(n));
+    for (int i = 0; i < n; i++) CHECK(group[i] >= 0);
+    /* too strict a threshold: nobody merges */
+    in.threshold = 0.001f;
+    CHECK(run(&in) == n);
+}
+
+static void test_two_faces_of_one_photo_are_two_people(void)
+{
+    const int n = make_faces(2, 6);
+    photo[1] = photo[0]; /* the same person twice in one photo (a mirror, a poster) */
+    fc_cluster_input in = input(n);
+    run(&in);
+    CHECK(group[0] != group[1]);
+    for (int i = 2; i < 6; i++) CHECK(group[i] == group[0] || group[i] == group[1]);
+    CHECK(group[6] != group[0] && group[6] != group[1]);
+}
+
+static void test_fixed_faces_stay(void)
+{
+    const int n = make_faces(2, 6);
+    /* the user put face 0 (looking like person 0) in person 7 with two of person 1's */
+    fixed[0] = 7, fixed[6] = 7, fixed[7] = 7;
+    fc_cluster_input in = input(n);
+    run(&in);
+    CHECK(group[0] == group[6] && group[0] == group[7]);
+    CHECK(group[0] == 0); /* anchored groups come first */
+    for (int i = 1; i < 6; i++) CHECK(group[i] != group[0]);
+    /* two persons of the user's, alike: never merged automatically */
+    const int m = make_faces(1, 6);
+    fixed[0] = 3, fixed[1] = 3, fixed[2] = 9;
+    in = input(m);
+    run(&in);
+    CHECK(group[0] == group[1] && group[0] != group[2]);
+    CHECK(group[0] == 0 && group[2] == 1); /* by person id */
+    for (int i = 3; i < 6; i++) CHECK(group[i] == group[0] || group[i] == group[2]);
+}
+
+static void test_not_this_person(void)
+{
+    const int n = make_faces(1, 6);
+    fixed[0] = 4;
+    fc_cluster_not nots[] = {{3, 4}};
+    fc_cluster_input in = input(n);
+    in.nots = nots, in.n_nots = 1;
+    run(&in);
+    CHECK(group[3] != group[0]);
+    for (int i = 1; i < 6; i++)
+        if (i != 3) CHECK(group[i] == group[0]);
+}
+
+static void test_apart(void)
+{
+    const int n = make_faces(1, 6);
+    int apart[][2] = {{1, 4}};
+    fc_cluster_input in = input(n);
+    in.apart = (const int(*)[2])apart, in.n_apart = 1;
+    run(&in);
+    CHECK(group[1] != group[4]);
+}
+
+static void test_small_faces_never_seed(void)
+{
+    const int n = make_faces(2, 4);
+    for (int i = 4; i < 8; i++) seed[i] = 0; /* person 1: only small faces */
+    seed[1] = 0;                             /* one small face of person 0 */
+    fc_cluster_input in = input(n);
+    CHECK(run(&in) == 1);
+    for (int i = 0; i < 4; i++) CHECK(group[i] == 0); /* joins a seeded group */
+    for (int i = 4; i < 8; i++) CHECK(group[i] == -1);
+}
+
+static void test_many_people(void)
+{
+    const int n = make_faces(200, 12); /* several cells of the inverted file */
+    fc_cluster_input in = input(n);
+    const int groups = run(&in);
+    int wrong = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) wrong += (truth[i] == truth[j]) != (group[i] == group[j]);
+    CHECK_MSG(groups == 200 && wrong == 0, "%d groups, %d pairs wrong", groups, wrong);
+}
+
+static void test_bad_input(void)
+{
+    const int n = make_faces(1, 3);
+    fc_cluster_not nots[] = {{5, 1}};
+    fc_cluster_input in = input(n);
+    in.nots = nots, in.n_nots = 1;
+    int groups;
+    char err[256];
+    CHECK(fc_cluster_regroup(&in, group, &groups, err) == -EINVAL);
+    in.n_nots = 0;
+    in.n = 0;
+    CHECK(fc_cluster_regroup(&in, group, &groups, err) == 0 && groups == 0);
+}
+
+int main(void)
+{
+    RUN(test_linkage_is_mean_similarity);
+    RUN(test_people_found);
+    RUN(test_two_faces_of_one_photo_are_two_people);
+    RUN(test_fixed_faces_stay);
+    RUN(test_not_this_person);
+    RUN(test_apart);
+    RUN(test_small_faces_never_seed);
+    RUN(test_many_people);
+    RUN(test_bad_input);
+    return harness_exit();
+}
