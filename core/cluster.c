@@ -178,7 +178,7 @@ static int start_groups(groups *g)
     }
     if (!in->fixed) return 0;
     /* the fixed faces in person order: each run of one person becomes one group */
-    int *order = malloc((size_t)(n ? n : 1) * sizeof *order), count = 0;
+    int *order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order), count = 0;
     if (!order) return -ENOMEM;
     for (int f = 0; f < n; f++)
         if (in->fixed[f]) order[count++] = f;
@@ -220,7 +220,7 @@ static int build_constraints(groups *g)
 static int label(groups *g, int *group, int *n_groups)
 {
     const int n = g->in->n;
-    int *roots = malloc((size_t)(n ? n : 1) * sizeof *roots), count = 0;
+    int *roots = malloc((size_t)(n > 0 ? n : 1) * sizeof *roots), count = 0;
     if (!roots) return -ENOMEM;
     for (int f = 0; f < n; f++)
         if (g->parent[f] == f && (g->anchor[f] || g->seeds[f] > 0)) roots[count++] = f;

@@ -48,7 +48,7 @@ void fc_sort_by_key(int *idx, int count, const int64_t *key)
 
 int fc_csr_group_by_key(const int64_t *key, int n, fc_csr *out)
 {
-    int *order = malloc((size_t)(n ? n : 1) * sizeof *order), count = 0;
+    int *order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order), count = 0;
     if (!order) return -ENOMEM;
     for (int f = 0; f < n; f++)
         if (key[f]) order[count++] = f;
@@ -76,8 +76,8 @@ int fc_csr_group_by_key(const int64_t *key, int n, fc_csr *out)
 
 int fc_csr_nots(const fc_cluster_not *nots, int n_nots, int n, fc_csr *out)
 {
-    int *rows = malloc((size_t)(n_nots ? n_nots : 1) * sizeof *rows);
-    int *items = malloc((size_t)(n_nots ? n_nots : 1) * sizeof *items);
+    int *rows = malloc((size_t)(n_nots > 0 ? n_nots : 1) * sizeof *rows);
+    int *items = malloc((size_t)(n_nots > 0 ? n_nots : 1) * sizeof *items);
     int rc = rows && items ? 0 : -ENOMEM;
     for (int i = 0; !rc && i < n_nots; i++) rows[i] = nots[i].face, items[i] = i;
     if (!rc) rc = fc_csr_rows(rows, items, (size_t)n_nots, n, out);

@@ -89,11 +89,11 @@ static void offer(int *best, float *score, int *have, int face, float s)
 int fc_cluster_neighbours(const float (*e)[FC_EMBED_DIM], int n, float min_sim, fc_neighbours *out)
 {
     out->k = NEIGHBOURS;
-    out->index = malloc((size_t)(n ? n : 1) * NEIGHBOURS * sizeof *out->index);
+    out->index = malloc((size_t)(n > 0 ? n : 1) * NEIGHBOURS * sizeof *out->index);
     const int cells = n / CELL_FACES > 1 ? n / CELL_FACES : 1;
     const int probes = cells < PROBES ? cells : PROBES;
     float(*centre)[FC_EMBED_DIM] = malloc((size_t)cells * sizeof *centre);
-    int *cell_of = malloc((size_t)(n ? n : 1) * sizeof *cell_of);
+    int *cell_of = malloc((size_t)(n > 0 ? n : 1) * sizeof *cell_of);
     fc_csr members = {0};
     int rc = out->index && centre && cell_of ? 0 : -ENOMEM;
     if (!rc) rc = place_centres(e, n, cells, centre);
@@ -102,8 +102,8 @@ int fc_cluster_neighbours(const float (*e)[FC_EMBED_DIM], int n, float min_sim, 
         nearest_cells((const float(*)[FC_EMBED_DIM])centre, cells, e[f], 1, &cell_of[f], &s);
     }
     if (!rc) { /* the cells' members, through the same compressed rows as the constraints */
-        int *rows = malloc((size_t)(n ? n : 1) * sizeof *rows);
-        int *items = malloc((size_t)(n ? n : 1) * sizeof *items);
+        int *rows = malloc((size_t)(n > 0 ? n : 1) * sizeof *rows);
+        int *items = malloc((size_t)(n > 0 ? n : 1) * sizeof *items);
         rc = rows && items ? 0 : -ENOMEM;
         for (int f = 0; !rc && f < n; f++) rows[f] = cell_of[f], items[f] = f;
         if (!rc) rc = fc_csr_rows(rows, items, (size_t)n, cells, &members);
