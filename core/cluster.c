@@ -64,6 +64,30 @@ static pair heap_pop(heap *h)
 
 /* --- groups ---------------------------------------------------------------------------- */
 
+/* Some of a group's faces, as a list threaded through `next` (one slot per face), with
+ * its head, tail and length per group: appending one group's list to another's is O(1). */
+typedef struct {
+    int *head, *tail, *len, *next;
+} face_list;
+
+static void list_push(face_list *l, int face, int group)
+{
+    l->next[face] = l->head[group];
+    l->head[group] = face;
+    if (l->tail[group] < 0) l->tail[group] = face;
+    l->len[group]++;
+}
+
+static void list_append(face_list *l, int into, int from)
+{
+    if (l->head[from] < 0) return;
+    l->next[l->tail[from]] = l->head[into];
+    if (l->head[into] < 0) l->tail[into] = l->tail[from];
+    l->head[into] = l->head[from];
+    l->len[into] += l->len[from];
+    l->head[from] = l->tail[from] = -1, l->len[from] = 0;
+}
+
 typedef struct {
     const fc_cluster_input *in;
     int n;
@@ -71,11 +95,10 @@ typedef struct {
     int *count, *seeds, *parent, *group_of, *next, *tail;
     unsigned *version;
     int64_t *anchor;
-    /* faces whose constraints need checking on a merge, per group (linked through the
-     * same next-style arrays): faces sharing a photo with another face, faces with a
-     * "not", faces with an "apart" */
-    int *multi_head, *multi_next, *not_head, *not_next, *apart_head, *apart_next;
-    fc_csr same_photo, nots, apart; /* per face: other faces, persons, other faces */
+    /* the faces whose constraints a merge must check, per group: faces sharing a photo
+     * with another face, faces with a "not", faces with an "apart" */
+    face_list multi, nots_of, apart_of;
+    fc_csr same_photo, nots, apart; /* per face: other faces, entries of in->nots, faces */
 } groups;
 
 static int find(groups *g, int x)
@@ -87,29 +110,28 @@ static int find(groups *g, int x)
     return x;
 }
 
-/* Whether any face on list `head` (linked by `link`) relates, through `rel`, to a face of
- * group `other`. */
-static int related_into(const groups *g, const int *head_of, const int *link, const fc_csr *rel,
-                        int group, int other)
+/* Whether a face of `group` on list l relates, through rel, to a face of group other. */
+static int related_into(const groups *g, const face_list *l, const fc_csr *rel, int group,
+                        int other)
 {
-    for (int f = head_of[group]; f >= 0; f = link[f])
+    for (int f = l->head[group]; f >= 0; f = l->next[f])
         for (int k = rel->start[f]; k < rel->start[f + 1]; k++)
             if (g->group_of[rel->items[k]] == other) return 1;
     return 0;
 }
 
-static int list_length(int head, const int *link)
+/* The same for a symmetric relation: walking the shorter of the two lists is enough. */
+static int related(const groups *g, const face_list *l, const fc_csr *rel, int a, int b)
 {
-    int n = 0;
-    for (int f = head; f >= 0; f = link[f]) n++;
-    return n;
+    if (!l->len[a] || !l->len[b]) return 0;
+    return l->len[a] <= l->len[b] ? related_into(g, l, rel, a, b) : related_into(g, l, rel, b, a);
 }
 
 /* Whether a face of `group` is "not" the person `person`. */
 static int refuses(const groups *g, int group, int64_t person)
 {
     if (!person) return 0;
-    for (int f = g->not_head[group]; f >= 0; f = g->not_next[f])
+    for (int f = g->nots_of.head[group]; f >= 0; f = g->nots_of.next[f])
         for (int k = g->nots.start[f]; k < g->nots.start[f + 1]; k++)
             if (g->in->nots[g->nots.items[k]].person == person) return 1;
     return 0;
@@ -119,30 +141,8 @@ static int may_merge(const groups *g, int a, int b)
 {
     if (g->anchor[a] && g->anchor[b] && g->anchor[a] != g->anchor[b]) return 0;
     if (refuses(g, a, g->anchor[b]) || refuses(g, b, g->anchor[a])) return 0;
-    /* symmetric relations: walking the shorter side's list is enough */
-    const int ma = list_length(g->multi_head[a], g->multi_next);
-    const int mb = list_length(g->multi_head[b], g->multi_next);
-    if (ma && mb &&
-        related_into(g, g->multi_head, g->multi_next, &g->same_photo, ma <= mb ? a : b,
-                     ma <= mb ? b : a))
-        return 0;
-    const int pa = list_length(g->apart_head[a], g->apart_next);
-    const int pb = list_length(g->apart_head[b], g->apart_next);
-    if (pa && pb &&
-        related_into(g, g->apart_head, g->apart_next, &g->apart, pa <= pb ? a : b,
-                     pa <= pb ? b : a))
-        return 0;
-    return 1;
-}
-
-static void append_list(int *head, int *link, int into, int from)
-{
-    if (head[from] < 0) return;
-    int last = head[from];
-    while (link[last] >= 0) last = link[last];
-    link[last] = head[into];
-    head[into] = head[from];
-    head[from] = -1;
+    return !related(g, &g->multi, &g->same_photo, a, b) &&
+           !related(g, &g->apart_of, &g->apart, a, b);
 }
 
 /* b's faces join a (the larger); b is gone. */
@@ -155,9 +155,9 @@ static void merge(groups *g, int a, int b)
     g->count[a] += g->count[b];
     g->seeds[a] += g->seeds[b];
     if (!g->anchor[a]) g->anchor[a] = g->anchor[b];
-    append_list(g->multi_head, g->multi_next, a, b);
-    append_list(g->not_head, g->not_next, a, b);
-    append_list(g->apart_head, g->apart_next, a, b);
+    list_append(&g->multi, a, b);
+    list_append(&g->nots_of, a, b);
+    list_append(&g->apart_of, a, b);
     g->parent[b] = a;
     g->version[a]++;
     g->count[b] = 0;
@@ -172,8 +172,9 @@ static int start_groups(groups *g)
         g->parent[f] = g->group_of[f] = f, g->next[f] = -1, g->tail[f] = f;
         g->count[f] = 1, g->seeds[f] = in->can_seed ? in->can_seed[f] != 0 : 1;
         g->anchor[f] = in->fixed ? in->fixed[f] : 0;
-        g->multi_head[f] = g->not_head[f] = g->apart_head[f] = -1;
-        g->multi_next[f] = g->not_next[f] = g->apart_next[f] = -1;
+        face_list *lists[] = {&g->multi, &g->nots_of, &g->apart_of};
+        for (int l = 0; l < 3; l++)
+            lists[l]->head[f] = lists[l]->tail[f] = lists[l]->next[f] = -1, lists[l]->len[f] = 0;
         memcpy(g->sum[f], in->embedding[f], sizeof g->sum[f]);
     }
     if (!in->fixed) return 0;
@@ -192,12 +193,6 @@ static int start_groups(groups *g)
     return 0;
 }
 
-static void push_list(int *head, int *link, int face, int group)
-{
-    link[face] = head[group];
-    head[group] = face;
-}
-
 static int build_constraints(groups *g)
 {
     const fc_cluster_input *in = g->in;
@@ -207,11 +202,9 @@ static int build_constraints(groups *g)
     if (rc) return rc;
     for (int f = 0; f < in->n; f++) {
         const int grp = find(g, f);
-        if (g->same_photo.start[f + 1] > g->same_photo.start[f])
-            push_list(g->multi_head, g->multi_next, f, grp);
-        if (g->nots.start[f + 1] > g->nots.start[f]) push_list(g->not_head, g->not_next, f, grp);
-        if (g->apart.start[f + 1] > g->apart.start[f])
-            push_list(g->apart_head, g->apart_next, f, grp);
+        if (g->same_photo.start[f + 1] > g->same_photo.start[f]) list_push(&g->multi, f, grp);
+        if (g->nots.start[f + 1] > g->nots.start[f]) list_push(&g->nots_of, f, grp);
+        if (g->apart.start[f + 1] > g->apart.start[f]) list_push(&g->apart_of, f, grp);
     }
     return 0;
 }
@@ -238,20 +231,23 @@ static void free_groups(groups *g)
     free(g->sum);
     free(g->count), free(g->seeds), free(g->parent), free(g->group_of), free(g->next);
     free(g->tail), free(g->version), free(g->anchor);
-    free(g->multi_head), free(g->multi_next), free(g->not_head), free(g->not_next);
-    free(g->apart_head), free(g->apart_next);
+    face_list *lists[] = {&g->multi, &g->nots_of, &g->apart_of};
+    for (int l = 0; l < 3; l++)
+        free(lists[l]->head), free(lists[l]->tail), free(lists[l]->len), free(lists[l]->next);
     fc_csr_free(&g->same_photo), fc_csr_free(&g->nots), fc_csr_free(&g->apart);
 }
 
 static int alloc_groups(groups *g, const fc_cluster_input *in)
 {
-    const size_t n = (size_t)(in->n ? in->n : 1);
+    const size_t n = (size_t)(in->n > 0 ? in->n : 1);
     memset(g, 0, sizeof *g);
     g->in = in, g->n = in->n;
     g->sum = malloc(n * sizeof *g->sum);
-    int **ints[] = {&g->count,    &g->seeds,    &g->parent,     &g->group_of,
-                    &g->next,     &g->tail,     &g->multi_head, &g->multi_next,
-                    &g->not_head, &g->not_next, &g->apart_head, &g->apart_next};
+    int **ints[] = {&g->count,        &g->seeds,        &g->parent,        &g->group_of,
+                    &g->next,         &g->tail,         &g->multi.head,    &g->multi.tail,
+                    &g->multi.len,    &g->multi.next,   &g->nots_of.head,  &g->nots_of.tail,
+                    &g->nots_of.len,  &g->nots_of.next, &g->apart_of.head, &g->apart_of.tail,
+                    &g->apart_of.len, &g->apart_of.next};
     int ok = g->sum != NULL;
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
         ok &= (*ints[i] = malloc(n * sizeof(int))) != NULL;
@@ -262,7 +258,7 @@ static int alloc_groups(groups *g, const fc_cluster_input *in)
 
 static int constrained(const groups *g, int group)
 {
-    return g->not_head[group] >= 0 || g->apart_head[group] >= 0;
+    return g->nots_of.len[group] > 0 || g->apart_of.len[group] > 0;
 }
 
 /* Merges the best candidate pair while its linkage is at least min_sim. With `defer`,
@@ -277,10 +273,14 @@ static int agglomerate(groups *g, heap *h, float min_sim, heap *defer)
         if (a == b) continue;
         if (a != p.a || b != p.b || g->version[a] != p.version_a || g->version[b] != p.version_b) {
             /* merged since: its linkage now is at most what was stored (average linkage
-             * is reducible), so it goes back in at its true value */
+             * is reducible). Still the best of all (every other stored value is an upper
+             * bound of its own), it is taken now; otherwise it goes back at its value. */
             const float s = fc_cluster_linkage(g->sum[a], g->count[a], g->sum[b], g->count[b]);
-            if (s >= min_sim) rc = heap_push(h, (pair){s, a, b, g->version[a], g->version[b]});
-            continue;
+            if (s < min_sim) continue;
+            if (h->count && s < h->items[0].sim) {
+                rc = heap_push(h, (pair){s, a, b, g->version[a], g->version[b]});
+                continue;
+            }
         }
         if (!may_merge(g, a, b)) continue;
         if (defer && !g->anchor[a] && !g->anchor[b] && (constrained(g, a) || constrained(g, b))) {
