@@ -55,6 +55,16 @@ typedef struct {
  * order, then the others by decreasing size. Returns 0, -EINVAL (bad input) or -ENOMEM. */
 int fc_cluster_regroup(const fc_cluster_input *in, int *group, int *n_groups, char *err);
 
+/* Which person each new group is, so that ids and names do not churn across regroups.
+ * group[i] is face i's new group (-1 none, from fc_cluster_regroup), old_person[i] the
+ * person it was in (0 none), fixed[i] the person the user put it in (0 none; may be
+ * NULL). A group holding fixed faces is their person. Otherwise each old person goes to
+ * the new group holding most of its former faces (in a split, the largest part keeps the
+ * id); a group that is the heir of several (a merge) keeps the oldest (smallest id).
+ * person_of_group[g] gets the id, or 0 for a new person. Returns 0 or -ENOMEM. */
+int fc_cluster_map_ids(const int *group, const int64_t *old_person, const int64_t *fixed, int n,
+                       int n_groups, int64_t *person_of_group, char *err);
+
 /* The mean cosine similarity between two sets of unit vectors, from their sums and
  * counts: the average-linkage rule (exposed for tests and for `who`). */
 float fc_cluster_linkage(const float sum_a[FC_EMBED_DIM], int count_a,

@@ -194,6 +194,28 @@ static void test_many_people(void)
     CHECK_MSG(groups == 200 && wrong == 0, "%d groups, %d pairs wrong", groups, wrong);
 }
 
+/* Ids across regroups: a split keeps the id with the larger part, a merge the oldest id,
+ * a group of fixed faces its person, new groups none. */
+static void test_ids_do_not_churn(void)
+{
+    /* faces:            0  1  2  3  4  5  6  7  8  9 */
+    const int grp[] = {0, 0, 0, 1, 1, 2, 2, 2, 3, -1};
+    const int64_t old[] = {5, 5, 9, 5, 0, 7, 8, 8, 0, 5};
+    const int64_t fix[] = {0, 0, 0, 0, 0, 0, 0, 0, 4, 0};
+    int64_t id[4];
+    char err[256];
+    CHECK(fc_cluster_map_ids(grp, old, fix, 10, 4, id, err) == 0);
+    CHECK(id[0] == 5); /* person 5 split over groups 0 (2 faces) and 1 (1): 0 keeps it */
+    CHECK(id[1] == 0); /* the smaller part is a new person */
+    CHECK(id[2] == 7); /* 7 and 8 merged: 8 had more faces there, 7 is older: 7 */
+    CHECK(id[3] == 4); /* fixed faces: their person */
+    /* a person whose fixed faces anchor a group is not given to another group too */
+    const int grp2[] = {0, 1, 1};
+    const int64_t old2[] = {3, 3, 3}, fix2[] = {3, 0, 0};
+    CHECK(fc_cluster_map_ids(grp2, old2, fix2, 3, 2, id, err) == 0);
+    CHECK(id[0] == 3 && id[1] == 0);
+}
+
 static void test_bad_input(void)
 {
     const int n = make_faces(1, 3);
@@ -218,6 +240,7 @@ int main(void)
     RUN(test_apart);
     RUN(test_small_faces_never_seed);
     RUN(test_many_people);
+    RUN(test_ids_do_not_churn);
     RUN(test_bad_input);
     return harness_exit();
 }
