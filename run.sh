@@ -164,8 +164,10 @@ main_job() {
     say "indexing the faces in $dir"
     build/daemon/faceclusterd --once --watch "$dir" "${db_args[@]}" ||
         die "faceclusterd failed"
-    say "what the store holds now (grouping into people comes with the next issue)"
+    say "what the store holds now"
     build/cli/facecluster "${db_args[@]}" status
+    say "the people found (naming, merging and correcting them come with the people commands)"
+    build/cli/facecluster "${db_args[@]}" people
 }
 
 case "${1:-}" in

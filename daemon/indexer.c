@@ -452,6 +452,12 @@ int indexer_idle(const indexer *ix)
     return !ix->head && work_pool_busy(ix->pool) == 0;
 }
 
+long indexer_changes(const indexer *ix)
+{
+    const indexer_counts *c = &ix->counts;
+    return c->indexed + c->linked + c->came_back + c->missing + c->gone;
+}
+
 const indexer_counts *indexer_totals(indexer *ix)
 {
     if (ix->pool)

@@ -47,6 +47,9 @@ void indexer_embed_stale(indexer *ix);
 void indexer_retry_due(indexer *ix);
 
 int indexer_idle(const indexer *ix);
+/* A count that grows with every change to the faces in the store (indexed, moved, back,
+ * missing): a regroup is due when it moved. */
+long indexer_changes(const indexer *ix);
 const indexer_counts *indexer_totals(indexer *ix);
 long indexer_network_runs(const indexer *ix);
 /* Logs done/queued, photos/s and an ETA, and returns the same as one line for

@@ -6,6 +6,7 @@
 #include "indexer.h"
 #include "log.h"
 #include "notify.h"
+#include "people.h"
 #include "watch.h"
 
 #include <errno.h>
@@ -22,6 +23,7 @@
 #define RETRY_CHECK_MS 30000
 #define PURGE_EVERY_MS (24 * 3600 * 1000ULL)
 #define ROOT_CHECK_MS 30000 /* a root unmounted or mounted again is noticed this fast */
+#define REGROUP_EVERY_S 300 /* regroups are coalesced: at most this often while indexing */
 
 typedef struct {
     uv_loop_t loop;
@@ -39,7 +41,9 @@ typedef struct {
     char **argv;
     int scanning; /* the start-up scan is running: idle means nothing yet */
     int stopping;
-    double started; /* uv_hrtime() at start, seconds */
+    double started;      /* uv_hrtime() at start, seconds */
+    double last_regroup; /* when the people were last regrouped; 0: not yet */
+    long regrouped_at;   /* the store's changes (indexer_changes) then */
 } fcd;
 
 static void stop(fcd *d, const char *why)
@@ -49,11 +53,28 @@ static void stop(fcd *d, const char *why)
     uv_stop(&d->loop);
 }
 
+/* Regroups when faces changed since the last time, at most every REGROUP_EVERY_S
+ * (always at the end of --once). */
+static void maybe_regroup(fcd *d, int now_anyway)
+{
+    const long changes = indexer_changes(d->ix);
+    const double now = uv_hrtime() * 1e-9;
+    if (changes == d->regrouped_at && d->last_regroup > 0) return;
+    if (!now_anyway && d->last_regroup > 0 && now - d->last_regroup < REGROUP_EVERY_S) return;
+    people_regroup(d->store, 0);
+    d->last_regroup = uv_hrtime() * 1e-9, d->regrouped_at = changes;
+}
+
 static void on_idle(void *ctx)
 {
     fcd *d = ctx;
     if (d->scanning) return;
-    if (d->cfg.once) stop(d, "every photo is indexed (--once)");
+    if (d->cfg.once) {
+        maybe_regroup(d, 1);
+        stop(d, "every photo is indexed (--once)");
+    } else {
+        maybe_regroup(d, 0);
+    }
 }
 
 static void watch_dir(void *ctx, const char *dir)
@@ -271,7 +292,10 @@ int main(int argc, char **argv)
     on_scan(&d, NULL);
     notify_send("READY=1");
     on_progress(&d.progress); /* STATUS= at once, then every PROGRESS_MS */
-    if (d.cfg.once && indexer_idle(d.ix)) stop(&d, "nothing to index (--once)");
+    if (d.cfg.once && indexer_idle(d.ix)) {
+        maybe_regroup(&d, 1);
+        stop(&d, "nothing to index (--once)");
+    }
     if (!d.stopping) uv_run(&d.loop, UV_RUN_DEFAULT);
     notify_send("STOPPING=1");
     watch_free(d.watch);

@@ -11,6 +11,7 @@
 #ifndef FC_STORE_H
 #define FC_STORE_H
 
+#include "../core/cluster.h"
 #include "../core/faces.h"
 
 #include <stddef.h>
@@ -127,6 +128,54 @@ int fc_store_purge_missing(fc_store *s, int64_t before, char *err);
 /* Pending photos whose retry time has come: one of their paths each, for fn (same
  * contract as fc_store_files_under). */
 int fc_store_due_retries(fc_store *s, int64_t now, fc_store_file_fn fn, void *ctx, char *err);
+
+/* --- people ------------------------------------------------------------------------ */
+
+/* A face may start a person only when its detector score reaches this (and it is not
+ * small): blurred crowds in the background gather around real people instead. */
+#define FC_STORE_SEED_SCORE 0.7f
+
+/* Every face the clustering considers (faces of present photos the user did not reject),
+ * in arrays parallel to each other, and the user's constraints on them by index. */
+typedef struct {
+    int n;
+    int64_t *face;                    /* face ids */
+    float (*embedding)[FC_EMBED_DIM]; /* from the 128-byte form, unit length */
+    int64_t *photo;
+    int64_t *fixed;    /* the person the user put or confirmed it in; 0: none */
+    int64_t *person;   /* the person it is in now; 0: none */
+    uint8_t *can_seed; /* not small, score at least FC_STORE_SEED_SCORE */
+    fc_cluster_not *nots;
+    int n_nots;
+    int (*apart)[2];
+    int n_apart;
+} fc_store_faces;
+
+/* Loads them (caller frees with fc_store_faces_free). */
+int fc_store_faces_load(fc_store *s, fc_store_faces *out, char *err);
+void fc_store_faces_free(fc_store_faces *f);
+
+/* Writes a regroup in one transaction: face i goes to person_of_group[group[i]] (a new
+ * person where that is 0) or to none (group -1). Only automatic assignments change:
+ * what the user decided stays. A person left with no face and no name is deleted.
+ * Returns the number of people now, or an error. */
+int fc_store_apply_groups(fc_store *s, const fc_store_faces *f, const int *group, int n_groups,
+                          const int64_t *person_of_group, char *err);
+
+typedef struct {
+    int64_t id;
+    const char *name; /* NULL: unnamed */
+    int64_t faces, photos;
+    const char *first, *last; /* dates taken (ISO 8601), NULL when unknown */
+    int hidden;
+    const char *example; /* a photo path */
+} fc_store_person;
+
+/* Calls fn for each person with at least min_faces faces (below: at most max_faces; 0:
+ * no bound), the largest first. Strings are valid during the call only. */
+typedef int (*fc_store_person_fn)(void *ctx, const fc_store_person *p);
+int fc_store_people(fc_store *s, int min_faces, int max_faces, fc_store_person_fn fn, void *ctx,
+                    char *err);
 
 /* --- what the CLI shows -------------------------------------------------------------- */
 

@@ -79,6 +79,13 @@ check "last activity stamped" bash -c "\"$fc\" --db \"$db\" status --json | grep
 check "status --bad lists all three" test "$(wc -l <"$tmp/bad")" -eq 3
 check "the text file's reason" grep -q '"path": "'"$lib"'/notes.jpg", "reason": "not a JPEG' "$tmp/bad"
 check "the empty file listed" grep -q "$lib/empty.jpg" "$tmp/bad"
+# the faces grouped into people at the end of the run
+"$fc" --db "$db" people --json >"$tmp/people"
+check "people found" test "$(wc -l <"$tmp/people")" -ge 1
+for key in id name faces photos first last hidden example; do
+    check "people lists $key" grep -q "\"$key\": " "$tmp/people"
+done
+check "regroup logged" grep -q 'regrouped [0-9]* faces into [0-9]* people' "$tmp/log1"
 check "store is private" test "$(stat -c %a "$db")" = 600
 check "store folder is private" test "$(stat -c %a "$(dirname "$db")")" = 700
 

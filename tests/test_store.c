@@ -247,6 +247,51 @@ static void test_rename_over_a_file(void)
     fc_store_close(s);
 }
 
+/* The clustering's input read back, and a regroup written: automatic assignments change,
+ * the user's stay, empty unnamed people go. */
+static void test_people_regroup_round_trip(void)
+{
+    char path[512], err[FC_ERR_MAX];
+    fc_store *s = new_store(path, sizeof path);
+    fc_face faces[3];
+    make_faces(faces, 3, 0);
+    faces[2].small = 1;
+    fc_store_indexed w = indexed(13, faces, 3, "m1");
+    fc_file_identity id = ident(81);
+    CHECK(fc_store_put_indexed(s, "/p/x.jpg", &id, &w, NULL, err) == 0);
+    sqlite3 *db = raw_open(path);
+    raw_exec(db, "INSERT INTO people (id, name, created_at) VALUES (50, 'Ada', 1)");
+    raw_exec(db, "INSERT INTO assignments SELECT min(id), 50, 1, 1 FROM faces");
+    raw_exec(db, "INSERT INTO people (id, created_at) VALUES (60, 1)"); /* will be empty */
+    raw_exec(db, "INSERT INTO not_person SELECT max(id), 50 FROM faces");
+    fc_store_faces f;
+    CHECK_MSG(fc_store_faces_load(s, &f, err) == 0, "%s", err);
+    CHECK(f.n == 3 && f.fixed[0] == 50 && f.person[0] == 50 && f.fixed[1] == 0);
+    CHECK(f.can_seed[0] == 1 && f.can_seed[2] == 0); /* small faces never seed */
+    CHECK(f.n_nots == 1 && f.nots[0].face == 2 && f.nots[0].person == 50);
+    float norm = 0;
+    for (int k = 0; k < FC_EMBED_DIM; k++) norm += f.embedding[1][k] * f.embedding[1][k];
+    CHECK(fabsf(norm - 1.0f) < 1e-5f);
+    /* groups: {face 0, face 1} -> Ada (anchored), face 2 alone -> a new person */
+    const int group[3] = {0, 0, 1};
+    const int64_t ids[2] = {50, 0};
+    CHECK(fc_store_apply_groups(s, &f, group, 2, ids, err) == 2);
+    CHECK(raw_int(db, "SELECT count(*) FROM assignments WHERE person = 50") == 2);
+    CHECK(raw_int(db, "SELECT by_user FROM assignments WHERE face = (SELECT min(id) FROM faces)") ==
+          1);
+    CHECK(raw_int(db, "SELECT count(*) FROM people WHERE id = 60") == 0); /* empty: gone */
+    CHECK(raw_int(db, "SELECT count(*) FROM people") == 2);
+    /* a regroup putting the user's face elsewhere changes nothing of it */
+    const int apart_group[3] = {1, 0, 0};
+    const int64_t ids2[2] = {0, 0};
+    CHECK(fc_store_apply_groups(s, &f, apart_group, 2, ids2, err) >= 0);
+    CHECK(raw_int(db, "SELECT person FROM assignments WHERE face = (SELECT min(id) FROM faces)") ==
+          50);
+    fc_store_faces_free(&f);
+    sqlite3_close(db);
+    fc_store_close(s);
+}
+
 static void test_photo_is_all_or_nothing(void)
 {
     char path[512], err[FC_ERR_MAX];
@@ -475,6 +520,7 @@ int main(void)
     RUN(test_photo_is_all_or_nothing);
     RUN(test_check_finds_problems);
     RUN(test_rename_over_a_file);
+    RUN(test_people_regroup_round_trip);
     RUN(test_copies_renames_and_missing);
     RUN(test_edit_and_model_change_keep_decisions);
     RUN(test_failures_retry_then_bad);

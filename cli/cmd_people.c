@@ -1,0 +1,96 @@
+/* facecluster people [--json] [--unsorted]: the people found, largest first. Groups of
+ * fewer than UNSORTED_BELOW faces (a stranger in the background) are listed apart. */
+#include "cli.h"
+
+#include "../core/fc_error.h"
+#include "../store/store.h"
+
+#include <string.h>
+
+#define UNSORTED_BELOW 2
+
+typedef struct {
+    int json, count;
+} person_printer;
+
+static void json_or_null(const char *s)
+{
+    if (s)
+        cli_json_string(stdout, s);
+    else
+        fputs("null", stdout);
+}
+
+static int print_person(void *ctx, const fc_store_person *p)
+{
+    person_printer *out = ctx;
+    out->count++;
+    if (out->json) {
+        printf("{\"id\": %lld, \"name\": ", (long long)p->id);
+        json_or_null(p->name);
+        printf(", \"faces\": %lld, \"photos\": %lld, \"first\": ", (long long)p->faces,
+               (long long)p->photos);
+        json_or_null(p->first);
+        fputs(", \"last\": ", stdout);
+        json_or_null(p->last);
+        printf(", \"hidden\": %s, \"example\": ", p->hidden ? "true" : "false");
+        json_or_null(p->example);
+        fputs("}\n", stdout);
+        return 0;
+    }
+    char dates[48] = "";
+    if (p->first && p->last) snprintf(dates, sizeof dates, "%.10s..%.10s", p->first, p->last);
+    printf("%6lld  %-20s %5lld faces %5lld photos  %-22s ", (long long)p->id,
+           p->name ? p->name : "(unnamed)", (long long)p->faces, (long long)p->photos, dates);
+    if (p->example) fc_text_escape(stdout, p->example);
+    fputc('\n', stdout);
+    return 0;
+}
+
+static int count_only(void *ctx, const fc_store_person *p)
+{
+    (void)p;
+    ((person_printer *)ctx)->count++;
+    return 0;
+}
+
+static int run(const cli_globals *globals, int argc, char **argv)
+{
+    person_printer out = {0};
+    int unsorted = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            out.json = 1;
+        else if (strcmp(argv[i], "--unsorted") == 0)
+            unsorted = 1;
+        else
+            return cli_usage(&cli_cmd_people);
+    }
+    fc_store *store = cli_open_store(globals, 1);
+    if (!store) return CLI_FAILED;
+    char err[FC_ERR_MAX];
+    int rc = unsorted ? fc_store_people(store, 1, UNSORTED_BELOW - 1, print_person, &out, err)
+                      : fc_store_people(store, UNSORTED_BELOW, 0, print_person, &out, err);
+    if (!rc && !out.json && !unsorted) {
+        person_printer rest = {.json = 1};
+        rc = fc_store_people(store, 1, UNSORTED_BELOW - 1, count_only, &rest, err);
+        if (!rc)
+            printf("%d %s, and %d unsorted face%s (facecluster people --unsorted)\n", out.count,
+                   out.count == 1 ? "person" : "people", rest.count, rest.count == 1 ? "" : "s");
+    }
+    if (rc) {
+        fputs("facecluster people: ", stderr);
+        fc_text_escape(stderr, err);
+        fputc('\n', stderr);
+    }
+    fc_store_close(store);
+    return rc ? CLI_FAILED : CLI_OK;
+}
+
+const cli_command cli_cmd_people = {
+    .name = "people",
+    .usage = "[--json] [--unsorted]",
+    .summary = "the people found, largest first: id, name, faces, photos, dates, an example "
+               "photo; --unsorted: faces alone in their group",
+    .run = run,
+};

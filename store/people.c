@@ -1,0 +1,254 @@
+/* People: what the clustering reads and writes, and the list the CLI shows. */
+#include "store_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void fc_store_faces_free(fc_store_faces *f)
+{
+    free(f->face), free(f->embedding), free(f->photo), free(f->fixed), free(f->person);
+    free(f->can_seed), free(f->nots), free(f->apart);
+    memset(f, 0, sizeof *f);
+}
+
+/* The index of face id `id` among the loaded faces (sorted by id), or -1. */
+static int index_of(const fc_store_faces *f, int64_t id)
+{
+    int lo = 0, hi = f->n - 1;
+    while (lo <= hi) {
+        const int mid = lo + (hi - lo) / 2;
+        if (f->face[mid] == id) return mid;
+        if (f->face[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+static int prepare(fc_store *s, const char *sql, sqlite3_stmt **st, char *err)
+{
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+    return rc == SQLITE_OK ? 0 : fc_store_sql_error(s->db, rc, "reading faces", err);
+}
+
+static int load_faces(fc_store *s, fc_store_faces *f, char *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s,
+                     "SELECT f.id, f.embedding, f.photo, f.small, f.score, "
+                     "coalesce(a.person, 0), coalesce(a.by_user, 0) FROM faces f "
+                     "JOIN photos p ON p.id = f.photo LEFT JOIN assignments a ON a.face = f.id "
+                     "WHERE p.missing_since IS NULL AND NOT f.rejected ORDER BY f.id",
+                     &st, err);
+    if (rc) return rc;
+    size_t cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((size_t)f->n == cap) {
+            cap = cap ? 2 * cap : 1024;
+            void *p[] = {realloc(f->face, cap * sizeof *f->face),
+                         realloc(f->embedding, cap * sizeof *f->embedding),
+                         realloc(f->photo, cap * sizeof *f->photo),
+                         realloc(f->fixed, cap * sizeof *f->fixed),
+                         realloc(f->person, cap * sizeof *f->person),
+                         realloc(f->can_seed, cap * sizeof *f->can_seed)};
+            f->face = p[0] ? p[0] : f->face, f->embedding = p[1] ? p[1] : f->embedding;
+            f->photo = p[2] ? p[2] : f->photo, f->fixed = p[3] ? p[3] : f->fixed;
+            f->person = p[4] ? p[4] : f->person, f->can_seed = p[5] ? p[5] : f->can_seed;
+            if (!p[0] || !p[1] || !p[2] || !p[3] || !p[4] || !p[5]) {
+                sqlite3_finalize(st);
+                return fc_errorf(err, -ENOMEM, "out of memory reading faces");
+            }
+        }
+        const int i = f->n++;
+        f->face[i] = sqlite3_column_int64(st, 0);
+        fc_qembed q;
+        memset(&q, 0, sizeof q);
+        if (sqlite3_column_bytes(st, 1) == FC_EMBED_DIM)
+            memcpy(q.v, sqlite3_column_blob(st, 1), FC_EMBED_DIM);
+        float raw[FC_EMBED_DIM];
+        fc_qembed_decode(&q, raw);
+        if (fc_embed_normalize(raw, f->embedding[i]) != 0) memset(f->embedding[i], 0, sizeof raw);
+        f->photo[i] = sqlite3_column_int64(st, 2);
+        f->can_seed[i] =
+            !sqlite3_column_int(st, 3) && sqlite3_column_double(st, 4) >= FC_STORE_SEED_SCORE;
+        f->person[i] = sqlite3_column_int64(st, 5);
+        f->fixed[i] = sqlite3_column_int(st, 6) ? f->person[i] : 0;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : fc_store_sql_error(s->db, rc, "reading faces", err);
+}
+
+static int load_constraints(fc_store *s, fc_store_faces *f, char *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT face, person FROM not_person", &st, err), step = SQLITE_DONE;
+    size_t cap = 0;
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const int i = index_of(f, sqlite3_column_int64(st, 0));
+        if (i < 0) continue; /* a face not considered (rejected, missing) */
+        if ((size_t)f->n_nots == cap) {
+            cap = cap ? 2 * cap : 64;
+            fc_cluster_not *grown = realloc(f->nots, cap * sizeof *grown);
+            if (!grown) rc = fc_errorf(err, -ENOMEM, "out of memory reading constraints");
+            if (!grown) break;
+            f->nots = grown;
+        }
+        f->nots[f->n_nots++] = (fc_cluster_not){i, sqlite3_column_int64(st, 1)};
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = fc_store_sql_error(s->db, step, "reading constraints", err);
+    sqlite3_finalize(st);
+    if (rc) return rc;
+    rc = prepare(s, "SELECT face_a, face_b FROM different_faces", &st, err);
+    cap = 0;
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const int a = index_of(f, sqlite3_column_int64(st, 0));
+        const int b = index_of(f, sqlite3_column_int64(st, 1));
+        if (a < 0 || b < 0) continue;
+        if ((size_t)f->n_apart == cap) {
+            cap = cap ? 2 * cap : 64;
+            int(*grown)[2] = realloc(f->apart, cap * sizeof *grown);
+            if (!grown) rc = fc_errorf(err, -ENOMEM, "out of memory reading constraints");
+            if (!grown) break;
+            f->apart = grown;
+        }
+        f->apart[f->n_apart][0] = a, f->apart[f->n_apart++][1] = b;
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = fc_store_sql_error(s->db, step, "reading constraints", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int fc_store_faces_load(fc_store *s, fc_store_faces *out, char *err)
+{
+    memset(out, 0, sizeof *out);
+    /* one read transaction: faces and constraints as of one moment */
+    int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) return fc_store_sql_error(s->db, rc, "reading faces", err);
+    rc = load_faces(s, out, err);
+    if (!rc) rc = load_constraints(s, out, err);
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (rc) fc_store_faces_free(out);
+    return rc;
+}
+
+typedef struct {
+    const fc_store_faces *f;
+    const int *group;
+    int n_groups;
+    const int64_t *person_of_group;
+    int people;
+} apply_job;
+
+static int step_done(fc_store *s, sqlite3_stmt *st, char *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0
+                                                 : fc_store_sql_error(s->db, rc, "regrouping", err);
+}
+
+static int do_apply(fc_store *s, void *ctx, char *err)
+{
+    apply_job *job = ctx;
+    const fc_store_faces *f = job->f;
+    int64_t *id = malloc((size_t)(job->n_groups > 0 ? job->n_groups : 1) * sizeof *id);
+    sqlite3_stmt *create = NULL, *assign = NULL, *clear = NULL;
+    int rc = id ? 0 : fc_errorf(err, -ENOMEM, "out of memory");
+    if (!rc)
+        rc = prepare(s, "INSERT INTO people (created_at) VALUES (?1) RETURNING id", &create, err);
+    if (!rc)
+        rc = prepare(s,
+                     "INSERT INTO assignments (face, person, by_user, decided_at) VALUES (?1, ?2, "
+                     "0, ?3) ON CONFLICT (face) DO UPDATE SET person = ?2, decided_at = ?3 "
+                     "WHERE by_user = 0 AND person != ?2",
+                     &assign, err);
+    if (!rc)
+        rc = prepare(s, "DELETE FROM assignments WHERE face = ?1 AND by_user = 0", &clear, err);
+    const int64_t now = (int64_t)time(NULL);
+    for (int g = 0; !rc && g < job->n_groups; g++) {
+        id[g] = job->person_of_group[g];
+        if (id[g]) continue;
+        sqlite3_bind_int64(create, 1, now);
+        if (sqlite3_step(create) == SQLITE_ROW)
+            id[g] = sqlite3_column_int64(create, 0);
+        else
+            rc = fc_store_sql_error(s->db, sqlite3_errcode(s->db), "adding a person", err);
+        sqlite3_reset(create);
+    }
+    for (int i = 0; !rc && i < f->n; i++) {
+        if (f->fixed[i]) continue; /* the user's decision stands */
+        const int g = job->group[i];
+        if (g < 0) {
+            if (!f->person[i]) continue;
+            sqlite3_bind_int64(clear, 1, f->face[i]);
+            rc = step_done(s, clear, err);
+        } else if (f->person[i] != id[g]) {
+            sqlite3_bind_int64(assign, 1, f->face[i]);
+            sqlite3_bind_int64(assign, 2, id[g]);
+            sqlite3_bind_int64(assign, 3, now);
+            rc = step_done(s, assign, err);
+        }
+    }
+    if (!rc)
+        rc = sqlite3_exec(s->db,
+                          "DELETE FROM people WHERE name IS NULL AND NOT EXISTS (SELECT 1 FROM "
+                          "assignments WHERE person = people.id)",
+                          NULL, NULL, NULL) == SQLITE_OK
+                 ? 0
+                 : fc_store_sql_error(s->db, sqlite3_errcode(s->db), "regrouping", err);
+    job->people = job->n_groups;
+    sqlite3_finalize(create), sqlite3_finalize(assign), sqlite3_finalize(clear);
+    free(id);
+    return rc;
+}
+
+int fc_store_apply_groups(fc_store *s, const fc_store_faces *f, const int *group, int n_groups,
+                          const int64_t *person_of_group, char *err)
+{
+    apply_job job = {f, group, n_groups, person_of_group, 0};
+    int rc = fc_store_atomic(s, do_apply, &job, err);
+    return rc ? rc : job.people;
+}
+
+int fc_store_people(fc_store *s, int min_faces, int max_faces, fc_store_person_fn fn, void *ctx,
+                    char *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s,
+                     "WITH per AS (SELECT p.id, p.name, count(*) AS faces, "
+                     "count(DISTINCT f.photo) AS photos, min(ph.taken) AS first, "
+                     "max(ph.taken) AS last, p.hidden, coalesce((SELECT photo FROM faces WHERE "
+                     "id = p.cover_face), min(f.photo)) AS shown FROM people p JOIN assignments "
+                     "a ON a.person = p.id JOIN faces f ON f.id = a.face JOIN photos ph ON "
+                     "ph.id = f.photo WHERE ph.missing_since IS NULL AND NOT f.rejected GROUP BY "
+                     "p.id HAVING count(*) >= ?1 AND (?2 = 0 OR count(*) <= ?2)) "
+                     "SELECT id, name, faces, photos, first, last, hidden, (SELECT path FROM "
+                     "files WHERE photo = per.shown AND missing_since IS NULL ORDER BY path "
+                     "LIMIT 1) FROM per ORDER BY faces DESC, id",
+                     &st, err);
+    if (rc) return rc;
+    sqlite3_bind_int(st, 1, min_faces);
+    sqlite3_bind_int(st, 2, max_faces);
+    int stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const fc_store_person p = {
+            .id = sqlite3_column_int64(st, 0),
+            .name = (const char *)sqlite3_column_text(st, 1),
+            .faces = sqlite3_column_int64(st, 2),
+            .photos = sqlite3_column_int64(st, 3),
+            .first = (const char *)sqlite3_column_text(st, 4),
+            .last = (const char *)sqlite3_column_text(st, 5),
+            .hidden = sqlite3_column_int(st, 6),
+            .example = (const char *)sqlite3_column_text(st, 7),
+        };
+        stop = fn(ctx, &p);
+    }
+    if (!stop && rc != SQLITE_DONE) stop = fc_store_sql_error(s->db, rc, "listing people", err);
+    sqlite3_finalize(st);
+    return stop;
+}
