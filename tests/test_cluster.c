@@ -57,7 +57,7 @@ static int make_faces(int people, int per_person)
     make_people(people);
     int n = 0;
     for (int p = 0; p < people; p++)
-        for (int j = 0; j < per_person; j++) make_face(n++, p, 0.022f);
+        for (int j = 0; j < per_person; j++) make_face(n++, p, 0.016f);
     return n;
 }
 
