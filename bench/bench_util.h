@@ -2,6 +2,7 @@
 #ifndef FC_BENCH_UTIL_H
 #define FC_BENCH_UTIL_H
 
+#include <stdio.h>
 #include <time.h>
 
 static inline double now_s(void)
@@ -16,6 +17,18 @@ static inline int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+/* Peak resident memory of this process, in MiB (VmHWM), or -1. */
+static inline double peak_rss_mib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    double kib = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %lf kB", &kib) == 1) break;
+    if (f) fclose(f);
+    return kib < 0 ? -1 : kib / 1024;
 }
 
 #endif

@@ -44,17 +44,6 @@ static void unit(float *v)
     for (int k = 0; k < FC_EMBED_DIM; k++) v[k] /= n;
 }
 
-static double peak_rss_mib(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    double kib = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "VmHWM: %lf kB", &kib) == 1) break;
-    if (f) fclose(f);
-    return kib / 1024;
-}
-
 static int by_value(const void *a, const void *b)
 {
     const long long x = *(const long long *)a, y = *(const long long *)b;
@@ -114,8 +103,10 @@ static int run_size(int n)
             truth[i] = people;
         }
     }
-    /* three faces a photo, from people far apart in the list */
-    for (int i = 0; i < n; i++) photo[i] = 1 + (int64_t)((i * 7919LL) % n) / 3;
+    /* three faces a photo: faces a third of the list apart, so of three people (no
+     * person has that many faces) */
+    const int photos = (n + 2) / 3;
+    for (int i = 0; i < n; i++) photo[i] = 1 + i % photos;
     const double before = peak_rss_mib(), t0 = now_s();
     fc_cluster_input in = {.n = n, .embedding = (const float(*)[FC_EMBED_DIM])emb, .photo = photo};
     int groups;

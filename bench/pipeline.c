@@ -64,18 +64,6 @@ static void *work(void *arg)
     return NULL;
 }
 
-/* Peak resident memory of this process, in MiB (VmHWM), or -1. */
-static double peak_rss_mib(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    double kib = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "VmHWM: %lf kB", &kib) == 1) break;
-    if (f) fclose(f);
-    return kib < 0 ? -1 : kib / 1024;
-}
-
 /* The child's side of the large-photo run: a fresh process, so its peak is the
  * pipeline's own. */
 static int measure_one(const char *model_path, const char *path, const fc_faces_opts *opts)
