@@ -25,7 +25,9 @@ extern const cli_command cli_cmd_check;
 extern const cli_command cli_cmd_detect;
 extern const cli_command cli_cmd_embed;
 extern const cli_command cli_cmd_model;
+extern const cli_command cli_cmd_name;
 extern const cli_command cli_cmd_people;
+extern const cli_command cli_cmd_show;
 extern const cli_command cli_cmd_status;
 
 /* Prints "usage: facecluster <name> <usage>" to stderr and returns CLI_USAGE. */

@@ -252,3 +252,98 @@ int fc_store_people(fc_store *s, int min_faces, int max_faces, fc_store_person_f
     sqlite3_finalize(st);
     return stop;
 }
+
+int fc_store_person_find(fc_store *s, const char *id_or_name, int64_t *id, char *err)
+{
+    sqlite3_stmt *st;
+    /* a name that looks like a number is still found by name if no id matches */
+    int rc = prepare(s,
+                     "SELECT id FROM people WHERE id = CAST(?1 AS INTEGER) AND ?1 GLOB '[0-9]*' "
+                     "UNION ALL SELECT id FROM people WHERE name = ?1 LIMIT 1",
+                     &st, err);
+    if (rc) return rc;
+    sqlite3_bind_text(st, 1, id_or_name, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (step == SQLITE_ROW) return 0;
+    if (step != SQLITE_DONE) return fc_store_sql_error(s->db, step, "finding a person", err);
+    return fc_errorf(err, -ENOENT, "no person '%s' (facecluster people lists them)", id_or_name);
+}
+
+int fc_store_person_faces(fc_store *s, int64_t person, fc_store_face_fn fn, void *ctx, char *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s,
+                     "SELECT f.id, a.person, (SELECT path FROM files WHERE photo = f.photo AND "
+                     "missing_since IS NULL ORDER BY path LIMIT 1), f.x, f.y, f.w, f.h, "
+                     "f.score, a.by_user FROM assignments a JOIN faces f ON f.id = a.face "
+                     "JOIN photos p ON p.id = f.photo WHERE a.person = ?1 AND "
+                     "p.missing_since IS NULL AND NOT f.rejected ORDER BY f.score DESC, f.id",
+                     &st, err);
+    if (rc) return rc;
+    sqlite3_bind_int64(st, 1, person);
+    int stop = 0, step;
+    while (!stop && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        fc_store_face_row row = {.face = sqlite3_column_int64(st, 0),
+                                 .person = sqlite3_column_int64(st, 1),
+                                 .path = (const char *)sqlite3_column_text(st, 2),
+                                 .score = (float)sqlite3_column_double(st, 7),
+                                 .confirmed = sqlite3_column_int(st, 8)};
+        for (int k = 0; k < 4; k++) row.box[k] = (float)sqlite3_column_double(st, 3 + k);
+        stop = fn(ctx, &row);
+    }
+    if (!stop && step != SQLITE_DONE) stop = fc_store_sql_error(s->db, step, "listing faces", err);
+    sqlite3_finalize(st);
+    return stop;
+}
+
+typedef struct {
+    int64_t person;
+    const char *name;
+} name_job;
+
+static int do_name(fc_store *s, void *ctx, char *err)
+{
+    name_job *job = ctx;
+    sqlite3_stmt *st;
+    /* the journal keeps what undo needs: the old name and the faces this confirmed */
+    int rc = prepare(s,
+                     "INSERT INTO journal (at, action, detail) SELECT ?3, 'name', json_object("
+                     "'person', ?1, 'old_name', (SELECT name FROM people WHERE id = ?1), "
+                     "'confirmed', (SELECT json_group_array(face) FROM assignments WHERE "
+                     "person = ?1 AND by_user = 0))",
+                     &st, err);
+    if (rc) return rc;
+    sqlite3_bind_int64(st, 1, job->person);
+    sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
+    rc = step_done(s, st, err);
+    sqlite3_finalize(st);
+    if (rc) return rc;
+    if ((rc = prepare(s, "UPDATE people SET name = ?2 WHERE id = ?1", &st, err))) return rc;
+    sqlite3_bind_int64(st, 1, job->person);
+    sqlite3_bind_text(st, 2, job->name, -1, SQLITE_STATIC);
+    const int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if ((step & 0xff) == SQLITE_CONSTRAINT)
+        return fc_errorf(err, -EEXIST,
+                         "another person is already called '%s' (facecluster merge "
+                         "joins two people)",
+                         job->name);
+    if (step != SQLITE_DONE) return fc_store_sql_error(s->db, step, "naming", err);
+    if ((rc = prepare(s, "UPDATE assignments SET by_user = 1, decided_at = ?2 WHERE person = ?1",
+                      &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, job->person);
+    sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+    rc = step_done(s, st, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int fc_store_person_name(fc_store *s, int64_t person, const char *name, char *err)
+{
+    if (!name[0]) return fc_errorf(err, -EINVAL, "a name cannot be empty");
+    name_job job = {person, name};
+    return fc_store_atomic(s, do_name, &job, err);
+}

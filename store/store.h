@@ -177,6 +177,26 @@ typedef int (*fc_store_person_fn)(void *ctx, const fc_store_person *p);
 int fc_store_people(fc_store *s, int min_faces, int max_faces, fc_store_person_fn fn, void *ctx,
                     char *err);
 
+/* A person by id ("12") or by name ("Ada"): *id gets it. -ENOENT, with a message naming
+ * what was asked, when there is none. */
+int fc_store_person_find(fc_store *s, const char *id_or_name, int64_t *id, char *err);
+
+typedef struct {
+    int64_t face, person;
+    const char *path; /* a present file showing its photo */
+    float box[4], score;
+    int confirmed; /* placed or confirmed by the user */
+} fc_store_face_row;
+
+/* Calls fn for each face of a person, best score first. */
+typedef int (*fc_store_face_fn)(void *ctx, const fc_store_face_row *f);
+int fc_store_person_faces(fc_store *s, int64_t person, fc_store_face_fn fn, void *ctx, char *err);
+
+/* Names (or renames) a person, in one transaction with its journal entry. Naming says who
+ * the faces are: the person's faces become confirmed, so that a regroup keeps them and
+ * never merges two people named apart. -EEXIST when another person has that name. */
+int fc_store_person_name(fc_store *s, int64_t person, const char *name, char *err);
+
 /* --- what the CLI shows -------------------------------------------------------------- */
 
 typedef struct {

@@ -86,6 +86,16 @@ for key in id name faces photos first last hidden example; do
     check "people lists $key" grep -q "\"$key\": " "$tmp/people"
 done
 check "regroup logged" grep -q 'regrouped [0-9]* faces into [0-9]* people' "$tmp/log1"
+# a person named: found by name, its faces confirmed, the name kept by later regroups
+first=$(sed -n '1s/^{"id": \([0-9]*\),.*/\1/p' "$tmp/people")
+"$fc" --db "$db" name "$first" "Ada Lovelace" >/dev/null; rc=$?
+check "name: exit 0" test "$rc" -eq 0
+check "show by name: all confirmed" bash -c "\"$fc\" --db \"$db\" show 'Ada Lovelace' --json | grep -q '\"confirmed\": true' && ! \"$fc\" --db \"$db\" show 'Ada Lovelace' --json | grep -q '\"confirmed\": false'"
+"$fc" --db "$db" show nobody >/dev/null 2>"$tmp/err"; rc=$?
+check "unknown person: exit 1" test "$rc" -eq 1
+check "unknown person: said so" grep -q "no person 'nobody'" "$tmp/err"
+"$fc" --db "$db" name >/dev/null 2>&1; rc=$?
+check "name without arguments: usage" test "$rc" -eq 2
 check "store is private" test "$(stat -c %a "$db")" = 600
 check "store folder is private" test "$(stat -c %a "$(dirname "$db")")" = 700
 
@@ -94,6 +104,9 @@ check "second run exits 0" test "$rc" -eq 0
 check "unchanged files: the pipeline never runs" test "$(ran "$tmp/log2")" = 0
 check "unchanged files counted" grep -q '11 unchanged' "$tmp/log2"
 check "unchanged files: no photo file read" grep -q ' 0 photo files read (0 bytes)' "$tmp/log2"
+check "the name survives a restart and its regroup" test "$(field named)" -eq 1
+"$fc" --db "$db" people --json | grep -q '"name": "Ada Lovelace"'
+check "the named person is still listed" test $? -eq 0
 
 # a folder renamed and a photo moved between folders: no network, faces kept
 mv "$lib/2023 summer" "$lib/2023 holiday"

@@ -287,6 +287,19 @@ static void test_people_regroup_round_trip(void)
     CHECK(fc_store_apply_groups(s, &f, apart_group, 2, ids2, err) >= 0);
     CHECK(raw_int(db, "SELECT person FROM assignments WHERE face = (SELECT min(id) FROM faces)") ==
           50);
+    /* naming: found by name afterwards, faces confirmed, journalled; a taken name refused */
+    int64_t who = 0;
+    CHECK(fc_store_person_find(s, "Ada", &who, err) == 0 && who == 50);
+    CHECK(fc_store_person_find(s, "Bob", &who, err) == -ENOENT && strstr(err, "'Bob'") != NULL);
+    const int64_t other = raw_int(db, "SELECT max(id) FROM people");
+    CHECK(fc_store_person_name(s, other, "Bob", err) == 0);
+    CHECK(fc_store_person_find(s, "Bob", &who, err) == 0 && who == other);
+    CHECK(raw_int(db, "SELECT count(*) FROM assignments WHERE person = (SELECT id FROM people "
+                      "WHERE name = 'Bob') AND by_user = 0") == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM journal WHERE action = 'name'") == 1);
+    CHECK(fc_store_person_name(s, other, "Ada", err) == -EEXIST);
+    CHECK(fc_store_person_find(s, "Bob", &who, err) == 0); /* the refused rename changed nothing */
+    CHECK(raw_int(db, "SELECT count(*) FROM journal") == 1);
     fc_store_faces_free(&f);
     sqlite3_close(db);
     fc_store_close(s);

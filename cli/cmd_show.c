@@ -1,0 +1,65 @@
+/* facecluster show PERSON [--json]: a person's faces, best first (PERSON: id or name). */
+#include "cli.h"
+
+#include "../core/fc_error.h"
+#include "../store/store.h"
+
+#include <string.h>
+
+static int print_face(void *ctx, const fc_store_face_row *f)
+{
+    const int json = *(const int *)ctx;
+    if (json) {
+        printf("{\"face\": %lld, \"person\": %lld, \"path\": ", (long long)f->face,
+               (long long)f->person);
+        if (f->path)
+            cli_json_string(stdout, f->path);
+        else
+            fputs("null", stdout);
+        printf(", \"box\": [%.1f, %.1f, %.1f, %.1f], \"score\": %.4f, \"confirmed\": %s}\n",
+               f->box[0], f->box[1], f->box[2], f->box[3], f->score,
+               f->confirmed ? "true" : "false");
+        return 0;
+    }
+    printf("%8lld  %-9s %.3f  %6.0f,%-6.0f %4.0fx%-4.0f  ", (long long)f->face,
+           f->confirmed ? "confirmed" : "", f->score, f->box[0], f->box[1], f->box[2], f->box[3]);
+    if (f->path) fc_text_escape(stdout, f->path);
+    fputc('\n', stdout);
+    return 0;
+}
+
+static int run(const cli_globals *globals, int argc, char **argv)
+{
+    int json = 0;
+    const char *who = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            json = 1;
+        else if (!who)
+            who = argv[i];
+        else
+            return cli_usage(&cli_cmd_show);
+    }
+    if (!who) return cli_usage(&cli_cmd_show);
+    fc_store *store = cli_open_store(globals, 1);
+    if (!store) return CLI_FAILED;
+    char err[FC_ERR_MAX];
+    int64_t person;
+    int rc = fc_store_person_find(store, who, &person, err);
+    if (!rc) rc = fc_store_person_faces(store, person, print_face, &json, err);
+    if (rc) {
+        fputs("facecluster show: ", stderr);
+        fc_text_escape(stderr, err);
+        fputc('\n', stderr);
+    }
+    fc_store_close(store);
+    return rc ? CLI_FAILED : CLI_OK;
+}
+
+const cli_command cli_cmd_show = {
+    .name = "show",
+    .usage = "PERSON [--json]",
+    .summary = "a person's faces (PERSON: an id or a name): face id, box, score, whether you "
+               "confirmed it, the photo",
+    .run = run,
+};
