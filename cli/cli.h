@@ -5,6 +5,7 @@
 
 #include "../core/text.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
@@ -24,9 +25,13 @@ typedef struct {
 extern const cli_command cli_cmd_check;
 extern const cli_command cli_cmd_detect;
 extern const cli_command cli_cmd_embed;
+extern const cli_command cli_cmd_merge;
 extern const cli_command cli_cmd_model;
+extern const cli_command cli_cmd_move;
 extern const cli_command cli_cmd_name;
+extern const cli_command cli_cmd_not;
 extern const cli_command cli_cmd_people;
+extern const cli_command cli_cmd_reject;
 extern const cli_command cli_cmd_show;
 extern const cli_command cli_cmd_status;
 
@@ -41,6 +46,11 @@ struct fc_model *cli_open_model(const cli_globals *globals);
  * creates one); on failure prints why and returns NULL. Caller closes with
  * fc_store_close. */
 struct fc_store *cli_open_store(const cli_globals *globals, int read_only);
+
+/* Face ids (positive integers) from argv into out; CLI_USAGE after saying which is bad. */
+int cli_parse_face_ids(const cli_command *cmd, char **argv, int count, int64_t *out);
+/* Says why an edit failed ("facecluster CMD: ...") and returns CLI_FAILED. */
+int cli_edit_failed(const cli_command *cmd, const char *err);
 
 /* Files to run the whole-photo pipeline on (photos.c), for `embed` and `detect`. */
 typedef struct {

@@ -197,6 +197,22 @@ int fc_store_person_faces(fc_store *s, int64_t person, fc_store_face_fn fn, void
  * never merges two people named apart. -EEXIST when another person has that name. */
 int fc_store_person_name(fc_store *s, int64_t person, const char *name, char *err);
 
+/* The user's corrections, each one transaction with its journal entry (the state it
+ * replaced, for undo). Faces are face ids. */
+
+/* Joins people into the first: their faces become confirmed there, the others go. The
+ * first keeps its name, or takes the only name among the others; two different names
+ * are refused (-EEXIST: rename one first). */
+int fc_store_people_merge(fc_store *s, const int64_t *people, int count, char *err);
+/* Puts faces in a person (confirmed); person 0: a new person. *to gets the person. */
+int fc_store_faces_move(fc_store *s, const int64_t *faces, int count, int64_t person, int64_t *to,
+                        char *err);
+/* These faces are not that person (0: the person each is in now): they leave it and the
+ * clustering never puts them back. */
+int fc_store_faces_not(fc_store *s, const int64_t *faces, int count, int64_t person, char *err);
+/* These are not faces: never clustered, never listed. */
+int fc_store_faces_reject(fc_store *s, const int64_t *faces, int count, char *err);
+
 /* --- what the CLI shows -------------------------------------------------------------- */
 
 typedef struct {

@@ -107,6 +107,31 @@ check "unchanged files: no photo file read" grep -q ' 0 photo files read (0 byte
 check "the name survives a restart and its regroup" test "$(field named)" -eq 1
 "$fc" --db "$db" people --json | grep -q '"name": "Ada Lovelace"'
 check "the named person is still listed" test $? -eq 0
+# corrections, then a restart and a regroup: every decision holds
+"$fc" --db "$db" show 'Ada Lovelace' --json | sed 's/^{"face": \([0-9]*\),.*/\1/' >"$tmp/ada"
+f1=$(sed -n 1p "$tmp/ada") f2=$(sed -n 2p "$tmp/ada")
+"$fc" --db "$db" move "$f1" --new >"$tmp/moved"; rc=$?
+check "move --new: exit 0" test "$rc" -eq 0
+split=$(sed -n 's/.* now in person \([0-9]*\)$/\1/p' "$tmp/moved")
+"$fc" --db "$db" not "$f2" 'Ada Lovelace'; rc=$?
+check "not: exit 0" test "$rc" -eq 0
+stranger=$("$fc" --db "$db" people --unsorted --json | sed -n '1s/^{"id": \([0-9]*\),.*/\1/p')
+reject=$("$fc" --db "$db" show "$stranger" --json | sed -n '1s/^{"face": \([0-9]*\),.*/\1/p')
+"$fc" --db "$db" reject "$reject"; rc=$?
+check "reject: exit 0" test "$rc" -eq 0
+expected_faces=$((expected_faces - 1)) # a rejected face is not counted
+"$fc" --db "$db" move 999999 "$split" >/dev/null 2>"$tmp/err"; rc=$?
+check "move of an unknown face: exit 1, said" test "$rc" -eq 1 -a -s "$tmp/err"
+run "$tmp/log_edits"; rc=$?
+check "after corrections: a run regroups" grep -q 'regrouped' "$tmp/log_edits"
+"$fc" --db "$db" show "$split" --json >"$tmp/split"
+check "the moved face stays where it was put" grep -q "\"face\": $f1," "$tmp/split"
+"$fc" --db "$db" show 'Ada Lovelace' --json >"$tmp/ada2"
+check "the face said not Ada never returns" test "$(grep -c "\"face\": $f2," "$tmp/ada2")" -eq 0
+check "the rejected face is in no person" test "$("$fc" --db "$db" people --unsorted --json |
+    while read -r line; do id=$(printf '%s' "$line" | sed 's/^{"id": \([0-9]*\),.*/\1/')
+        "$fc" --db "$db" show "$id" --json; done | grep -c "\"face\": $reject,")" -eq 0
+check "the store is sound" bash -c "\"$fc\" --db \"$db\" check >/dev/null"
 
 # a folder renamed and a photo moved between folders: no network, faces kept
 mv "$lib/2023 summer" "$lib/2023 holiday"

@@ -305,6 +305,52 @@ static void test_people_regroup_round_trip(void)
     fc_store_close(s);
 }
 
+/* The corrections: each changes what it says, refuses what breaks an invariant (whole,
+ * nothing changed), and leaves a journal entry. Faces 1-2 share a photo; 3-4 another. */
+static void test_corrections(void)
+{
+    char path[512], err[FC_ERR_MAX];
+    fc_store *s = new_store(path, sizeof path);
+    fc_face faces[2];
+    make_faces(faces, 2, 0);
+    fc_store_indexed one = indexed(21, faces, 2, "m1"), two = indexed(22, faces, 2, "m1");
+    fc_file_identity a = ident(91), b = ident(92);
+    CHECK(fc_store_put_indexed(s, "/c/one.jpg", &a, &one, NULL, err) == 0);
+    CHECK(fc_store_put_indexed(s, "/c/two.jpg", &b, &two, NULL, err) == 0);
+    sqlite3 *db = raw_open(path);
+    raw_exec(db, "INSERT INTO people (id, name, created_at) VALUES (1, 'Ada', 1), (2, NULL, 1), "
+                 "(3, 'Bob', 1)");
+    raw_exec(db, "INSERT INTO assignments VALUES (1, 1, 0, 1), (3, 2, 0, 1), (2, 3, 0, 1)");
+
+    /* merge: 2 joins Ada, faces confirmed; Ada and Bob have two names: refused */
+    const int64_t ada_and_2[] = {1, 2}, ada_and_bob[] = {1, 3};
+    CHECK(fc_store_people_merge(s, ada_and_2, 2, err) == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM assignments WHERE person = 1 AND by_user = 1") == 2);
+    CHECK(raw_int(db, "SELECT count(*) FROM people WHERE id = 2") == 0);
+    CHECK(fc_store_people_merge(s, ada_and_bob, 2, err) == -EEXIST);
+    /* move: face 2 (Bob, in face 1's photo) into Ada would put one photo twice: refused */
+    const int64_t face2[] = {2}, face4[] = {4}, face3[] = {3};
+    int64_t to = 0;
+    CHECK(fc_store_faces_move(s, face2, 1, 1, &to, err) == -EINVAL && strstr(err, "one photo"));
+    CHECK(raw_int(db, "SELECT person FROM assignments WHERE face = 2") == 3); /* unchanged */
+    CHECK(fc_store_faces_move(s, face4, 1, 0, &to, err) == 0 && to > 3);      /* --new */
+    CHECK(raw_int(db, "SELECT by_user FROM assignments WHERE face = 4") == 1);
+    /* not: face 3 leaves Ada for good */
+    CHECK(fc_store_faces_not(s, face3, 1, 0, err) == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM assignments WHERE face = 3") == 0);
+    CHECK(raw_int(db, "SELECT person FROM not_person WHERE face = 3") == 1);
+    /* reject: not a face */
+    CHECK(fc_store_faces_reject(s, face4, 1, err) == 0);
+    CHECK(raw_int(db, "SELECT rejected FROM faces WHERE id = 4") == 1);
+    const int64_t ghost[] = {999};
+    CHECK(fc_store_faces_reject(s, ghost, 1, err) == -ENOENT && strstr(err, "no face 999"));
+    CHECK(raw_int(db, "SELECT count(*) FROM journal") == 4); /* merge, move, not, reject */
+    int problems = 0;
+    CHECK(fc_store_check(s, count_problem, &problems, err) == 0);
+    sqlite3_close(db);
+    fc_store_close(s);
+}
+
 static void test_photo_is_all_or_nothing(void)
 {
     char path[512], err[FC_ERR_MAX];
@@ -534,6 +580,7 @@ int main(void)
     RUN(test_check_finds_problems);
     RUN(test_rename_over_a_file);
     RUN(test_people_regroup_round_trip);
+    RUN(test_corrections);
     RUN(test_copies_renames_and_missing);
     RUN(test_edit_and_model_change_keep_decisions);
     RUN(test_failures_retry_then_bad);

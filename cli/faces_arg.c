@@ -1,0 +1,33 @@
+/* What the editing commands share: face ids from the command line, and a person argument. */
+#include "cli.h"
+
+#include "../core/fc_error.h"
+#include "../store/store.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+int cli_parse_face_ids(const cli_command *cmd, char **argv, int count, int64_t *out)
+{
+    for (int i = 0; i < count; i++) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(argv[i], &end, 10);
+        if (errno || end == argv[i] || *end || v <= 0) {
+            fputs("facecluster: not a face id: ", stderr);
+            fc_text_escape(stderr, argv[i]);
+            fputc('\n', stderr);
+            return cli_usage(cmd);
+        }
+        out[i] = v;
+    }
+    return CLI_OK;
+}
+
+int cli_edit_failed(const cli_command *cmd, const char *err)
+{
+    fprintf(stderr, "facecluster %s: ", cmd->name);
+    fc_text_escape(stderr, err);
+    fputc('\n', stderr);
+    return CLI_FAILED;
+}
