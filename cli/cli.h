@@ -49,8 +49,8 @@ struct fc_store *cli_open_store(const cli_globals *globals, int read_only);
 
 /* Face ids (positive integers) from argv into out; CLI_USAGE after saying which is bad. */
 int cli_parse_face_ids(const cli_command *cmd, char **argv, int count, int64_t *out);
-/* Says why an edit failed ("facecluster CMD: ...") and returns CLI_FAILED. */
-int cli_edit_failed(const cli_command *cmd, const char *err);
+/* Says why a command failed ("facecluster CMD: ...", escaped) and returns CLI_FAILED. */
+int cli_failed(const cli_command *cmd, const char *err);
 
 /* Files to run the whole-photo pipeline on (photos.c), for `embed` and `detect`. */
 typedef struct {

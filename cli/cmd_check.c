@@ -39,9 +39,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
     else if (found == 0)
         puts("ok");
     if (found < 0) {
-        fputs("facecluster check: ", stderr);
-        fc_text_escape(stderr, err);
-        fputc('\n', stderr);
+        cli_failed(&cli_cmd_check, err);
     }
     fc_store_close(store);
     return found == 0 ? CLI_OK : CLI_FAILED;

@@ -20,7 +20,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
     if (!rc) printf("merged into person %lld\n", (long long)ids[0]);
     free(ids);
     fc_store_close(store);
-    return rc ? cli_edit_failed(&cli_cmd_merge, err) : CLI_OK;
+    return rc ? cli_failed(&cli_cmd_merge, err) : CLI_OK;
 }
 
 const cli_command cli_cmd_merge = {

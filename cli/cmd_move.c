@@ -19,9 +19,9 @@ static int run(const cli_globals *globals, int argc, char **argv)
     int64_t person = 0, to = 0;
     if (!rc && !store) rc = CLI_FAILED;
     if (!rc && !to_new && fc_store_person_find(store, argv[argc - 1], &person, err) != 0)
-        rc = cli_edit_failed(&cli_cmd_move, err);
+        rc = cli_failed(&cli_cmd_move, err);
     if (!rc && fc_store_faces_move(store, faces, argc - 1, person, &to, err) != 0)
-        rc = cli_edit_failed(&cli_cmd_move, err);
+        rc = cli_failed(&cli_cmd_move, err);
     if (!rc)
         printf("%d face%s now in person %lld\n", argc - 1, argc == 2 ? "" : "s", (long long)to);
     free(faces);

@@ -14,9 +14,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
     int rc = fc_store_person_find(store, argv[0], &person, err);
     if (!rc) rc = fc_store_person_name(store, person, argv[1], err);
     if (rc) {
-        fputs("facecluster name: ", stderr);
-        fc_text_escape(stderr, err);
-        fputc('\n', stderr);
+        cli_failed(&cli_cmd_name, err);
     } else {
         printf("person %lld is now ", (long long)person);
         fc_text_escape(stdout, argv[1]);

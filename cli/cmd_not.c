@@ -22,9 +22,9 @@ static int run(const cli_globals *globals, int argc, char **argv)
     int64_t person = 0;
     if (!rc && !store) rc = CLI_FAILED;
     if (!rc && named && fc_store_person_find(store, argv[argc - 1], &person, err) != 0)
-        rc = cli_edit_failed(&cli_cmd_not, err);
+        rc = cli_failed(&cli_cmd_not, err);
     if (!rc && fc_store_faces_not(store, faces, count, person, err) != 0)
-        rc = cli_edit_failed(&cli_cmd_not, err);
+        rc = cli_failed(&cli_cmd_not, err);
     free(faces);
     fc_store_close(store);
     return rc;

@@ -79,9 +79,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
                    out.count == 1 ? "person" : "people", rest.count, rest.count == 1 ? "" : "s");
     }
     if (rc) {
-        fputs("facecluster people: ", stderr);
-        fc_text_escape(stderr, err);
-        fputc('\n', stderr);
+        cli_failed(&cli_cmd_people, err);
     }
     fc_store_close(store);
     return rc ? CLI_FAILED : CLI_OK;

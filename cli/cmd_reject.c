@@ -16,7 +16,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
     char err[FC_ERR_MAX];
     if (!rc && !store) rc = CLI_FAILED;
     if (!rc && fc_store_faces_reject(store, faces, argc, err) != 0)
-        rc = cli_edit_failed(&cli_cmd_reject, err);
+        rc = cli_failed(&cli_cmd_reject, err);
     free(faces);
     fc_store_close(store);
     return rc;

@@ -48,9 +48,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
     int rc = fc_store_person_find(store, who, &person, err);
     if (!rc) rc = fc_store_person_faces(store, person, print_face, &json, err);
     if (rc) {
-        fputs("facecluster show: ", stderr);
-        fc_text_escape(stderr, err);
-        fputc('\n', stderr);
+        cli_failed(&cli_cmd_show, err);
     }
     fc_store_close(store);
     return rc ? CLI_FAILED : CLI_OK;

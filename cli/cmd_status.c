@@ -95,9 +95,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
         }
     }
     if (rc) {
-        fputs("facecluster status: ", stderr);
-        fc_text_escape(stderr, err);
-        fputc('\n', stderr);
+        cli_failed(&cli_cmd_status, err);
     }
     fc_store_close(store);
     return rc ? CLI_FAILED : CLI_OK;

@@ -1,4 +1,4 @@
-/* What the editing commands share: face ids from the command line, and a person argument. */
+/* What the commands share: face ids from the command line, and saying why one failed. */
 #include "cli.h"
 
 #include "../core/fc_error.h"
@@ -24,7 +24,7 @@ int cli_parse_face_ids(const cli_command *cmd, char **argv, int count, int64_t *
     return CLI_OK;
 }
 
-int cli_edit_failed(const cli_command *cmd, const char *err)
+int cli_failed(const cli_command *cmd, const char *err)
 {
     fprintf(stderr, "facecluster %s: ", cmd->name);
     fc_text_escape(stderr, err);
