@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const cli_command *const commands[] = {&cli_cmd_check,  &cli_cmd_detect, &cli_cmd_embed,
                                               &cli_cmd_merge,  &cli_cmd_model,  &cli_cmd_move,
@@ -43,13 +44,15 @@ struct fc_store *cli_open_store(const cli_globals *globals, int read_only)
         fprintf(stderr, "facecluster: %s\n", err);
         return NULL;
     }
-    if (fc_store_open(path, read_only ? FC_STORE_READ_ONLY : 0, &store, err) != 0) {
-        fputs("facecluster: ", stderr);
-        fc_text_escape(stderr, err);
-        fputc('\n', stderr);
-        return NULL;
-    }
-    return store;
+    /* an edit on a store that does not exist would make an empty one: say so instead */
+    if (!read_only && access(path, F_OK) != 0)
+        snprintf(err, sizeof err, "no store at %s: has faceclusterd indexed anything?", path);
+    else if (fc_store_open(path, read_only ? FC_STORE_READ_ONLY : 0, &store, err) == 0)
+        return store;
+    fputs("facecluster: ", stderr);
+    fc_text_escape(stderr, err);
+    fputc('\n', stderr);
+    return NULL;
 }
 
 static void print_help(FILE *out)

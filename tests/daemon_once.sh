@@ -40,6 +40,12 @@ ln -s .. "$lib/b/loop" # a symlink loop the walk must not follow
 expected_faces=$("$fc" detect "$samples"/sample{1,2,3,4,5,6}.jpg | wc -l)
 check "the samples hold faces" test "$expected_faces" -ge 20
 
+# an edit on a store that does not exist says so, and makes none
+"$fc" --db "$tmp/none.db" name 1 Ada >/dev/null 2>"$tmp/err"; rc=$?
+check "edit without a store: exit 1" test "$rc" -eq 1
+check "edit without a store: said" grep -q 'no store at' "$tmp/err"
+check "edit without a store: none made" test ! -e "$tmp/none.db"
+
 run() { # run LOG [flags...]: faceclusterd --once on the library; its exit status
     local log=$1; shift
     "$fcd" --once --watch "$lib" --db "$db" --threads 2 "$@" 2>"$log"
