@@ -5,6 +5,7 @@
 #include "../core/model.h"
 #include "../store/store.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -46,7 +47,7 @@ struct fc_store *cli_open_store(const cli_globals *globals, int read_only)
     }
     /* an edit on a store that does not exist would make an empty one: say so instead */
     if (!read_only && access(path, F_OK) != 0)
-        snprintf(err, sizeof err, "no store at %s: has faceclusterd indexed anything?", path);
+        fc_errorf(err, -ENOENT, "no store at %s: has faceclusterd indexed anything?", path);
     else if (fc_store_open(path, read_only ? FC_STORE_READ_ONLY : 0, &store, err) == 0)
         return store;
     fputs("facecluster: ", stderr);
