@@ -34,6 +34,7 @@ extern const cli_command cli_cmd_people;
 extern const cli_command cli_cmd_reject;
 extern const cli_command cli_cmd_show;
 extern const cli_command cli_cmd_status;
+extern const cli_command cli_cmd_undo;
 
 /* Prints "usage: facecluster <name> <usage>" to stderr and returns CLI_USAGE. */
 int cli_usage(const cli_command *cmd);

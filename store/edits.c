@@ -26,15 +26,22 @@ static int exec3(fc_store *s, const char *sql, int64_t a, int64_t b, int must_ch
     return must_change && sqlite3_changes(s->db) == 0 ? -ENOENT : 0;
 }
 
-/* A journal entry: action, and detail as a JSON text built by SQL from ?1 and ?2. */
-static int journal(fc_store *s, const char *action, const char *detail_sql, int64_t a, int64_t b,
-                   char *err)
+int fc_store_journal(fc_store *s, const char *action, const char *detail_sql, int64_t a, int64_t b,
+                     char *err)
 {
-    char sql[1024];
+    if (!s->change) { /* the first entry of this transaction numbers the change */
+        sqlite3_stmt *st;
+        int rc = sqlite3_prepare_v2(s->db, "SELECT coalesce(max(id), 0) + 1 FROM journal", -1, &st,
+                                    NULL);
+        if (rc != SQLITE_OK) return fc_store_sql_error(s->db, rc, "journalling", err);
+        if (sqlite3_step(st) == SQLITE_ROW) s->change = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    char sql[2048];
     snprintf(sql, sizeof sql,
-             "INSERT INTO journal (at, action, detail) SELECT ?3, '%s', (%s) WHERE ?1 = ?1 "
-             "AND ?2 = ?2",
-             action, detail_sql);
+             "INSERT INTO journal (at, action, detail) SELECT ?3, '%s', json_set((%s), "
+             "'$.change', %lld) WHERE ?1 = ?1 AND ?2 = ?2",
+             action, detail_sql, (long long)s->change);
     return exec3(s, sql, a, b, 0, err);
 }
 
@@ -103,11 +110,15 @@ static int do_merge(fc_store *s, void *ctx, char *err)
                              "people %lld and %lld have different names: rename "
                              "one first",
                              (long long)into, (long long)from);
-        rc = journal(s, "merge",
-                     "json_object('into', ?1, 'from', ?2, 'name', (SELECT name FROM people "
-                     "WHERE id = ?2), 'faces', (SELECT json_group_array(json_array(face, "
-                     "by_user)) FROM assignments WHERE person = ?2))",
-                     into, from, err);
+        rc = fc_store_journal(
+            s, "merge",
+            "json_object('into', ?1, 'from', ?2, 'name', (SELECT name FROM people "
+            "WHERE id = ?2), 'into_name', (SELECT name FROM people WHERE id = ?1), "
+            "'faces', (SELECT json_group_array(json_array(face, by_user)) FROM "
+            "assignments WHERE person = ?2), 'into_faces', (SELECT json_group_array("
+            "json_array(face, by_user)) FROM assignments WHERE person = ?1), 'nots', "
+            "(SELECT json_group_array(face) FROM not_person WHERE person = ?2))",
+            into, from, err);
         if (!rc)
             rc = exec3(s,
                        "UPDATE people SET name = (SELECT name FROM people WHERE id = ?2) WHERE "
@@ -162,10 +173,11 @@ static int do_move(fc_store *s, void *ctx, char *err)
     for (int i = 0; i < job->count && !rc; i++) {
         rc = face_exists(s, job->ids[i], err);
         if (!rc)
-            rc = journal(s, "move",
-                         "json_object('face', ?1, 'to', ?2, 'from', (SELECT json_array(person, "
-                         "by_user) FROM assignments WHERE face = ?1))",
-                         job->ids[i], to, err);
+            rc = fc_store_journal(
+                s, "move",
+                "json_object('face', ?1, 'to', ?2, 'from', (SELECT json_array(person, "
+                "by_user) FROM assignments WHERE face = ?1))",
+                job->ids[i], to, err);
         if (!rc)
             rc = exec3(s,
                        "INSERT INTO assignments (face, person, by_user, decided_at) VALUES (?1, "
@@ -210,10 +222,11 @@ static int do_not(fc_store *s, void *ctx, char *err)
                                (long long)face);
         }
         if (!rc)
-            rc = journal(s, "not",
-                         "json_object('face', ?1, 'person', ?2, 'was', (SELECT json_array("
-                         "person, by_user) FROM assignments WHERE face = ?1 AND person = ?2))",
-                         face, person, err);
+            rc = fc_store_journal(
+                s, "not",
+                "json_object('face', ?1, 'person', ?2, 'was', (SELECT json_array("
+                "person, by_user) FROM assignments WHERE face = ?1 AND person = ?2))",
+                face, person, err);
         if (!rc)
             rc = exec3(s, "INSERT OR IGNORE INTO not_person (face, person) VALUES (?1, ?2)", face,
                        person, 0, err);
@@ -238,10 +251,11 @@ static int do_reject(fc_store *s, void *ctx, char *err)
         const int64_t face = job->ids[i];
         rc = face_exists(s, face, err);
         if (!rc)
-            rc = journal(s, "reject",
-                         "json_object('face', ?1, 'was', (SELECT json_array(person, by_user) "
-                         "FROM assignments WHERE face = ?1))",
-                         face, 0, err);
+            rc = fc_store_journal(
+                s, "reject",
+                "json_object('face', ?1, 'was', (SELECT json_array(person, by_user) "
+                "FROM assignments WHERE face = ?1))",
+                face, 0, err);
         if (!rc) rc = exec3(s, "UPDATE faces SET rejected = 1 WHERE id = ?1", face, 0, 0, err);
         if (!rc) rc = exec3(s, "DELETE FROM assignments WHERE face = ?1", face, 0, 0, err);
     }

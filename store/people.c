@@ -308,17 +308,11 @@ static int do_name(fc_store *s, void *ctx, char *err)
     name_job *job = ctx;
     sqlite3_stmt *st;
     /* the journal keeps what undo needs: the old name and the faces this confirmed */
-    int rc = prepare(s,
-                     "INSERT INTO journal (at, action, detail) SELECT ?3, 'name', json_object("
-                     "'person', ?1, 'old_name', (SELECT name FROM people WHERE id = ?1), "
-                     "'confirmed', (SELECT json_group_array(face) FROM assignments WHERE "
-                     "person = ?1 AND by_user = 0))",
-                     &st, err);
-    if (rc) return rc;
-    sqlite3_bind_int64(st, 1, job->person);
-    sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
-    rc = step_done(s, st, err);
-    sqlite3_finalize(st);
+    int rc = fc_store_journal(s, "name",
+                              "json_object('person', ?1, 'old_name', (SELECT name FROM people "
+                              "WHERE id = ?1), 'confirmed', (SELECT json_group_array(face) FROM "
+                              "assignments WHERE person = ?1 AND by_user = 0))",
+                              job->person, 0, err);
     if (rc) return rc;
     if ((rc = prepare(s, "UPDATE people SET name = ?2 WHERE id = ?1", &st, err))) return rc;
     sqlite3_bind_int64(st, 1, job->person);

@@ -244,6 +244,7 @@ int fc_store_begin(fc_store *s, char *err)
 
 int fc_store_commit(fc_store *s, char *err)
 {
+    s->change = 0;
     int rc = exec(s, "COMMIT", err);
     if (rc) fc_store_rollback(s);
     s->in_transaction = 0;
@@ -252,6 +253,7 @@ int fc_store_commit(fc_store *s, char *err)
 
 void fc_store_rollback(fc_store *s)
 {
+    s->change = 0;
     if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_transaction = 0;
 }

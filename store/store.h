@@ -213,6 +213,10 @@ int fc_store_faces_not(fc_store *s, const int64_t *faces, int count, int64_t per
 /* These are not faces: never clustered, never listed. */
 int fc_store_faces_reject(fc_store *s, const int64_t *faces, int count, char *err);
 
+/* Reverts the last change not undone yet (a name, merge, move, not or reject, whole),
+ * saying what in `said`. -ENOENT when there is none. */
+int fc_store_undo(fc_store *s, char *said, size_t cap, char *err);
+
 /* --- what the CLI shows -------------------------------------------------------------- */
 
 typedef struct {

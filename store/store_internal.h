@@ -46,6 +46,7 @@ struct fc_store {
     int read_only;
     int in_transaction;
     sqlite3_stmt *stmts[ST_COUNT];
+    int64_t change; /* the journal's change id in the open transaction; 0: none yet */
 };
 
 /* The statement, reset and unbound, ready for its parameters; NULL with err set if it
@@ -59,6 +60,12 @@ int fc_store_sql_error(sqlite3 *db, int rc, const char *doing, char *err);
 /* schema.c */
 int fc_store_schema_version(sqlite3 *db, int *version, char *err);
 int fc_store_migrate(sqlite3 *db, const char *path, char *err);
+
+/* Adds a journal entry: action, and a detail JSON object made by detail_sql (an SQL
+ * expression over ?1 = a and ?2 = b). Every entry of one transaction carries the same
+ * "change" number: undo reverts a change whole. */
+int fc_store_journal(fc_store *s, const char *action, const char *detail_sql, int64_t a, int64_t b,
+                     char *err);
 
 /* Runs fn(s, ctx) inside a transaction of its own unless one is open already (then as
  * part of it). Commits on 0, rolls back otherwise. */

@@ -125,6 +125,10 @@ stranger=$("$fc" --db "$db" people --unsorted --json | sed -n '1s/^{"id": \([0-9
 reject=$("$fc" --db "$db" show "$stranger" --json | sed -n '1s/^{"face": \([0-9]*\),.*/\1/p')
 "$fc" --db "$db" reject "$reject"; rc=$?
 check "reject: exit 0" test "$rc" -eq 0
+before=$(field faces)
+check "undo reverts the last change" bash -c "\"$fc\" --db \"$db\" undo | grep -q 'undid reject'"
+check "undo: the face is counted again" test "$(field faces)" -eq $((before + 1))
+"$fc" --db "$db" reject "$reject"
 expected_faces=$((expected_faces - 1)) # a rejected face is not counted
 "$fc" --db "$db" move 999999 "$split" >/dev/null 2>"$tmp/err"; rc=$?
 check "move of an unknown face: exit 1, said" test "$rc" -eq 1 -a -s "$tmp/err"

@@ -347,6 +347,44 @@ static void test_corrections(void)
     CHECK(raw_int(db, "SELECT count(*) FROM journal") == 4); /* merge, move, not, reject */
     int problems = 0;
     CHECK(fc_store_check(s, count_problem, &problems, err) == 0);
+
+    /* undo, newest first: each change reverted whole */
+    char said[128];
+    CHECK(fc_store_undo(s, said, sizeof said, err) == 0 && strstr(said, "reject"));
+    CHECK(raw_int(db, "SELECT rejected FROM faces WHERE id = 4") == 0);
+    CHECK(raw_int(db, "SELECT person FROM assignments WHERE face = 4") == to);
+    CHECK(fc_store_undo(s, said, sizeof said, err) == 0 && strstr(said, "not"));
+    CHECK(raw_int(db, "SELECT person FROM assignments WHERE face = 3") == 1);
+    CHECK(raw_int(db, "SELECT count(*) FROM not_person") == 0);
+    CHECK(fc_store_undo(s, said, sizeof said, err) == 0 && strstr(said, "move"));
+    CHECK(raw_int(db, "SELECT count(*) FROM assignments WHERE face = 4") == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM people WHERE id = ?1 OR id > 3") == 0); /* --new gone */
+    CHECK(fc_store_undo(s, said, sizeof said, err) == 0 && strstr(said, "merge"));
+    CHECK(raw_int(db, "SELECT person FROM assignments WHERE face = 3") == 2);
+    CHECK(raw_int(db, "SELECT by_user FROM assignments WHERE face = 3") == 0);
+    CHECK(raw_int(db, "SELECT by_user FROM assignments WHERE face = 1") == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM people") == 3);
+    CHECK(fc_store_undo(s, said, sizeof said, err) == -ENOENT);
+    /* a change of several entries (naming, then a two-person merge) goes back whole */
+    CHECK(fc_store_person_name(s, 2, "Cy", err) == 0);
+    const int64_t ada_2[] = {1, 2};
+    CHECK(fc_store_people_merge(s, ada_2, 2, err) == -EEXIST); /* Ada and Cy */
+    CHECK(fc_store_undo(s, said, sizeof said, err) == 0 && strstr(said, "name"));
+    CHECK(raw_int(db, "SELECT count(*) FROM people WHERE name = 'Cy'") == 0);
+    fc_store_indexed third = indexed(23, faces, 1, "m1");
+    fc_file_identity c = ident(93);
+    CHECK(fc_store_put_indexed(s, "/c/three.jpg", &c, &third, NULL, err) == 0); /* face 5 */
+    raw_exec(db, "INSERT INTO people (id, created_at) VALUES (4, 1)");
+    raw_exec(db, "INSERT INTO assignments VALUES (5, 4, 0, 1)");
+    const int64_t ada_2_4[] = {1, 2, 4}; /* faces 1, 3, 5: three photos */
+    CHECK(fc_store_people_merge(s, ada_2_4, 3, err) == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM assignments WHERE person = 1") == 3);
+    CHECK(fc_store_undo(s, said, sizeof said, err) == 0 && strstr(said, "2 entries"));
+    CHECK(raw_int(db, "SELECT person FROM assignments WHERE face = 3") == 2);
+    CHECK(raw_int(db, "SELECT person FROM assignments WHERE face = 5") == 4);
+    CHECK(raw_int(db, "SELECT count(*) FROM people WHERE id = 1 AND name = 'Ada'") == 1);
+    CHECK(raw_int(db, "SELECT count(*) FROM assignments WHERE by_user = 1") == 0);
+    CHECK(fc_store_check(s, count_problem, &problems, err) == 0);
     sqlite3_close(db);
     fc_store_close(s);
 }
