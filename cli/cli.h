@@ -23,8 +23,10 @@ typedef struct {
 } cli_command;
 
 extern const cli_command cli_cmd_check;
+extern const cli_command cli_cmd_cover;
 extern const cli_command cli_cmd_detect;
 extern const cli_command cli_cmd_embed;
+extern const cli_command cli_cmd_hide;
 extern const cli_command cli_cmd_merge;
 extern const cli_command cli_cmd_model;
 extern const cli_command cli_cmd_move;
@@ -35,6 +37,7 @@ extern const cli_command cli_cmd_reject;
 extern const cli_command cli_cmd_show;
 extern const cli_command cli_cmd_status;
 extern const cli_command cli_cmd_undo;
+extern const cli_command cli_cmd_unhide;
 
 /* Prints "usage: facecluster <name> <usage>" to stderr and returns CLI_USAGE. */
 int cli_usage(const cli_command *cmd);

@@ -40,8 +40,9 @@ static int print_person(void *ctx, const fc_store_person *p)
     }
     char dates[48] = "";
     if (p->first && p->last) snprintf(dates, sizeof dates, "%.10s..%.10s", p->first, p->last);
-    printf("%6lld  %-20s %5lld faces %5lld photos  %-22s ", (long long)p->id,
-           p->name ? p->name : "(unnamed)", (long long)p->faces, (long long)p->photos, dates);
+    printf("%6lld  %-20s %5lld faces %5lld photos  %-22s %s", (long long)p->id,
+           p->name ? p->name : "(unnamed)", (long long)p->faces, (long long)p->photos, dates,
+           p->hidden ? "(hidden) " : "");
     if (p->example) fc_text_escape(stdout, p->example);
     fputc('\n', stdout);
     return 0;
@@ -57,23 +58,25 @@ static int count_only(void *ctx, const fc_store_person *p)
 static int run(const cli_globals *globals, int argc, char **argv)
 {
     person_printer out = {0};
-    int unsorted = 0;
+    int unsorted = 0, all = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
             out.json = 1;
         else if (strcmp(argv[i], "--unsorted") == 0)
             unsorted = 1;
+        else if (strcmp(argv[i], "--all") == 0)
+            all = 1;
         else
             return cli_usage(&cli_cmd_people);
     }
     fc_store *store = cli_open_store(globals, 1);
     if (!store) return CLI_FAILED;
     char err[FC_ERR_MAX];
-    int rc = unsorted ? fc_store_people(store, 1, UNSORTED_BELOW - 1, print_person, &out, err)
-                      : fc_store_people(store, UNSORTED_BELOW, 0, print_person, &out, err);
+    int rc = unsorted ? fc_store_people(store, 1, UNSORTED_BELOW - 1, all, print_person, &out, err)
+                      : fc_store_people(store, UNSORTED_BELOW, 0, all, print_person, &out, err);
     if (!rc && !out.json && !unsorted) {
         person_printer rest = {.json = 1};
-        rc = fc_store_people(store, 1, UNSORTED_BELOW - 1, count_only, &rest, err);
+        rc = fc_store_people(store, 1, UNSORTED_BELOW - 1, all, count_only, &rest, err);
         if (!rc)
             printf("%d %s, and %d unsorted face%s (facecluster people --unsorted)\n", out.count,
                    out.count == 1 ? "person" : "people", rest.count, rest.count == 1 ? "" : "s");
@@ -87,8 +90,8 @@ static int run(const cli_globals *globals, int argc, char **argv)
 
 const cli_command cli_cmd_people = {
     .name = "people",
-    .usage = "[--json] [--unsorted]",
+    .usage = "[--json] [--unsorted] [--all]",
     .summary = "the people found, largest first: id, name, faces, photos, dates, an example "
-               "photo; --unsorted: faces alone in their group",
+               "photo; --unsorted: faces alone in their group; --all: hidden people too",
     .run = run,
 };

@@ -267,3 +267,46 @@ int fc_store_faces_reject(fc_store *s, const int64_t *faces, int count, char *er
     edit_job job = {faces, count, 0, 0};
     return fc_store_atomic(s, do_reject, &job, err);
 }
+
+static int do_hide(fc_store *s, void *ctx, char *err)
+{
+    edit_job *job = ctx;
+    int rc = fc_store_journal(s, "hide",
+                              "json_object('person', ?1, 'was', (SELECT hidden FROM people WHERE "
+                              "id = ?1))",
+                              job->person, 0, err);
+    if (!rc)
+        rc = exec3(s, "UPDATE people SET hidden = ?2 WHERE id = ?1", job->person, job->to, 1, err);
+    return rc == -ENOENT ? fc_errorf(err, -ENOENT, "no person %lld", (long long)job->person) : rc;
+}
+
+int fc_store_person_hide(fc_store *s, int64_t person, int hidden, char *err)
+{
+    edit_job job = {NULL, 0, person, hidden != 0};
+    return fc_store_atomic(s, do_hide, &job, err);
+}
+
+static int do_cover(fc_store *s, void *ctx, char *err)
+{
+    edit_job *job = ctx;
+    const int64_t face = job->ids[0];
+    int rc = exec3(s, "UPDATE assignments SET face = face WHERE face = ?1 AND person = ?2", face,
+                   job->person, 1, err);
+    if (rc == -ENOENT)
+        return fc_errorf(err, -ENOENT, "face %lld is not in person %lld", (long long)face,
+                         (long long)job->person);
+    if (!rc)
+        rc = fc_store_journal(s, "cover",
+                              "json_object('person', ?1, 'was', (SELECT cover_face FROM people "
+                              "WHERE id = ?1))",
+                              job->person, 0, err);
+    return rc ? rc
+              : exec3(s, "UPDATE people SET cover_face = ?2 WHERE id = ?1", job->person, face, 0,
+                      err);
+}
+
+int fc_store_person_cover(fc_store *s, int64_t person, int64_t face, char *err)
+{
+    edit_job job = {&face, 1, person, 0};
+    return fc_store_atomic(s, do_cover, &job, err);
+}

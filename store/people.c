@@ -215,8 +215,8 @@ int fc_store_apply_groups(fc_store *s, const fc_store_faces *f, const int *group
     return rc ? rc : job.people;
 }
 
-int fc_store_people(fc_store *s, int min_faces, int max_faces, fc_store_person_fn fn, void *ctx,
-                    char *err)
+int fc_store_people(fc_store *s, int min_faces, int max_faces, int with_hidden,
+                    fc_store_person_fn fn, void *ctx, char *err)
 {
     sqlite3_stmt *st;
     int rc = prepare(s,
@@ -225,7 +225,8 @@ int fc_store_people(fc_store *s, int min_faces, int max_faces, fc_store_person_f
                      "max(ph.taken) AS last, p.hidden, coalesce((SELECT photo FROM faces WHERE "
                      "id = p.cover_face), min(f.photo)) AS shown FROM people p JOIN assignments "
                      "a ON a.person = p.id JOIN faces f ON f.id = a.face JOIN photos ph ON "
-                     "ph.id = f.photo WHERE ph.missing_since IS NULL AND NOT f.rejected GROUP BY "
+                     "ph.id = f.photo WHERE ph.missing_since IS NULL AND NOT f.rejected AND "
+                     "(?3 OR NOT p.hidden) GROUP BY "
                      "p.id HAVING count(*) >= ?1 AND (?2 = 0 OR count(*) <= ?2)) "
                      "SELECT id, name, faces, photos, first, last, hidden, (SELECT path FROM "
                      "files WHERE photo = per.shown AND missing_since IS NULL ORDER BY path "
@@ -234,6 +235,7 @@ int fc_store_people(fc_store *s, int min_faces, int max_faces, fc_store_person_f
     if (rc) return rc;
     sqlite3_bind_int(st, 1, min_faces);
     sqlite3_bind_int(st, 2, max_faces);
+    sqlite3_bind_int(st, 3, with_hidden);
     int stop = 0;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const fc_store_person p = {

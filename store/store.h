@@ -172,10 +172,11 @@ typedef struct {
 } fc_store_person;
 
 /* Calls fn for each person with at least min_faces faces (below: at most max_faces; 0:
- * no bound), the largest first. Strings are valid during the call only. */
+ * no bound), the largest first; hidden people only with_hidden. Strings are valid during
+ * the call only. */
 typedef int (*fc_store_person_fn)(void *ctx, const fc_store_person *p);
-int fc_store_people(fc_store *s, int min_faces, int max_faces, fc_store_person_fn fn, void *ctx,
-                    char *err);
+int fc_store_people(fc_store *s, int min_faces, int max_faces, int with_hidden,
+                    fc_store_person_fn fn, void *ctx, char *err);
 
 /* A person by id ("12") or by name ("Ada"): *id gets it. -ENOENT, with a message naming
  * what was asked, when there is none. */
@@ -212,6 +213,11 @@ int fc_store_faces_move(fc_store *s, const int64_t *faces, int count, int64_t pe
 int fc_store_faces_not(fc_store *s, const int64_t *faces, int count, int64_t person, char *err);
 /* These are not faces: never clustered, never listed. */
 int fc_store_faces_reject(fc_store *s, const int64_t *faces, int count, char *err);
+
+/* Hides a person from the people list (hidden 1) or shows it again (0). */
+int fc_store_person_hide(fc_store *s, int64_t person, int hidden, char *err);
+/* The face that stands for a person (one of its own). */
+int fc_store_person_cover(fc_store *s, int64_t person, int64_t face, char *err);
 
 /* Reverts the last change not undone yet (a name, merge, move, not or reject, whole),
  * saying what in `said`. -ENOENT when there is none. */

@@ -40,6 +40,8 @@ static const struct {
     {"reject",
      {"UPDATE faces SET rejected = 0 WHERE id = " FIELD("$.face"),
       RESTORE("json_extract(detail, '$.face')", "$.was")}},
+    {"hide", {"UPDATE people SET hidden = " FIELD("$.was") " WHERE id = " FIELD("$.person")}},
+    {"cover", {"UPDATE people SET cover_face = " FIELD("$.was") " WHERE id = " FIELD("$.person")}},
     {"merge",
      {"INSERT INTO people (id, created_at) SELECT " FIELD("$.from") ", ?3",
       "UPDATE people SET name = " FIELD("$.into_name") " WHERE id = " FIELD("$.into"),

@@ -141,6 +141,14 @@ check "the face said not Ada never returns" test "$(grep -c "\"face\": $f2," "$t
 check "the rejected face is in no person" test "$("$fc" --db "$db" people --unsorted --json |
     while read -r line; do id=$(printf '%s' "$line" | sed 's/^{"id": \([0-9]*\),.*/\1/')
         "$fc" --db "$db" show "$id" --json; done | grep -c "\"face\": $reject,")" -eq 0
+# hide and unhide: out of the list and back (people lists groups of 2 or more, --unsorted
+# the others: both are looked at)
+everyone() { "$fc" --db "$db" people --json "$@"; "$fc" --db "$db" people --unsorted --json "$@"; }
+"$fc" --db "$db" hide "$split"
+check "a hidden person is not listed" test "$(everyone | grep -c "\"id\": $split,")" -eq 0
+check "people --all lists it" test "$(everyone --all | grep -c "\"id\": $split, .*\"hidden\": true")" -eq 1
+"$fc" --db "$db" unhide "$split"
+check "unhidden: listed again" test "$(everyone | grep -c "\"id\": $split,")" -eq 1
 check "the store is sound" bash -c "\"$fc\" --db \"$db\" check >/dev/null"
 
 # a folder renamed and a photo moved between folders: no network, faces kept

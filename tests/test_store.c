@@ -307,6 +307,13 @@ static void test_people_regroup_round_trip(void)
 
 /* The corrections: each changes what it says, refuses what breaks an invariant (whole,
  * nothing changed), and leaves a journal entry. Faces 1-2 share a photo; 3-4 another. */
+static int count_people(void *ctx, const fc_store_person *p)
+{
+    (void)p;
+    ++*(int *)ctx;
+    return 0;
+}
+
 static void test_corrections(void)
 {
     char path[512], err[FC_ERR_MAX];
@@ -385,6 +392,22 @@ static void test_corrections(void)
     CHECK(raw_int(db, "SELECT count(*) FROM people WHERE id = 1 AND name = 'Ada'") == 1);
     CHECK(raw_int(db, "SELECT count(*) FROM assignments WHERE by_user = 1") == 0);
     CHECK(fc_store_check(s, count_problem, &problems, err) == 0);
+
+    /* hide and cover, and their undo */
+    int listed = 0;
+    CHECK(fc_store_person_hide(s, 1, 1, err) == 0);
+    CHECK(fc_store_people(s, 1, 0, 0, count_people, &listed, err) == 0);
+    const int visible = listed;
+    listed = 0;
+    CHECK(fc_store_people(s, 1, 0, 1, count_people, &listed, err) == 0 && listed == visible + 1);
+    CHECK(fc_store_person_cover(s, 1, 3, err) == -ENOENT); /* face 3 is person 2's */
+    CHECK(fc_store_person_cover(s, 1, 1, err) == 0);
+    CHECK(raw_int(db, "SELECT cover_face FROM people WHERE id = 1") == 1);
+    char said2[128];
+    CHECK(fc_store_undo(s, said2, sizeof said2, err) == 0 && strstr(said2, "cover"));
+    CHECK(raw_int(db, "SELECT count(*) FROM people WHERE id = 1 AND cover_face IS NULL") == 1);
+    CHECK(fc_store_undo(s, said2, sizeof said2, err) == 0 && strstr(said2, "hide"));
+    CHECK(raw_int(db, "SELECT hidden FROM people WHERE id = 1") == 0);
     sqlite3_close(db);
     fc_store_close(s);
 }
