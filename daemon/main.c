@@ -24,6 +24,7 @@
 #define PURGE_EVERY_MS (24 * 3600 * 1000ULL)
 #define ROOT_CHECK_MS 30000 /* a root unmounted or mounted again is noticed this fast */
 #define REGROUP_EVERY_S 300 /* regroups are coalesced: at most this often while indexing */
+#define EDITS_CHECK_MS 5000 /* how soon the daemon notices the CLI's edits */
 
 typedef struct {
     uv_loop_t loop;
@@ -36,8 +37,10 @@ typedef struct {
     dev_t root_dev[CONFIG_MAX_ROOTS]; /* what each root was at its last scan; 0: unreadable */
     ino_t root_ino[CONFIG_MAX_ROOTS];
     uv_signal_t sigterm, sigint, sighup;
-    uv_timer_t progress, retry, purge, roots;
-    int argc; /* the command line, read again with the file on SIGHUP */
+    uv_timer_t progress, retry, purge, roots, edits;
+    int64_t data_version; /* the store's, when last looked at */
+    long edits_seen;      /* times it moved: the user edited through the CLI */
+    int argc;             /* the command line, read again with the file on SIGHUP */
     char **argv;
     int scanning; /* the start-up scan is running: idle means nothing yet */
     int stopping;
@@ -57,7 +60,7 @@ static void stop(fcd *d, const char *why)
  * (always at the end of --once). */
 static void maybe_regroup(fcd *d, int now_anyway)
 {
-    const long changes = indexer_changes(d->ix);
+    const long changes = indexer_changes(d->ix) + d->edits_seen;
     const double now = uv_hrtime() * 1e-9;
     if (changes == d->regrouped_at && d->last_regroup > 0) return;
     if (!now_anyway && d->last_regroup > 0 && now - d->last_regroup < REGROUP_EVERY_S) return;
@@ -156,6 +159,21 @@ static void on_roots(uv_timer_t *t)
     }
 }
 
+/* The CLI wrote (a name, a merge, a correction): the people are regrouped with it, within
+ * the usual coalescing. */
+static void on_edits(uv_timer_t *t)
+{
+    fcd *d = t->data;
+    int64_t version;
+    if (fc_store_data_version(d->store, &version, NULL) == 0 && version != d->data_version) {
+        d->data_version = version;
+        d->edits_seen++;
+        log_msg(LOG_INFO, "the store was edited (facecluster): the people are regrouped with it");
+    }
+    /* also where a regroup waited out the coalescing window with nothing else to do */
+    if (indexer_idle(d->ix)) maybe_regroup(d, 0);
+}
+
 static void on_signal(uv_signal_t *sig, int signum)
 {
     fcd *d = sig->data;
@@ -214,8 +232,8 @@ static void start_handles(fcd *d)
         sigs[i]->data = d;
         uv_signal_start(sigs[i], on_signal, nums[i]);
     }
-    uv_timer_t *timers[] = {&d->progress, &d->retry, &d->purge, &d->roots};
-    for (int i = 0; i < 4; i++) {
+    uv_timer_t *timers[] = {&d->progress, &d->retry, &d->purge, &d->roots, &d->edits};
+    for (int i = 0; i < 5; i++) {
         uv_timer_init(&d->loop, timers[i]);
         timers[i]->data = d;
     }
@@ -223,6 +241,10 @@ static void start_handles(fcd *d)
     uv_timer_start(&d->retry, on_retry, RETRY_CHECK_MS, RETRY_CHECK_MS);
     uv_timer_start(&d->purge, on_purge, 0, PURGE_EVERY_MS);
     if (!d->cfg.once) uv_timer_start(&d->roots, on_roots, ROOT_CHECK_MS, ROOT_CHECK_MS);
+    if (!d->cfg.once) {
+        fc_store_data_version(d->store, &d->data_version, NULL);
+        uv_timer_start(&d->edits, on_edits, EDITS_CHECK_MS, EDITS_CHECK_MS);
+    }
 }
 
 static void close_handle(uv_handle_t *h, void *arg)

@@ -75,6 +75,11 @@ int fc_store_bad_files(fc_store *s, fc_store_bad_fn fn, void *ctx, char *err)
     return stop;
 }
 
+int fc_store_data_version(fc_store *s, int64_t *version, char *err)
+{
+    return count(s, "PRAGMA data_version", NULL, version, err);
+}
+
 int fc_store_touch(fc_store *s, int64_t now, char *err)
 {
     sqlite3_stmt *st = fc_store_stmt(s, ST_TOUCH, err);

@@ -245,6 +245,10 @@ int fc_store_bad_files(fc_store *s, fc_store_bad_fn fn, void *ctx, char *err);
 typedef void (*fc_store_problem_fn)(void *ctx, const char *problem);
 int fc_store_check(fc_store *s, fc_store_problem_fn fn, void *ctx, char *err);
 
+/* SQLite's data_version: it changes when another connection (the CLI) commits, so the
+ * daemon notices a user's edits without reading anything else. */
+int fc_store_data_version(fc_store *s, int64_t *version, char *err);
+
 /* Stamps now as the last activity (the daemon calls it as it writes). */
 int fc_store_touch(fc_store *s, int64_t now, char *err);
 /* Records the daemon's progress line (done, queued, photos/s, time left) for `status`. */

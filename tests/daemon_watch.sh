@@ -71,6 +71,13 @@ check "after the overflow: every photo indexed" wait_for 180 photos_are 5
 sleep 3
 check "one overflow logged" test "$(grep -c 'queue overflowed' "$log")" -eq 1
 
+# an edit through the CLI while the daemon runs: noticed (PRAGMA data_version)
+person=$("$fc" --db "$db" people --unsorted --json | sed -n '1s/^{"id": \([0-9]*\),.*/\1/p')
+"$fc" --db "$db" name "$person" "Grace Hopper" >/dev/null; rc=$?
+check "name while the daemon runs: exit 0" test "$rc" -eq 0
+edit_noticed() { grep -q 'the store was edited' "$log"; }
+check "the daemon notices the edit" wait_for 30 edit_noticed
+
 # SIGHUP: the configuration read again, the daemon carries on
 kill -HUP "$pid"
 sleep 1
