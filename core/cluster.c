@@ -90,7 +90,6 @@ static void list_append(face_list *l, int into, int from)
 
 typedef struct {
     const fc_cluster_input *in;
-    int n;
     float (*sum)[FC_EMBED_DIM]; /* per group (indexed by its first face) */
     int *count, *seeds, *parent, *group_of, *next, *tail;
     unsigned *version;
@@ -241,7 +240,7 @@ static int alloc_groups(groups *g, const fc_cluster_input *in)
 {
     const size_t n = (size_t)(in->n > 0 ? in->n : 1);
     memset(g, 0, sizeof *g);
-    g->in = in, g->n = in->n;
+    g->in = in;
     g->sum = malloc(n * sizeof *g->sum);
     int **ints[] = {&g->count,        &g->seeds,        &g->parent,        &g->group_of,
                     &g->next,         &g->tail,         &g->multi.head,    &g->multi.tail,

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -70,4 +71,21 @@ done:
     free(buf);
     close(fd);
     return rc;
+}
+
+int fc_file_data_path(const char *env_var, const char *name, char *buf, size_t cap, char *err)
+{
+    const char *env = getenv(env_var), *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    int n;
+    if (env && *env)
+        n = snprintf(buf, cap, "%s", env);
+    else if (xdg && xdg[0] == '/')
+        n = snprintf(buf, cap, "%s/facecluster/%s", xdg, name);
+    else if (home && *home)
+        n = snprintf(buf, cap, "%s/.local/share/facecluster/%s", home, name);
+    else
+        return fc_errorf(err, -ENOENT, "no place for %s: set %s or HOME", name, env_var);
+    if (n < 0 || (size_t)n >= cap)
+        return fc_errorf(err, -ENAMETOOLONG, "the path of %s is too long", name);
+    return 0;
 }

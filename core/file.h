@@ -19,4 +19,9 @@ int fc_file_read(const char *path, size_t max_bytes, uint8_t **data, size_t *len
 int fc_file_read_stat(const char *path, size_t max_bytes, uint8_t **data, size_t *len,
                       struct stat *st, char *err);
 
+/* Where facecluster keeps a data file: $<env_var> if set, else
+ * $XDG_DATA_HOME/facecluster/<name>, else ~/.local/share/facecluster/<name>. Returns 0,
+ * -ENOENT (no HOME either) or -ENAMETOOLONG. */
+int fc_file_data_path(const char *env_var, const char *name, char *buf, size_t cap, char *err);
+
 #endif

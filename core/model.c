@@ -237,22 +237,7 @@ size_t fc_model_tensor_count(const fc_model *m)
 
 int fc_model_default_path(char *buf, size_t cap, char *err)
 {
-    const char *env = getenv("FACECLUSTER_MODEL");
-    int n;
-    if (env && *env) {
-        n = snprintf(buf, cap, "%s", env);
-    } else {
-        const char *xdg = getenv("XDG_DATA_HOME");
-        const char *home = getenv("HOME");
-        if (xdg && xdg[0] == '/')
-            n = snprintf(buf, cap, "%s/facecluster/%s", xdg, FC_MODEL_FILE_NAME);
-        else if (home && *home)
-            n = snprintf(buf, cap, "%s/.local/share/facecluster/%s", home, FC_MODEL_FILE_NAME);
-        else
-            return fc_errorf(err, -ENOENT, "no model path: set FACECLUSTER_MODEL or HOME");
-    }
-    if (n < 0 || (size_t)n >= cap) return fc_errorf(err, -ENAMETOOLONG, "model path too long");
-    return 0;
+    return fc_file_data_path("FACECLUSTER_MODEL", FC_MODEL_FILE_NAME, buf, cap, err);
 }
 
 int fc_model_open_or_default(const char *path, fc_model **out, char *err)

@@ -19,7 +19,6 @@ typedef struct pending {
 } pending;
 
 struct indexer {
-    uv_loop_t *loop;
     const daemon_config *cfg;
     fc_store *store;
     work_pool *pool;
@@ -34,11 +33,10 @@ struct indexer {
     char status_line[160], stored_line[160];
 };
 
+/* libuv's monotonic clock, in seconds */
 static double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+    return (double)uv_hrtime() * 1e-9;
 }
 
 static int same_identity(const fc_file_identity *a, const fc_file_identity *b)
@@ -422,7 +420,7 @@ int indexer_new(uv_loop_t *loop, const daemon_config *cfg, const char *db_path, 
 {
     indexer *ix = calloc(1, sizeof *ix);
     if (!ix) return fc_errorf(err, -ENOMEM, "out of memory");
-    ix->loop = loop, ix->cfg = cfg, ix->store = store, ix->on_idle = on_idle, ix->ctx = ctx;
+    ix->cfg = cfg, ix->store = store, ix->on_idle = on_idle, ix->ctx = ctx;
     ix->started = ix->last_log = now_s();
     fc_faces_opts opts = fc_faces_default_opts();
     opts.detector = cfg->detector;

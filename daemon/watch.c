@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define DIR_MASK                                                                                   \
@@ -63,11 +62,10 @@ struct watcher {
     int closing_handles;
 };
 
+/* libuv's monotonic clock, in seconds */
 static double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+    return (double)uv_hrtime() * 1e-9;
 }
 
 static size_t hash_text(const char *s)

@@ -2,6 +2,7 @@
 
 #include "../core/file.h"
 #include "log.h"
+#include "scan.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -71,11 +72,7 @@ static void process(work_pool *pool, fc_faces *faces, fc_store *reader, int embe
     }
     atomic_fetch_add(&pool->files_read, 1);
     atomic_fetch_add(&pool->bytes_read, (long)len);
-    r->ident = (fc_file_identity){.device = (uint64_t)st.st_dev,
-                                  .inode = (uint64_t)st.st_ino,
-                                  .size = (int64_t)st.st_size,
-                                  .mtime_ns =
-                                      (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec};
+    r->ident = scan_identity(&st);
     XXH128_canonical_t canon;
     XXH128_canonicalFromHash(&canon, XXH3_128bits(data, len));
     memcpy(r->hash, canon.digest, FC_STORE_HASH_BYTES);

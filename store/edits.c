@@ -8,24 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Runs sql with ?1 = a, ?2 = b, ?3 = now (the unused ones ignored). Returns 0, or -ENOENT
- * when `must_change` and no row changed, or an error. */
-static int exec3(fc_store *s, const char *sql, int64_t a, int64_t b, int must_change, char *err)
-{
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK) return fc_store_sql_error(s->db, rc, "editing", err);
-    const int n = sqlite3_bind_parameter_count(st);
-    if (n >= 1) sqlite3_bind_int64(st, 1, a);
-    if (n >= 2) sqlite3_bind_int64(st, 2, b);
-    if (n >= 3) sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) continue;
-    sqlite3_finalize(st);
-    if (step != SQLITE_DONE) return fc_store_sql_error(s->db, step, "editing", err);
-    return must_change && sqlite3_changes(s->db) == 0 ? -ENOENT : 0;
-}
-
 int fc_store_journal(fc_store *s, const char *action, const char *detail_sql, int64_t a, int64_t b,
                      char *err)
 {
@@ -42,12 +24,12 @@ int fc_store_journal(fc_store *s, const char *action, const char *detail_sql, in
              "INSERT INTO journal (at, action, detail) SELECT ?3, '%s', json_set((%s), "
              "'$.change', %lld) WHERE ?1 = ?1 AND ?2 = ?2",
              action, detail_sql, (long long)s->change);
-    return exec3(s, sql, a, b, 0, err);
+    return fc_store_exec(s, sql, a, b, 0, err);
 }
 
 static int face_exists(fc_store *s, int64_t face, char *err)
 {
-    int rc = exec3(s, "UPDATE faces SET id = id WHERE id = ?1", face, 0, 1, err);
+    int rc = fc_store_exec(s, "UPDATE faces SET id = id WHERE id = ?1", face, 0, 1, err);
     return rc == -ENOENT ? fc_errorf(err, -ENOENT,
                                      "no face %lld (facecluster show PERSON lists "
                                      "them)",
@@ -120,29 +102,34 @@ static int do_merge(fc_store *s, void *ctx, char *err)
             "(SELECT json_group_array(face) FROM not_person WHERE person = ?2))",
             into, from, err);
         if (!rc)
-            rc = exec3(s,
-                       "UPDATE people SET name = (SELECT name FROM people WHERE id = ?2) WHERE "
-                       "id = ?1 AND name IS NULL",
-                       into, from, 0, err);
-        if (!rc) rc = exec3(s, "UPDATE people SET name = NULL WHERE id = ?2", into, from, 0, err);
+            rc = fc_store_exec(
+                s,
+                "UPDATE people SET name = (SELECT name FROM people WHERE id = ?2) WHERE "
+                "id = ?1 AND name IS NULL",
+                into, from, 0, err);
         if (!rc)
-            rc = exec3(s,
-                       "UPDATE assignments SET person = ?1, by_user = 1, decided_at = ?3 WHERE "
-                       "person = ?2",
-                       into, from, 0, err);
+            rc =
+                fc_store_exec(s, "UPDATE people SET name = NULL WHERE id = ?2", into, from, 0, err);
         if (!rc)
-            rc = exec3(s,
-                       "UPDATE not_person SET person = ?1 WHERE person = ?2 AND NOT "
-                       "EXISTS (SELECT 1 FROM not_person n WHERE n.face = "
-                       "not_person.face AND n.person = ?1)",
-                       into, from, 0, err);
-        if (!rc) rc = exec3(s, "DELETE FROM people WHERE id = ?2", into, from, 1, err);
+            rc = fc_store_exec(
+                s,
+                "UPDATE assignments SET person = ?1, by_user = 1, decided_at = ?3 WHERE "
+                "person = ?2",
+                into, from, 0, err);
+        if (!rc)
+            rc = fc_store_exec(s,
+                               "UPDATE not_person SET person = ?1 WHERE person = ?2 AND NOT "
+                               "EXISTS (SELECT 1 FROM not_person n WHERE n.face = "
+                               "not_person.face AND n.person = ?1)",
+                               into, from, 0, err);
+        if (!rc) rc = fc_store_exec(s, "DELETE FROM people WHERE id = ?2", into, from, 1, err);
         if (rc == -ENOENT) return fc_errorf(err, -ENOENT, "no person %lld", (long long)from);
         if (rc) return rc;
     }
     /* the faces of the first are the user's now too */
-    int rc = exec3(s, "UPDATE assignments SET by_user = 1, decided_at = ?3 WHERE person = ?1", into,
-                   0, 0, err);
+    int rc =
+        fc_store_exec(s, "UPDATE assignments SET by_user = 1, decided_at = ?3 WHERE person = ?1",
+                      into, 0, 0, err);
     return rc ? rc : one_face_a_photo(s, into, err);
 }
 
@@ -167,7 +154,8 @@ static int do_move(fc_store *s, void *ctx, char *err)
         if (sqlite3_step(st) == SQLITE_ROW) to = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
         if (!to) return fc_store_sql_error(s->db, sqlite3_errcode(s->db), "adding a person", err);
-    } else if (exec3(s, "UPDATE people SET id = id WHERE id = ?1", to, 0, 1, err) == -ENOENT) {
+    } else if (fc_store_exec(s, "UPDATE people SET id = id WHERE id = ?1", to, 0, 1, err) ==
+               -ENOENT) {
         return fc_errorf(err, -ENOENT, "no person %lld", (long long)to);
     }
     for (int i = 0; i < job->count && !rc; i++) {
@@ -179,15 +167,16 @@ static int do_move(fc_store *s, void *ctx, char *err)
                 "by_user) FROM assignments WHERE face = ?1))",
                 job->ids[i], to, err);
         if (!rc)
-            rc = exec3(s,
-                       "INSERT INTO assignments (face, person, by_user, decided_at) VALUES (?1, "
-                       "?2, 1, ?3) ON CONFLICT (face) DO UPDATE SET person = ?2, by_user = 1, "
-                       "decided_at = ?3",
-                       job->ids[i], to, 0, err);
+            rc = fc_store_exec(
+                s,
+                "INSERT INTO assignments (face, person, by_user, decided_at) VALUES (?1, "
+                "?2, 1, ?3) ON CONFLICT (face) DO UPDATE SET person = ?2, by_user = 1, "
+                "decided_at = ?3",
+                job->ids[i], to, 0, err);
         /* placed here by the user: any "not this person" about it and here goes */
         if (!rc)
-            rc = exec3(s, "DELETE FROM not_person WHERE face = ?1 AND person = ?2", job->ids[i], to,
-                       0, err);
+            rc = fc_store_exec(s, "DELETE FROM not_person WHERE face = ?1 AND person = ?2",
+                               job->ids[i], to, 0, err);
     }
     job->to = to;
     return rc ? rc : one_face_a_photo(s, to, err);
@@ -228,11 +217,11 @@ static int do_not(fc_store *s, void *ctx, char *err)
                 "person, by_user) FROM assignments WHERE face = ?1 AND person = ?2))",
                 face, person, err);
         if (!rc)
-            rc = exec3(s, "INSERT OR IGNORE INTO not_person (face, person) VALUES (?1, ?2)", face,
-                       person, 0, err);
+            rc = fc_store_exec(s, "INSERT OR IGNORE INTO not_person (face, person) VALUES (?1, ?2)",
+                               face, person, 0, err);
         if (!rc)
-            rc = exec3(s, "DELETE FROM assignments WHERE face = ?1 AND person = ?2", face, person,
-                       0, err);
+            rc = fc_store_exec(s, "DELETE FROM assignments WHERE face = ?1 AND person = ?2", face,
+                               person, 0, err);
     }
     return rc;
 }
@@ -256,8 +245,9 @@ static int do_reject(fc_store *s, void *ctx, char *err)
                 "json_object('face', ?1, 'was', (SELECT json_array(person, by_user) "
                 "FROM assignments WHERE face = ?1))",
                 face, 0, err);
-        if (!rc) rc = exec3(s, "UPDATE faces SET rejected = 1 WHERE id = ?1", face, 0, 0, err);
-        if (!rc) rc = exec3(s, "DELETE FROM assignments WHERE face = ?1", face, 0, 0, err);
+        if (!rc)
+            rc = fc_store_exec(s, "UPDATE faces SET rejected = 1 WHERE id = ?1", face, 0, 0, err);
+        if (!rc) rc = fc_store_exec(s, "DELETE FROM assignments WHERE face = ?1", face, 0, 0, err);
     }
     return rc;
 }
@@ -276,7 +266,8 @@ static int do_hide(fc_store *s, void *ctx, char *err)
                               "id = ?1))",
                               job->person, 0, err);
     if (!rc)
-        rc = exec3(s, "UPDATE people SET hidden = ?2 WHERE id = ?1", job->person, job->to, 1, err);
+        rc = fc_store_exec(s, "UPDATE people SET hidden = ?2 WHERE id = ?1", job->person, job->to,
+                           1, err);
     return rc == -ENOENT ? fc_errorf(err, -ENOENT, "no person %lld", (long long)job->person) : rc;
 }
 
@@ -290,8 +281,8 @@ static int do_cover(fc_store *s, void *ctx, char *err)
 {
     edit_job *job = ctx;
     const int64_t face = job->ids[0];
-    int rc = exec3(s, "UPDATE assignments SET face = face WHERE face = ?1 AND person = ?2", face,
-                   job->person, 1, err);
+    int rc = fc_store_exec(s, "UPDATE assignments SET face = face WHERE face = ?1 AND person = ?2",
+                           face, job->person, 1, err);
     if (rc == -ENOENT)
         return fc_errorf(err, -ENOENT, "face %lld is not in person %lld", (long long)face,
                          (long long)job->person);
@@ -301,8 +292,8 @@ static int do_cover(fc_store *s, void *ctx, char *err)
                               "WHERE id = ?1))",
                               job->person, 0, err);
     return rc ? rc
-              : exec3(s, "UPDATE people SET cover_face = ?2 WHERE id = ?1", job->person, face, 0,
-                      err);
+              : fc_store_exec(s, "UPDATE people SET cover_face = ?2 WHERE id = ?1", job->person,
+                              face, 0, err);
 }
 
 int fc_store_person_cover(fc_store *s, int64_t person, int64_t face, char *err)

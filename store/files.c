@@ -1,8 +1,9 @@
 /* Photos and the files that show them: what the daemon writes as it indexes. */
 #include "store_internal.h"
 
+#include "../core/detect.h"
+
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -153,14 +154,6 @@ static int faces_of_photo(fc_store *s, int64_t photo, face_ref **out, int *count
 /* Two boxes are one face when they overlap by at least this (intersection over union). */
 #define SAME_FACE_IOU 0.5
 
-static double iou(const double a[4], const double b[4])
-{
-    const double w = fmin(a[2], b[2]) - fmax(a[0], b[0]), h = fmin(a[3], b[3]) - fmax(a[1], b[1]);
-    if (w <= 0 || h <= 0) return 0;
-    const double inter = w * h;
-    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
-}
-
 /* Moves every decision about an old face to the new face that overlaps it best (each
  * new face taking at most one old one), then deletes the old faces. A model change or an
  * edited photo thus keeps what the user said; only a face no longer found loses it. */
@@ -177,7 +170,7 @@ static int replace_faces(fc_store *s, const face_ref *old, int n_old, const face
         int best = -1;
         double best_iou = SAME_FACE_IOU;
         for (int j = 0; j < n_new; j++) {
-            const double o = iou(old[i].box, new_faces[j].box);
+            const double o = fc_box_iou(old[i].box, new_faces[j].box);
             if (!taken[j] && o >= best_iou) best = j, best_iou = o;
         }
         if (best >= 0) {

@@ -1,12 +1,15 @@
 /* Opening the store, its prepared statements and transactions. */
 #include "store_internal.h"
 
+#include "../core/file.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A file's columns in the order read_file_row (files.c) takes them; FILE_ROW: its path
@@ -213,19 +216,23 @@ void fc_store_set_busy_timeout(fc_store *s, int ms)
 
 int fc_store_default_path(char *buf, size_t cap, char *err)
 {
-    const char *env = getenv("FACECLUSTER_DB");
-    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    int n;
-    if (env && *env)
-        n = snprintf(buf, cap, "%s", env);
-    else if (xdg && xdg[0] == '/')
-        n = snprintf(buf, cap, "%s/facecluster/faces.db", xdg);
-    else if (home && *home)
-        n = snprintf(buf, cap, "%s/.local/share/facecluster/faces.db", home);
-    else
-        return fc_errorf(err, -ENOENT, "no place for the store: set FACECLUSTER_DB or HOME");
-    if (n < 0 || (size_t)n >= cap) return fc_errorf(err, -ENAMETOOLONG, "store path too long");
-    return 0;
+    return fc_file_data_path("FACECLUSTER_DB", "faces.db", buf, cap, err);
+}
+
+int fc_store_exec(fc_store *s, const char *sql, int64_t a, int64_t b, int must_change, char *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) return fc_store_sql_error(s->db, rc, "writing", err);
+    const int n = sqlite3_bind_parameter_count(st);
+    if (n >= 1) sqlite3_bind_int64(st, 1, a);
+    if (n >= 2) sqlite3_bind_int64(st, 2, b);
+    if (n >= 3) sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) continue;
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE) return fc_store_sql_error(s->db, step, "writing", err);
+    return must_change && sqlite3_changes(s->db) == 0 ? -ENOENT : 0;
 }
 
 static int exec(fc_store *s, const char *what, char *err)

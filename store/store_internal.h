@@ -61,6 +61,10 @@ int fc_store_sql_error(sqlite3 *db, int rc, const char *doing, char *err);
 int fc_store_schema_version(sqlite3 *db, int *version, char *err);
 int fc_store_migrate(sqlite3 *db, const char *path, char *err);
 
+/* Runs one ad hoc statement with ?1 = a, ?2 = b and ?3 = now (unix seconds), those it
+ * uses. Returns 0, -ENOENT when must_change and no row changed, or an error. */
+int fc_store_exec(fc_store *s, const char *sql, int64_t a, int64_t b, int must_change, char *err);
+
 /* Adds a journal entry: action, and a detail JSON object made by detail_sql (an SQL
  * expression over ?1 = a and ?2 = b). Every entry of one transaction carries the same
  * "change" number: undo reverts a change whole. */

@@ -55,18 +55,6 @@ static const struct {
                     "journal, json_each(journal.detail, '$.nots') AS j WHERE journal.id = ?1"}},
 };
 
-static int run_step(fc_store *s, const char *sql, int64_t entry, char *err)
-{
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK) return fc_store_sql_error(s->db, rc, "undoing", err);
-    sqlite3_bind_int64(st, 1, entry);
-    if (sqlite3_bind_parameter_count(st) >= 3) sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : fc_store_sql_error(s->db, rc, "undoing", err);
-}
-
 typedef struct {
     char *said;
     size_t cap;
@@ -97,8 +85,9 @@ static int do_undo(fc_store *s, void *ctx, char *err)
             break;
         }
         for (int k = 0; k < 8 && reverts[r].steps[k] && !rc; k++)
-            rc = run_step(s, reverts[r].steps[k], entry, err);
-        if (!rc) rc = run_step(s, "UPDATE journal SET undone = 1 WHERE id = ?1", entry, err);
+            rc = fc_store_exec(s, reverts[r].steps[k], entry, 0, 0, err);
+        if (!rc)
+            rc = fc_store_exec(s, "UPDATE journal SET undone = 1 WHERE id = ?1", entry, 0, 0, err);
         entries++;
     }
     sqlite3_finalize(st);
@@ -107,10 +96,10 @@ static int do_undo(fc_store *s, void *ctx, char *err)
     snprintf(job->said, job->cap, "undid %s (%d entr%s)", action, entries,
              entries == 1 ? "y" : "ies");
     /* a person a move made, empty again */
-    return run_step(s,
-                    "DELETE FROM people WHERE name IS NULL AND NOT EXISTS (SELECT 1 FROM "
-                    "assignments WHERE person = people.id) AND ?1 = ?1",
-                    0, err);
+    return fc_store_exec(s,
+                         "DELETE FROM people WHERE name IS NULL AND NOT EXISTS (SELECT 1 FROM "
+                         "assignments WHERE person = people.id)",
+                         0, 0, 0, err);
 }
 
 int fc_store_undo(fc_store *s, char *said, size_t cap, char *err)
