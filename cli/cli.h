@@ -34,6 +34,7 @@ extern const cli_command cli_cmd_name;
 extern const cli_command cli_cmd_not;
 extern const cli_command cli_cmd_people;
 extern const cli_command cli_cmd_reject;
+extern const cli_command cli_cmd_sheet;
 extern const cli_command cli_cmd_show;
 extern const cli_command cli_cmd_status;
 extern const cli_command cli_cmd_undo;

@@ -67,6 +67,29 @@ int fc_cluster_regroup(const fc_cluster_input *in, int *group, int *n_groups, ch
 int fc_cluster_map_ids(const int *group, const int64_t *old_person, const int64_t *fixed, int n,
                        int n_groups, int64_t *person_of_group, char *err);
 
+/* People between regroups: each person's embedding sum and face count, for adding a new
+ * face at once (the daemon, as photos arrive) and for naming faces (`who`): the person a
+ * face is nearest by the linkage rule is the one with the highest mean similarity to it,
+ * found among the people whose means point nearest it. Opaque; not thread-safe. */
+typedef struct fc_cluster_live fc_cluster_live;
+
+/* Builds it from faces and the person each is in (0: none, left out). On success *out is
+ * the caller's, released with fc_cluster_live_free. Returns 0, -EINVAL or -ENOMEM. */
+int fc_cluster_live_new(const float (*embedding)[FC_EMBED_DIM], const int64_t *person, int n,
+                        fc_cluster_live **out, char *err);
+void fc_cluster_live_free(fc_cluster_live *l);
+int fc_cluster_live_people(const fc_cluster_live *l);
+
+/* The person nearest face e by average linkage, skipping the people in skip (those
+ * holding another face of its photo, or that it is not): its id, *distance the mean
+ * cosine distance (1 - linkage). 0 and distance 2 when there is none. The caller compares
+ * the distance with its threshold. */
+int64_t fc_cluster_live_nearest(const fc_cluster_live *l, const float e[FC_EMBED_DIM],
+                                const int64_t *skip, int n_skip, float *distance);
+
+/* Face e joins person (a person not seen before is added). Returns 0 or -ENOMEM. */
+int fc_cluster_live_add(fc_cluster_live *l, const float e[FC_EMBED_DIM], int64_t person);
+
 /* The mean cosine similarity between two sets of unit vectors, from their sums and
  * counts: the average-linkage rule (exposed for tests and for `who`). */
 float fc_cluster_linkage(const float sum_a[FC_EMBED_DIM], int count_a,

@@ -73,8 +73,8 @@ static void normalize(float *v)
 }
 
 /* The `want` cells nearest v (highest dot products), best first, into best[]. */
-static void nearest_cells(const float (*centre)[FC_EMBED_DIM], int cells, const float *v, int want,
-                          int *best, float *score)
+void fc_cluster_nearest_cells(const float (*centre)[FC_EMBED_DIM], int cells, const float *v,
+                              int want, int *best, float *score)
 {
     int have = 0;
     for (int c = 0; c < cells; c++) {
@@ -88,8 +88,8 @@ static void nearest_cells(const float (*centre)[FC_EMBED_DIM], int cells, const 
 }
 
 /* Spherical k-means on a deterministic sample: centres are unit means. */
-static int place_centres(const float (*e)[FC_EMBED_DIM], int n, int cells,
-                         float (*centre)[FC_EMBED_DIM])
+int fc_cluster_place_centres(const float (*e)[FC_EMBED_DIM], int n, int cells,
+                             float (*centre)[FC_EMBED_DIM])
 {
     int sample = cells * KMEANS_SAMPLE < n ? cells * KMEANS_SAMPLE : n;
     int *pick = malloc((size_t)sample * sizeof *pick), *of = malloc((size_t)sample * sizeof *of);
@@ -105,7 +105,8 @@ static int place_centres(const float (*e)[FC_EMBED_DIM], int n, int cells,
         memset(sum, 0, (size_t)cells * sizeof *sum);
         for (int i = 0; i < sample; i++) {
             float s;
-            nearest_cells((const float(*)[FC_EMBED_DIM])centre, cells, e[pick[i]], 1, &of[i], &s);
+            fc_cluster_nearest_cells((const float(*)[FC_EMBED_DIM])centre, cells, e[pick[i]], 1,
+                                     &of[i], &s);
             for (int k = 0; k < FC_EMBED_DIM; k++) sum[of[i]][k] += e[pick[i]][k];
         }
         for (int c = 0; c < cells; c++)
@@ -137,10 +138,11 @@ int fc_cluster_neighbours(const float (*e)[FC_EMBED_DIM], int n, float min_sim, 
     int *cell_of = malloc((size_t)(n > 0 ? n : 1) * sizeof *cell_of);
     fc_csr members = {0};
     int rc = out->index && centre && cell_of ? 0 : -ENOMEM;
-    if (!rc) rc = place_centres(e, n, cells, centre);
+    if (!rc) rc = fc_cluster_place_centres(e, n, cells, centre);
     for (int f = 0; !rc && f < n; f++) {
         float s;
-        nearest_cells((const float(*)[FC_EMBED_DIM])centre, cells, e[f], 1, &cell_of[f], &s);
+        fc_cluster_nearest_cells((const float(*)[FC_EMBED_DIM])centre, cells, e[f], 1, &cell_of[f],
+                                 &s);
     }
     if (!rc) { /* the cells' members, through the same compressed rows as the constraints */
         int *rows = malloc((size_t)(n > 0 ? n : 1) * sizeof *rows);
@@ -161,7 +163,8 @@ int fc_cluster_neighbours(const float (*e)[FC_EMBED_DIM], int n, float min_sim, 
         int cell[PROBES], have = 0;
         float cell_score[PROBES], score[NEIGHBOURS];
         int *best = out->index + (size_t)f * NEIGHBOURS;
-        nearest_cells((const float(*)[FC_EMBED_DIM])centre, cells, e[f], probes, cell, cell_score);
+        fc_cluster_nearest_cells((const float(*)[FC_EMBED_DIM])centre, cells, e[f], probes, cell,
+                                 cell_score);
         for (int p = 0; p < probes && cell[p] >= 0; p++)
             for (int m = members.start[cell[p]]; m < members.start[cell[p] + 1]; m++) {
                 const int other = members.items[m];

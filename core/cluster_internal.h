@@ -38,6 +38,14 @@ typedef struct {
     int *index;
 } fc_neighbours;
 
+/* The inverted file's parts, shared with the incremental add (cluster_live.c). Centres
+ * by spherical k-means over a deterministic sample of the vectors (unit ones, or sums:
+ * only directions matter); the `want` cells nearest v, best first (-1 past the last). */
+int fc_cluster_place_centres(const float (*v)[FC_EMBED_DIM], int n, int cells,
+                             float (*centre)[FC_EMBED_DIM]);
+void fc_cluster_nearest_cells(const float (*centre)[FC_EMBED_DIM], int cells, const float *v,
+                              int want, int *best, float *score);
+
 int fc_cluster_neighbours(const float (*embedding)[FC_EMBED_DIM], int n, float min_sim,
                           fc_neighbours *out);
 void fc_neighbours_free(fc_neighbours *nb);

@@ -27,6 +27,7 @@ struct indexer {
     long queued;
     indexer_counts counts;
     void (*on_idle)(void *ctx);
+    void (*on_photo)(void *ctx, int64_t photo);
     void *ctx;
     double started, last_log;
     long network_runs; /* once the pool is stopped */
@@ -206,8 +207,10 @@ static void write_result(indexer *ix, work_result *r)
                                  .model_version = ix->model_version};
         memcpy(what.hash, r->hash, sizeof what.hash);
         fc_exif_time_string(&r->photo.exif, what.taken);
-        rc = fc_store_put_indexed(ix->store, r->path, &r->ident, &what, NULL, err);
+        int64_t photo;
+        rc = fc_store_put_indexed(ix->store, r->path, &r->ident, &what, &photo, err);
         if (!rc) {
+            if (ix->on_photo && r->photo.count) ix->on_photo(ix->ctx, photo);
             ix->counts.indexed++, ix->counts.faces += r->photo.count;
             log_path(LOG_DEBUG, r->path, "%d face%s", r->photo.count,
                      r->photo.count == 1 ? "" : "s");
@@ -448,6 +451,11 @@ int indexer_new(uv_loop_t *loop, const daemon_config *cfg, const char *db_path, 
 int indexer_idle(const indexer *ix)
 {
     return !ix->head && work_pool_busy(ix->pool) == 0;
+}
+
+void indexer_on_photo(indexer *ix, void (*fn)(void *ctx, int64_t photo))
+{
+    ix->on_photo = fn;
 }
 
 long indexer_changes(const indexer *ix)

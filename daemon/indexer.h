@@ -46,6 +46,9 @@ void indexer_embed_stale(indexer *ix);
 /* Pending photos whose retry time has come are queued again. */
 void indexer_retry_due(indexer *ix);
 
+/* fn(ctx, photo) after each photo with faces is written (ctx: indexer_new's). */
+void indexer_on_photo(indexer *ix, void (*fn)(void *ctx, int64_t photo));
+
 int indexer_idle(const indexer *ix);
 /* A count that grows with every change to the faces in the store (indexed, moved, back,
  * missing): a regroup is due when it moved. */

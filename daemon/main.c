@@ -33,12 +33,14 @@ typedef struct {
     fc_store *store;
     fc_model *model;
     indexer *ix;
+    people *people;
     watcher *watch;                   /* NULL with --once */
     dev_t root_dev[CONFIG_MAX_ROOTS]; /* what each root was at its last scan; 0: unreadable */
     ino_t root_ino[CONFIG_MAX_ROOTS];
     uv_signal_t sigterm, sigint, sighup;
     uv_timer_t progress, retry, purge, roots, edits;
     int64_t data_version; /* the store's, when last looked at */
+    int64_t edit_mark;    /* the user's edits then */
     long edits_seen;      /* times it moved: the user edited through the CLI */
     int argc;             /* the command line, read again with the file on SIGHUP */
     char **argv;
@@ -53,6 +55,7 @@ static void stop(fcd *d, const char *why)
 {
     if (d->stopping++) return;
     log_msg(LOG_INFO, "stopping: %s", why);
+    if (d->people) people_stop(d->people);
     uv_stop(&d->loop);
 }
 
@@ -64,8 +67,17 @@ static void maybe_regroup(fcd *d, int now_anyway)
     const double now = uv_hrtime() * 1e-9;
     if (changes == d->regrouped_at && d->last_regroup > 0) return;
     if (!now_anyway && d->last_regroup > 0 && now - d->last_regroup < REGROUP_EVERY_S) return;
-    people_regroup(d->store, 0);
+    if (d->cfg.once)
+        people_run_now(d->people, 1);
+    else
+        people_refresh(d->people, 1);
     d->last_regroup = uv_hrtime() * 1e-9, d->regrouped_at = changes;
+}
+
+static void on_photo(void *ctx, int64_t photo)
+{
+    fcd *d = ctx;
+    people_place(d->people, photo);
 }
 
 static void on_idle(void *ctx)
@@ -159,16 +171,23 @@ static void on_roots(uv_timer_t *t)
     }
 }
 
-/* The CLI wrote (a name, a merge, a correction): the people are regrouped with it, within
- * the usual coalescing. */
+/* The CLI wrote (a name, a merge, a correction): new faces are placed among the people as
+ * the user left them (the index loaded again at once), and the people are regrouped with
+ * it within the usual coalescing. */
 static void on_edits(uv_timer_t *t)
 {
     fcd *d = t->data;
-    int64_t version;
+    int64_t version, mark;
+    /* data_version: any other connection wrote (cheap to ask); the edit mark: the user */
     if (fc_store_data_version(d->store, &version, NULL) == 0 && version != d->data_version) {
         d->data_version = version;
-        d->edits_seen++;
-        log_msg(LOG_INFO, "the store was edited (facecluster): the people are regrouped with it");
+        if (fc_store_edit_mark(d->store, &mark, NULL) == 0 && mark != d->edit_mark) {
+            d->edit_mark = mark;
+            d->edits_seen++;
+            log_msg(LOG_INFO,
+                    "the store was edited (facecluster): the people are regrouped with it");
+            people_refresh(d->people, 0);
+        }
     }
     /* also where a regroup waited out the coalescing window with nothing else to do */
     if (indexer_idle(d->ix)) maybe_regroup(d, 0);
@@ -243,6 +262,7 @@ static void start_handles(fcd *d)
     if (!d->cfg.once) uv_timer_start(&d->roots, on_roots, ROOT_CHECK_MS, ROOT_CHECK_MS);
     if (!d->cfg.once) {
         fc_store_data_version(d->store, &d->data_version, NULL);
+        fc_store_edit_mark(d->store, &d->edit_mark, NULL);
         uv_timer_start(&d->edits, on_edits, EDITS_CHECK_MS, EDITS_CHECK_MS);
     }
 }
@@ -296,6 +316,17 @@ int main(int argc, char **argv)
         log_msg(LOG_ERR, "cannot start the workers: %s", err);
         goto out_loop;
     }
+    indexer_on_photo(d.ix, on_photo);
+    if (people_new(&d.loop, d.store, d.db_path, 0, &d.people, err) != 0) {
+        log_msg(LOG_ERR, "%s", err);
+        goto out_loop;
+    }
+    /* the people as the store has them, for placing new faces (--once: nothing else to
+     * do meanwhile; watching: on a thread) */
+    if (d.cfg.once)
+        people_run_now(d.people, 0);
+    else
+        people_refresh(d.people, 0);
     log_path(LOG_INFO, d.db_path, "store open; watching %d folder%s", d.cfg.root_count,
              d.cfg.root_count == 1 ? "" : "s");
     if (!d.cfg.once) {
@@ -329,6 +360,7 @@ out_loop:
     uv_walk(&d.loop, close_handle, NULL);
     uv_run(&d.loop, UV_RUN_DEFAULT); /* let the closes complete */
     uv_loop_close(&d.loop);
+    people_free(d.people);
 out:
     fc_store_close(d.store);
     fc_model_close(d.model);

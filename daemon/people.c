@@ -5,44 +5,276 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <uv.h>
+#include <string.h>
 
-int people_regroup(fc_store *store, float threshold)
-{
+enum { WANT_NOTHING, WANT_REFRESH, WANT_REGROUP };
+
+/* One regroup or refresh: what it needs, and what it made for the loop to take. */
+typedef struct {
+    uv_work_t req;
+    people *owner;
+    int regroup;
+    int rc;
     char err[FC_ERR_MAX];
+    fc_cluster_live *live;
+    int faces, groups, unassigned;
+    double seconds;
+} job;
+
+struct people {
+    uv_loop_t *loop;
+    fc_store *store;
+    char *db_path;
+    float threshold;
+    fc_cluster_live *live; /* NULL until the first job ends */
+    job *running;
+    int wanted; /* WANT_*: the job to start when the running one ends */
+    int64_t *pending;
+    size_t n_pending, cap_pending;
+    int stopping; /* the loop is closing: no new job, nothing placed */
+};
+
+static double now_s(void)
+{
+    return uv_hrtime() * 1e-9;
+}
+
+/* Each face's person after the regroup: the user's, the group's, or none. */
+static void persons_after(const fc_store_faces *f, const int *group, const int64_t *ids,
+                          int64_t *person)
+{
+    for (int i = 0; i < f->n; i++)
+        person[i] = f->fixed[i] ? f->fixed[i] : group[i] >= 0 ? ids[group[i]] : 0;
+}
+
+/* Loads the faces, regroups them when j->regroup, and builds the index of the people as
+ * the store now has them. Runs on any thread, on the connection it is given. */
+static int compute(fc_store *store, float threshold, job *j)
+{
+    const double t0 = now_s();
     fc_store_faces faces;
-    const double t0 = uv_hrtime() * 1e-9;
-    int rc = fc_store_faces_load(store, &faces, err);
-    if (rc) {
-        log_msg(LOG_ERR, "cannot regroup: %s", err);
-        return rc;
+    int rc = fc_store_faces_load(store, &faces, j->err);
+    if (rc) return rc;
+    const size_t n = (size_t)(faces.n > 0 ? faces.n : 1);
+    int *group = malloc(n * sizeof *group), n_groups = 0;
+    int64_t *ids = malloc(n * sizeof *ids), *person = malloc(n * sizeof *person);
+    rc = group && ids && person ? 0 : fc_errorf(j->err, -ENOMEM, "out of memory");
+    if (!rc && j->regroup) {
+        fc_cluster_input in = {.n = faces.n,
+                               .embedding = (const float(*)[FC_EMBED_DIM])faces.embedding,
+                               .photo = faces.photo,
+                               .fixed = faces.fixed,
+                               .can_seed = faces.can_seed,
+                               .nots = faces.nots,
+                               .n_nots = faces.n_nots,
+                               .apart = (const int(*)[2])faces.apart,
+                               .n_apart = faces.n_apart,
+                               .threshold = threshold};
+        rc = fc_cluster_regroup(&in, group, &n_groups, j->err);
+        if (!rc)
+            rc = fc_cluster_map_ids(group, faces.person, faces.fixed, faces.n, n_groups, ids,
+                                    j->err);
+        if (!rc) rc = fc_store_apply_groups(store, &faces, group, n_groups, ids, j->err);
+        if (rc > 0) rc = 0;
+        if (!rc) persons_after(&faces, group, ids, person);
+        j->unassigned = 0;
+        for (int i = 0; !rc && i < faces.n; i++) j->unassigned += person[i] == 0;
+    } else if (!rc) {
+        memcpy(person, faces.person, (size_t)faces.n * sizeof *person);
     }
-    int *group = malloc((size_t)(faces.n > 0 ? faces.n : 1) * sizeof *group), n_groups = 0;
-    int64_t *ids = malloc((size_t)(faces.n > 0 ? faces.n : 1) * sizeof *ids);
-    fc_cluster_input in = {.n = faces.n,
-                           .embedding = (const float(*)[FC_EMBED_DIM])faces.embedding,
-                           .photo = faces.photo,
-                           .fixed = faces.fixed,
-                           .can_seed = faces.can_seed,
-                           .nots = faces.nots,
-                           .n_nots = faces.n_nots,
-                           .apart = (const int(*)[2])faces.apart,
-                           .n_apart = faces.n_apart,
-                           .threshold = threshold};
-    rc = group && ids ? 0 : fc_errorf(err, -ENOMEM, "out of memory");
-    if (!rc) rc = fc_cluster_regroup(&in, group, &n_groups, err);
-    if (!rc) rc = fc_cluster_map_ids(group, faces.person, faces.fixed, faces.n, n_groups, ids, err);
-    if (!rc) rc = fc_store_apply_groups(store, &faces, group, n_groups, ids, err);
-    if (rc < 0) {
-        log_msg(LOG_ERR, "cannot regroup: %s", err);
-    } else {
-        int unassigned = 0;
-        for (int i = 0; i < faces.n; i++) unassigned += group[i] < 0;
-        log_msg(LOG_INFO, "regrouped %d faces into %d people (%d faces in no person) in %.1f s",
-                faces.n, n_groups, unassigned, uv_hrtime() * 1e-9 - t0);
-        rc = 0;
-    }
-    free(group), free(ids);
+    if (!rc)
+        rc = fc_cluster_live_new((const float(*)[FC_EMBED_DIM])faces.embedding, person, faces.n,
+                                 &j->live, j->err);
+    j->faces = faces.n, j->groups = n_groups;
+    j->seconds = now_s() - t0;
+    free(group), free(ids), free(person);
     fc_store_faces_free(&faces);
     return rc;
+}
+
+static void on_work(uv_work_t *req)
+{
+    job *j = req->data;
+    fc_store *store = NULL;
+    j->rc = fc_store_open(j->owner->db_path, 0, &store, j->err);
+    if (!j->rc) j->rc = compute(store, j->owner->threshold, j);
+    fc_store_close(store);
+}
+
+static void place_now(people *p, int64_t photo);
+
+static void start(people *p, int regroup);
+
+/* On the loop: the job's index replaces the old one, the photos that waited are placed,
+ * and a job asked for meanwhile starts. */
+static void take(people *p, job *j)
+{
+    if (j->rc == -EAGAIN) {
+        log_msg(LOG_INFO, "%s", j->err);
+        if (p->wanted < WANT_REGROUP) p->wanted = WANT_REGROUP;
+    } else if (j->rc) {
+        log_msg(LOG_ERR, "cannot %s the people: %s", j->regroup ? "regroup" : "load", j->err);
+    } else {
+        fc_cluster_live_free(p->live);
+        p->live = j->live, j->live = NULL;
+        if (j->regroup)
+            log_msg(LOG_INFO, "regrouped %d faces into %d people (%d faces in no person) in %.1f s",
+                    j->faces, j->groups, j->unassigned, j->seconds);
+    }
+    fc_cluster_live_free(j->live);
+}
+
+static void on_done(uv_work_t *req, int status)
+{
+    job *j = req->data;
+    people *p = j->owner;
+    if (status == 0) take(p, j);
+    p->running = NULL;
+    free(j);
+    if (p->stopping) return;
+    if (p->wanted) {
+        const int regroup = p->wanted == WANT_REGROUP;
+        p->wanted = WANT_NOTHING;
+        start(p, regroup);
+        return;
+    }
+    /* placed one at a time; a photo placed before may have been a pending one again */
+    const size_t count = p->n_pending;
+    p->n_pending = 0;
+    for (size_t i = 0; i < count && p->live; i++) place_now(p, p->pending[i]);
+}
+
+static void start(people *p, int regroup)
+{
+    job *j = calloc(1, sizeof *j);
+    if (!j) {
+        log_msg(LOG_ERR, "cannot %s the people: out of memory", regroup ? "regroup" : "load");
+        return;
+    }
+    j->owner = p, j->regroup = regroup, j->req.data = j;
+    p->running = j;
+    if (uv_queue_work(p->loop, &j->req, on_work, on_done) != 0) {
+        log_msg(LOG_ERR, "cannot start a thread to regroup the people");
+        p->running = NULL;
+        free(j);
+    }
+}
+
+void people_refresh(people *p, int regroup)
+{
+    const int want = regroup ? WANT_REGROUP : WANT_REFRESH;
+    if (p->running) {
+        if (p->wanted < want) p->wanted = want;
+        return;
+    }
+    start(p, regroup);
+}
+
+int people_run_now(people *p, int regroup)
+{
+    job j = {.owner = p, .regroup = regroup};
+    j.rc = compute(p->store, p->threshold, &j);
+    take(p, &j);
+    if (regroup) p->n_pending = 0; /* the regroup saw their faces */
+    for (size_t i = 0; !regroup && i < p->n_pending && p->live; i++) place_now(p, p->pending[i]);
+    p->n_pending = 0;
+    return j.rc;
+}
+
+void people_stop(people *p)
+{
+    p->stopping = 1;
+}
+
+int people_busy(const people *p)
+{
+    return p->running != NULL || p->wanted != WANT_NOTHING;
+}
+
+/* The photo's faces in no person join the nearest person within the threshold (never one
+ * holding another face of the photo), or start one when they may seed it. */
+static void place_now(people *p, int64_t photo)
+{
+    char err[FC_ERR_MAX];
+    fc_store_photo_face *faces;
+    int count;
+    if (fc_store_photo_faces(p->store, photo, &faces, &count, err) != 0) {
+        log_msg(LOG_ERR, "cannot place the faces of photo %lld: %s", (long long)photo, err);
+        return;
+    }
+    const size_t n = (size_t)(count > 0 ? count : 1);
+    int64_t *taken = malloc(n * sizeof *taken), *face = malloc(n * sizeof *face);
+    int64_t *person = malloc(n * sizeof *person);
+    int *which = malloc(n * sizeof *which), n_taken = 0, placing = 0;
+    if (!taken || !face || !person || !which) {
+        log_msg(LOG_ERR, "cannot place the faces of photo %lld: out of memory", (long long)photo);
+        goto out;
+    }
+    for (int i = 0; i < count; i++)
+        if (faces[i].person) taken[n_taken++] = faces[i].person;
+    const float threshold = p->threshold > 0 ? p->threshold : FC_CLUSTER_THRESHOLD;
+    for (int i = 0; i < count; i++) {
+        if (faces[i].person) continue;
+        float distance;
+        int64_t nearest =
+            fc_cluster_live_nearest(p->live, faces[i].embedding, taken, n_taken, &distance);
+        if (!nearest || distance > threshold) {
+            if (!faces[i].can_seed) continue; /* in no person until a regroup says */
+            nearest = 0;                      /* a new person */
+        }
+        face[placing] = faces[i].face, person[placing] = nearest, which[placing++] = i;
+        if (nearest) taken[n_taken++] = nearest;
+    }
+    log_msg(LOG_DEBUG, "photo %lld: %d of its %d faces placed now", (long long)photo, placing,
+            count);
+    if (placing && fc_store_place_faces(p->store, face, person, placing, err) != 0) {
+        log_msg(LOG_ERR, "cannot place the faces of photo %lld: %s", (long long)photo, err);
+        goto out;
+    }
+    for (int k = 0; k < placing; k++)
+        if (person[k] && fc_cluster_live_add(p->live, faces[which[k]].embedding, person[k]) != 0)
+            log_msg(LOG_ERR, "out of memory placing faces");
+out:
+    free(taken), free(face), free(person), free(which), free(faces);
+}
+
+void people_place(people *p, int64_t photo)
+{
+    if (p->stopping) return; /* its faces wait for the next start's regroup */
+    if (p->live && !p->running) {
+        place_now(p, photo);
+        return;
+    }
+    if (p->n_pending == p->cap_pending) {
+        const size_t cap = p->cap_pending ? 2 * p->cap_pending : 64;
+        int64_t *grown = realloc(p->pending, cap * sizeof *grown);
+        if (!grown) return; /* its faces wait for the next regroup */
+        p->pending = grown, p->cap_pending = cap;
+    }
+    p->pending[p->n_pending++] = photo;
+    log_msg(LOG_DEBUG, "photo %lld: its faces placed after the people are loaded",
+            (long long)photo);
+    if (!p->running && !p->live) people_refresh(p, 0);
+}
+
+int people_new(uv_loop_t *loop, fc_store *store, const char *db_path, float threshold, people **out,
+               char *err)
+{
+    people *p = calloc(1, sizeof *p);
+    if (p) p->db_path = strdup(db_path);
+    if (!p || !p->db_path) {
+        free(p);
+        return fc_errorf(err, -ENOMEM, "out of memory");
+    }
+    p->loop = loop, p->store = store, p->threshold = threshold;
+    *out = p;
+    return 0;
+}
+
+void people_free(people *p)
+{
+    if (!p) return;
+    fc_cluster_live_free(p->live);
+    free(p->pending), free(p->db_path);
+    free(p);
 }

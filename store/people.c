@@ -34,11 +34,26 @@ static int prepare(fc_store *s, const char *sql, sqlite3_stmt **st, char *err)
     return rc == SQLITE_OK ? 0 : fc_store_sql_error(s->db, rc, "reading faces", err);
 }
 
+/* A face's embedding (unit length, from its 128-byte form) and whether it may seed a
+ * person, from the columns embedding, small and score starting at column `at`. */
+static void face_columns(sqlite3_stmt *st, int at, float embedding[FC_EMBED_DIM], uint8_t *can_seed)
+{
+    fc_qembed q;
+    memset(&q, 0, sizeof q);
+    if (sqlite3_column_bytes(st, at) == FC_EMBED_DIM)
+        memcpy(q.v, sqlite3_column_blob(st, at), FC_EMBED_DIM);
+    float raw[FC_EMBED_DIM];
+    fc_qembed_decode(&q, raw);
+    if (fc_embed_normalize(raw, embedding) != 0) memset(embedding, 0, sizeof raw);
+    *can_seed =
+        !sqlite3_column_int(st, at + 1) && sqlite3_column_double(st, at + 2) >= FC_STORE_SEED_SCORE;
+}
+
 static int load_faces(fc_store *s, fc_store_faces *f, char *err)
 {
     sqlite3_stmt *st;
     int rc = prepare(s,
-                     "SELECT f.id, f.embedding, f.photo, f.small, f.score, "
+                     "SELECT f.id, f.embedding, f.small, f.score, f.photo, "
                      "coalesce(a.person, 0), coalesce(a.by_user, 0) FROM faces f "
                      "JOIN photos p ON p.id = f.photo LEFT JOIN assignments a ON a.face = f.id "
                      "WHERE p.missing_since IS NULL AND NOT f.rejected ORDER BY f.id",
@@ -64,16 +79,8 @@ static int load_faces(fc_store *s, fc_store_faces *f, char *err)
         }
         const int i = f->n++;
         f->face[i] = sqlite3_column_int64(st, 0);
-        fc_qembed q;
-        memset(&q, 0, sizeof q);
-        if (sqlite3_column_bytes(st, 1) == FC_EMBED_DIM)
-            memcpy(q.v, sqlite3_column_blob(st, 1), FC_EMBED_DIM);
-        float raw[FC_EMBED_DIM];
-        fc_qembed_decode(&q, raw);
-        if (fc_embed_normalize(raw, f->embedding[i]) != 0) memset(f->embedding[i], 0, sizeof raw);
-        f->photo[i] = sqlite3_column_int64(st, 2);
-        f->can_seed[i] =
-            !sqlite3_column_int(st, 3) && sqlite3_column_double(st, 4) >= FC_STORE_SEED_SCORE;
+        face_columns(st, 1, f->embedding[i], &f->can_seed[i]);
+        f->photo[i] = sqlite3_column_int64(st, 4);
         f->person[i] = sqlite3_column_int64(st, 5);
         f->fixed[i] = sqlite3_column_int(st, 6) ? f->person[i] : 0;
     }
@@ -123,13 +130,26 @@ static int load_constraints(fc_store *s, fc_store_faces *f, char *err)
     return rc;
 }
 
+int fc_store_edit_mark(fc_store *s, int64_t *mark, char *err)
+{
+    sqlite3_stmt *st;
+    int rc =
+        prepare(s, "SELECT coalesce(max(id), 0) + coalesce(sum(undone), 0) FROM journal", &st, err);
+    if (rc) return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *mark = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : fc_store_sql_error(s->db, rc, "reading the journal", err);
+}
+
 int fc_store_faces_load(fc_store *s, fc_store_faces *out, char *err)
 {
     memset(out, 0, sizeof *out);
     /* one read transaction: faces and constraints as of one moment */
     int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
     if (rc != SQLITE_OK) return fc_store_sql_error(s->db, rc, "reading faces", err);
-    rc = load_faces(s, out, err);
+    rc = fc_store_edit_mark(s, &out->edits, err);
+    if (!rc) rc = load_faces(s, out, err);
     if (!rc) rc = load_constraints(s, out, err);
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     if (rc) fc_store_faces_free(out);
@@ -140,7 +160,7 @@ typedef struct {
     const fc_store_faces *f;
     const int *group;
     int n_groups;
-    const int64_t *person_of_group;
+    int64_t *person_of_group;
     int people;
 } apply_job;
 
@@ -156,22 +176,26 @@ static int do_apply(fc_store *s, void *ctx, char *err)
 {
     apply_job *job = ctx;
     const fc_store_faces *f = job->f;
-    int64_t *id = malloc((size_t)(job->n_groups > 0 ? job->n_groups : 1) * sizeof *id);
+    int64_t *id = job->person_of_group, mark = 0;
     sqlite3_stmt *create = NULL, *assign = NULL, *clear = NULL;
-    int rc = id ? 0 : fc_errorf(err, -ENOMEM, "out of memory");
+    /* the groups were computed from the faces as loaded: an edit since (another
+     * connection's) may contradict them */
+    int rc = fc_store_edit_mark(s, &mark, err);
+    if (!rc && mark != f->edits)
+        rc = fc_errorf(err, -EAGAIN, "the people were edited while regrouping: regroup again");
     if (!rc)
         rc = prepare(s, "INSERT INTO people (created_at) VALUES (?1) RETURNING id", &create, err);
     if (!rc)
         rc = prepare(s,
-                     "INSERT INTO assignments (face, person, by_user, decided_at) VALUES (?1, ?2, "
-                     "0, ?3) ON CONFLICT (face) DO UPDATE SET person = ?2, decided_at = ?3 "
-                     "WHERE by_user = 0 AND person != ?2",
+                     "INSERT INTO assignments (face, person, by_user, decided_at) SELECT ?1, ?2, "
+                     "0, ?3 WHERE EXISTS (SELECT 1 FROM faces WHERE id = ?1) ON CONFLICT "
+                     "(face) DO UPDATE SET person = ?2, decided_at = ?3 WHERE by_user = 0 AND "
+                     "person != ?2",
                      &assign, err);
     if (!rc)
         rc = prepare(s, "DELETE FROM assignments WHERE face = ?1 AND by_user = 0", &clear, err);
     const int64_t now = (int64_t)time(NULL);
     for (int g = 0; !rc && g < job->n_groups; g++) {
-        id[g] = job->person_of_group[g];
         if (id[g]) continue;
         sqlite3_bind_int64(create, 1, now);
         if (sqlite3_step(create) == SQLITE_ROW)
@@ -203,12 +227,11 @@ static int do_apply(fc_store *s, void *ctx, char *err)
                  : fc_store_sql_error(s->db, sqlite3_errcode(s->db), "regrouping", err);
     job->people = job->n_groups;
     sqlite3_finalize(create), sqlite3_finalize(assign), sqlite3_finalize(clear);
-    free(id);
     return rc;
 }
 
 int fc_store_apply_groups(fc_store *s, const fc_store_faces *f, const int *group, int n_groups,
-                          const int64_t *person_of_group, char *err)
+                          int64_t *person_of_group, char *err)
 {
     apply_job job = {f, group, n_groups, person_of_group, 0};
     int rc = fc_store_atomic(s, do_apply, &job, err);
@@ -342,4 +365,93 @@ int fc_store_person_name(fc_store *s, int64_t person, const char *name, char *er
     if (!name[0]) return fc_errorf(err, -EINVAL, "a name cannot be empty");
     name_job job = {person, name};
     return fc_store_atomic(s, do_name, &job, err);
+}
+
+int fc_store_photo_faces(fc_store *s, int64_t photo, fc_store_photo_face **out, int *count,
+                         char *err)
+{
+    *out = NULL, *count = 0;
+    sqlite3_stmt *st;
+    int rc = prepare(s,
+                     "SELECT f.id, f.embedding, f.small, f.score, coalesce(a.person, 0) FROM "
+                     "faces f LEFT JOIN assignments a ON a.face = f.id WHERE f.photo = ?1 AND "
+                     "NOT f.rejected ORDER BY f.id",
+                     &st, err);
+    if (rc) return rc;
+    sqlite3_bind_int64(st, 1, photo);
+    int cap = 0, step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*count == cap) {
+            cap = cap ? 2 * cap : 8;
+            fc_store_photo_face *grown = realloc(*out, (size_t)cap * sizeof *grown);
+            if (!grown) {
+                rc = fc_errorf(err, -ENOMEM, "out of memory reading a photo's faces");
+                break;
+            }
+            *out = grown;
+        }
+        fc_store_photo_face *f = &(*out)[(*count)++];
+        f->face = sqlite3_column_int64(st, 0);
+        face_columns(st, 1, f->embedding, &f->can_seed);
+        f->person = sqlite3_column_int64(st, 4);
+    }
+    if (!rc && step != SQLITE_DONE) rc = fc_store_sql_error(s->db, step, "reading faces", err);
+    sqlite3_finalize(st);
+    if (rc) free(*out), *out = NULL, *count = 0;
+    return rc;
+}
+
+typedef struct {
+    const int64_t *face;
+    int64_t *person;
+    int count;
+} place_job;
+
+static int do_place(fc_store *s, void *ctx, char *err)
+{
+    place_job *job = ctx;
+    sqlite3_stmt *create = NULL, *assign = NULL, *now_in = NULL;
+    const int64_t now = (int64_t)time(NULL);
+    int rc = prepare(s, "INSERT INTO people (created_at) VALUES (?1) RETURNING id", &create, err);
+    if (!rc)
+        rc = prepare(s,
+                     "INSERT INTO assignments (face, person, by_user, decided_at) SELECT ?1, ?2, "
+                     "0, ?3 WHERE EXISTS (SELECT 1 FROM people WHERE id = ?2) ON CONFLICT (face) "
+                     "DO NOTHING",
+                     &assign, err);
+    if (!rc)
+        rc = prepare(s, "SELECT coalesce((SELECT person FROM assignments WHERE face = ?1), 0)",
+                     &now_in, err);
+    for (int i = 0; !rc && i < job->count; i++) {
+        if (!job->person[i]) {
+            sqlite3_bind_int64(create, 1, now);
+            if (sqlite3_step(create) == SQLITE_ROW)
+                job->person[i] = sqlite3_column_int64(create, 0);
+            else
+                rc = fc_store_sql_error(s->db, sqlite3_errcode(s->db), "adding a person", err);
+            sqlite3_reset(create);
+        }
+        if (!rc) {
+            sqlite3_bind_int64(assign, 1, job->face[i]);
+            sqlite3_bind_int64(assign, 2, job->person[i]);
+            sqlite3_bind_int64(assign, 3, now);
+            rc = step_done(s, assign, err);
+        }
+        if (!rc) {
+            sqlite3_bind_int64(now_in, 1, job->face[i]);
+            if (sqlite3_step(now_in) == SQLITE_ROW)
+                job->person[i] = sqlite3_column_int64(now_in, 0);
+            else
+                rc = fc_store_sql_error(s->db, sqlite3_errcode(s->db), "placing a face", err);
+            sqlite3_reset(now_in);
+        }
+    }
+    sqlite3_finalize(create), sqlite3_finalize(assign), sqlite3_finalize(now_in);
+    return rc;
+}
+
+int fc_store_place_faces(fc_store *s, const int64_t *face, int64_t *person, int count, char *err)
+{
+    place_job job = {face, person, count};
+    return fc_store_atomic(s, do_place, &job, err);
 }

@@ -140,7 +140,13 @@ static int create_private(const char *path, char *err)
         int rc = make_dirs(dir, err);
         if (rc) return rc;
     }
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    /* Only a file that is not there is touched: close() on a descriptor of a database
+     * drops every POSIX lock this process holds on it, those of its other connections
+     * too, and another process closing the store last would then delete the WAL under
+     * them (SQLite's "how to corrupt" 2.2). */
+    if (access(path, F_OK) == 0) return 0;
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == EEXIST) return 0; /* made meanwhile */
     if (fd < 0) return fc_errorf(err, -errno, "cannot open %s: %s", path, strerror(errno));
     close(fd);
     return 0;

@@ -149,6 +149,7 @@ typedef struct {
     int n_nots;
     int (*apart)[2];
     int n_apart;
+    int64_t edits; /* the user's edits as of loading (a mark: equal, none since) */
 } fc_store_faces;
 
 /* Loads them (caller frees with fc_store_faces_free). */
@@ -156,11 +157,32 @@ int fc_store_faces_load(fc_store *s, fc_store_faces *out, char *err);
 void fc_store_faces_free(fc_store_faces *f);
 
 /* Writes a regroup in one transaction: face i goes to person_of_group[group[i]] (a new
- * person where that is 0) or to none (group -1). Only automatic assignments change:
- * what the user decided stays. A person left with no face and no name is deleted.
- * Returns the number of people now, or an error. */
+ * person where that is 0: its id is written back there) or to none (group -1). Only
+ * automatic assignments change: what the user decided stays; faces gone since loading
+ * are passed over. A person left with no face and no name is deleted. -EAGAIN, nothing
+ * written, when the user edited the people since f was loaded (the groups may contradict
+ * the edit: regroup again). Returns the number of people now, or an error. */
 int fc_store_apply_groups(fc_store *s, const fc_store_faces *f, const int *group, int n_groups,
-                          const int64_t *person_of_group, char *err);
+                          int64_t *person_of_group, char *err);
+
+/* A photo's faces the clustering considers (not rejected), for placing new faces between
+ * regroups. */
+typedef struct {
+    int64_t face;
+    float embedding[FC_EMBED_DIM]; /* unit length */
+    uint8_t can_seed;
+    int64_t person; /* the person it is in; 0: none */
+} fc_store_photo_face;
+
+/* Loads them into *out (the caller frees it), *count set. */
+int fc_store_photo_faces(fc_store *s, int64_t photo, fc_store_photo_face **out, int *count,
+                         char *err);
+
+/* Puts faces into people in one transaction, as the clustering would (automatic
+ * assignments): person[i] 0 makes a new person, whose id is written back. A face that
+ * has a person meanwhile keeps it, and a person gone meanwhile (merged by the user) takes
+ * nothing: person[i] becomes what the face is in now (0: none). */
+int fc_store_place_faces(fc_store *s, const int64_t *face, int64_t *person, int count, char *err);
 
 typedef struct {
     int64_t id;
@@ -248,6 +270,11 @@ int fc_store_check(fc_store *s, fc_store_problem_fn fn, void *ctx, char *err);
 /* SQLite's data_version: it changes when another connection (the CLI) commits, so the
  * daemon notices a user's edits without reading anything else. */
 int fc_store_data_version(fc_store *s, int64_t *version, char *err);
+
+/* A number that grows with every edit the user makes and every undo (the journal's):
+ * equal marks, no edit between. data_version moves with any other connection's write,
+ * the daemon's own regroup thread's too; this tells the user's apart. */
+int fc_store_edit_mark(fc_store *s, int64_t *mark, char *err);
 
 /* Stamps now as the last activity (the daemon calls it as it writes). */
 int fc_store_touch(fc_store *s, int64_t now, char *err);

@@ -104,6 +104,56 @@ check "unknown person: said so" grep -q "no person 'nobody'" "$tmp/err"
 check "name without arguments: usage" test "$rc" -eq 2
 check "store is private" test "$(stat -c %a "$db")" = 600
 check "store folder is private" test "$(stat -c %a "$(dirname "$db")")" = 700
+# contact sheets: a person's faces and a row per person, as JPEGs of the size they say;
+# a photo gone since indexing is a grey cell, not a failure
+jpeg_size() { # jpeg_size FILE: "W H" from its frame header, or nothing if not a JPEG
+    python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+i = 2 if d[:3] == b"\xff\xd8\xff" else len(d)
+while i + 9 < len(d):
+    m, n = d[i + 1], struct.unpack(">H", d[i + 2:i + 4])[0]
+    if 0xC0 <= m <= 0xC3:
+        print(*reversed(struct.unpack(">HH", d[i + 5:i + 9])))
+        break
+    i += 2 + n
+' "$1"
+}
+jfield() { sed -n "s/.*\"$2\": \\([0-9]*\\).*/\\1/p" "$1"; }
+"$fc" --db "$db" sheet 'Ada Lovelace' -o "$tmp/ada.jpg" --json >"$tmp/sheet.json"; rc=$?
+check "sheet: exit 0" test "$rc" -eq 0
+check "sheet: a JPEG" test "$(head -c 3 "$tmp/ada.jpg" | od -An -tx1 | tr -d ' \n')" = ffd8ff
+ada=$("$fc" --db "$db" show 'Ada Lovelace' --json | wc -l)
+check "sheet: every face" test "$(jfield "$tmp/sheet.json" faces)" -eq "$ada"
+check "sheet: one person, nothing missing" grep -q '"people": 1, "missing": 0,' "$tmp/sheet.json"
+# 112-pixel cells, 8 to a row; a row 131 pixels high, under a 40-pixel title band
+check "sheet: its size" test "$(jpeg_size "$tmp/ada.jpg")" = \
+    "$(jfield "$tmp/sheet.json" width) $((40 + 131 * ((ada + 7) / 8)))"
+check "sheet: no temporary file left" test -z "$(find "$tmp" -maxdepth 1 -name '*.tmp.*')"
+"$fc" --db "$db" sheet --all --unsorted --size 64 --columns 2 -o "$tmp/all.jpg" --json \
+    >"$tmp/all.json"; rc=$?
+check "sheet --all: exit 0" test "$rc" -eq 0
+everybody=$(("$fc" --db "$db" people --json; "$fc" --db "$db" people --unsorted --json) | wc -l)
+check "sheet --all: a row per person" test "$(jfield "$tmp/all.json" people)" -eq "$everybody"
+# 64-pixel cells: a row 79 pixels high, under a 24-pixel title band
+check "sheet --all: its size" test "$(jpeg_size "$tmp/all.jpg")" = \
+    "$(jfield "$tmp/all.json" width) $((24 + 79 * everybody))"
+photo=$("$fc" --db "$db" show 'Ada Lovelace' --json | sed -n '1s/.*"path": "\([^"]*\)".*/\1/p')
+mv "$photo" "$tmp/away.jpg" # gone behind the store's back, then back unchanged
+"$fc" --db "$db" sheet 'Ada Lovelace' -o "$tmp/ada.jpg" --json >"$tmp/sheet.json" 2>"$tmp/err"; rc=$?
+mv "$tmp/away.jpg" "$photo"
+check "sheet, a photo gone: exit 0" test "$rc" -eq 0
+check "sheet, a photo gone: its faces missing" test "$(jfield "$tmp/sheet.json" missing)" -ge 1
+check "sheet, a photo gone: said how many" grep -q 'faces missing' "$tmp/err"
+check "sheet, a photo gone: still a JPEG" test -n "$(jpeg_size "$tmp/ada.jpg")"
+"$fc" --db "$db" sheet nobody -o "$tmp/nobody.jpg" 2>"$tmp/err"; rc=$?
+check "sheet of an unknown person: exit 1" test "$rc" -eq 1
+check "sheet of an unknown person: named" grep -q "no person 'nobody'" "$tmp/err"
+check "sheet of an unknown person: no file" test ! -e "$tmp/nobody.jpg"
+"$fc" --db "$db" sheet 'Ada Lovelace' >/dev/null 2>&1; rc=$?
+check "sheet without -o: usage" test "$rc" -eq 2
+"$fc" --db "$db" sheet 'Ada Lovelace' -o "$tmp/no/such/dir/x.jpg" 2>/dev/null; rc=$?
+check "sheet that cannot be written: exit 1" test "$rc" -eq 1
 
 run "$tmp/log2"; rc=$?
 check "second run exits 0" test "$rc" -eq 0

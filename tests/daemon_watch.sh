@@ -78,6 +78,18 @@ check "name while the daemon runs: exit 0" test "$rc" -eq 0
 edit_noticed() { grep -q 'the store was edited' "$log"; }
 check "the daemon notices the edit" wait_for 30 edit_noticed
 
+# a new photo between regroups: its faces join their people at once (the same pixels as
+# a photo already indexed, one byte more after the image: another file, the same faces)
+example=$("$fc" --db "$db" people --unsorted --json | sed -n "/\"id\": $person,/s/.*\"example\": \"\([^\"]*\)\".*/\1/p")
+faces_before=$("$fc" --db "$db" show "Grace Hopper" --json | wc -l)
+regroups=$(grep -c 'regrouped' "$log")
+{ cat "$example"; printf 'x'; } >"$b/again.jpg"
+grace_grew() { [ "$("$fc" --db "$db" show "Grace Hopper" --json | wc -l)" -eq $((faces_before + 1)) ]; }
+# (the regroup thread's own connection once dropped the loop's locks: the CLI, closing
+# last, deleted the WAL under the daemon, whose writes nobody saw again)
+check "a new photo's face joins its person at once" wait_for 60 grace_grew
+check "placed without a regroup" test "$(grep -c 'regrouped' "$log")" -eq "$regroups"
+
 # SIGHUP: the configuration read again, the daemon carries on
 kill -HUP "$pid"
 sleep 1
@@ -102,8 +114,8 @@ wait "$pid"
 pid=
 
 runs=$(sed -n 's/.*the pipeline ran \([0-9]*\) times.*/\1/p' "$log")
-# sample1, the two slow writers, bad.jpg, sample4, sample5: moves ran nothing
-check "the pipeline ran once per new file ($runs)" test "$runs" = 6
+# sample1, the two slow writers, bad.jpg, sample4, sample5, again.jpg: moves ran nothing
+check "the pipeline ran once per new file ($runs)" test "$runs" = 7
 check "moves recorded" grep -q ' 2 moved' "$log"
 check "no sanitizer report" test "$(grep -c -e 'Sanitizer' -e 'runtime error' "$log")" -eq 0
 

@@ -216,6 +216,66 @@ static void test_ids_do_not_churn(void)
     CHECK(id[0] == 3 && id[1] == 0);
 }
 
+/* Between regroups: a new face finds the person it would join by the linkage rule (the
+ * same answer as comparing it with every person's faces), skipping the people it is told
+ * to; faces added move a person's mean. */
+static void test_live_nearest(void)
+{
+    const int per = 3, people = 600, n = make_faces(people, per); /* two cells */
+    int64_t person[MAX_FACES];
+    for (int i = 0; i < n; i++) person[i] = 100 + truth[i];
+    person[0] = 0; /* a face in no person is left out */
+    fc_cluster_live *live;
+    char err[256];
+    CHECK(fc_cluster_live_new((const float(*)[FC_EMBED_DIM])emb, person, n, &live, err) == 0);
+    CHECK(fc_cluster_live_people(live) == people);
+    int agree = 0, right = 0;
+    for (int p = 0; p < people; p++) {
+        float face[FC_EMBED_DIM], sum[FC_EMBED_DIM] = {0}, best_sim = -2, distance;
+        int64_t best = 0;
+        for (int k = 0; k < FC_EMBED_DIM; k++) face[k] = centre[p][k] + 0.016f * gaussian();
+        unit(face);
+        for (int q = 0; q < people; q++) { /* every person, by its faces */
+            int count = 0;
+            memset(sum, 0, sizeof sum);
+            for (int i = q * per; i < (q + 1) * per; i++)
+                if (person[i]) {
+                    for (int k = 0; k < FC_EMBED_DIM; k++) sum[k] += emb[i][k];
+                    count++;
+                }
+            const float sim = fc_cluster_linkage(face, 1, sum, count);
+            if (sim > best_sim) best_sim = sim, best = 100 + q;
+        }
+        const int64_t got = fc_cluster_live_nearest(live, face, NULL, 0, &distance);
+        agree += got == best && fabsf(distance - (1 - best_sim)) < 1e-5f;
+        right += got == 100 + p;
+    }
+    CHECK_MSG(agree == people && right == people, "%d of %d as exhaustive, %d right", agree, people,
+              right);
+    /* skipped: the next nearest */
+    float distance, other;
+    const int64_t first = fc_cluster_live_nearest(live, emb[4], NULL, 0, &distance);
+    const int64_t second = fc_cluster_live_nearest(live, emb[4], &first, 1, &other);
+    CHECK(first == 101 && second != 101 && second != 0 && other > distance);
+    /* added faces: a new person found next time; the mean moves */
+    float stranger[FC_EMBED_DIM];
+    for (int k = 0; k < FC_EMBED_DIM; k++) stranger[k] = gaussian();
+    unit(stranger);
+    fc_cluster_live_nearest(live, stranger, NULL, 0, &distance);
+    CHECK(distance > 0.5f);
+    CHECK(fc_cluster_live_add(live, stranger, 5000) == 0);
+    CHECK(fc_cluster_live_nearest(live, stranger, NULL, 0, &distance) == 5000 && distance < 1e-5f);
+    CHECK(fc_cluster_live_add(live, emb[1], 5000) == 0);
+    fc_cluster_live_nearest(live, stranger, NULL, 0, &distance);
+    CHECK(distance > 0.2f); /* the mean of two far apart faces */
+    CHECK(fc_cluster_live_people(live) == people + 1);
+    fc_cluster_live_free(live);
+    /* nobody yet: nobody found */
+    CHECK(fc_cluster_live_new((const float(*)[FC_EMBED_DIM])emb, person, 0, &live, err) == 0);
+    CHECK(fc_cluster_live_nearest(live, stranger, NULL, 0, &distance) == 0 && distance == 2.0f);
+    fc_cluster_live_free(live);
+}
+
 static void test_bad_input(void)
 {
     const int n = make_faces(1, 3);
@@ -241,6 +301,7 @@ int main(void)
     RUN(test_small_faces_never_seed);
     RUN(test_many_people);
     RUN(test_ids_do_not_churn);
+    RUN(test_live_nearest);
     RUN(test_bad_input);
     return harness_exit();
 }

@@ -274,8 +274,9 @@ static void test_people_regroup_round_trip(void)
     CHECK(fabsf(norm - 1.0f) < 1e-5f);
     /* groups: {face 0, face 1} -> Ada (anchored), face 2 alone -> a new person */
     const int group[3] = {0, 0, 1};
-    const int64_t ids[2] = {50, 0};
+    int64_t ids[2] = {50, 0};
     CHECK(fc_store_apply_groups(s, &f, group, 2, ids, err) == 2);
+    CHECK(ids[1] > 60); /* the new person's id, written back */
     CHECK(raw_int(db, "SELECT count(*) FROM assignments WHERE person = 50") == 2);
     CHECK(raw_int(db, "SELECT by_user FROM assignments WHERE face = (SELECT min(id) FROM faces)") ==
           1);
@@ -283,7 +284,7 @@ static void test_people_regroup_round_trip(void)
     CHECK(raw_int(db, "SELECT count(*) FROM people") == 2);
     /* a regroup putting the user's face elsewhere changes nothing of it */
     const int apart_group[3] = {1, 0, 0};
-    const int64_t ids2[2] = {0, 0};
+    int64_t ids2[2] = {0, 0};
     CHECK(fc_store_apply_groups(s, &f, apart_group, 2, ids2, err) >= 0);
     CHECK(raw_int(db, "SELECT person FROM assignments WHERE face = (SELECT min(id) FROM faces)") ==
           50);
@@ -606,6 +607,56 @@ static void test_failures_retry_then_bad(void)
 }
 
 /* Another process holding the write lock: a clear -EBUSY, nothing half-written. */
+/* Between regroups: a photo's faces read for placing, placed (a new person made, a face
+ * placed meanwhile keeping its person, a person gone taking nothing); a regroup computed
+ * before the user's edit is refused whole. */
+static void test_place_faces_and_overtaken_regroup(void)
+{
+    char path[512], err[FC_ERR_MAX];
+    fc_store *s = new_store(path, sizeof path);
+    fc_face faces[3];
+    make_faces(faces, 3, 0);
+    faces[2].score = 0.3f; /* too low to seed */
+    fc_store_indexed w = indexed(21, faces, 3, "m1");
+    fc_file_identity id = ident(91);
+    int64_t photo = 0;
+    CHECK(fc_store_put_indexed(s, "/p/place.jpg", &id, &w, &photo, err) == 0 && photo > 0);
+    fc_store_photo_face *got;
+    int count;
+    CHECK_MSG(fc_store_photo_faces(s, photo, &got, &count, err) == 0, "%s", err);
+    CHECK(count == 3 && got[0].person == 0 && got[0].can_seed && !got[2].can_seed);
+    sqlite3 *db = raw_open(path);
+    raw_exec(db, "INSERT INTO people (id, created_at) VALUES (70, 1), (71, 1)");
+    int64_t face[3] = {got[0].face, got[1].face, got[2].face}, person[3] = {0, 70, 71};
+    raw_exec(db, "DELETE FROM people WHERE id = 71"); /* merged away meanwhile */
+    CHECK_MSG(fc_store_place_faces(s, face, person, 3, err) == 0, "%s", err);
+    CHECK(person[0] > 71 && person[1] == 70 && person[2] == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM assignments WHERE by_user = 0") == 2);
+    int64_t again[1] = {70}; /* a face placed already keeps its person */
+    CHECK(fc_store_place_faces(s, face, again, 1, err) == 0 && again[0] == person[0]);
+    free(got);
+    /* a regroup loaded before an edit (and one before an undo) is not written */
+    fc_store_faces f;
+    CHECK(fc_store_faces_load(s, &f, err) == 0 && f.n == 3);
+    CHECK(fc_store_person_name(s, 70, "Eve", err) == 0);
+    const int group[3] = {0, 0, -1};
+    int64_t ids[1] = {0};
+    CHECK(fc_store_apply_groups(s, &f, group, 1, ids, err) == -EAGAIN);
+    CHECK(raw_int(db, "SELECT count(*) FROM assignments WHERE person = 70") == 1);
+    fc_store_faces_free(&f);
+    CHECK(fc_store_faces_load(s, &f, err) == 0);
+    char said[200];
+    CHECK(fc_store_undo(s, said, sizeof said, err) == 0);
+    CHECK(fc_store_apply_groups(s, &f, group, 1, ids, err) == -EAGAIN);
+    fc_store_faces_free(&f);
+    CHECK(fc_store_faces_load(s, &f, err) == 0); /* loaded after: written */
+    CHECK(fc_store_apply_groups(s, &f, group, 1, ids, err) >= 0);
+    CHECK(raw_int(db, "SELECT count(DISTINCT person) FROM assignments") == 1);
+    fc_store_faces_free(&f);
+    sqlite3_close(db);
+    fc_store_close(s);
+}
+
 static void test_database_in_use(void)
 {
     char path[512], err[FC_ERR_MAX];
@@ -645,6 +696,7 @@ int main(void)
     RUN(test_copies_renames_and_missing);
     RUN(test_edit_and_model_change_keep_decisions);
     RUN(test_failures_retry_then_bad);
+    RUN(test_place_faces_and_overtaken_regroup);
     RUN(test_database_in_use);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
