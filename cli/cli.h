@@ -3,6 +3,7 @@
 #ifndef FC_CLI_H
 #define FC_CLI_H
 
+#include "../core/faces.h"
 #include "../core/text.h"
 
 #include <stdint.h>
@@ -36,9 +37,11 @@ extern const cli_command cli_cmd_people;
 extern const cli_command cli_cmd_reject;
 extern const cli_command cli_cmd_sheet;
 extern const cli_command cli_cmd_show;
+extern const cli_command cli_cmd_similar;
 extern const cli_command cli_cmd_status;
 extern const cli_command cli_cmd_undo;
 extern const cli_command cli_cmd_unhide;
+extern const cli_command cli_cmd_who;
 
 /* Prints "usage: facecluster <name> <usage>" to stderr and returns CLI_USAGE. */
 int cli_usage(const cli_command *cmd);
@@ -54,6 +57,21 @@ struct fc_store *cli_open_store(const cli_globals *globals, int read_only);
 
 /* Face ids (positive integers) from argv into out; CLI_USAGE after saying which is bad. */
 int cli_parse_face_ids(const cli_command *cmd, char **argv, int count, int64_t *out);
+/* Options anywhere among the arguments (until --): a table ending in {NULL}; an option
+ * with `value` takes the next argument there, one with `flag` sets it to 1. The other
+ * arguments go to positional (room for argc), *count of them. CLI_USAGE after saying
+ * which option is unknown or lacks its value. */
+typedef struct {
+    const char *name;
+    const char **value;
+    int *flag;
+} cli_option;
+int cli_parse_options(const cli_command *cmd, int argc, char **argv, const cli_option *options,
+                      char **positional, int *count);
+/* A number in [low, high] from an option's text; CLI_USAGE after saying what is wrong. */
+int cli_parse_number(const cli_command *cmd, const char *what, const char *text, double low,
+                     double high, double *out);
+
 /* Says why a command failed ("facecluster CMD: ...", escaped) and returns CLI_FAILED. */
 int cli_failed(const cli_command *cmd, const char *err);
 
@@ -73,6 +91,33 @@ int cli_parse_photo_args(const cli_command *cmd, int embeddings, int argc, char 
 /* Prints a line per face found; a file that fails is named on stderr and the others go
  * on. Returns CLI_OK, or CLI_FAILED if any file failed. */
 int cli_run_photos(const cli_globals *globals, const cli_photo_args *args);
+
+/* Runs the whole-photo pipeline on each file with opts, calling fn with what it found; a
+ * file that fails is named on stderr and the others go on. Returns CLI_OK, or CLI_FAILED
+ * if the model would not open or any file failed. */
+typedef void (*cli_photo_fn)(void *ctx, const char *path, const fc_photo *photo);
+int cli_each_photo(const cli_globals *globals, char **paths, int count, const fc_faces_opts *opts,
+                   cli_photo_fn fn, void *ctx);
+
+/* The library as `who` and `similar` search it: every face the clustering considers and
+ * the people's names. */
+typedef struct {
+    struct fc_store *store;
+    int n;
+    int64_t *face, *person, *photo;
+    float (*embedding)[FC_EMBED_DIM];
+    int64_t *named; /* ids of named people, ascending */
+    char **names;   /* their names, parallel */
+    int n_named;
+} cli_library;
+
+/* Opens the store read-only and loads it; prints why not and returns CLI_FAILED. */
+int cli_library_open(const cli_globals *globals, cli_library *lib);
+void cli_library_close(cli_library *lib);
+/* A person's name, or NULL when unnamed. */
+const char *cli_library_name(const cli_library *lib, int64_t person);
+/* The index of face id `face` among the loaded ones, or -1. */
+int cli_library_index(const cli_library *lib, int64_t face);
 
 /* Writes s as a JSON string literal: quotes, backslashes and control bytes escaped, bytes
  * that are not valid UTF-8 replaced by U+FFFD (paths on Linux need not be UTF-8). */

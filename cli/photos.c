@@ -90,7 +90,8 @@ int cli_parse_photo_args(const cli_command *cmd, int embeddings, int argc, char 
     return CLI_OK;
 }
 
-int cli_run_photos(const cli_globals *globals, const cli_photo_args *args)
+int cli_each_photo(const cli_globals *globals, char **paths, int count, const fc_faces_opts *opts,
+                   cli_photo_fn fn, void *ctx)
 {
     fc_model *model = cli_open_model(globals);
     if (!model) return CLI_FAILED;
@@ -101,28 +102,38 @@ int cli_run_photos(const cli_globals *globals, const cli_photo_args *args)
         fc_model_close(model);
         return CLI_FAILED;
     }
-    /* the measured best unless asked; the box alignment is the reference's, taken as it
-     * is (no mirror) */
-    fc_faces_opts opts = fc_faces_default_opts();
-    opts.want_embeddings = args->embeddings;
-    if (args->tiny_detector) opts.detector = FC_DETECTOR_TINY;
-    if (args->box_alignment) opts.alignment = FC_ALIGN_BOX, opts.mirror = 0;
     int status = CLI_OK;
-    for (int i = 0; i < args->count; i++) {
+    for (int i = 0; i < count; i++) {
         fc_photo photo;
-        if (fc_faces_run_file(faces, args->paths[i], &opts, &photo, err) != 0) {
+        if (fc_faces_run_file(faces, paths[i], opts, &photo, err) != 0) {
             fputs("facecluster: ", stderr);
-            fc_text_escape(stderr, args->paths[i]);
+            fc_text_escape(stderr, paths[i]);
             fprintf(stderr, ": %s\n", err);
             status = CLI_FAILED;
             continue;
         }
-        for (int f = 0; f < photo.count; f++)
-            print_face(args->paths[i], &photo, f, args->json, args->embeddings);
+        fn(ctx, paths[i], &photo);
         fc_photo_free(&photo);
     }
     fflush(stdout);
     fc_faces_free(faces);
     fc_model_close(model);
     return status;
+}
+
+static void print_photo(void *ctx, const char *path, const fc_photo *photo)
+{
+    const cli_photo_args *args = ctx;
+    for (int f = 0; f < photo->count; f++) print_face(path, photo, f, args->json, args->embeddings);
+}
+
+int cli_run_photos(const cli_globals *globals, const cli_photo_args *args)
+{
+    /* the measured best unless asked; the box alignment is the reference's, taken as it
+     * is (no mirror) */
+    fc_faces_opts opts = fc_faces_default_opts();
+    opts.want_embeddings = args->embeddings;
+    if (args->tiny_detector) opts.detector = FC_DETECTOR_TINY;
+    if (args->box_alignment) opts.alignment = FC_ALIGN_BOX, opts.mirror = 0;
+    return cli_each_photo(globals, args->paths, args->count, &opts, print_photo, (void *)args);
 }

@@ -34,6 +34,11 @@
  * bench/cluster_threshold.py says how). */
 #define FC_CLUSTER_THRESHOLD 0.058f
 
+/* Naming a face (`who`): the nearest named person by the same linkage rule, when the mean
+ * cosine distance to that person's faces is at most this; else unknown. Tuned on the LFW
+ * dev folds for at most 1% wrong names (bench/who_threshold.py says how). */
+#define FC_RECOGNIZE_THRESHOLD 0.07f
+
 typedef struct {
     int face;       /* index into the faces */
     int64_t person; /* the person it is not */

@@ -38,6 +38,13 @@ void fc_qembed_decode(const fc_qembed *q, float unit[FC_EMBED_DIM])
     for (int i = 0; i < FC_EMBED_DIM; i++) unit[i] = (float)q->v[i] / FC_QEMBED_SCALE;
 }
 
+void fc_qembed_unit(const fc_qembed *q, float unit[FC_EMBED_DIM])
+{
+    float raw[FC_EMBED_DIM];
+    fc_qembed_decode(q, raw);
+    if (fc_embed_normalize(raw, unit) != 0) memset(unit, 0, sizeof raw);
+}
+
 float fc_qembed_distance(const fc_qembed *a, const fc_qembed *b)
 {
     int32_t dot = 0, na = 0, nb = 0;

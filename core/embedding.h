@@ -33,6 +33,9 @@ typedef struct {
 
 void fc_qembed_encode(const float unit[FC_EMBED_DIM], fc_qembed *q);
 void fc_qembed_decode(const fc_qembed *q, float unit[FC_EMBED_DIM]);
+/* The stored form as a unit vector (decoded, scaled to length 1; zero if it is zero): what
+ * the clustering and searches compare, for stored faces and new ones alike. */
+void fc_qembed_unit(const fc_qembed *q, float unit[FC_EMBED_DIM]);
 /* The cosine distance computed on the stored form: integer dot products a.b, a.a, b.b,
  * then 1 - a.b / (|a| |b|). Dividing by the quantised norms (rather than by scale^2)
  * cancels the rounding's effect on length: the largest error against the float distance

@@ -2,6 +2,7 @@
 #include "store_internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -42,9 +43,7 @@ static void face_columns(sqlite3_stmt *st, int at, float embedding[FC_EMBED_DIM]
     memset(&q, 0, sizeof q);
     if (sqlite3_column_bytes(st, at) == FC_EMBED_DIM)
         memcpy(q.v, sqlite3_column_blob(st, at), FC_EMBED_DIM);
-    float raw[FC_EMBED_DIM];
-    fc_qembed_decode(&q, raw);
-    if (fc_embed_normalize(raw, embedding) != 0) memset(embedding, 0, sizeof raw);
+    fc_qembed_unit(&q, embedding);
     *can_seed =
         !sqlite3_column_int(st, at + 1) && sqlite3_column_double(st, at + 2) >= FC_STORE_SEED_SCORE;
 }
@@ -296,18 +295,22 @@ int fc_store_person_find(fc_store *s, const char *id_or_name, int64_t *id, char 
     return fc_errorf(err, -ENOENT, "no person '%s' (facecluster people lists them)", id_or_name);
 }
 
-int fc_store_person_faces(fc_store *s, int64_t person, fc_store_face_fn fn, void *ctx, char *err)
+/* Face rows where `which` (an SQL condition on ?1) holds, best score first. */
+static int face_rows(fc_store *s, const char *which, int64_t id, fc_store_face_fn fn, void *ctx,
+                     char *err)
 {
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "SELECT f.id, coalesce(a.person, 0), (SELECT path FROM files WHERE photo = f.photo "
+             "AND missing_since IS NULL ORDER BY path LIMIT 1), f.x, f.y, f.w, f.h, f.score, "
+             "coalesce(a.by_user, 0) FROM faces f LEFT JOIN assignments a ON a.face = f.id "
+             "JOIN photos p ON p.id = f.photo WHERE %s AND p.missing_since IS NULL AND NOT "
+             "f.rejected ORDER BY f.score DESC, f.id",
+             which);
     sqlite3_stmt *st;
-    int rc = prepare(s,
-                     "SELECT f.id, a.person, (SELECT path FROM files WHERE photo = f.photo AND "
-                     "missing_since IS NULL ORDER BY path LIMIT 1), f.x, f.y, f.w, f.h, "
-                     "f.score, a.by_user FROM assignments a JOIN faces f ON f.id = a.face "
-                     "JOIN photos p ON p.id = f.photo WHERE a.person = ?1 AND "
-                     "p.missing_since IS NULL AND NOT f.rejected ORDER BY f.score DESC, f.id",
-                     &st, err);
+    int rc = prepare(s, sql, &st, err);
     if (rc) return rc;
-    sqlite3_bind_int64(st, 1, person);
+    sqlite3_bind_int64(st, 1, id);
     int stop = 0, step;
     while (!stop && (step = sqlite3_step(st)) == SQLITE_ROW) {
         fc_store_face_row row = {.face = sqlite3_column_int64(st, 0),
@@ -321,6 +324,34 @@ int fc_store_person_faces(fc_store *s, int64_t person, fc_store_face_fn fn, void
     if (!stop && step != SQLITE_DONE) stop = fc_store_sql_error(s->db, step, "listing faces", err);
     sqlite3_finalize(st);
     return stop;
+}
+
+int fc_store_person_faces(fc_store *s, int64_t person, fc_store_face_fn fn, void *ctx, char *err)
+{
+    return face_rows(s, "a.person = ?1", person, fn, ctx, err);
+}
+
+typedef struct {
+    fc_store_face_fn fn;
+    void *ctx;
+    int seen;
+} counted;
+
+static int count_row(void *ctx, const fc_store_face_row *row)
+{
+    counted *c = ctx;
+    c->seen++;
+    return c->fn(c->ctx, row);
+}
+
+int fc_store_face_get(fc_store *s, int64_t face, fc_store_face_fn fn, void *ctx, char *err)
+{
+    counted c = {fn, ctx, 0};
+    int rc = face_rows(s, "f.id = ?1", face, count_row, &c, err);
+    if (!rc && !c.seen)
+        rc = fc_errorf(err, -ENOENT, "no face %lld (facecluster show PERSON lists them)",
+                       (long long)face);
+    return rc;
 }
 
 typedef struct {

@@ -215,6 +215,10 @@ typedef struct {
 typedef int (*fc_store_face_fn)(void *ctx, const fc_store_face_row *f);
 int fc_store_person_faces(fc_store *s, int64_t person, fc_store_face_fn fn, void *ctx, char *err);
 
+/* Calls fn for one face (a rejected face or one of a missing photo is not found: -ENOENT,
+ * with a message naming it). person 0 when it is in none. */
+int fc_store_face_get(fc_store *s, int64_t face, fc_store_face_fn fn, void *ctx, char *err);
+
 /* Names (or renames) a person, in one transaction with its journal entry. Naming says who
  * the faces are: the person's faces become confirmed, so that a regroup keeps them and
  * never merges two people named apart. -EEXIST when another person has that name. */

@@ -154,6 +154,30 @@ check "sheet of an unknown person: no file" test ! -e "$tmp/nobody.jpg"
 check "sheet without -o: usage" test "$rc" -eq 2
 "$fc" --db "$db" sheet 'Ada Lovelace' -o "$tmp/no/such/dir/x.jpg" 2>/dev/null; rc=$?
 check "sheet that cannot be written: exit 1" test "$rc" -eq 1
+# who: a named person's photo names that person (within the threshold: the face is one of
+# hers), once per photo; the photo's other faces are someone else or unknown
+ada_photo=$("$fc" --db "$db" show 'Ada Lovelace' --json | sed -n '1s/.*"path": "\([^"]*\)".*/\1/p')
+"$fc" --db "$db" who "$ada_photo" --json >"$tmp/who"; rc=$?
+check "who: exit 0" test "$rc" -eq 0
+check "who: a line per face" test "$(wc -l <"$tmp/who")" -eq "$("$fc" --db "$db" detect "$ada_photo" | wc -l)"
+check "who: Ada named" grep -q '"name": "Ada Lovelace", "person": [0-9]*, "nearest": "Ada Lovelace", "distance": 0.0[0-9]*}' "$tmp/who"
+check "who: Ada once in her photo" test "$(grep -c '"name": "Ada Lovelace"' "$tmp/who")" -eq 1
+"$fc" --db "$db" who "$ada_photo" >"$tmp/who.txt"
+check "who, text: the name and the distance" grep -q ': Ada Lovelace (0\.0[0-9]*)$' "$tmp/who.txt"
+"$fc" --db "$db" who >/dev/null 2>&1; rc=$?
+check "who without a photo: usage" test "$rc" -eq 2
+"$fc" --db "$db" who "$tmp/no-such.jpg" >/dev/null 2>&1; rc=$?
+check "who, a missing photo: exit 1" test "$rc" -eq 1
+# similar: nearest first, never the face itself; a photo's indexed faces find themselves
+ada_face=$("$fc" --db "$db" show 'Ada Lovelace' --json | sed -n '1s/^{"face": \([0-9]*\),.*/\1/p')
+"$fc" --db "$db" similar "$ada_face" -n 3 --json >"$tmp/similar"; rc=$?
+check "similar FACE: exit 0, 3 faces" test "$rc" -eq 0 -a "$(wc -l <"$tmp/similar")" -eq 3
+check "similar FACE: not itself" test "$(grep -c "\"face\": $ada_face," "$tmp/similar")" -eq 0
+check "similar FACE: nearest first" bash -c "sed 's/.*\"distance\": \([0-9.]*\).*/\1/' '$tmp/similar' | sort -c -n"
+"$fc" --db "$db" similar -n 1 --json "$ada_photo" >"$tmp/similar"
+check "similar IMAGE: each indexed face finds itself" test "$(grep -c '"distance": 0.0000' "$tmp/similar")" -eq "$(wc -l <"$tmp/who")"
+"$fc" --db "$db" similar 999999 >/dev/null 2>"$tmp/err"; rc=$?
+check "similar, an unknown face: exit 1, said so" test "$rc" -eq 1 -a -n "$(grep 'no face 999999' "$tmp/err")"
 
 run "$tmp/log2"; rc=$?
 check "second run exits 0" test "$rc" -eq 0

@@ -1,0 +1,184 @@
+/* facecluster similar FACE|IMAGE... [-n N] [--json]: the library's faces nearest a face of
+ * the library (by id) or the faces found in photos, nearest first. */
+#include "cli.h"
+
+#include "../core/embedding.h"
+#include "../core/fc_error.h"
+#include "../store/store.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+    const cli_library *lib;
+    int want, json;
+    int *best; /* indexes into the library, want of them */
+    float *distance;
+} similar_run;
+
+/* The `want` nearest library faces to unit (skipping index `self`), nearest first; how
+ * many there were. */
+static int nearest(similar_run *run, const float *unit, int self)
+{
+    int have = 0;
+    for (int i = 0; i < run->lib->n; i++) {
+        if (i == self) continue;
+        const float d = fc_embed_distance(unit, run->lib->embedding[i]);
+        if (have == run->want && d >= run->distance[have - 1]) continue;
+        int j = have < run->want ? have++ : run->want - 1;
+        for (; j > 0 && run->distance[j - 1] > d; j--)
+            run->best[j] = run->best[j - 1], run->distance[j] = run->distance[j - 1];
+        run->best[j] = i, run->distance[j] = d;
+    }
+    return have;
+}
+
+typedef struct {
+    const similar_run *run;
+    const char *query_path;
+    int query_face; /* the face's index in its photo, or -1 */
+    int64_t query_id;
+    float distance;
+} match_ctx;
+
+static int print_match(void *ctx, const fc_store_face_row *row)
+{
+    const match_ctx *m = ctx;
+    const char *name = row->person ? cli_library_name(m->run->lib, row->person) : NULL;
+    if (m->run->json) {
+        fputs("{\"query\": ", stdout);
+        if (m->query_path) {
+            cli_json_string(stdout, m->query_path);
+            printf(", \"query_face\": %d", m->query_face);
+        } else {
+            printf("%lld", (long long)m->query_id);
+        }
+        printf(", \"face\": %lld, \"distance\": %.4f, \"person\": ", (long long)row->face,
+               m->distance);
+        if (row->person)
+            printf("%lld", (long long)row->person);
+        else
+            fputs("null", stdout);
+        fputs(", \"name\": ", stdout);
+        if (name)
+            cli_json_string(stdout, name);
+        else
+            fputs("null", stdout);
+        fputs(", \"path\": ", stdout);
+        if (row->path)
+            cli_json_string(stdout, row->path);
+        else
+            fputs("null", stdout);
+        printf(", \"box\": [%.1f, %.1f, %.1f, %.1f]}\n", row->box[0], row->box[1], row->box[2],
+               row->box[3]);
+        return 0;
+    }
+    printf("%8lld  %.3f  ", (long long)row->face, m->distance);
+    if (name)
+        fc_text_escape(stdout, name);
+    else if (row->person)
+        printf("person %lld", (long long)row->person);
+    else
+        fputs("(no person)", stdout);
+    fputs("  ", stdout);
+    if (row->path) fc_text_escape(stdout, row->path);
+    fputc('\n', stdout);
+    return 0;
+}
+
+static void print_nearest(similar_run *run, const float *unit, int self, match_ctx *m)
+{
+    char err[FC_ERR_MAX];
+    const int have = nearest(run, unit, self);
+    for (int i = 0; i < have; i++) {
+        m->distance = run->distance[i];
+        if (fc_store_face_get((fc_store *)run->lib->store, run->lib->face[run->best[i]],
+                              print_match, m, err) != 0)
+            cli_failed(&cli_cmd_similar, err);
+    }
+}
+
+static void similar_in_photo(void *ctx, const char *path, const fc_photo *photo)
+{
+    similar_run *run = ctx;
+    for (int f = 0; f < photo->count; f++) {
+        float unit[FC_EMBED_DIM];
+        fc_qembed_unit(&photo->faces[f].quantized, unit);
+        if (!run->json) {
+            fc_text_escape(stdout, path);
+            printf("  face %d at %.0f,%.0f %.0fx%.0f:\n", f, photo->faces[f].box[0],
+                   photo->faces[f].box[1], photo->faces[f].box[2], photo->faces[f].box[3]);
+        }
+        match_ctx m = {.run = run, .query_path = path, .query_face = f};
+        print_nearest(run, unit, -1, &m);
+    }
+}
+
+/* A face id: digits only, and no file of that name here. */
+static int is_face_id(const char *arg, int64_t *id)
+{
+    char *end;
+    errno = 0;
+    const long long v = strtoll(arg, &end, 10);
+    if (errno || end == arg || *end || v <= 0 || access(arg, F_OK) == 0) return 0;
+    *id = v;
+    return 1;
+}
+
+static int run(const cli_globals *globals, int argc, char **argv)
+{
+    similar_run sim = {.want = 10};
+    const char *want = NULL;
+    const cli_option options[] = {
+        {"--json", NULL, &sim.json}, {"-n", &want, NULL}, {NULL, NULL, NULL}};
+    char **args = malloc((size_t)(argc > 0 ? argc : 1) * sizeof *args);
+    int count = 0;
+    if (!args) return cli_failed(&cli_cmd_similar, "out of memory");
+    int status = cli_parse_options(&cli_cmd_similar, argc, argv, options, args, &count);
+    double value = sim.want;
+    if (status == CLI_OK && want)
+        status = cli_parse_number(&cli_cmd_similar, "-n", want, 1, 100000, &value);
+    if (status == CLI_OK && !count) status = cli_usage(&cli_cmd_similar);
+    if (status != CLI_OK) {
+        free(args);
+        return status;
+    }
+    sim.want = (int)value;
+    int64_t face_id = 0;
+    const int by_id = count == 1 && is_face_id(args[0], &face_id);
+    cli_library lib;
+    if (cli_library_open(globals, &lib) != CLI_OK) return CLI_FAILED;
+    sim.lib = &lib;
+    sim.best = malloc((size_t)sim.want * sizeof *sim.best);
+    sim.distance = malloc((size_t)sim.want * sizeof *sim.distance);
+    status = sim.best && sim.distance ? CLI_OK : cli_failed(&cli_cmd_similar, "out of memory");
+    if (status == CLI_OK && by_id) {
+        const int self = cli_library_index(&lib, face_id);
+        if (self < 0) {
+            char err[FC_ERR_MAX];
+            fc_errorf(err, -ENOENT, "no face %lld (facecluster show PERSON lists them)",
+                      (long long)face_id);
+            status = cli_failed(&cli_cmd_similar, err);
+        } else {
+            match_ctx m = {.run = &sim, .query_face = -1, .query_id = face_id};
+            print_nearest(&sim, lib.embedding[self], self, &m);
+        }
+    } else if (status == CLI_OK) {
+        fc_faces_opts opts = fc_faces_default_opts(); /* as the daemon indexes */
+        status = cli_each_photo(globals, args, count, &opts, similar_in_photo, &sim);
+    }
+    free(args);
+    free(sim.best), free(sim.distance);
+    cli_library_close(&lib);
+    return status;
+}
+
+const cli_command cli_cmd_similar = {
+    .name = "similar",
+    .usage = "FACE|IMAGE... [-n N] [--json]",
+    .summary = "the library's faces nearest a face (by id) or the faces in photos, nearest "
+               "first (default 10)",
+    .run = run,
+};

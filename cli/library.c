@@ -1,0 +1,110 @@
+/* The library `who` and `similar` search: the store's faces and people's names. */
+#include "cli.h"
+
+#include "../core/fc_error.h"
+#include "../store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    cli_library *lib;
+    size_t cap;
+} name_list;
+
+static int add_name(void *ctx, const fc_store_person *p)
+{
+    name_list *list = ctx;
+    cli_library *lib = list->lib;
+    if (!p->name) return 0;
+    if ((size_t)lib->n_named == list->cap) {
+        list->cap = list->cap ? 2 * list->cap : 16;
+        int64_t *named = realloc(lib->named, list->cap * sizeof *named);
+        if (named) lib->named = named;
+        char **names = realloc(lib->names, list->cap * sizeof *names);
+        if (names) lib->names = names;
+        if (!named || !names) return 1;
+    }
+    lib->names[lib->n_named] = strdup(p->name);
+    if (!lib->names[lib->n_named]) return 1;
+    lib->named[lib->n_named++] = p->id;
+    return 0;
+}
+
+/* Sorts the named people by id (the store lists them largest first). */
+static void sort_named(cli_library *lib)
+{
+    for (int i = 1; i < lib->n_named; i++)
+        for (int j = i; j > 0 && lib->named[j - 1] > lib->named[j]; j--) {
+            const int64_t id = lib->named[j];
+            char *name = lib->names[j];
+            lib->named[j] = lib->named[j - 1], lib->names[j] = lib->names[j - 1];
+            lib->named[j - 1] = id, lib->names[j - 1] = name;
+        }
+}
+
+int cli_library_open(const cli_globals *globals, cli_library *lib)
+{
+    memset(lib, 0, sizeof *lib);
+    lib->store = cli_open_store(globals, 1);
+    if (!lib->store) return CLI_FAILED;
+    char err[FC_ERR_MAX];
+    fc_store_faces faces;
+    int rc = fc_store_faces_load(lib->store, &faces, err);
+    if (rc) {
+        fprintf(stderr, "facecluster: %s\n", err);
+        cli_library_close(lib);
+        return CLI_FAILED;
+    }
+    /* the parts kept, the rest released */
+    lib->n = faces.n, lib->face = faces.face, lib->person = faces.person;
+    lib->photo = faces.photo, lib->embedding = faces.embedding;
+    faces.face = faces.person = faces.photo = NULL, faces.embedding = NULL;
+    fc_store_faces_free(&faces);
+    name_list list = {lib, 0};
+    rc = fc_store_people(lib->store, 1, 0, 1, add_name, &list, err);
+    if (rc) {
+        fprintf(stderr, "facecluster: %s\n", rc > 0 ? "out of memory" : err);
+        cli_library_close(lib);
+        return CLI_FAILED;
+    }
+    sort_named(lib);
+    return CLI_OK;
+}
+
+void cli_library_close(cli_library *lib)
+{
+    for (int i = 0; i < lib->n_named; i++) free(lib->names[i]);
+    free(lib->names), free(lib->named);
+    free(lib->face), free(lib->person), free(lib->photo), free(lib->embedding);
+    fc_store_close(lib->store);
+    memset(lib, 0, sizeof *lib);
+}
+
+const char *cli_library_name(const cli_library *lib, int64_t person)
+{
+    int lo = 0, hi = lib->n_named - 1;
+    while (lo <= hi) {
+        const int mid = lo + (hi - lo) / 2;
+        if (lib->named[mid] == person) return lib->names[mid];
+        if (lib->named[mid] < person)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return NULL;
+}
+
+int cli_library_index(const cli_library *lib, int64_t face)
+{
+    int lo = 0, hi = lib->n - 1; /* loaded in id order */
+    while (lo <= hi) {
+        const int mid = lo + (hi - lo) / 2;
+        if (lib->face[mid] == face) return mid;
+        if (lib->face[mid] < face)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
