@@ -80,7 +80,7 @@ static int compute(fc_store *store, float threshold, job *j)
         j->unassigned = 0;
         for (int i = 0; !rc && i < faces.n; i++) j->unassigned += person[i] == 0;
     } else if (!rc) {
-        memcpy(person, faces.person, (size_t)faces.n * sizeof *person);
+        if (faces.n) memcpy(person, faces.person, (size_t)faces.n * sizeof *person);
     }
     if (!rc)
         rc = fc_cluster_live_new((const float(*)[FC_EMBED_DIM])faces.embedding, person, faces.n,
