@@ -166,8 +166,13 @@ main_job() {
         die "faceclusterd failed"
     say "what the store holds now"
     build/cli/facecluster "${db_args[@]}" status
-    say "the people found (naming, merging and correcting them come with the people commands)"
+    say "the people found"
     build/cli/facecluster "${db_args[@]}" people
+    # a contact sheet of everyone, one row per person (the faces alone included)
+    local sheet=$root/.cache/demo/people.jpg
+    [ $# -eq 0 ] || sheet=$root/.cache/people.jpg
+    build/cli/facecluster "${db_args[@]}" sheet --all --unsorted -o "$sheet" >/dev/null &&
+        say "a contact sheet of everyone: $sheet (facecluster sheet PERSON -o FILE.jpg: one person)"
 }
 
 case "${1:-}" in

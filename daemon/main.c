@@ -80,10 +80,13 @@ static void on_photo(void *ctx, int64_t photo)
     people_place(d->people, photo);
 }
 
+static void on_progress(uv_timer_t *t);
+
 static void on_idle(void *ctx)
 {
     fcd *d = ctx;
     if (d->scanning) return;
+    on_progress(&d->progress); /* `status` and systemd show "idle" with this run's counts */
     if (d->cfg.once) {
         maybe_regroup(d, 1);
         stop(d, "every photo is indexed (--once)");
