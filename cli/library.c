@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "../core/fc_error.h"
+#include "../core/ids.h"
 #include "../store/store.h"
 
 #include <stdlib.h>
@@ -83,28 +84,11 @@ void cli_library_close(cli_library *lib)
 
 const char *cli_library_name(const cli_library *lib, int64_t person)
 {
-    int lo = 0, hi = lib->n_named - 1;
-    while (lo <= hi) {
-        const int mid = lo + (hi - lo) / 2;
-        if (lib->named[mid] == person) return lib->names[mid];
-        if (lib->named[mid] < person)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return NULL;
+    const int i = fc_ids_find(lib->named, lib->n_named, person);
+    return i >= 0 ? lib->names[i] : NULL;
 }
 
 int cli_library_index(const cli_library *lib, int64_t face)
 {
-    int lo = 0, hi = lib->n - 1; /* loaded in id order */
-    while (lo <= hi) {
-        const int mid = lo + (hi - lo) / 2;
-        if (lib->face[mid] == face) return mid;
-        if (lib->face[mid] < face)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return -1;
+    return fc_ids_find(lib->face, lib->n, face); /* loaded in id order */
 }

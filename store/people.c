@@ -1,6 +1,8 @@
 /* People: what the clustering reads and writes, and the list the CLI shows. */
 #include "store_internal.h"
 
+#include "../core/ids.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,16 +19,7 @@ void fc_store_faces_free(fc_store_faces *f)
 /* The index of face id `id` among the loaded faces (sorted by id), or -1. */
 static int index_of(const fc_store_faces *f, int64_t id)
 {
-    int lo = 0, hi = f->n - 1;
-    while (lo <= hi) {
-        const int mid = lo + (hi - lo) / 2;
-        if (f->face[mid] == id) return mid;
-        if (f->face[mid] < id)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return -1;
+    return fc_ids_find(f->face, f->n, id);
 }
 
 static int prepare(fc_store *s, const char *sql, sqlite3_stmt **st, char *err)
@@ -171,6 +164,16 @@ static int step_done(fc_store *s, sqlite3_stmt *st, char *err)
                                                  : fc_store_sql_error(s->db, rc, "regrouping", err);
 }
 
+/* A new, unnamed person through create ("INSERT INTO people ... RETURNING id"). */
+static int add_person(fc_store *s, sqlite3_stmt *create, int64_t now, int64_t *id, char *err)
+{
+    sqlite3_bind_int64(create, 1, now);
+    const int rc = sqlite3_step(create);
+    if (rc == SQLITE_ROW) *id = sqlite3_column_int64(create, 0);
+    sqlite3_reset(create);
+    return rc == SQLITE_ROW ? 0 : fc_store_sql_error(s->db, rc, "adding a person", err);
+}
+
 static int do_apply(fc_store *s, void *ctx, char *err)
 {
     apply_job *job = ctx;
@@ -195,13 +198,7 @@ static int do_apply(fc_store *s, void *ctx, char *err)
         rc = prepare(s, "DELETE FROM assignments WHERE face = ?1 AND by_user = 0", &clear, err);
     const int64_t now = (int64_t)time(NULL);
     for (int g = 0; !rc && g < job->n_groups; g++) {
-        if (id[g]) continue;
-        sqlite3_bind_int64(create, 1, now);
-        if (sqlite3_step(create) == SQLITE_ROW)
-            id[g] = sqlite3_column_int64(create, 0);
-        else
-            rc = fc_store_sql_error(s->db, sqlite3_errcode(s->db), "adding a person", err);
-        sqlite3_reset(create);
+        if (!id[g]) rc = add_person(s, create, now, &id[g], err);
     }
     for (int i = 0; !rc && i < f->n; i++) {
         if (f->fixed[i]) continue; /* the user's decision stands */
@@ -454,14 +451,7 @@ static int do_place(fc_store *s, void *ctx, char *err)
         rc = prepare(s, "SELECT coalesce((SELECT person FROM assignments WHERE face = ?1), 0)",
                      &now_in, err);
     for (int i = 0; !rc && i < job->count; i++) {
-        if (!job->person[i]) {
-            sqlite3_bind_int64(create, 1, now);
-            if (sqlite3_step(create) == SQLITE_ROW)
-                job->person[i] = sqlite3_column_int64(create, 0);
-            else
-                rc = fc_store_sql_error(s->db, sqlite3_errcode(s->db), "adding a person", err);
-            sqlite3_reset(create);
-        }
+        if (!job->person[i]) rc = add_person(s, create, now, &job->person[i], err);
         if (!rc) {
             sqlite3_bind_int64(assign, 1, job->face[i]);
             sqlite3_bind_int64(assign, 2, job->person[i]);
