@@ -10,6 +10,7 @@
  * some hundreds), and faces come three to a photo. Printed: regroup time, peak resident
  * memory, and BCubed precision and recall against the true people. */
 #include "bench_util.h"
+#include "cluster_eval.h"
 #include "../core/cluster.h"
 
 #include <math.h>
@@ -44,41 +45,100 @@ static void unit(float *v)
     for (int k = 0; k < FC_EMBED_DIM; k++) v[k] /= n;
 }
 
-static int by_value(const void *a, const void *b)
+static void face_of(const float *centre, float *face)
 {
-    const long long x = *(const long long *)a, y = *(const long long *)b;
+    for (int k = 0; k < FC_EMBED_DIM; k++) face[k] = centre[k] + FACE_SPREAD * gaussian();
+    unit(face);
+}
+
+static int by_seconds(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
-/* BCubed precision and recall of labels against truth (each face weighs the same;
- * unassigned faces count as groups of one). */
-static void bcubed(const int *label, const int *truth, int n, int groups, int people,
-                   double *precision, double *recall)
+#define ADDS 20000  /* new faces timed */
+#define CHECKED 200 /* of them compared with an exhaustive search */
+
+/* The person nearest e by average linkage over every person's sum: what the live index
+ * must find. */
+static int exhaustive(const float (*sum)[FC_EMBED_DIM], const int *count, int groups,
+                      const float *e)
 {
-    /* sizes of groups, people and their intersections, by sorting (group, person) keys */
-    long long *key = malloc((size_t)n * sizeof *key);
-    int *gsize = calloc((size_t)groups + 1, sizeof *gsize),
-        *psize = calloc((size_t)people, sizeof *psize);
+    int best = -1;
+    float best_sim = -2;
+    for (int g = 0; g < groups; g++) {
+        const float sim = fc_cluster_linkage(e, 1, sum[g], count[g]);
+        if (sim > best_sim) best_sim = sim, best = g;
+    }
+    return best;
+}
+
+/* After the regroup, new faces arrive one at a time (of known people, and a tenth of new
+ * ones): each finds its person through fc_cluster_live and joins it, or starts a new one,
+ * as the daemon does between regroups. Printed: the time per face, and how often the
+ * person found is the one an exhaustive search over every person finds. */
+static int time_adds(const float (*emb)[FC_EMBED_DIM], const int *label, int n, int groups,
+                     const float (*centre)[FC_EMBED_DIM], int people)
+{
+    int64_t *person = malloc((size_t)n * sizeof *person);
+    float(*sum)[FC_EMBED_DIM] = calloc((size_t)groups + ADDS, sizeof *sum);
+    int *count = calloc((size_t)groups + ADDS, sizeof *count);
+    double *took = malloc(ADDS * sizeof *took);
+    fc_cluster_live *live = NULL;
+    char err[256];
+    if (!person || !sum || !count || !took) return 1;
     for (int i = 0; i < n; i++) {
-        const int g = label[i] >= 0 ? label[i] : groups; /* singletons handled below */
-        key[i] = (long long)g * people + truth[i];
-        if (label[i] >= 0) gsize[g]++;
-        psize[truth[i]]++;
+        person[i] = label[i] + 1; /* group g is person g + 1; unassigned: 0 */
+        if (label[i] < 0) continue;
+        for (int k = 0; k < FC_EMBED_DIM; k++) sum[label[i]][k] += emb[i][k];
+        count[label[i]]++;
     }
-    qsort(key, (size_t)n, sizeof *key, by_value);
-    double p = 0, r = 0;
-    for (int i = 0, j; i < n; i = j) {
-        for (j = i + 1; j < n && key[j] == key[i];) j++;
-        const int g = (int)(key[i] / people), t = (int)(key[i] % people), both = j - i;
-        if (g == groups) { /* unassigned: each alone */
-            p += both, r += (double)both / psize[t];
+    const double t0 = now_s();
+    if (fc_cluster_live_new(emb, person, n, &live, err) != 0) {
+        fprintf(stderr, "cluster: %s\n", err);
+        return 1;
+    }
+    const double build = now_s() - t0;
+    int next = groups, agree = 0, checked = 0, joined = 0;
+    const float min_sim = 1.0f - FC_CLUSTER_THRESHOLD;
+    for (int a = 0; a < ADDS; a++) {
+        float e[FC_EMBED_DIM], distance;
+        if (a % 10 == 9) { /* a new person */
+            float c[FC_EMBED_DIM];
+            for (int k = 0; k < FC_EMBED_DIM; k++) c[k] = centre[0][k] + CENTRE_SPREAD * gaussian();
+            unit(c);
+            face_of(c, e);
         } else {
-            p += (double)both * both / gsize[g];
-            r += (double)both * both / psize[t];
+            face_of(centre[(int)(uniform() * people)], e);
         }
+        if (a < CHECKED) { /* before it joins: both see the same people */
+            const int want = exhaustive((const float(*)[FC_EMBED_DIM])sum, count, next, e);
+            const int64_t got = fc_cluster_live_nearest(live, e, NULL, 0, &distance);
+            agree += got == want + 1, checked++;
+        }
+        const double s0 = now_s();
+        int64_t p = fc_cluster_live_nearest(live, e, NULL, 0, &distance);
+        if (!p || 1.0f - distance < min_sim)
+            p = ++next; /* a new person */
+        else
+            joined++;
+        if (fc_cluster_live_add(live, e, p) != 0) return 1;
+        took[a] = now_s() - s0;
+        for (int k = 0; k < FC_EMBED_DIM; k++) sum[p - 1][k] += e[k];
+        count[p - 1]++;
     }
-    *precision = p / n, *recall = r / n;
-    free(key), free(gsize), free(psize);
+    qsort(took, ADDS, sizeof *took, by_seconds);
+    double total = 0;
+    for (int a = 0; a < ADDS; a++) total += took[a];
+    printf("          add one face: mean %.3f ms, median %.3f ms, p99 %.3f ms, max %.3f ms "
+           "(%d new faces, %d joined a person; the index of %d people built in %.2f s); "
+           "the person found is the exhaustive search's for %d of %d\n",
+           1e3 * total / ADDS, 1e3 * took[ADDS / 2], 1e3 * took[ADDS * 99 / 100],
+           1e3 * took[ADDS - 1], ADDS, joined, groups, build, agree, checked);
+    fc_cluster_live_free(live);
+    free(person), free(sum), free(count), free(took);
+    return 0;
 }
 
 static int run_size(int n)
@@ -87,19 +147,21 @@ static int run_size(int n)
     int64_t *photo = malloc((size_t)n * sizeof *photo);
     int *truth = malloc((size_t)n * sizeof *truth), *label = malloc((size_t)n * sizeof *label);
     if (!emb || !photo || !truth || !label) return 1;
-    float mean[FC_EMBED_DIM], centre[FC_EMBED_DIM];
+    float mean[FC_EMBED_DIM];
     for (int k = 0; k < FC_EMBED_DIM; k++) mean[k] = gaussian();
     unit(mean);
     int people = 0;
+    float(*centre)[FC_EMBED_DIM] = malloc((size_t)n * sizeof *centre); /* per person */
+    if (!centre) return 1;
     for (int i = 0; i < n; people++) {
         /* a long tail: 1 + a Pareto-like count, at most 500 faces */
         int faces = 1 + (int)(0.8 / pow(uniform() + 1e-9, 0.9));
         if (faces > 500) faces = 500;
-        for (int k = 0; k < FC_EMBED_DIM; k++) centre[k] = mean[k] + CENTRE_SPREAD * gaussian();
-        unit(centre);
+        for (int k = 0; k < FC_EMBED_DIM; k++)
+            centre[people][k] = mean[k] + CENTRE_SPREAD * gaussian();
+        unit(centre[people]);
         for (int j = 0; j < faces && i < n; j++, i++) {
-            for (int k = 0; k < FC_EMBED_DIM; k++) emb[i][k] = centre[k] + FACE_SPREAD * gaussian();
-            unit(emb[i]);
+            face_of(centre[people], emb[i]);
             truth[i] = people;
         }
     }
@@ -116,13 +178,15 @@ static int run_size(int n)
         return 1;
     }
     const double seconds = now_s() - t0;
-    double precision, recall;
-    bcubed(label, truth, n, groups, people, &precision, &recall);
+    eval_scores score;
+    if (eval_score(label, truth, n, NULL, &score) != 0) return 1;
+    const double precision = score.bp, recall = score.br;
     printf("%8d faces, %7d people: regroup %.2f s, peak RSS %.0f MiB (%.0f before: the "
            "embeddings), %d groups, BCubed precision %.4f recall %.4f\n",
            n, people, seconds, peak_rss_mib(), before, groups, precision, recall);
-    free(emb), free(photo), free(truth), free(label);
-    return 0;
+    const int rc = time_adds(emb, label, n, groups, (const float(*)[FC_EMBED_DIM])centre, people);
+    free(emb), free(photo), free(truth), free(label), free(centre);
+    return rc;
 }
 
 int main(int argc, char **argv)

@@ -12,6 +12,7 @@
  * 2. A restart over --files unchanged files (default 100,000 small distinct JPEGs in 100
  *    folders, indexed once first): its time, and how many photo files and bytes it read
  *    (the daemon's own count; must be zero). */
+#include "bench_daemon.h"
 #include "bench_images.h"
 #include "bench_util.h"
 #include "../core/faces.h"
@@ -20,25 +21,11 @@
 #include "../core/image.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
-
-typedef struct {
-    double seconds, peak_mib, cpu_s;              /* wall, peak RSS, CPU time of all its threads */
-    double pipeline_s, pipeline_cpu_s, running_s; /* the daemon's own count */
-    long indexed, faces, runs, unchanged, files_read, bytes_read;
-    int status;
-} daemon_run;
 
 static int write_bytes(const char *path, const void *a, size_t alen, const char *trailer)
 {
@@ -46,58 +33,6 @@ static int write_bytes(const char *path, const void *a, size_t alen, const char 
     if (!f) return -1;
     int ok = fwrite(a, 1, alen, f) == alen && fputs(trailer, f) >= 0;
     return fclose(f) == 0 && ok ? 0 : -1;
-}
-
-/* Runs faceclusterd --once on lib into db with `threads` workers; its log goes to log. */
-static int run_daemon(const char *exe, const char *model, const char *lib, const char *db,
-                      int threads, const char *log, daemon_run *out)
-{
-    char threads_arg[16];
-    snprintf(threads_arg, sizeof threads_arg, "%d", threads);
-    char *argv[] = {(char *)exe, "--once",    "--watch", (char *)lib,   "--db", (char *)db,
-                    "--threads", threads_arg, "--model", (char *)model, NULL};
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid;
-    const double t0 = now_s();
-    int rc = posix_spawn(&pid, exe, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc) {
-        fprintf(stderr, "daemon: cannot run %s: %s\n", exe, strerror(rc));
-        return -1;
-    }
-    int status;
-    struct rusage ru;
-    if (wait4(pid, &status, 0, &ru) < 0) return -1;
-    memset(out, 0, sizeof *out);
-    out->seconds = now_s() - t0;
-    out->peak_mib = ru.ru_maxrss / 1024.0;
-    out->cpu_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 + ru.ru_stime.tv_sec +
-                 ru.ru_stime.tv_usec * 1e-6;
-    out->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    FILE *f = fopen(log, "r");
-    char line[1024];
-    while (f && fgets(line, sizeof line, f)) {
-        const char *done = strstr(line, "done: ");
-        if (!done) continue;
-        long ignored;
-        sscanf(done,
-               "done: %ld photos indexed with %ld faces (the pipeline ran %ld times), %ld copies "
-               "linked, %ld moved, %ld unchanged",
-               &out->indexed, &out->faces, &out->runs, &ignored, &ignored, &out->unchanged);
-        const char *read = strstr(done, "; ");
-        if (read)
-            sscanf(read,
-                   "; %ld photo files read (%ld bytes); %lf s in the pipeline (%lf s CPU), %lf s "
-                   "running",
-                   &out->files_read, &out->bytes_read, &out->pipeline_s, &out->pipeline_cpu_s,
-                   &out->running_s);
-    }
-    if (f) fclose(f);
-    if (out->status != 0)
-        fprintf(stderr, "daemon: faceclusterd exited %d (log: %s)\n", out->status, log);
-    return out->status == 0 ? 0 : -1;
 }
 
 /* The pipeline alone over every file of the library, one thread: the time the daemon
@@ -212,10 +147,9 @@ int main(int argc, char **argv)
     }
     if (large < 0) large = photos / 100;
     if (photos < 1 || large > photos || files < 0) return 2;
-    char own_dir[4096], exe_buf[4096];
+    char exe_buf[4096];
     if (!exe) { /* the faceclusterd of this build tree */
-        snprintf(own_dir, sizeof own_dir, "%s", argv[0]);
-        snprintf(exe_buf, sizeof exe_buf, "%s/../daemon/faceclusterd", dirname(own_dir));
+        bench_daemon_path(argv[0], exe_buf, sizeof exe_buf);
         exe = exe_buf;
     }
     if (!model) model = getenv("FACECLUSTER_MODEL");
@@ -243,7 +177,7 @@ int main(int argc, char **argv)
         daemon_run r;
         snprintf(db, sizeof db, "%s/faces%d.db", tmp, threads);
         snprintf(log, sizeof log, "%s/log%d", tmp, threads);
-        if (run_daemon(exe, model, path, db, threads, log, &r) != 0) goto out;
+        if (bench_run_daemon(exe, model, path, db, threads, log, &r) != 0) goto out;
         const double budget = 250.0 + 300.0 * r.faces / (1 << 20);
         printf("faceclusterd, %d worker%s: %.1f s, %.2f photos/s, %ld photos, %ld faces, the "
                "pipeline ran %ld times",
@@ -269,8 +203,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "daemon: %s\n", err);
             goto out;
         }
-        if (run_daemon(exe, model, path, db, 2, log, &first) != 0 ||
-            run_daemon(exe, model, path, db, 2, log, &again) != 0)
+        if (bench_run_daemon(exe, model, path, db, 2, log, &first) != 0 ||
+            bench_run_daemon(exe, model, path, db, 2, log, &again) != 0)
             goto out;
         printf("%d small files: first indexed in %.1f s; restart over them unchanged: %.2f s, "
                "%ld unchanged, %ld photo files read (%ld bytes), the pipeline ran %ld times, "
