@@ -106,9 +106,10 @@ void fc_photo_free(fc_photo *photo);
 
 /* What decides an embedding, as 16 hex digits: the model's weights, these options and
  * the pipeline's own version (FC_FACES_PIPELINE_VERSION, raised whenever the code changes
- * what a face's embedding is: pre-processing, alignment, averaging). Stored with every
+ * what a face's embedding is, or which faces a photo has: pre-processing, alignment,
+ * averaging, detection). Stored with every
  * face; when it changes, faces are embedded again (store.h). */
-#define FC_FACES_PIPELINE_VERSION 1
+#define FC_FACES_PIPELINE_VERSION 2 /* 2: one face found by two passes is one face */
 #define FC_FACES_VERSION_LEN 16
 void fc_faces_version(const fc_model *model, const fc_faces_opts *opts,
                       char out[FC_FACES_VERSION_LEN + 1]);
