@@ -388,8 +388,8 @@ static int run(const cli_globals *globals, int argc, char **argv)
     } else {
         printf("wrote ");
         fc_text_escape(stdout, a.out);
-        printf(": %d faces of %d %s, %dx%d pixels\n", faces.count, shown_people,
-               shown_people == 1 ? "person" : "people", img->width, img->height);
+        printf(": %d face%s of %d %s, %dx%d pixels\n", faces.count, faces.count == 1 ? "" : "s",
+               shown_people, shown_people == 1 ? "person" : "people", img->width, img->height);
     }
 done:
     if (rc) cli_failed(&cli_cmd_sheet, err);

@@ -16,6 +16,7 @@ typedef struct {
     int want, json;
     int *best; /* indexes into the library, want of them */
     float *distance;
+    int failed; /* a match could not be shown */
 } similar_run;
 
 /* The `want` nearest library faces to unit (skipping index `self`), nearest first; how
@@ -88,16 +89,22 @@ static int print_match(void *ctx, const fc_store_face_row *row)
     return 0;
 }
 
-static void print_nearest(similar_run *run, const float *unit, int self, match_ctx *m)
+/* Prints the nearest faces; a face that cannot be shown (gone since loading) is named on
+ * stderr and counts as a failure. Returns 0 or -1. */
+static int print_nearest(similar_run *run, const float *unit, int self, match_ctx *m)
 {
     char err[FC_ERR_MAX];
     const int have = nearest(run, unit, self);
+    int rc = 0;
     for (int i = 0; i < have; i++) {
         m->distance = run->distance[i];
         if (fc_store_face_get((fc_store *)run->lib->store, run->lib->face[run->best[i]],
-                              print_match, m, err) != 0)
+                              print_match, m, err) != 0) {
             cli_failed(&cli_cmd_similar, err);
+            rc = -1;
+        }
     }
+    return rc;
 }
 
 static void similar_in_photo(void *ctx, const char *path, const fc_photo *photo)
@@ -112,7 +119,7 @@ static void similar_in_photo(void *ctx, const char *path, const fc_photo *photo)
                    photo->faces[f].box[1], photo->faces[f].box[2], photo->faces[f].box[3]);
         }
         match_ctx m = {.run = run, .query_path = path, .query_face = f};
-        print_nearest(run, unit, -1, &m);
+        if (print_nearest(run, unit, -1, &m) != 0) run->failed = 1;
     }
 }
 
@@ -140,35 +147,47 @@ static int run(const cli_globals *globals, int argc, char **argv)
     double value = sim.want;
     if (status == CLI_OK && want)
         status = cli_parse_number(&cli_cmd_similar, "-n", want, 1, 100000, &value);
+    if (status == CLI_OK && value != (int)value) status = cli_usage(&cli_cmd_similar);
     if (status == CLI_OK && !count) status = cli_usage(&cli_cmd_similar);
     if (status != CLI_OK) {
         free(args);
         return status;
     }
     sim.want = (int)value;
-    int64_t face_id = 0;
-    const int by_id = count == 1 && is_face_id(args[0], &face_id);
     cli_library lib;
-    if (cli_library_open(globals, &lib) != CLI_OK) return CLI_FAILED;
+    if (cli_library_open(globals, &lib) != CLI_OK) {
+        free(args);
+        return CLI_FAILED;
+    }
     sim.lib = &lib;
     sim.best = malloc((size_t)sim.want * sizeof *sim.best);
     sim.distance = malloc((size_t)sim.want * sizeof *sim.distance);
     status = sim.best && sim.distance ? CLI_OK : cli_failed(&cli_cmd_similar, "out of memory");
-    if (status == CLI_OK && by_id) {
+    /* each argument a face id or a photo, in order; photos run in one pass of the model */
+    int photos = 0;
+    for (int i = 0; status != CLI_USAGE && sim.best && sim.distance && i < count; i++) {
+        int64_t face_id;
+        if (!is_face_id(args[i], &face_id)) {
+            args[photos++] = args[i];
+            continue;
+        }
         const int self = cli_library_index(&lib, face_id);
         if (self < 0) {
             char err[FC_ERR_MAX];
             fc_errorf(err, -ENOENT, "no face %lld (facecluster show PERSON lists them)",
                       (long long)face_id);
             status = cli_failed(&cli_cmd_similar, err);
-        } else {
-            match_ctx m = {.run = &sim, .query_face = -1, .query_id = face_id};
-            print_nearest(&sim, lib.embedding[self], self, &m);
+            continue;
         }
-    } else if (status == CLI_OK) {
-        fc_faces_opts opts = fc_faces_default_opts(); /* as the daemon indexes */
-        status = cli_each_photo(globals, args, count, &opts, similar_in_photo, &sim);
+        match_ctx m = {.run = &sim, .query_face = -1, .query_id = face_id};
+        if (print_nearest(&sim, lib.embedding[self], self, &m) != 0) status = CLI_FAILED;
     }
+    if (photos && sim.best && sim.distance) {
+        fc_faces_opts opts = fc_faces_default_opts(); /* as the daemon indexes */
+        if (cli_each_photo(globals, args, photos, &opts, similar_in_photo, &sim) != CLI_OK)
+            status = CLI_FAILED;
+    }
+    if (sim.failed) status = CLI_FAILED;
     free(args);
     free(sim.best), free(sim.distance);
     cli_library_close(&lib);

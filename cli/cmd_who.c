@@ -50,7 +50,10 @@ static void print_answer(const who_run *run, const char *path, const fc_face *f,
             cli_json_string(stdout, name);
         else
             fputs("null", stdout);
-        printf(", \"distance\": %.4f}\n", a->person ? a->distance : 2.0f);
+        if (a->person)
+            printf(", \"distance\": %.4f}\n", a->distance);
+        else
+            puts(", \"distance\": null}");
         return;
     }
     fc_text_escape(stdout, path);
@@ -120,7 +123,10 @@ static int run(const cli_globals *globals, int argc, char **argv)
     }
     who.threshold = (float)value;
     cli_library lib;
-    if (cli_library_open(globals, &lib) != CLI_OK) return CLI_FAILED;
+    if (cli_library_open(globals, &lib) != CLI_OK) {
+        free(paths);
+        return CLI_FAILED;
+    }
     who.lib = &lib;
     char err[FC_ERR_MAX];
     int64_t *named = malloc((size_t)(lib.n > 0 ? lib.n : 1) * sizeof *named);

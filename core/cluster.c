@@ -266,7 +266,8 @@ static int constrained(const groups *g, int group)
 static int agglomerate(groups *g, heap *h, float min_sim, heap *defer)
 {
     int rc = 0;
-    while (!rc && h->count) {
+    for (unsigned long pops = 0; !rc && h->count; pops++) {
+        if (pops % 4096 == 0 && fc_cluster_cancelled(g->in->cancel)) return -ECANCELED;
         pair p = heap_pop(h);
         const int a = find(g, p.a), b = find(g, p.b);
         if (a == b) continue;
@@ -317,7 +318,7 @@ int fc_cluster_regroup(const fc_cluster_input *in, int *group, int *n_groups, ch
     if (!rc) rc = start_groups(&g);
     if (!rc) rc = build_constraints(&g);
     /* candidates: each face's nearest faces, kept if close enough to matter */
-    if (!rc) rc = fc_cluster_neighbours(in->embedding, in->n, min_sim - 0.1f, &nb);
+    if (!rc) rc = fc_cluster_neighbours(in->embedding, in->n, min_sim - 0.1f, in->cancel, &nb);
     for (int f = 0; !rc && f < in->n; f++)
         for (int k = 0; k < nb.k && !rc; k++) {
             const int other = nb.index[(size_t)f * nb.k + k];
@@ -342,5 +343,6 @@ int fc_cluster_regroup(const fc_cluster_input *in, int *group, int *n_groups, ch
     free(h.items);
     fc_neighbours_free(&nb);
     free_groups(&g);
+    if (rc == -ECANCELED) return fc_errorf(err, rc, "clustering stopped on request");
     return rc == -ENOMEM ? fc_errorf(err, rc, "out of memory clustering %d faces", in->n) : rc;
 }

@@ -57,13 +57,15 @@ typedef struct {
     int n_nots;
     const int (*apart)[2]; /* pairs of faces the user said are two people */
     int n_apart;
-    float threshold; /* cosine distance; 0: FC_CLUSTER_THRESHOLD */
+    float threshold;   /* cosine distance; 0: FC_CLUSTER_THRESHOLD */
+    const int *cancel; /* when another thread sets it non-zero, -ECANCELED soon; may be NULL */
 } fc_cluster_input;
 
 /* Groups the faces. group[i] gets face i's group, 0..*n_groups-1, or -1 (unassigned: a
  * group without a seed). Groups anchored to a person come first, in increasing person id
  * order, then the others by decreasing size. Returns 0, -EINVAL (bad input) or -ENOMEM. */
 int fc_cluster_regroup(const fc_cluster_input *in, int *group, int *n_groups, char *err);
+/* (-ECANCELED too, when in->cancel was set.) */
 
 /* Which person each new group is, so that ids and names do not churn across regroups.
  * group[i] is face i's new group (-1 none, from fc_cluster_regroup), old_person[i] the

@@ -128,7 +128,8 @@ static void offer(int *best, float *score, int *have, int face, float s)
     best[i] = face, score[i] = s;
 }
 
-int fc_cluster_neighbours(const float (*e)[FC_EMBED_DIM], int n, float min_sim, fc_neighbours *out)
+int fc_cluster_neighbours(const float (*e)[FC_EMBED_DIM], int n, float min_sim, const int *cancel,
+                          fc_neighbours *out)
 {
     out->k = NEIGHBOURS;
     out->index = malloc((size_t)(n > 0 ? n : 1) * NEIGHBOURS * sizeof *out->index);
@@ -159,6 +160,8 @@ int fc_cluster_neighbours(const float (*e)[FC_EMBED_DIM], int n, float min_sim, 
     if (!rc && !packed) rc = -ENOMEM;
     for (int m = 0; !rc && m < n; m++) memcpy(packed[m], e[members.items[m]], sizeof packed[m]);
     for (int q = 0; !rc && q < n; q++) {
+        if (q % 4096 == 0 && fc_cluster_cancelled(cancel)) rc = -ECANCELED;
+        if (rc) break;
         const int f = members.items[q];
         int cell[PROBES], have = 0;
         float cell_score[PROBES], score[NEIGHBOURS];

@@ -47,7 +47,13 @@ void fc_cluster_nearest_cells(const float (*centre)[FC_EMBED_DIM], int cells, co
                               int want, int *best, float *score);
 
 int fc_cluster_neighbours(const float (*embedding)[FC_EMBED_DIM], int n, float min_sim,
-                          fc_neighbours *out);
+                          const int *cancel, fc_neighbours *out);
+
+/* Whether another thread asked the clustering to stop (cancel may be NULL). */
+static inline int fc_cluster_cancelled(const int *cancel)
+{
+    return cancel && __atomic_load_n(cancel, __ATOMIC_RELAXED);
+}
 void fc_neighbours_free(fc_neighbours *nb);
 
 #endif

@@ -19,7 +19,9 @@
 #include <string.h>
 
 #define CELL_PEOPLE 256
-#define PROBES 16
+#define PROBES 16      /* cells searched a face, at least */
+#define PROBE_SHARE 32 /* and at least one cell in this many (a million faces: 31 of 1000) */
+#define MAX_PROBES 64
 
 typedef struct {
     int *slot, count, cap;
@@ -138,10 +140,10 @@ static int build(fc_cluster_live *l, const float (*embedding)[FC_EMBED_DIM], con
     l->table = calloc((size_t)l->table_cap, sizeof *l->table);
     l->table_slot = malloc((size_t)l->table_cap * sizeof *l->table_slot);
     /* one cell while sums are gathered: slots are filed into real cells afterwards */
-    l->n_cells = 1;
     l->cells = calloc(1, sizeof *l->cells);
     l->centre = calloc(1, sizeof *l->centre);
     if (!l->table || !l->table_slot || !l->cells || !l->centre) return -ENOMEM;
+    l->n_cells = 1;
     for (int i = 0; i < n; i++) {
         if (!person[i]) continue;
         int s = slot_of(l, person[i]);
@@ -199,9 +201,11 @@ static int taken(int64_t id, const int64_t *skip, int n_skip)
 int64_t fc_cluster_live_nearest(const fc_cluster_live *l, const float e[FC_EMBED_DIM],
                                 const int64_t *skip, int n_skip, float *distance)
 {
-    int probe[PROBES];
-    float score[PROBES];
-    const int want = l->n_cells < PROBES ? l->n_cells : PROBES;
+    int probe[MAX_PROBES];
+    float score[MAX_PROBES];
+    int want = l->n_cells / PROBE_SHARE > PROBES ? l->n_cells / PROBE_SHARE : PROBES;
+    if (want > MAX_PROBES) want = MAX_PROBES;
+    if (want > l->n_cells) want = l->n_cells;
     int64_t best = 0;
     float best_sim = -2.0f;
     if (want > 0)

@@ -65,7 +65,7 @@ static void maybe_regroup(fcd *d, int now_anyway)
 {
     const long changes = indexer_changes(d->ix) + d->edits_seen;
     const double now = uv_hrtime() * 1e-9;
-    if (changes == d->regrouped_at && d->last_regroup > 0) return;
+    if (changes == d->regrouped_at && d->last_regroup > 0 && !people_regroup_due(d->people)) return;
     if (!now_anyway && d->last_regroup > 0 && now - d->last_regroup < REGROUP_EVERY_S) return;
     if (d->cfg.once)
         people_run_now(d->people, 1);

@@ -31,7 +31,9 @@ struct people {
     int wanted; /* WANT_*: the job to start when the running one ends */
     int64_t *pending;
     size_t n_pending, cap_pending;
-    int stopping; /* the loop is closing: no new job, nothing placed */
+    int stopping;    /* the loop is closing: no new job, nothing placed */
+    int cancel;      /* read by the regroup's thread */
+    int regroup_due; /* the last regroup failed or was overtaken by an edit */
 };
 
 static double now_s(void)
@@ -69,7 +71,8 @@ static int compute(fc_store *store, float threshold, job *j)
                                .n_nots = faces.n_nots,
                                .apart = (const int(*)[2])faces.apart,
                                .n_apart = faces.n_apart,
-                               .threshold = threshold};
+                               .threshold = threshold,
+                               .cancel = &j->owner->cancel};
         rc = fc_cluster_regroup(&in, group, &n_groups, j->err);
         if (!rc)
             rc = fc_cluster_map_ids(group, faces.person, faces.fixed, faces.n, n_groups, ids,
@@ -109,19 +112,32 @@ static void start(people *p, int regroup);
  * and a job asked for meanwhile starts. */
 static void take(people *p, job *j)
 {
-    if (j->rc == -EAGAIN) {
+    if (j->rc == -ECANCELED) {
+        log_msg(LOG_INFO, "regroup stopped: the daemon is stopping");
+    } else if (j->rc == -EAGAIN) { /* again at the next coalesced regroup */
         log_msg(LOG_INFO, "%s", j->err);
-        if (p->wanted < WANT_REGROUP) p->wanted = WANT_REGROUP;
+        p->regroup_due = 1;
     } else if (j->rc) {
         log_msg(LOG_ERR, "cannot %s the people: %s", j->regroup ? "regroup" : "load", j->err);
+        if (j->regroup) p->regroup_due = 1;
     } else {
         fc_cluster_live_free(p->live);
         p->live = j->live, j->live = NULL;
-        if (j->regroup)
+        if (j->regroup) {
+            p->regroup_due = 0;
             log_msg(LOG_INFO, "regrouped %d faces into %d people (%d faces in no person) in %.1f s",
                     j->faces, j->groups, j->unassigned, j->seconds);
+        }
     }
     fc_cluster_live_free(j->live);
+}
+
+/* The photos that waited for the index, placed one at a time. */
+static void place_pending(people *p)
+{
+    const size_t count = p->n_pending;
+    p->n_pending = 0;
+    for (size_t i = 0; i < count && p->live; i++) place_now(p, p->pending[i]);
 }
 
 static void on_done(uv_work_t *req, int status)
@@ -132,16 +148,12 @@ static void on_done(uv_work_t *req, int status)
     p->running = NULL;
     free(j);
     if (p->stopping) return;
+    place_pending(p); /* before another job: they have waited long enough */
     if (p->wanted) {
         const int regroup = p->wanted == WANT_REGROUP;
         p->wanted = WANT_NOTHING;
         start(p, regroup);
-        return;
     }
-    /* placed one at a time; a photo placed before may have been a pending one again */
-    const size_t count = p->n_pending;
-    p->n_pending = 0;
-    for (size_t i = 0; i < count && p->live; i++) place_now(p, p->pending[i]);
 }
 
 static void start(people *p, int regroup)
@@ -173,17 +185,27 @@ void people_refresh(people *p, int regroup)
 int people_run_now(people *p, int regroup)
 {
     job j = {.owner = p, .regroup = regroup};
-    j.rc = compute(p->store, p->threshold, &j);
+    /* an edit overtaking a regroup (the CLI meanwhile) is rare: a few tries */
+    for (int tries = 0; tries < 3; tries++) {
+        j.rc = compute(p->store, p->threshold, &j);
+        if (j.rc != -EAGAIN) break;
+        fc_cluster_live_free(j.live), j.live = NULL;
+    }
     take(p, &j);
     if (regroup) p->n_pending = 0; /* the regroup saw their faces */
-    for (size_t i = 0; !regroup && i < p->n_pending && p->live; i++) place_now(p, p->pending[i]);
-    p->n_pending = 0;
+    place_pending(p);
     return j.rc;
 }
 
 void people_stop(people *p)
 {
     p->stopping = 1;
+    __atomic_store_n(&p->cancel, 1, __ATOMIC_RELAXED); /* a regroup running ends early */
+}
+
+int people_regroup_due(const people *p)
+{
+    return p->regroup_due;
 }
 
 int people_busy(const people *p)
@@ -197,33 +219,38 @@ static void place_now(people *p, int64_t photo)
 {
     char err[FC_ERR_MAX];
     fc_store_photo_face *faces;
-    int count;
-    if (fc_store_photo_faces(p->store, photo, &faces, &count, err) != 0) {
+    fc_cluster_not *nots;
+    int count, n_nots;
+    if (fc_store_photo_faces(p->store, photo, &faces, &count, &nots, &n_nots, err) != 0) {
         log_msg(LOG_ERR, "cannot place the faces of photo %lld: %s", (long long)photo, err);
         return;
     }
     const size_t n = (size_t)(count > 0 ? count : 1);
-    int64_t *taken = malloc(n * sizeof *taken), *face = malloc(n * sizeof *face);
+    /* skip: the people in the photo (first n_taken), then those this face may not join */
+    int64_t *skip = malloc((n + (size_t)n_nots) * sizeof *skip), *face = malloc(n * sizeof *face);
     int64_t *person = malloc(n * sizeof *person);
     int *which = malloc(n * sizeof *which), n_taken = 0, placing = 0;
-    if (!taken || !face || !person || !which) {
+    if (!skip || !face || !person || !which) {
         log_msg(LOG_ERR, "cannot place the faces of photo %lld: out of memory", (long long)photo);
         goto out;
     }
     for (int i = 0; i < count; i++)
-        if (faces[i].person) taken[n_taken++] = faces[i].person;
+        if (faces[i].person) skip[n_taken++] = faces[i].person;
     const float threshold = p->threshold > 0 ? p->threshold : FC_CLUSTER_THRESHOLD;
     for (int i = 0; i < count; i++) {
         if (faces[i].person) continue;
+        int n_skip = n_taken;
+        for (int k = 0; k < n_nots; k++)
+            if (nots[k].face == i) skip[n_skip++] = nots[k].person;
         float distance;
         int64_t nearest =
-            fc_cluster_live_nearest(p->live, faces[i].embedding, taken, n_taken, &distance);
+            fc_cluster_live_nearest(p->live, faces[i].embedding, skip, n_skip, &distance);
         if (!nearest || distance > threshold) {
             if (!faces[i].can_seed) continue; /* in no person until a regroup says */
             nearest = 0;                      /* a new person */
         }
         face[placing] = faces[i].face, person[placing] = nearest, which[placing++] = i;
-        if (nearest) taken[n_taken++] = nearest;
+        if (nearest) skip[n_taken++] = nearest; /* over this face's own: done with them */
     }
     log_msg(LOG_DEBUG, "photo %lld: %d of its %d faces placed now", (long long)photo, placing,
             count);
@@ -235,7 +262,7 @@ static void place_now(people *p, int64_t photo)
         if (person[k] && fc_cluster_live_add(p->live, faces[which[k]].embedding, person[k]) != 0)
             log_msg(LOG_ERR, "out of memory placing faces");
 out:
-    free(taken), free(face), free(person), free(which), free(faces);
+    free(skip), free(face), free(person), free(which), free(faces), free(nots);
 }
 
 void people_place(people *p, int64_t photo)

@@ -7,7 +7,8 @@
  * constraints on a thread of its own (with its own connection to the store), clusters
  * them, writes the result and builds a fresh index of the people, which then replaces
  * the loop's. While one runs, new photos wait to be placed after it: a face is never in
- * both. A regroup the user's edits overtook is not written; it runs again. */
+ * both. A regroup the user's edits overtook is not written; it runs again at the next
+ * coalesced regroup. */
 #ifndef FC_DAEMON_PEOPLE_H
 #define FC_DAEMON_PEOPLE_H
 
@@ -36,8 +37,12 @@ void people_refresh(people *p, int regroup);
  * has nothing else to do meanwhile). Returns 0 or an error (logged). */
 int people_run_now(people *p, int regroup);
 
-/* The loop is closing: a job that runs still ends (its result kept), none starts. */
+/* The loop is closing: a regroup running stops early (nothing written), none starts. */
 void people_stop(people *p);
+
+/* Whether the last regroup failed or was overtaken by the user's edits: the next
+ * coalesced one should run even if nothing else changed. */
+int people_regroup_due(const people *p);
 
 /* Whether a job runs or waits. */
 int people_busy(const people *p);

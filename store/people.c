@@ -395,10 +395,47 @@ int fc_store_person_name(fc_store *s, int64_t person, const char *name, char *er
     return fc_store_atomic(s, do_name, &job, err);
 }
 
-int fc_store_photo_faces(fc_store *s, int64_t photo, fc_store_photo_face **out, int *count,
-                         char *err)
+/* The people the faces of a photo may not join: (face id, person) rows. */
+static int photo_nots(fc_store *s, int64_t photo, const fc_store_photo_face *faces, int count,
+                      fc_cluster_not **nots, int *n_nots, char *err)
 {
-    *out = NULL, *count = 0;
+    sqlite3_stmt *st;
+    int rc = prepare(s,
+                     "SELECT n.face, n.person FROM not_person n JOIN faces f ON f.id = n.face "
+                     "WHERE f.photo = ?1 UNION ALL SELECT d.face_a, a.person FROM "
+                     "different_faces d JOIN faces f ON f.id = d.face_a JOIN assignments a ON "
+                     "a.face = d.face_b WHERE f.photo = ?1 UNION ALL SELECT d.face_b, a.person "
+                     "FROM different_faces d JOIN faces f ON f.id = d.face_b JOIN assignments a "
+                     "ON a.face = d.face_a WHERE f.photo = ?1",
+                     &st, err);
+    if (rc) return rc;
+    sqlite3_bind_int64(st, 1, photo);
+    int cap = 0, step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const int64_t face = sqlite3_column_int64(st, 0);
+        int i = 0;
+        while (i < count && faces[i].face != face) i++;
+        if (i == count) continue; /* a rejected face */
+        if (*n_nots == cap) {
+            cap = cap ? 2 * cap : 8;
+            fc_cluster_not *grown = realloc(*nots, (size_t)cap * sizeof *grown);
+            if (!grown) {
+                rc = fc_errorf(err, -ENOMEM, "out of memory reading a photo's faces");
+                break;
+            }
+            *nots = grown;
+        }
+        (*nots)[(*n_nots)++] = (fc_cluster_not){i, sqlite3_column_int64(st, 1)};
+    }
+    if (!rc && step != SQLITE_DONE) rc = fc_store_sql_error(s->db, step, "reading faces", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int fc_store_photo_faces(fc_store *s, int64_t photo, fc_store_photo_face **out, int *count,
+                         fc_cluster_not **nots, int *n_nots, char *err)
+{
+    *out = NULL, *count = 0, *nots = NULL, *n_nots = 0;
     sqlite3_stmt *st;
     int rc = prepare(s,
                      "SELECT f.id, f.embedding, f.small, f.score, coalesce(a.person, 0) FROM "
@@ -425,7 +462,11 @@ int fc_store_photo_faces(fc_store *s, int64_t photo, fc_store_photo_face **out, 
     }
     if (!rc && step != SQLITE_DONE) rc = fc_store_sql_error(s->db, step, "reading faces", err);
     sqlite3_finalize(st);
-    if (rc) free(*out), *out = NULL, *count = 0;
+    if (!rc) rc = photo_nots(s, photo, *out, *count, nots, n_nots, err);
+    if (rc) {
+        free(*out), free(*nots);
+        *out = NULL, *count = 0, *nots = NULL, *n_nots = 0;
+    }
     return rc;
 }
 
@@ -444,8 +485,9 @@ static int do_place(fc_store *s, void *ctx, char *err)
     if (!rc)
         rc = prepare(s,
                      "INSERT INTO assignments (face, person, by_user, decided_at) SELECT ?1, ?2, "
-                     "0, ?3 WHERE EXISTS (SELECT 1 FROM people WHERE id = ?2) ON CONFLICT (face) "
-                     "DO NOTHING",
+                     "0, ?3 WHERE EXISTS (SELECT 1 FROM people WHERE id = ?2) AND NOT EXISTS "
+                     "(SELECT 1 FROM not_person WHERE face = ?1 AND person = ?2) ON CONFLICT "
+                     "(face) DO NOTHING",
                      &assign, err);
     if (!rc)
         rc = prepare(s, "SELECT coalesce((SELECT person FROM assignments WHERE face = ?1), 0)",

@@ -174,14 +174,17 @@ typedef struct {
     int64_t person; /* the person it is in; 0: none */
 } fc_store_photo_face;
 
-/* Loads them into *out (the caller frees it), *count set. */
+/* Loads them into *out, *count set, and the people each may not join into *nots (face:
+ * an index into *out): those the user said it is not, and those holding a face the user
+ * said is someone else. The caller frees both. */
 int fc_store_photo_faces(fc_store *s, int64_t photo, fc_store_photo_face **out, int *count,
-                         char *err);
+                         fc_cluster_not **nots, int *n_nots, char *err);
 
 /* Puts faces into people in one transaction, as the clustering would (automatic
  * assignments): person[i] 0 makes a new person, whose id is written back. A face that
- * has a person meanwhile keeps it, and a person gone meanwhile (merged by the user) takes
- * nothing: person[i] becomes what the face is in now (0: none). */
+ * has a person meanwhile keeps it, and a person gone meanwhile (merged by the user) or
+ * one the user said the face is not takes nothing: person[i] becomes what the face is in
+ * now (0: none). */
 int fc_store_place_faces(fc_store *s, const int64_t *face, int64_t *person, int count, char *err);
 
 typedef struct {

@@ -173,6 +173,7 @@ ada_face=$("$fc" --db "$db" show 'Ada Lovelace' --json | sed -n '1s/^{"face": \(
 "$fc" --db "$db" similar "$ada_face" -n 3 --json >"$tmp/similar"; rc=$?
 check "similar FACE: exit 0, 3 faces" test "$rc" -eq 0 -a "$(wc -l <"$tmp/similar")" -eq 3
 check "similar FACE: not itself" test "$(grep -c "\"face\": $ada_face," "$tmp/similar")" -eq 0
+check "similar FACE FACE: each its matches" test "$("$fc" --db "$db" similar "$ada_face" "$ada_face" -n 2 | wc -l)" -eq 4
 check "similar FACE: nearest first" bash -c "sed 's/.*\"distance\": \([0-9.]*\).*/\1/' '$tmp/similar' | sort -c -n"
 "$fc" --db "$db" similar -n 1 --json "$ada_photo" >"$tmp/similar"
 check "similar IMAGE: each indexed face finds itself" test "$(grep -c '"distance": 0.0000' "$tmp/similar")" -eq "$(wc -l <"$tmp/who")"

@@ -89,6 +89,16 @@ grace_grew() { [ "$("$fc" --db "$db" show "Grace Hopper" --json | wc -l)" -eq $(
 # last, deleted the WAL under the daemon, whose writes nobody saw again)
 check "a new photo's face joins its person at once" wait_for 60 grace_grew
 check "placed without a regroup" test "$(grep -c 'regrouped' "$log")" -eq "$regroups"
+# "not Grace" holds for the face when its photo is written again (its decisions carried
+# to the new face by overlap): placed anywhere but Grace
+again_face=$("$fc" --db "$db" show "Grace Hopper" --json | sed -n '/again.jpg/s/^{"face": \([0-9]*\),.*/\1/p')
+"$fc" --db "$db" not "$again_face" "Grace Hopper"; rc=$?
+check "not while the daemon runs: exit 0" test "$rc" -eq 0
+printf 'y' >>"$b/again.jpg"
+old_face_gone() { ! "$fc" --db "$db" similar "$again_face" -n 1 >/dev/null 2>&1; }
+check "the photo written again: indexed, its old faces gone" wait_for 60 old_face_gone
+sleep 1
+check "its face does not go back to Grace" test "$("$fc" --db "$db" show "Grace Hopper" --json | grep -c again.jpg)" -eq 0
 
 # SIGHUP: the configuration read again, the daemon carries on
 kill -HUP "$pid"
@@ -114,8 +124,8 @@ wait "$pid"
 pid=
 
 runs=$(sed -n 's/.*the pipeline ran \([0-9]*\) times.*/\1/p' "$log")
-# sample1, the two slow writers, bad.jpg, sample4, sample5, again.jpg: moves ran nothing
-check "the pipeline ran once per new file ($runs)" test "$runs" = 7
+# sample1, the two slow writers, bad.jpg, sample4, sample5, again.jpg twice: moves ran nothing
+check "the pipeline ran once per new file ($runs)" test "$runs" = 8
 check "moves recorded" grep -q ' 2 moved' "$log"
 check "no sanitizer report" test "$(grep -c -e 'Sanitizer' -e 'runtime error' "$log")" -eq 0
 

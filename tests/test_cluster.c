@@ -276,6 +276,19 @@ static void test_live_nearest(void)
     fc_cluster_live_free(live);
 }
 
+/* Another thread's request to stop: honoured (nothing labelled) and said so. */
+static void test_cancelled(void)
+{
+    const int n = make_faces(200, 12);
+    fc_cluster_input in = input(n);
+    const int stop = 1;
+    in.cancel = &stop;
+    int groups;
+    char err[256];
+    CHECK(fc_cluster_regroup(&in, group, &groups, err) == -ECANCELED);
+    CHECK(strstr(err, "stopped") != NULL);
+}
+
 static void test_bad_input(void)
 {
     const int n = make_faces(1, 3);
@@ -302,6 +315,7 @@ int main(void)
     RUN(test_many_people);
     RUN(test_ids_do_not_churn);
     RUN(test_live_nearest);
+    RUN(test_cancelled);
     RUN(test_bad_input);
     return harness_exit();
 }

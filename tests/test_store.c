@@ -622,11 +622,24 @@ static void test_place_faces_and_overtaken_regroup(void)
     int64_t photo = 0;
     CHECK(fc_store_put_indexed(s, "/p/place.jpg", &id, &w, &photo, err) == 0 && photo > 0);
     fc_store_photo_face *got;
-    int count;
-    CHECK_MSG(fc_store_photo_faces(s, photo, &got, &count, err) == 0, "%s", err);
+    fc_cluster_not *nots;
+    int count, n_nots;
+    CHECK_MSG(fc_store_photo_faces(s, photo, &got, &count, &nots, &n_nots, err) == 0, "%s", err);
     CHECK(count == 3 && got[0].person == 0 && got[0].can_seed && !got[2].can_seed);
+    CHECK(n_nots == 0);
+    free(nots);
     sqlite3 *db = raw_open(path);
-    raw_exec(db, "INSERT INTO people (id, created_at) VALUES (70, 1), (71, 1)");
+    raw_exec(db, "INSERT INTO people (id, created_at) VALUES (70, 1), (71, 1), (72, 1)");
+    /* the user said: face 0 is not 72; face 1 is someone else than a face of 70 */
+    char sql[256];
+    snprintf(sql, sizeof sql, "INSERT INTO not_person VALUES (%lld, 72)", (long long)got[0].face);
+    raw_exec(db, sql);
+    free(got);
+    CHECK(fc_store_photo_faces(s, photo, &got, &count, &nots, &n_nots, err) == 0);
+    CHECK(n_nots == 1 && nots[0].face == 0 && nots[0].person == 72);
+    free(nots);
+    int64_t refused[1] = {72}; /* placing a face where the user said it is not: nothing */
+    CHECK(fc_store_place_faces(s, &got[0].face, refused, 1, err) == 0 && refused[0] == 0);
     int64_t face[3] = {got[0].face, got[1].face, got[2].face}, person[3] = {0, 70, 71};
     raw_exec(db, "DELETE FROM people WHERE id = 71"); /* merged away meanwhile */
     CHECK_MSG(fc_store_place_faces(s, face, person, 3, err) == 0, "%s", err);
