@@ -38,7 +38,7 @@
  * cosine distance to that person's faces is at most this; else unknown. Tuned on the LFW
  * dev folds (half of each person's images named, the rest and every one-image person
  * asked, five splits): the largest threshold whose wrong names stay at or under 1% of the
- * names given (0.69% there; 58.6% of the known faces named, 0.55% of strangers named;
+ * names given (0.68% there; 58.9% of the known faces named, 0.55% of strangers named;
  * at 0.050: 1.21%; bench/who_threshold.py says how). */
 #define FC_RECOGNIZE_THRESHOLD 0.045f
 

@@ -19,6 +19,8 @@
 #include <string.h>
 
 #define CELL_PEOPLE 256
+#define CHUNK_BITS 12 /* 4096 people's sums a block: growing never copies them all */
+#define CHUNK_SLOTS (1 << CHUNK_BITS)
 #define PROBES 16      /* cells searched a face, at least */
 #define PROBE_SHARE 32 /* and at least one cell in this many (a million faces: 31 of 1000) */
 #define MAX_PROBES 64
@@ -30,7 +32,8 @@ typedef struct {
 struct fc_cluster_live {
     int people, cap;               /* slots used and allocated */
     int64_t *person;               /* per slot */
-    float (*sum)[FC_EMBED_DIM];    /* per slot */
+    float (**chunk)[FC_EMBED_DIM]; /* per slot: sums, CHUNK_SLOTS a block (never copied) */
+    int n_chunks;
     int *count;                    /* per slot */
     int64_t *table;                /* person id -> slot + 1 by open addressing, 0 empty */
     int *table_slot, table_cap;    /* a power of two, at least twice the people */
@@ -38,6 +41,11 @@ struct fc_cluster_live {
     cell *cells;
     int n_cells;
 };
+
+static float *sum_of(const fc_cluster_live *l, int slot)
+{
+    return l->chunk[slot >> CHUNK_BITS][slot & (CHUNK_SLOTS - 1)];
+}
 
 static size_t hash_id(int64_t id, int cap)
 {
@@ -103,19 +111,24 @@ static int new_slot(fc_cluster_live *l, int64_t id, const float *v)
         const int cap = l->cap ? 2 * l->cap : 64;
         int64_t *person = realloc(l->person, (size_t)cap * sizeof *person);
         if (person) l->person = person;
-        float(*sum)[FC_EMBED_DIM] = realloc(l->sum, (size_t)cap * sizeof *sum);
-        if (sum) l->sum = sum;
         int *count = realloc(l->count, (size_t)cap * sizeof *count);
         if (count) l->count = count;
-        if (!person || !sum || !count) return -ENOMEM;
+        if (!person || !count) return -ENOMEM;
         l->cap = cap;
+    }
+    if (l->people >> CHUNK_BITS == l->n_chunks) {
+        float(**chunk)[FC_EMBED_DIM] = realloc(l->chunk, (size_t)(l->n_chunks + 1) * sizeof *chunk);
+        if (!chunk) return -ENOMEM;
+        l->chunk = chunk;
+        if (!(chunk[l->n_chunks] = malloc(CHUNK_SLOTS * sizeof **chunk))) return -ENOMEM;
+        l->n_chunks++;
     }
     if (2 * (l->people + 1) > l->table_cap && table_grow(l, 2 * l->table_cap) != 0) return -ENOMEM;
     const int s = l->people;
     if (cell_push(&l->cells[nearest_cell(l, v)], s) != 0) return -ENOMEM;
     l->people++;
     l->person[s] = id, l->count[s] = 0;
-    memset(l->sum[s], 0, sizeof l->sum[s]);
+    memset(sum_of(l, s), 0, FC_EMBED_DIM * sizeof(float));
     table_put(l, id, s);
     return s;
 }
@@ -125,7 +138,9 @@ void fc_cluster_live_free(fc_cluster_live *l)
     if (!l) return;
     for (int c = 0; c < l->n_cells; c++) free(l->cells[c].slot);
     free(l->cells), free(l->centre);
-    free(l->person), free(l->sum), free(l->count), free(l->table), free(l->table_slot);
+    for (int c = 0; c < l->n_chunks; c++) free(l->chunk[c]);
+    free(l->chunk);
+    free(l->person), free(l->count), free(l->table), free(l->table_slot);
     free(l);
 }
 
@@ -148,7 +163,8 @@ static int build(fc_cluster_live *l, const float (*embedding)[FC_EMBED_DIM], con
         if (!person[i]) continue;
         int s = slot_of(l, person[i]);
         if (s < 0 && (s = new_slot(l, person[i], embedding[i])) < 0) return s;
-        for (int k = 0; k < FC_EMBED_DIM; k++) l->sum[s][k] += embedding[i][k];
+        float *sum = sum_of(l, s);
+        for (int k = 0; k < FC_EMBED_DIM; k++) sum[k] += embedding[i][k];
         l->count[s]++;
     }
     const int cells = l->people / CELL_PEOPLE > 1 ? l->people / CELL_PEOPLE : 1;
@@ -157,8 +173,8 @@ static int build(fc_cluster_live *l, const float (*embedding)[FC_EMBED_DIM], con
     cell *grid = calloc((size_t)cells, sizeof *grid);
     int rc = dir && centre && grid ? 0 : -ENOMEM;
     for (int s = 0; !rc && s < l->people; s++) {
-        const float norm = sqrtf(fc_cluster_dot(l->sum[s], l->sum[s]));
-        for (int k = 0; k < FC_EMBED_DIM; k++) dir[s][k] = norm > 0 ? l->sum[s][k] / norm : 0;
+        const float *sum = sum_of(l, s), norm = sqrtf(fc_cluster_dot(sum, sum));
+        for (int k = 0; k < FC_EMBED_DIM; k++) dir[s][k] = norm > 0 ? sum[k] / norm : 0;
     }
     if (!rc && l->people > 0)
         rc = fc_cluster_place_centres((const float(*)[FC_EMBED_DIM])dir, l->people, cells, centre);
@@ -216,7 +232,7 @@ int64_t fc_cluster_live_nearest(const fc_cluster_live *l, const float e[FC_EMBED
         for (int j = 0; j < c->count; j++) {
             const int s = c->slot[j];
             if (!l->count[s]) continue;
-            const float sim = fc_cluster_dot(e, l->sum[s]) / (float)l->count[s];
+            const float sim = fc_cluster_dot(e, sum_of(l, s)) / (float)l->count[s];
             if (sim > best_sim && !taken(l->person[s], skip, n_skip))
                 best_sim = sim, best = l->person[s];
         }
@@ -230,7 +246,8 @@ int fc_cluster_live_add(fc_cluster_live *l, const float e[FC_EMBED_DIM], int64_t
     if (person <= 0) return -EINVAL;
     int s = slot_of(l, person);
     if (s < 0 && (s = new_slot(l, person, e)) < 0) return s;
-    for (int k = 0; k < FC_EMBED_DIM; k++) l->sum[s][k] += e[k];
+    float *sum = sum_of(l, s);
+    for (int k = 0; k < FC_EMBED_DIM; k++) sum[k] += e[k];
     l->count[s]++;
     return 0;
 }
