@@ -40,8 +40,9 @@ static int print_person(void *ctx, const fc_store_person *p)
     }
     char dates[48] = "";
     if (p->first && p->last) snprintf(dates, sizeof dates, "%.10s..%.10s", p->first, p->last);
-    printf("%6lld  %-20s %5lld faces %5lld photos  %-22s %s", (long long)p->id,
-           p->name ? p->name : "(unnamed)", (long long)p->faces, (long long)p->photos, dates,
+    printf("%6lld  %-20s %5lld %-5s %5lld %-6s  %-22s %s", (long long)p->id,
+           p->name ? p->name : "(unnamed)", (long long)p->faces, p->faces == 1 ? "face" : "faces",
+           (long long)p->photos, p->photos == 1 ? "photo" : "photos", dates,
            p->hidden ? "(hidden) " : "");
     if (p->example) fc_text_escape(stdout, p->example);
     fputc('\n', stdout);

@@ -125,8 +125,9 @@ static void take(people *p, job *j)
         p->live = j->live, j->live = NULL;
         if (j->regroup) {
             p->regroup_due = 0;
-            log_msg(LOG_INFO, "regrouped %d faces into %d people (%d faces in no person) in %.1f s",
-                    j->faces, j->groups, j->unassigned, j->seconds);
+            log_msg(LOG_INFO,
+                    "regrouped %d faces into %d people (%d face%s in no person) in %.1f s",
+                    j->faces, j->groups, j->unassigned, j->unassigned == 1 ? "" : "s", j->seconds);
         }
     }
     fc_cluster_live_free(j->live);

@@ -136,6 +136,11 @@ static int do_merge(fc_store *s, void *ctx, char *err)
 int fc_store_people_merge(fc_store *s, const int64_t *people, int count, char *err)
 {
     if (count < 2) return fc_errorf(err, -EINVAL, "merge needs two people or more");
+    for (int i = 0; i < count; i++)
+        for (int j = i + 1; j < count; j++)
+            if (people[i] == people[j])
+                return fc_errorf(err, -EINVAL, "person %lld is named twice: nothing to merge",
+                                 (long long)people[i]);
     edit_job job = {people, count, 0, 0};
     return fc_store_atomic(s, do_merge, &job, err);
 }

@@ -232,7 +232,7 @@ int fc_store_person_name(fc_store *s, int64_t person, const char *name, char *er
 
 /* Joins people into the first: their faces become confirmed there, the others go. The
  * first keeps its name, or takes the only name among the others; two different names
- * are refused (-EEXIST: rename one first). */
+ * are refused (-EEXIST: rename one first), one person twice too (-EINVAL). */
 int fc_store_people_merge(fc_store *s, const int64_t *people, int count, char *err);
 /* Puts faces in a person (confirmed); person 0: a new person. *to gets the person. */
 int fc_store_faces_move(fc_store *s, const int64_t *faces, int count, int64_t person, int64_t *to,

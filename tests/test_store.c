@@ -336,6 +336,10 @@ static void test_corrections(void)
     CHECK(raw_int(db, "SELECT count(*) FROM assignments WHERE person = 1 AND by_user = 1") == 2);
     CHECK(raw_int(db, "SELECT count(*) FROM people WHERE id = 2") == 0);
     CHECK(fc_store_people_merge(s, ada_and_bob, 2, err) == -EEXIST);
+    const int64_t ada_twice[] = {1, 1}; /* nothing to merge: said, nothing journalled */
+    const int64_t entries = raw_int(db, "SELECT count(*) FROM journal");
+    CHECK(fc_store_people_merge(s, ada_twice, 2, err) == -EINVAL && strstr(err, "twice"));
+    CHECK(raw_int(db, "SELECT count(*) FROM journal") == entries);
     /* move: face 2 (Bob, in face 1's photo) into Ada would put one photo twice: refused */
     const int64_t face2[] = {2}, face4[] = {4}, face3[] = {3};
     int64_t to = 0;
