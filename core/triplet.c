@@ -1,0 +1,230 @@
+/* FaceNet's triplet loss, online mining and the head's gradients (triplet.h). */
+#include "triplet.h"
+
+#include "fc_error.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned next_random(unsigned *state)
+{
+    unsigned x = *state ? *state : 2463534242u;
+    x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+    return *state = x;
+}
+
+static float gaussian(unsigned *state)
+{
+    const float u = ((float)(next_random(state) >> 8) + 0.5f) / 16777216.0f;
+    const float v = ((float)(next_random(state) >> 8) + 0.5f) / 16777216.0f;
+    return sqrtf(-2.0f * logf(u)) * cosf(6.2831853f * v);
+}
+
+static float dot(const float *a, const float *b, int n)
+{
+    float s = 0;
+    for (int k = 0; k < n; k++) s += a[k] * b[k];
+    return s;
+}
+
+int fc_head_init(fc_head *h, int dim, unsigned seed, char *err)
+{
+    h->dim = 0, h->w = NULL;
+    if (dim < 1 || dim > FC_EMBED_DIM)
+        return fc_errorf(err, -EINVAL, "a head's dimension is 1..%d, not %d", FC_EMBED_DIM, dim);
+    float *w = calloc((size_t)dim * FC_EMBED_DIM, sizeof *w);
+    if (!w) return fc_errorf(err, -ENOMEM, "out of memory");
+    if (dim == FC_EMBED_DIM) {
+        for (int d = 0; d < dim; d++) w[d * FC_EMBED_DIM + d] = 1;
+    } else { /* orthonormal rows: Gram-Schmidt over Gaussian ones */
+        unsigned rng = seed;
+        for (int d = 0; d < dim; d++) {
+            float *row = w + (size_t)d * FC_EMBED_DIM;
+            for (float norm = 0; norm < 1e-3f;) {
+                for (int k = 0; k < FC_EMBED_DIM; k++) row[k] = gaussian(&rng);
+                for (int e = 0; e < d; e++) {
+                    const float *other = w + (size_t)e * FC_EMBED_DIM;
+                    const float along = dot(row, other, FC_EMBED_DIM);
+                    for (int k = 0; k < FC_EMBED_DIM; k++) row[k] -= along * other[k];
+                }
+                norm = sqrtf(dot(row, row, FC_EMBED_DIM));
+                if (norm >= 1e-3f)
+                    for (int k = 0; k < FC_EMBED_DIM; k++) row[k] /= norm;
+            }
+        }
+    }
+    h->dim = dim, h->w = w;
+    return 0;
+}
+
+void fc_head_free(fc_head *h)
+{
+    free(h->w);
+    h->w = NULL, h->dim = 0;
+}
+
+float fc_head_apply(const fc_head *h, const float *x, float *out)
+{
+    for (int d = 0; d < h->dim; d++) out[d] = dot(h->w + (size_t)d * FC_EMBED_DIM, x, FC_EMBED_DIM);
+    const float length = sqrtf(dot(out, out, h->dim));
+    for (int d = 0; d < h->dim; d++) out[d] = length > 0 ? out[d] / length : 0;
+    return length;
+}
+
+/* Squared L2 between two unit rows. */
+static float sq_dist(const float *out, int dim, int a, int b)
+{
+    return 2.0f - 2.0f * dot(out + (size_t)a * dim, out + (size_t)b * dim, dim);
+}
+
+/* The negative for anchor a whose positive is d_ap away, or -1. */
+static int pick_negative(const float *out, int dim, const int *label, int n, int a, float d_ap,
+                         float alpha, enum fc_mining how, unsigned *rng)
+{
+    int best = -1, seen = 0;
+    float best_d = INFINITY;
+    for (int j = 0; j < n; j++) {
+        if (label[j] == label[a]) continue;
+        const float d = sq_dist(out, dim, a, j);
+        switch (how) {
+        case FC_MINE_SEMIHARD:
+            if (d > d_ap && d < d_ap + alpha && d < best_d) best = j, best_d = d;
+            break;
+        case FC_MINE_HARDEST:
+            if (d < best_d) best = j, best_d = d;
+            break;
+        case FC_MINE_RANDOM: /* reservoir sampling over the violators */
+            if (d < d_ap + alpha && next_random(rng) % (unsigned)++seen == 0) best = j;
+            break;
+        }
+    }
+    return best;
+}
+
+int fc_triplet_mine(const float *out, int dim, const int *label, int n, float alpha,
+                    enum fc_mining how, unsigned *rng, fc_triplet *triplets, int cap)
+{
+    if (n < 0 || dim < 1 || (n > 0 && (!out || !label)) || cap < 0) return -EINVAL;
+    int count = 0;
+    for (int a = 0; a < n; a++)
+        for (int p = 0; p < n; p++) {
+            if (p == a || label[p] != label[a]) continue;
+            const int neg =
+                pick_negative(out, dim, label, n, a, sq_dist(out, dim, a, p), alpha, how, rng);
+            if (neg < 0) continue;
+            if (count < cap) triplets[count] = (fc_triplet){a, p, neg};
+            count++;
+        }
+    return count;
+}
+
+float fc_triplet_loss(const float *out, int dim, int n, const fc_triplet *triplets, int count,
+                      float alpha, float *grad, int *active)
+{
+    if (grad) memset(grad, 0, (size_t)n * dim * sizeof *grad);
+    double total = 0;
+    int violating = 0;
+    const float scale = count > 0 ? 2.0f / (float)count : 0; /* d/dx of |x|^2, averaged */
+    for (int t = 0; t < count; t++) {
+        const int a = triplets[t].anchor, p = triplets[t].positive, q = triplets[t].negative;
+        const float l = sq_dist(out, dim, a, p) - sq_dist(out, dim, a, q) + alpha;
+        if (l <= 0) continue;
+        total += l, violating++;
+        if (!grad) continue;
+        const float *fa = out + (size_t)a * dim, *fp = out + (size_t)p * dim;
+        const float *fn = out + (size_t)q * dim;
+        for (int k = 0; k < dim; k++) {
+            grad[(size_t)a * dim + k] += scale * (fn[k] - fp[k]);
+            grad[(size_t)p * dim + k] += scale * (fp[k] - fa[k]);
+            grad[(size_t)q * dim + k] += scale * (fa[k] - fn[k]);
+        }
+    }
+    if (active) *active = violating;
+    return count > 0 ? (float)(total / count) : 0;
+}
+
+void fc_head_backward(const fc_head *h, const float *x, int n, const float *grad_out, float *grad_w)
+{
+    const int dim = h->dim;
+    memset(grad_w, 0, (size_t)dim * FC_EMBED_DIM * sizeof *grad_w);
+    float *f = malloc((size_t)dim * sizeof *f), *gy = malloc((size_t)dim * sizeof *gy);
+    if (!f || !gy) { /* the caller sees a zero gradient: no step */
+        free(f), free(gy);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        const float *xi = x + (size_t)i * FC_EMBED_DIM, *g = grad_out + (size_t)i * dim;
+        const float length = fc_head_apply(h, xi, f);
+        if (length <= 0) continue;
+        /* f = y / |y|: dL/dy = (g - f (f . g)) / |y| */
+        const float along = dot(f, g, dim);
+        for (int d = 0; d < dim; d++) gy[d] = (g[d] - f[d] * along) / length;
+        for (int d = 0; d < dim; d++) {
+            float *row = grad_w + (size_t)d * FC_EMBED_DIM;
+            for (int k = 0; k < FC_EMBED_DIM; k++) row[k] += gy[d] * xi[k];
+        }
+    }
+    free(f), free(gy);
+}
+
+int fc_optimizer_init(fc_optimizer *o, enum fc_optimizer_kind kind, float rate, size_t size,
+                      char *err)
+{
+    memset(o, 0, sizeof *o);
+    if (!(rate > 0)) return fc_errorf(err, -EINVAL, "the learning rate must be positive");
+    o->state = calloc(size ? size : 1, sizeof *o->state);
+    if (!o->state) return fc_errorf(err, -ENOMEM, "out of memory");
+    o->kind = kind, o->rate = rate, o->momentum = 0.9f, o->size = size;
+    return 0;
+}
+
+void fc_optimizer_free(fc_optimizer *o)
+{
+    free(o->state);
+    o->state = NULL;
+}
+
+void fc_optimizer_step(fc_optimizer *o, float *param, const float *grad)
+{
+    for (size_t i = 0; i < o->size; i++) {
+        if (o->kind == FC_OPT_ADAGRAD) {
+            o->state[i] += grad[i] * grad[i];
+            param[i] -= o->rate * grad[i] / (sqrtf(o->state[i]) + 1e-8f);
+        } else {
+            o->state[i] = o->momentum * o->state[i] - o->rate * grad[i];
+            param[i] += o->state[i];
+        }
+    }
+}
+
+int fc_triplet_step(fc_head *h, fc_optimizer *o, const float *x, const int *label, int n,
+                    float alpha, enum fc_mining how, unsigned *rng, fc_triplet_stats *stats,
+                    char *err)
+{
+    memset(stats, 0, sizeof *stats);
+    if (n < 2 || o->size != (size_t)h->dim * FC_EMBED_DIM)
+        return fc_errorf(err, -EINVAL, "a batch needs two faces or more and a matching optimiser");
+    const size_t dim = (size_t)h->dim;
+    float *out = malloc((size_t)n * dim * sizeof *out);
+    float *grad = malloc((size_t)n * dim * sizeof *grad);
+    float *grad_w = malloc(dim * FC_EMBED_DIM * sizeof *grad_w);
+    /* every ordered anchor-positive pair at most: n (n - 1) */
+    const int cap = n * (n - 1);
+    fc_triplet *triplets = malloc((size_t)cap * sizeof *triplets);
+    int rc = out && grad && grad_w && triplets ? 0 : fc_errorf(err, -ENOMEM, "out of memory");
+    for (int i = 0; !rc && i < n; i++)
+        fc_head_apply(h, x + (size_t)i * FC_EMBED_DIM, out + (size_t)i * dim);
+    if (!rc) {
+        const int count = fc_triplet_mine(out, h->dim, label, n, alpha, how, rng, triplets, cap);
+        stats->triplets = count;
+        stats->loss = fc_triplet_loss(out, h->dim, n, triplets, count, alpha, grad, &stats->active);
+        if (stats->active) {
+            fc_head_backward(h, x, n, grad, grad_w);
+            fc_optimizer_step(o, h->w, grad_w);
+        }
+    }
+    free(out), free(grad), free(grad_w), free(triplets);
+    return rc;
+}

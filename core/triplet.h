@@ -1,0 +1,102 @@
+/* FaceNet's training method (Schroff et al., 2015), for a learned head on the frozen
+ * network: a linear map 128 -> D followed by L2 normalisation, trained with the triplet
+ * loss
+ *
+ *     L = mean over triplets of max(0, |f(a) - f(p)|^2 - |f(a) - f(n)|^2 + alpha)
+ *
+ * on batches of P people x K faces: every anchor-positive pair of a batch is used, and each
+ * gets one negative mined online from the batch (semi-hard by default: farther from the
+ * anchor than the positive but within the margin, the paper's choice, because the hardest
+ * negatives collapse training early). Plain arrays in and out: which faces and people make
+ * the data is the caller's business.
+ *
+ * Distances are squared L2 between unit vectors (2 - 2 cos: twice THE distance of
+ * embedding.h). */
+#ifndef FC_TRIPLET_H
+#define FC_TRIPLET_H
+
+#include "embedding.h"
+
+#include <stddef.h>
+
+#define FC_TRIPLET_ALPHA 0.2f /* the paper's margin */
+
+/* The head: out[d] = sum_k w[d * FC_EMBED_DIM + k] x[k], then scaled to unit length. */
+typedef struct {
+    int dim;  /* D, 1..FC_EMBED_DIM */
+    float *w; /* D x FC_EMBED_DIM, row-major; owned */
+} fc_head;
+
+/* A head of dim D: the identity for D = FC_EMBED_DIM (an untrained head changes nothing),
+ * else D orthonormal rows drawn from seed. On success h->w is the caller's (fc_head_free).
+ * Returns 0, -EINVAL or -ENOMEM. */
+int fc_head_init(fc_head *h, int dim, unsigned seed, char *err);
+void fc_head_free(fc_head *h);
+
+/* out (dim floats, unit length) from x (FC_EMBED_DIM floats). Returns the pre-normalisation
+ * length (0: out is zero). */
+float fc_head_apply(const fc_head *h, const float *x, float *out);
+
+enum fc_mining {
+    FC_MINE_SEMIHARD, /* the closest negative farther than the positive, within the margin */
+    FC_MINE_HARDEST,  /* the closest negative */
+    FC_MINE_RANDOM,   /* any negative violating the margin, at random */
+};
+
+typedef struct {
+    int anchor, positive, negative; /* indexes into the batch */
+} fc_triplet;
+
+/* The batch's triplets: for every ordered anchor-positive pair (same label, a != p) one
+ * negative chosen by `how` from the outputs out (n x dim, unit rows); a pair with no
+ * negative to choose (semi-hard: none in the band; random: none violating) gives none.
+ * rng: a xorshift state (FC_MINE_RANDOM). Writes at most cap triplets; returns how many there were
+ * (may exceed cap), or -EINVAL. */
+int fc_triplet_mine(const float *out, int dim, const int *label, int n, float alpha,
+                    enum fc_mining how, unsigned *rng, fc_triplet *triplets, int cap);
+
+/* The mean loss over the triplets, and d(mean loss)/d(out) into grad (n x dim, zeroed
+ * first) when not NULL. *active gets how many triplets violate the margin. */
+float fc_triplet_loss(const float *out, int dim, int n, const fc_triplet *triplets, int count,
+                      float alpha, float *grad, int *active);
+
+/* d(loss)/d(w) from d(loss)/d(out) through the normalisation and the linear map, summed
+ * over the batch's inputs x (n x FC_EMBED_DIM) into grad_w (dim x FC_EMBED_DIM, zeroed
+ * first). */
+void fc_head_backward(const fc_head *h, const float *x, int n, const float *grad_out,
+                      float *grad_w);
+
+/* The optimisers: AdaGrad (the paper's) and SGD with momentum. */
+enum fc_optimizer_kind { FC_OPT_ADAGRAD, FC_OPT_MOMENTUM };
+
+typedef struct {
+    enum fc_optimizer_kind kind;
+    float rate;     /* learning rate */
+    float momentum; /* FC_OPT_MOMENTUM: the velocity kept, e.g. 0.9 */
+    float *state;   /* per parameter: squared-gradient sums or velocities; owned */
+    size_t size;
+} fc_optimizer;
+
+/* An optimiser for size parameters. On success o->state is the caller's
+ * (fc_optimizer_free). */
+int fc_optimizer_init(fc_optimizer *o, enum fc_optimizer_kind kind, float rate, size_t size,
+                      char *err);
+void fc_optimizer_free(fc_optimizer *o);
+/* param -= the step for grad. */
+void fc_optimizer_step(fc_optimizer *o, float *param, const float *grad);
+
+/* What one training step saw. */
+typedef struct {
+    float loss;   /* mean over the mined triplets */
+    int triplets; /* mined */
+    int active;   /* violating the margin (contributing a gradient) */
+} fc_triplet_stats;
+
+/* One step on a batch: outputs, mining, loss, gradients, the optimiser's update of h->w.
+ * x: n x FC_EMBED_DIM inputs (unit embeddings), label: each input's person. Returns 0,
+ * -EINVAL or -ENOMEM. */
+int fc_triplet_step(fc_head *h, fc_optimizer *o, const float *x, const int *label, int n,
+                    float alpha, enum fc_mining how, unsigned *rng, fc_triplet_stats *stats,
+                    char *err);
+
+#endif
