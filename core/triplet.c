@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,6 +220,8 @@ int fc_triplet_step(fc_head *h, fc_optimizer *o, const float *x, const int *labe
     if (!rc) {
         const int count = fc_triplet_mine(out, h->dim, label, n, alpha, how, rng, triplets, cap);
         stats->triplets = count;
+        for (int a = 0; a < n; a++)
+            for (int b = 0; b < n; b++) stats->pairs += a != b && label[a] == label[b];
         stats->loss = fc_triplet_loss(out, h->dim, n, triplets, count, alpha, grad, &stats->active);
         if (stats->active) {
             fc_head_backward(h, x, n, grad, grad_w);
@@ -226,5 +229,115 @@ int fc_triplet_step(fc_head *h, fc_optimizer *o, const float *x, const int *labe
         }
     }
     free(out), free(grad), free(grad_w), free(triplets);
+    return rc;
+}
+
+fc_train_opts fc_train_default_opts(void)
+{
+    return (fc_train_opts){.people = 45,
+                           .faces = 40,
+                           .epochs = 20,
+                           .alpha = FC_TRIPLET_ALPHA,
+                           .mining = FC_MINE_SEMIHARD,
+                           .optimizer = FC_OPT_ADAGRAD,
+                           .rate = 0.02f,
+                           .seed = 1};
+}
+
+static int by_int64(const void *a, const void *b)
+{
+    const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void shuffle(int *v, int n, unsigned *rng)
+{
+    for (int i = n - 1; i > 0; i--) {
+        const int j = (int)(next_random(rng) % (unsigned)(i + 1)), t = v[i];
+        v[i] = v[j], v[j] = t;
+    }
+}
+
+/* The faces in label order: person p's faces are order[start[p] .. start[p + 1]). */
+typedef struct {
+    int *order, *start, people;
+} by_person;
+
+static int group_by_person(const int *label, int n, by_person *g)
+{
+    g->order = malloc((size_t)n * sizeof *g->order);
+    g->start = malloc((size_t)(n + 1) * sizeof *g->start);
+    int64_t *key = malloc((size_t)n * sizeof *key);
+    if (!g->order || !g->start || !key) {
+        free(key);
+        return -ENOMEM;
+    }
+    for (int i = 0; i < n; i++) key[i] = (int64_t)label[i] * n + i; /* stable by label */
+    qsort(key, (size_t)n, sizeof *key, by_int64);
+    g->people = 0;
+    for (int i = 0; i < n; i++) {
+        g->order[i] = (int)(key[i] % n);
+        if (i == 0 || label[g->order[i]] != label[g->order[i - 1]]) g->start[g->people++] = i;
+    }
+    g->start[g->people] = n;
+    free(key);
+    return 0;
+}
+
+int fc_triplet_train(fc_head *h, const float *x, const int *label, int n, const fc_train_opts *opts,
+                     fc_train_progress progress, void *ctx, char *err)
+{
+    const fc_train_opts o = opts ? *opts : fc_train_default_opts();
+    if (n < 4 || o.people < 2 || o.faces < 2 || o.epochs < 0)
+        return fc_errorf(err, -EINVAL, "nothing to train on, or bad training options");
+    by_person g = {0};
+    fc_optimizer opt = {0};
+    const int batch_cap = o.people * o.faces;
+    float *batch = malloc((size_t)batch_cap * FC_EMBED_DIM * sizeof *batch);
+    int *batch_label = malloc((size_t)batch_cap * sizeof *batch_label);
+    int *eligible = NULL, *pick = NULL, n_eligible = 0;
+    int rc = batch && batch_label ? group_by_person(label, n, &g) : -ENOMEM;
+    if (!rc) {
+        eligible = malloc((size_t)(g.people + 1) * sizeof *eligible);
+        pick = malloc((size_t)n * sizeof *pick);
+        rc = eligible && pick ? 0 : -ENOMEM;
+    }
+    for (int p = 0; !rc && p < g.people; p++)
+        if (g.start[p + 1] - g.start[p] >= 2) eligible[n_eligible++] = p;
+    if (!rc && n_eligible < 2) rc = -EINVAL;
+    if (!rc) rc = fc_optimizer_init(&opt, o.optimizer, o.rate, (size_t)h->dim * FC_EMBED_DIM, err);
+    unsigned rng = o.seed;
+    for (int epoch = 0; !rc && epoch < o.epochs; epoch++) {
+        shuffle(eligible, n_eligible, &rng);
+        double loss = 0;
+        long pairs = 0, active = 0;
+        int steps = 0;
+        for (int first = 0; !rc && first + 1 < n_eligible; first += o.people) {
+            int count = 0, in_batch = 0;
+            for (int q = first; q < n_eligible && q < first + o.people; q++, in_batch++) {
+                const int p = eligible[q], have = g.start[p + 1] - g.start[p];
+                for (int i = 0; i < have; i++) pick[i] = g.order[g.start[p] + i];
+                shuffle(pick, have, &rng);
+                for (int i = 0; i < have && i < o.faces; i++, count++) {
+                    memcpy(batch + (size_t)count * FC_EMBED_DIM, x + (size_t)pick[i] * FC_EMBED_DIM,
+                           FC_EMBED_DIM * sizeof *x);
+                    batch_label[count] = in_batch;
+                }
+            }
+            if (in_batch < 2) break; /* a last batch of one person has no negative */
+            fc_triplet_stats stats;
+            rc = fc_triplet_step(h, &opt, batch, batch_label, count, o.alpha, o.mining, &rng,
+                                 &stats, err);
+            loss += stats.loss, pairs += stats.pairs, active += stats.active, steps++;
+        }
+        if (!rc && progress)
+            progress(ctx, epoch, steps ? (float)(loss / steps) : 0,
+                     pairs ? (float)active / (float)pairs : 0);
+    }
+    fc_optimizer_free(&opt);
+    free(batch), free(batch_label), free(eligible), free(pick), free(g.order), free(g.start);
+    if (rc == -ENOMEM) return fc_errorf(err, rc, "out of memory training");
+    if (rc == -EINVAL && n_eligible < 2)
+        return fc_errorf(err, rc, "training needs two people with two faces or more");
     return rc;
 }

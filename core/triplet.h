@@ -88,7 +88,8 @@ void fc_optimizer_step(fc_optimizer *o, float *param, const float *grad);
 /* What one training step saw. */
 typedef struct {
     float loss;   /* mean over the mined triplets */
-    int triplets; /* mined */
+    int pairs;    /* anchor-positive pairs in the batch */
+    int triplets; /* mined (a pair with no negative to mine gives none) */
     int active;   /* violating the margin (contributing a gradient) */
 } fc_triplet_stats;
 
@@ -98,5 +99,29 @@ typedef struct {
 int fc_triplet_step(fc_head *h, fc_optimizer *o, const float *x, const int *label, int n,
                     float alpha, enum fc_mining how, unsigned *rng, fc_triplet_stats *stats,
                     char *err);
+
+/* Training over labelled faces: epochs of P x K batches (every person with two faces or
+ * more, in a new random order each epoch, K of their faces drawn at random). */
+typedef struct {
+    int people, faces;                /* P and K per batch (defaults 45 and 40: 1,800 faces) */
+    int epochs;                       /* default 20 */
+    float alpha;                      /* default FC_TRIPLET_ALPHA */
+    enum fc_mining mining;            /* default semi-hard */
+    enum fc_optimizer_kind optimizer; /* default AdaGrad */
+    float rate;                       /* default 0.02 */
+    unsigned seed;
+} fc_train_opts;
+
+fc_train_opts fc_train_default_opts(void);
+
+/* Called after each epoch: the mean mined loss of its steps and the share of the
+ * anchor-positive pairs whose triplet was active (violating the margin): the share of the
+ * data still teaching something. */
+typedef void (*fc_train_progress)(void *ctx, int epoch, float loss, float active_share);
+
+/* Trains h on x (n x FC_EMBED_DIM unit embeddings) labelled by person. Returns 0, -EINVAL
+ * (fewer than two people with two faces) or -ENOMEM. */
+int fc_triplet_train(fc_head *h, const float *x, const int *label, int n, const fc_train_opts *opts,
+                     fc_train_progress progress, void *ctx, char *err);
 
 #endif

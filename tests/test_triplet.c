@@ -224,6 +224,50 @@ static void test_training_learns_the_metric(void)
     fc_head_free(&h);
 }
 
+typedef struct {
+    int epochs;
+    float first_share, last_share;
+} progress_seen;
+
+static void on_epoch(void *ctx, int epoch, float loss, float active_share)
+{
+    progress_seen *seen = ctx;
+    (void)loss;
+    if (epoch == 0) seen->first_share = active_share;
+    seen->last_share = active_share;
+    seen->epochs++;
+}
+
+/* Epochs of P x K batches over labelled faces, as `facecluster train` will run them. */
+static void test_train_epochs(void)
+{
+    make_entangled();
+    const int train = 40;
+    int label[40 * PER];
+    for (int i = 0; i < train * PER; i++) label[i] = 1000 + i / PER; /* any ids */
+    fc_head h;
+    char err[256];
+    CHECK(fc_head_init(&h, 64, 3, err) == 0); /* a smaller head, from a random projection */
+    const double before = verification(&h, train, PEOPLE);
+    fc_train_opts opts = fc_train_default_opts();
+    opts.people = 10, opts.faces = 6, opts.epochs = 12;
+    progress_seen seen = {0};
+    CHECK_MSG(fc_triplet_train(&h, &data[0][0], label, train * PER, &opts, on_epoch, &seen, err) ==
+                  0,
+              "%s", err);
+    const double after = verification(&h, train, PEOPLE);
+    CHECK(seen.epochs == 12);
+    CHECK_MSG(seen.last_share < seen.first_share, "active share %.3f -> %.3f", seen.first_share,
+              seen.last_share);
+    CHECK_MSG(after > before + 0.03, "held-out verification %.4f -> %.4f", before, after);
+    fprintf(stderr, "  D = 64: active share %.3f -> %.3f, held-out verification %.4f -> %.4f\n",
+            seen.first_share, seen.last_share, before, after);
+    /* one person: nothing to learn from */
+    for (int i = 0; i < PER; i++) label[i] = 7;
+    CHECK(fc_triplet_train(&h, &data[0][0], label, PER, &opts, NULL, NULL, err) == -EINVAL);
+    fc_head_free(&h);
+}
+
 static void test_identity_head_changes_nothing(void)
 {
     fc_head h;
@@ -246,5 +290,6 @@ int main(void)
     RUN(test_gradients_match_finite_differences);
     RUN(test_mining_picks_what_it_must);
     RUN(test_training_learns_the_metric);
+    RUN(test_train_epochs);
     return harness_exit();
 }
