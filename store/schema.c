@@ -76,6 +76,19 @@ static const char *const migrations[] = {
     "  undone INTEGER NOT NULL DEFAULT 0"
     ");"
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;",
+    /* 1 -> 2: the head learned from the user's people (core/triplet.h); the newest row is
+     * the one in use, none: the raw embeddings */
+    "CREATE TABLE heads ("
+    "  id INTEGER PRIMARY KEY,"
+    "  dim INTEGER NOT NULL CHECK (dim BETWEEN 1 AND 128),"
+    "  weights BLOB NOT NULL,"         /* dim x 128 float32, little-endian, row-major */
+    "  version INTEGER NOT NULL,"      /* what the weights mean: FC_HEAD_VERSION */
+    "  embedding_model TEXT NOT NULL," /* the faces' model version it was trained on */
+    "  cluster_threshold REAL NOT NULL,"
+    "  recognize_threshold REAL NOT NULL,"
+    "  faces INTEGER NOT NULL, people INTEGER NOT NULL,"
+    "  trained_at INTEGER NOT NULL"
+    ");",
 };
 
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))

@@ -19,7 +19,7 @@
 
 /* The schema version this code writes (PRAGMA user_version); older stores are migrated
  * forward on open, newer ones refused. */
-#define FC_STORE_SCHEMA_VERSION 1
+#define FC_STORE_SCHEMA_VERSION 2 /* 2: heads */
 #define FC_STORE_HASH_BYTES 16
 
 typedef struct fc_store fc_store;
@@ -251,6 +251,26 @@ int fc_store_person_cover(fc_store *s, int64_t person, int64_t face, char *err);
 /* Reverts the last change not undone yet (a name, merge, move, not or reject, whole),
  * saying what in `said`. -ENOENT when there is none. */
 int fc_store_undo(fc_store *s, char *said, size_t cap, char *err);
+
+/* --- the learned head ---------------------------------------------------------------- */
+
+/* A head trained on the user's people (core/triplet.h) and what it was trained on. */
+typedef struct {
+    int dim;
+    float *weights; /* dim x FC_EMBED_DIM; fc_store_head_get's is the caller's (free) */
+    int version;
+    char embedding_model[64]; /* fc_faces_version() of the faces it was trained on */
+    float cluster_threshold, recognize_threshold;
+    int64_t faces, people, trained_at;
+} fc_store_head;
+
+/* Stores a new head: it is the one in use from now on (older ones are deleted). */
+int fc_store_head_put(fc_store *s, const fc_store_head *head, char *err);
+/* The head in use: 1 (*out filled, out->weights the caller's), 0 (none) or an error. */
+int fc_store_head_get(fc_store *s, fc_store_head *out, char *err);
+/* Back to the raw embeddings: every head deleted (people and decisions untouched).
+ * Returns how many there were. */
+int fc_store_head_delete(fc_store *s, char *err);
 
 /* --- what the CLI shows -------------------------------------------------------------- */
 

@@ -674,6 +674,52 @@ static void test_place_faces_and_overtaken_regroup(void)
     fc_store_close(s);
 }
 
+/* The learned head: stored and read back whole, one in use, removed without touching
+ * anything else; a store of schema 1 gains the table when opened. */
+static void test_learned_head(void)
+{
+    char path[512], err[FC_ERR_MAX];
+    fc_store *s = new_store(path, sizeof path);
+    fc_store_head got;
+    CHECK(fc_store_head_get(s, &got, err) == 0 && got.weights == NULL);
+    static float w[32 * FC_EMBED_DIM];
+    for (int i = 0; i < 32 * FC_EMBED_DIM; i++) w[i] = (float)i * 0.25f - 3;
+    fc_store_head head = {.dim = 32,
+                          .weights = w,
+                          .version = 1,
+                          .cluster_threshold = 0.07f,
+                          .recognize_threshold = 0.05f,
+                          .faces = 1200,
+                          .people = 40};
+    snprintf(head.embedding_model, sizeof head.embedding_model, "m1");
+    CHECK_MSG(fc_store_head_put(s, &head, err) == 0, "%s", err);
+    head.dim = 16; /* a newer one replaces it */
+    CHECK(fc_store_head_put(s, &head, err) == 0);
+    CHECK(fc_store_head_get(s, &got, err) == 1);
+    CHECK(got.dim == 16 && memcmp(got.weights, w, 16 * FC_EMBED_DIM * sizeof *w) == 0);
+    CHECK(got.cluster_threshold == 0.07f && got.people == 40 && got.trained_at > 0);
+    CHECK(strcmp(got.embedding_model, "m1") == 0);
+    free(got.weights);
+    head.dim = 0;
+    CHECK(fc_store_head_put(s, &head, err) == -EINVAL);
+    CHECK(fc_store_head_delete(s, err) == 1);
+    CHECK(fc_store_head_get(s, &got, err) == 0);
+    fc_store_close(s);
+    /* schema 1 -> 2 */
+    sqlite3 *db = raw_open(path);
+    raw_exec(db, "DROP TABLE heads");
+    raw_exec(db, "PRAGMA user_version = 1");
+    sqlite3_close(db);
+    CHECK(fc_store_open(path, FC_STORE_READ_ONLY, &s, err) == -EPROTO); /* the CLI waits */
+    CHECK(strstr(err, "upgrade") != NULL);
+    CHECK(fc_store_open(path, 0, &s, err) == 0);
+    CHECK(fc_store_head_get(s, &got, err) == 0);
+    fc_store_close(s);
+    db = raw_open(path);
+    CHECK(raw_int(db, "PRAGMA user_version") == 2);
+    sqlite3_close(db);
+}
+
 static void test_database_in_use(void)
 {
     char path[512], err[FC_ERR_MAX];
@@ -714,6 +760,7 @@ int main(void)
     RUN(test_edit_and_model_change_keep_decisions);
     RUN(test_failures_retry_then_bad);
     RUN(test_place_faces_and_overtaken_regroup);
+    RUN(test_learned_head);
     RUN(test_database_in_use);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
