@@ -51,12 +51,6 @@ static void face_of(const float *centre, float *face)
     unit(face);
 }
 
-static int by_seconds(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 #define ADDS 20000  /* new faces timed */
 #define CHECKED 200 /* of them compared with an exhaustive search */
 
@@ -132,7 +126,7 @@ static int time_adds(const float (*emb)[FC_EMBED_DIM], const int *label, int n, 
         for (int k = 0; k < FC_EMBED_DIM; k++) sum[p - 1][k] += e[k];
         count[p - 1]++;
     }
-    qsort(took, ADDS, sizeof *took, by_seconds);
+    qsort(took, ADDS, sizeof *took, cmp_double);
     double total = 0;
     for (int a = 0; a < ADDS; a++) total += took[a];
     printf("          add one face: mean %.3f ms, median %.3f ms, p99 %.3f ms, max %.3f ms "
