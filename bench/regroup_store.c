@@ -1,6 +1,6 @@
 /* bench/regroup-store: what a regroup costs the store at 10k, 100k (and, asked, 1M)
- * faces: loading every face and constraint, and writing the result in its one transaction
- * (the time the daemon's loop may wait for the write lock: its busy timeout is 5 s).
+ * faces: loading every face and constraint, and writing the result (in transactions of
+ * 20,000 faces: the daemon's loop waits for the write lock at most 5 s).
  *
  *   regroup-store [--sizes 10000,100000] [--dir DIR]
  *
@@ -104,8 +104,8 @@ static int run_size(int n, const char *dir)
         fprintf(stderr, "regroup-store: %s\n", err);
     else
         printf("%8d faces: store filled in %.1f s; first regroup: load %.2f s, cluster %.2f s, "
-               "write %.2f s (the write lock held); again: load %.2f s, cluster %.2f s, write "
-               "%.2f s; peak RSS %.0f MiB\n",
+               "write %.2f s (in transactions of 20,000 faces); again: load %.2f s, cluster %.2f "
+               "s, write %.2f s; peak RSS %.0f MiB\n",
                photos * 3, fill, load[0], cluster[0], apply[0], load[1], cluster[1], apply[1],
                peak_rss_mib());
     fc_store_close(s);

@@ -156,12 +156,14 @@ typedef struct {
 int fc_store_faces_load(fc_store *s, fc_store_faces *out, char *err);
 void fc_store_faces_free(fc_store_faces *f);
 
-/* Writes a regroup in one transaction: face i goes to person_of_group[group[i]] (a new
- * person where that is 0: its id is written back there) or to none (group -1). Only
- * automatic assignments change: what the user decided stays; faces gone since loading
- * are passed over. A person left with no face and no name is deleted. -EAGAIN, nothing
- * written, when the user edited the people since f was loaded (the groups may contradict
- * the edit: regroup again). Returns the number of people now, or an error. */
+/* Writes a regroup: face i goes to person_of_group[group[i]] (a new person where that is
+ * 0: its id is written back there) or to none (group -1). Only automatic assignments
+ * change: what the user decided stays; faces gone since loading are passed over. A person
+ * left with no face and no name is deleted. Written in transactions of 20,000 faces (so
+ * that another writer never waits long; each face's assignment is valid at every moment),
+ * or in the caller's. -EAGAIN when the user edited the people since f was loaded (the
+ * groups may contradict the edit): the faces not written yet stay as they were; regroup
+ * again. Returns the number of people now, or an error. */
 int fc_store_apply_groups(fc_store *s, const fc_store_faces *f, const int *group, int n_groups,
                           int64_t *person_of_group, char *err);
 
