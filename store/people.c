@@ -154,8 +154,8 @@ typedef struct {
     int n_groups;
     int64_t *person_of_group;
     int people;
-    int from, to;    /* the faces this transaction writes */
-    int first, last; /* it makes the new people / deletes the emptied ones */
+    int from, to; /* the faces this transaction writes */
+    int last;     /* it deletes the people left empty */
 } apply_job;
 
 /* Faces a regroup writes per transaction: at a million faces a first regroup writes them
@@ -204,9 +204,6 @@ static int do_apply(fc_store *s, void *ctx, char *err)
     if (!rc)
         rc = prepare(s, "DELETE FROM assignments WHERE face = ?1 AND by_user = 0", &clear, err);
     const int64_t now = (int64_t)time(NULL);
-    for (int g = 0; !rc && job->first && g < job->n_groups; g++) {
-        if (!id[g]) rc = add_person(s, create, now, &id[g], err);
-    }
     for (int i = job->from; !rc && i < job->to; i++) {
         if (f->fixed[i]) continue; /* the user's decision stands */
         const int g = job->group[i];
@@ -214,6 +211,8 @@ static int do_apply(fc_store *s, void *ctx, char *err)
             if (!f->person[i]) continue;
             sqlite3_bind_int64(clear, 1, f->face[i]);
             rc = step_done(s, clear, err);
+        } else if (!id[g] && (rc = add_person(s, create, now, &id[g], err)) != 0) {
+            break; /* a new person, made in the chunk that reaches its first face */
         } else if (f->person[i] != id[g]) {
             sqlite3_bind_int64(assign, 1, f->face[i]);
             sqlite3_bind_int64(assign, 2, id[g]);
@@ -236,7 +235,7 @@ static int do_apply(fc_store *s, void *ctx, char *err)
 int fc_store_apply_groups(fc_store *s, const fc_store_faces *f, const int *group, int n_groups,
                           int64_t *person_of_group, char *err)
 {
-    apply_job job = {f, group, n_groups, person_of_group, 0, 0, 0, 1, 0};
+    apply_job job = {f, group, n_groups, person_of_group, 0, 0, 0, 0};
     /* inside a caller's transaction: all of it there */
     const int chunk = s->in_transaction ? (f->n > 0 ? f->n : 1) : APPLY_CHUNK;
     int rc = 0;
@@ -244,7 +243,7 @@ int fc_store_apply_groups(fc_store *s, const fc_store_faces *f, const int *group
         job.to = job.from + chunk < f->n ? job.from + chunk : f->n;
         job.last = job.to == f->n;
         rc = fc_store_atomic(s, do_apply, &job, err);
-        job.first = 0, job.from = job.to;
+        job.from = job.to;
     } while (!rc && !job.last);
     return rc ? rc : job.people;
 }
