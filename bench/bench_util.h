@@ -2,6 +2,7 @@
 #ifndef FC_BENCH_UTIL_H
 #define FC_BENCH_UTIL_H
 
+#include <math.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -29,6 +30,22 @@ static inline double peak_rss_mib(void)
         if (sscanf(line, "VmHWM: %lf kB", &kib) == 1) break;
     if (f) fclose(f);
     return kib < 0 ? -1 : kib / 1024;
+}
+
+/* The synthetic benches' random numbers: xorshift64, one stream per process. */
+static unsigned long long bench_rng_state = 88172645463325252ULL;
+
+static inline double uniform(void)
+{
+    unsigned long long x = bench_rng_state;
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    bench_rng_state = x;
+    return (double)(x >> 11) / 9007199254740992.0;
+}
+
+static inline float gaussian(void)
+{
+    return (float)(sqrt(-2.0 * log(uniform() + 1e-300)) * cos(2 * M_PI * uniform()));
 }
 
 #endif

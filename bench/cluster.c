@@ -24,19 +24,6 @@
 #define CENTRE_SPREAD 0.0371f
 #define FACE_SPREAD 0.0194f
 
-static unsigned long long rng_state = 88172645463325252ULL;
-
-static double uniform(void)
-{
-    rng_state ^= rng_state << 13, rng_state ^= rng_state >> 7, rng_state ^= rng_state << 17;
-    return (double)(rng_state >> 11) / 9007199254740992.0;
-}
-
-static float gaussian(void)
-{
-    return (float)(sqrt(-2.0 * log(uniform() + 1e-300)) * cos(2 * M_PI * uniform()));
-}
-
 static void unit(float *v)
 {
     float n = 0;

@@ -17,27 +17,14 @@
 #include <string.h>
 #include <unistd.h>
 
-static unsigned long long rng_state = 88172645463325252ULL;
-
-static double uniform(void)
-{
-    rng_state ^= rng_state << 13, rng_state ^= rng_state >> 7, rng_state ^= rng_state << 17;
-    return (double)(rng_state >> 11) / 9007199254740992.0;
-}
-
-static float gaussian(void)
-{
-    return (float)(sqrt(-2.0 * log(uniform() + 1e-300)) * cos(2 * M_PI * uniform()));
-}
-
 /* A face of a person (its centre drawn from the person's number). */
 static void make_face(fc_face *f, int person)
 {
-    unsigned long long keep = rng_state;
-    rng_state = 0x9E3779B97F4A7C15ULL * (unsigned long long)(person + 1);
+    unsigned long long keep = bench_rng_state;
+    bench_rng_state = 0x9E3779B97F4A7C15ULL * (unsigned long long)(person + 1);
     float v[FC_EMBED_DIM], norm = 0;
     for (int k = 0; k < FC_EMBED_DIM; k++) v[k] = gaussian();
-    rng_state = keep;
+    bench_rng_state = keep;
     /* the person's centre, then a face 0.02 per dimension around it (about bench/cluster's
      * within-person spread) */
     for (int k = 0; k < FC_EMBED_DIM; k++) v[k] = v[k] / sqrtf(FC_EMBED_DIM) + 0.02f * gaussian();
