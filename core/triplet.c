@@ -80,15 +80,16 @@ static float sq_dist(const float *out, int dim, int a, int b)
     return 2.0f - 2.0f * dot(out + (size_t)a * dim, out + (size_t)b * dim, dim);
 }
 
-/* The negative for anchor a whose positive is d_ap away, or -1. */
-static int pick_negative(const float *out, int dim, const int *label, int n, int a, float d_ap,
-                         float alpha, enum fc_mining how, unsigned *rng)
+/* The negative for anchor a (its distances in row, n of them) whose positive is d_ap away,
+ * or -1. */
+static int pick_negative(const float *row, const int *label, int n, int a, float d_ap, float alpha,
+                         enum fc_mining how, unsigned *rng)
 {
     int best = -1, seen = 0;
     float best_d = INFINITY;
     for (int j = 0; j < n; j++) {
         if (label[j] == label[a]) continue;
-        const float d = sq_dist(out, dim, a, j);
+        const float d = row[j];
         switch (how) {
         case FC_MINE_SEMIHARD:
             if (d > d_ap && d < d_ap + alpha && d < best_d) best = j, best_d = d;
@@ -108,16 +109,26 @@ int fc_triplet_mine(const float *out, int dim, const int *label, int n, float al
                     enum fc_mining how, unsigned *rng, fc_triplet *triplets, int cap)
 {
     if (n < 0 || dim < 1 || (n > 0 && (!out || !label)) || cap < 0) return -EINVAL;
+    /* every distance once: a batch of 1,800 mines ~70,000 pairs, each against every face */
+    float *d = malloc((size_t)(n > 0 ? n : 1) * (size_t)(n > 0 ? n : 1) * sizeof *d);
+    if (!d) return -ENOMEM;
+    for (int a = 0; a < n; a++) {
+        d[(size_t)a * n + a] = 0;
+        for (int b = a + 1; b < n; b++)
+            d[(size_t)a * n + b] = d[(size_t)b * n + a] = sq_dist(out, dim, a, b);
+    }
     int count = 0;
-    for (int a = 0; a < n; a++)
+    for (int a = 0; a < n; a++) {
+        const float *row = d + (size_t)a * n;
         for (int p = 0; p < n; p++) {
             if (p == a || label[p] != label[a]) continue;
-            const int neg =
-                pick_negative(out, dim, label, n, a, sq_dist(out, dim, a, p), alpha, how, rng);
+            const int neg = pick_negative(row, label, n, a, row[p], alpha, how, rng);
             if (neg < 0) continue;
             if (count < cap) triplets[count] = (fc_triplet){a, p, neg};
             count++;
         }
+    }
+    free(d);
     return count;
 }
 
@@ -208,21 +219,24 @@ int fc_triplet_step(fc_head *h, fc_optimizer *o, const float *x, const int *labe
     if (n < 2 || o->size != (size_t)h->dim * FC_EMBED_DIM)
         return fc_errorf(err, -EINVAL, "a batch needs two faces or more and a matching optimiser");
     const size_t dim = (size_t)h->dim;
+    for (int a = 0; a < n; a++)
+        for (int b = 0; b < n; b++) stats->pairs += a != b && label[a] == label[b];
     float *out = malloc((size_t)n * dim * sizeof *out);
     float *grad = malloc((size_t)n * dim * sizeof *grad);
     float *grad_w = malloc(dim * FC_EMBED_DIM * sizeof *grad_w);
-    /* every ordered anchor-positive pair at most: n (n - 1) */
-    const int cap = n * (n - 1);
-    fc_triplet *triplets = malloc((size_t)cap * sizeof *triplets);
+    const int cap = stats->pairs; /* one triplet per ordered anchor-positive pair at most */
+    fc_triplet *triplets = malloc((size_t)(cap > 0 ? cap : 1) * sizeof *triplets);
     int rc = out && grad && grad_w && triplets ? 0 : fc_errorf(err, -ENOMEM, "out of memory");
     for (int i = 0; !rc && i < n; i++)
         fc_head_apply(h, x + (size_t)i * FC_EMBED_DIM, out + (size_t)i * dim);
     if (!rc) {
         const int count = fc_triplet_mine(out, h->dim, label, n, alpha, how, rng, triplets, cap);
-        stats->triplets = count;
-        for (int a = 0; a < n; a++)
-            for (int b = 0; b < n; b++) stats->pairs += a != b && label[a] == label[b];
-        stats->loss = fc_triplet_loss(out, h->dim, n, triplets, count, alpha, grad, &stats->active);
+        if (count < 0) rc = fc_errorf(err, -ENOMEM, "out of memory");
+        stats->triplets = count > 0 ? count : 0;
+    }
+    if (!rc) {
+        stats->loss =
+            fc_triplet_loss(out, h->dim, n, triplets, stats->triplets, alpha, grad, &stats->active);
         if (stats->active) {
             fc_head_backward(h, x, n, grad, grad_w);
             fc_optimizer_step(o, h->w, grad_w);
@@ -258,54 +272,122 @@ static void shuffle(int *v, int n, unsigned *rng)
     }
 }
 
-/* The faces in label order: person p's faces are order[start[p] .. start[p + 1]). */
+/* The labelled faces in label order: person p's faces are order[start[p] .. start[p + 1]),
+ * its label label_of[p]; faces labelled < 0 are in no person. */
 typedef struct {
-    int *order, *start, people;
+    int *order, *start, *label_of, people;
 } by_person;
+
+static void by_person_free(by_person *g)
+{
+    free(g->order), free(g->start), free(g->label_of);
+}
 
 static int group_by_person(const int *label, int n, by_person *g)
 {
-    g->order = malloc((size_t)n * sizeof *g->order);
+    g->order = malloc((size_t)(n > 0 ? n : 1) * sizeof *g->order);
     g->start = malloc((size_t)(n + 1) * sizeof *g->start);
-    int64_t *key = malloc((size_t)n * sizeof *key);
-    if (!g->order || !g->start || !key) {
+    g->label_of = malloc((size_t)(n > 0 ? n : 1) * sizeof *g->label_of);
+    int64_t *key = malloc((size_t)(n > 0 ? n : 1) * sizeof *key);
+    if (!g->order || !g->start || !g->label_of || !key) {
         free(key);
         return -ENOMEM;
     }
-    for (int i = 0; i < n; i++) key[i] = (int64_t)label[i] * n + i; /* stable by label */
-    qsort(key, (size_t)n, sizeof *key, by_int64);
+    int labelled = 0;
+    for (int i = 0; i < n; i++) /* stable by label */
+        if (label[i] >= 0) key[labelled++] = (int64_t)label[i] * n + i;
+    qsort(key, (size_t)labelled, sizeof *key, by_int64);
     g->people = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < labelled; i++) {
         g->order[i] = (int)(key[i] % n);
-        if (i == 0 || label[g->order[i]] != label[g->order[i - 1]]) g->start[g->people++] = i;
+        if (i == 0 || label[g->order[i]] != label[g->order[i - 1]]) {
+            g->label_of[g->people] = label[g->order[i]];
+            g->start[g->people++] = i;
+        }
     }
-    g->start[g->people] = n;
+    g->start[g->people] = labelled;
     free(key);
     return 0;
 }
 
-int fc_triplet_train(fc_head *h, const float *x, const int *label, int n, const fc_train_opts *opts,
+/* The user's "not this person" faces of the person labelled `label`: set->nots sorted by
+ * person, [*from, *to). */
+static void nots_of(const fc_train_set *set, const int *sorted_nots, int label, int *from, int *to)
+{
+    int lo = 0, hi = set->n_nots;
+    while (lo < hi) {
+        const int mid = (lo + hi) / 2;
+        if (set->nots[sorted_nots[mid]].person < label)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *from = lo;
+    while (lo < set->n_nots && set->nots[sorted_nots[lo]].person == label) lo++;
+    *to = lo;
+}
+
+/* sorted: set->nots' indexes, by person. */
+static int sort_nots(const fc_train_set *set, int *sorted)
+{
+    const int n = set->n_nots;
+    int64_t *key = malloc((size_t)(n > 0 ? n : 1) * sizeof *key);
+    if (!key) return -ENOMEM;
+    for (int i = 0; i < n; i++) key[i] = (int64_t)set->nots[i].person * n + i;
+    qsort(key, (size_t)n, sizeof *key, by_int64);
+    for (int i = 0; i < n; i++) sorted[i] = (int)(key[i] % n);
+    free(key);
+    return 0;
+}
+
+/* A batch being filled. */
+typedef struct {
+    float *x;
+    int *label;
+    int count, cap;
+} batch;
+
+static void batch_add(batch *b, const float *x, int label)
+{
+    if (b->count == b->cap) return;
+    memcpy(b->x + (size_t)b->count * FC_EMBED_DIM, x, FC_EMBED_DIM * sizeof *x);
+    b->label[b->count++] = label;
+}
+
+int fc_triplet_train(fc_head *h, const fc_train_set *set, const fc_train_opts *opts,
                      fc_train_progress progress, void *ctx, char *err)
 {
     const fc_train_opts o = opts ? *opts : fc_train_default_opts();
-    if (n < 4 || o.people < 2 || o.faces < 2 || o.epochs < 0)
+    if (!set || set->n < 0 || o.people < 2 || o.faces < 2 || o.epochs < 0 ||
+        (set->n_nots > 0 && !set->nots))
         return fc_errorf(err, -EINVAL, "nothing to train on, or bad training options");
+    for (int i = 0; i < set->n_nots; i++)
+        if (set->nots[i].face < 0 || set->nots[i].face >= set->n || set->nots[i].person < 0)
+            return fc_errorf(err, -EINVAL, "a known negative names face %d of %d",
+                             set->nots[i].face, set->n);
     by_person g = {0};
     fc_optimizer opt = {0};
-    const int batch_cap = o.people * o.faces;
-    float *batch = malloc((size_t)batch_cap * FC_EMBED_DIM * sizeof *batch);
-    int *batch_label = malloc((size_t)batch_cap * sizeof *batch_label);
-    int *eligible = NULL, *pick = NULL, n_eligible = 0;
-    int rc = batch && batch_label ? group_by_person(label, n, &g) : -ENOMEM;
+    /* each person's known negatives join its batch, up to a quarter of its faces */
+    const int extra = o.faces / 4;
+    batch b = {.cap = o.people * (o.faces + extra)};
+    b.x = malloc((size_t)b.cap * FC_EMBED_DIM * sizeof *b.x);
+    b.label = malloc((size_t)b.cap * sizeof *b.label);
+    int *eligible = NULL, *pick = NULL, *sorted_nots = NULL, n_eligible = 0;
+    int rc = b.x && b.label ? group_by_person(set->label, set->n, &g) : -ENOMEM;
     if (!rc) {
         eligible = malloc((size_t)(g.people + 1) * sizeof *eligible);
-        pick = malloc((size_t)n * sizeof *pick);
-        rc = eligible && pick ? 0 : -ENOMEM;
+        pick = malloc((size_t)(set->n + 1) * sizeof *pick);
+        sorted_nots = malloc((size_t)(set->n_nots + 1) * sizeof *sorted_nots);
+        rc = eligible && pick && sorted_nots ? 0 : -ENOMEM;
     }
     for (int p = 0; !rc && p < g.people; p++)
         if (g.start[p + 1] - g.start[p] >= 2) eligible[n_eligible++] = p;
     if (!rc && n_eligible < 2) rc = -EINVAL;
-    if (!rc) rc = fc_optimizer_init(&opt, o.optimizer, o.rate, (size_t)h->dim * FC_EMBED_DIM, err);
+    if (!rc) {
+        rc = sort_nots(set, sorted_nots);
+        if (!rc)
+            rc = fc_optimizer_init(&opt, o.optimizer, o.rate, (size_t)h->dim * FC_EMBED_DIM, err);
+    }
     unsigned rng = o.seed;
     for (int epoch = 0; !rc && epoch < o.epochs; epoch++) {
         shuffle(eligible, n_eligible, &rng);
@@ -313,21 +395,36 @@ int fc_triplet_train(fc_head *h, const float *x, const int *label, int n, const 
         long pairs = 0, active = 0;
         int steps = 0;
         for (int first = 0; !rc && first + 1 < n_eligible; first += o.people) {
-            int count = 0, in_batch = 0;
-            for (int q = first; q < n_eligible && q < first + o.people; q++, in_batch++) {
+            const int last = first + o.people < n_eligible ? first + o.people : n_eligible;
+            b.count = 0;
+            for (int q = first; q < last; q++) {
                 const int p = eligible[q], have = g.start[p + 1] - g.start[p];
                 for (int i = 0; i < have; i++) pick[i] = g.order[g.start[p] + i];
                 shuffle(pick, have, &rng);
-                for (int i = 0; i < have && i < o.faces; i++, count++) {
-                    memcpy(batch + (size_t)count * FC_EMBED_DIM, x + (size_t)pick[i] * FC_EMBED_DIM,
-                           FC_EMBED_DIM * sizeof *x);
-                    batch_label[count] = in_batch;
+                for (int i = 0; i < have && i < o.faces; i++)
+                    batch_add(&b, set->x + (size_t)pick[i] * FC_EMBED_DIM, q - first);
+            }
+            /* known negatives: a face the user said is not person p is a negative for p's
+             * anchors whatever its own person; one of a person in this batch is there
+             * already (or may be), the others come as people of one face (a label no
+             * other face has: never an anchor) */
+            for (int q = first; q < last; q++) {
+                int from, to, added = 0;
+                nots_of(set, sorted_nots, g.label_of[eligible[q]], &from, &to);
+                for (int k = from; k < to && added < extra; k++) {
+                    const int face = set->nots[sorted_nots[k]].face, own = set->label[face];
+                    int in_batch = 0;
+                    for (int r = first; own >= 0 && r < last; r++)
+                        in_batch |= g.label_of[eligible[r]] == own;
+                    if (in_batch) continue;
+                    batch_add(&b, set->x + (size_t)face * FC_EMBED_DIM, -1 - b.count);
+                    added++;
                 }
             }
-            if (in_batch < 2) break; /* a last batch of one person has no negative */
+            if (last - first < 2) break; /* a last batch of one person has no negative */
             fc_triplet_stats stats;
-            rc = fc_triplet_step(h, &opt, batch, batch_label, count, o.alpha, o.mining, &rng,
-                                 &stats, err);
+            rc = fc_triplet_step(h, &opt, b.x, b.label, b.count, o.alpha, o.mining, &rng, &stats,
+                                 err);
             loss += stats.loss, pairs += stats.pairs, active += stats.active, steps++;
         }
         if (!rc && progress)
@@ -335,9 +432,20 @@ int fc_triplet_train(fc_head *h, const float *x, const int *label, int n, const 
                      pairs ? (float)active / (float)pairs : 0);
     }
     fc_optimizer_free(&opt);
-    free(batch), free(batch_label), free(eligible), free(pick), free(g.order), free(g.start);
+    free(b.x), free(b.label), free(eligible), free(pick), free(sorted_nots);
+    by_person_free(&g);
     if (rc == -ENOMEM) return fc_errorf(err, rc, "out of memory training");
     if (rc == -EINVAL && n_eligible < 2)
         return fc_errorf(err, rc, "training needs two people with two faces or more");
     return rc;
+}
+
+void fc_head_transform(const fc_head *h, float (*embedding)[FC_EMBED_DIM], int n)
+{
+    float out[FC_EMBED_DIM];
+    for (int i = 0; h && h->w && i < n; i++) {
+        fc_head_apply(h, embedding[i], out);
+        memset(embedding[i], 0, sizeof embedding[i]);
+        memcpy(embedding[i], out, (size_t)h->dim * sizeof *out);
+    }
 }

@@ -100,8 +100,24 @@ int fc_triplet_step(fc_head *h, fc_optimizer *o, const float *x, const int *labe
                     float alpha, enum fc_mining how, unsigned *rng, fc_triplet_stats *stats,
                     char *err);
 
-/* Training over labelled faces: epochs of P x K batches (every person with two faces or
- * more, in a new random order each epoch, K of their faces drawn at random). */
+/* What a head learns from: faces labelled by person (label >= 0; < 0: in no person, used
+ * only as a known negative), and the user's "not this person" decisions: face (an index
+ * into x) is not the person labelled `person`, whatever its own label. */
+typedef struct {
+    int face, person;
+} fc_known_negative;
+
+typedef struct {
+    const float *x;   /* n x FC_EMBED_DIM unit embeddings */
+    const int *label; /* n */
+    int n;
+    const fc_known_negative *nots;
+    int n_nots;
+} fc_train_set;
+
+/* Training: epochs of P x K batches (every person with two faces or more, in a new random
+ * order each epoch, K of their faces drawn at random); each person's known negatives
+ * join its batch (up to K / 4), as negatives for every anchor. */
 typedef struct {
     int people, faces;                /* P and K per batch (defaults 45 and 40: 1,800 faces) */
     int epochs;                       /* default 20 */
@@ -119,9 +135,36 @@ fc_train_opts fc_train_default_opts(void);
  * data still teaching something. */
 typedef void (*fc_train_progress)(void *ctx, int epoch, float loss, float active_share);
 
-/* Trains h on x (n x FC_EMBED_DIM unit embeddings) labelled by person. Returns 0, -EINVAL
- * (fewer than two people with two faces) or -ENOMEM. */
-int fc_triplet_train(fc_head *h, const float *x, const int *label, int n, const fc_train_opts *opts,
+/* Trains h on set. Returns 0, -EINVAL (fewer than two people with two faces, a known
+ * negative out of range) or -ENOMEM. */
+int fc_triplet_train(fc_head *h, const fc_train_set *set, const fc_train_opts *opts,
                      fc_train_progress progress, void *ctx, char *err);
+
+/* Each embedding (unit, FC_EMBED_DIM floats) replaced by its head output, padded with
+ * zeros: dot products, and so every distance of clustering and recognition, are then the
+ * head's. A NULL head (or h->w NULL) changes nothing. */
+void fc_head_transform(const fc_head *h, float (*embedding)[FC_EMBED_DIM], int n);
+
+/* The thresholds of the head's space that accept impostors as often as the raw ones do:
+ * impostors are the probe faces against the mean of each labelled person of `named` not
+ * their own (the linkage rule of clustering and `who`: distance 1 - x . mean). For each
+ * raw[i], the share of impostors within it on the raw embeddings; head[i] is the distance
+ * that accepts the same share with the head. Returns 0, -EINVAL (no impostor) or -ENOMEM. */
+int fc_head_calibrate(const fc_head *h, const fc_train_set *named, const float *probe_x,
+                      const int *probe_label, int n_probe, const float *raw, float *head, int count,
+                      char *err);
+
+/* A head for a user's people, as `facecluster train` makes it: dim outputs (FC_EMBED_DIM:
+ * starting from the identity, else from orthonormal rows), trained on set, and for each
+ * raw[i] (a threshold of the raw embeddings) calibrated[i], its counterpart with the head
+ * (how: head_fit.c). progress sees the training of the head returned. On success out->w
+ * is the caller's (fc_head_free). Returns 0, -EINVAL or -ENOMEM. */
+int fc_head_fit(fc_head *out, int dim, const fc_train_set *set, const fc_train_opts *opts,
+                const float *raw, float *calibrated, int count, fc_train_progress progress,
+                void *ctx, char *err);
+
+/* A threshold the user gave for the raw embeddings (0: none), in a head's space: the
+ * head's calibrated default scaled by the user's ratio to the raw default. */
+float fc_head_threshold(float given, float raw_default, float head_default);
 
 #endif

@@ -252,9 +252,8 @@ static void test_train_epochs(void)
     fc_train_opts opts = fc_train_default_opts();
     opts.people = 10, opts.faces = 6, opts.epochs = 12;
     progress_seen seen = {0};
-    CHECK_MSG(fc_triplet_train(&h, &data[0][0], label, train * PER, &opts, on_epoch, &seen, err) ==
-                  0,
-              "%s", err);
+    const fc_train_set set = {&data[0][0], label, train * PER, NULL, 0};
+    CHECK_MSG(fc_triplet_train(&h, &set, &opts, on_epoch, &seen, err) == 0, "%s", err);
     const double after = verification(&h, train, PEOPLE);
     CHECK(seen.epochs == 12);
     CHECK_MSG(seen.last_share < seen.first_share, "active share %.3f -> %.3f", seen.first_share,
@@ -264,7 +263,8 @@ static void test_train_epochs(void)
             seen.first_share, seen.last_share, before, after);
     /* one person: nothing to learn from */
     for (int i = 0; i < PER; i++) label[i] = 7;
-    CHECK(fc_triplet_train(&h, &data[0][0], label, PER, &opts, NULL, NULL, err) == -EINVAL);
+    const fc_train_set one = {&data[0][0], label, PER, NULL, 0};
+    CHECK(fc_triplet_train(&h, &one, &opts, NULL, NULL, err) == -EINVAL);
     fc_head_free(&h);
 }
 
