@@ -13,6 +13,7 @@
 
 #include "../core/cluster.h"
 #include "../core/faces.h"
+#include "../core/triplet.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -273,6 +274,51 @@ int fc_store_head_get(fc_store *s, fc_store_head *out, char *err);
 /* Back to the raw embeddings: every head deleted (people and decisions untouched).
  * Returns how many there were. */
 int fc_store_head_delete(fc_store *s, char *err);
+
+/* What a head's weights mean: core/triplet.h's linear map of the 128-d embedding, then
+ * L2 normalisation. A head stored with another version is not used. */
+#define FC_HEAD_VERSION 1
+
+/* A number that moves whenever a head is stored or removed (put and delete bump it in
+ * their own transaction): equal marks, the same head. 0 when none ever was. */
+int fc_store_head_mark(fc_store *s, int64_t *mark, char *err);
+
+/* Whether head may be used on the store's faces and, when model is not NULL, on faces
+ * made by that model version (fc_faces_version()): its version is FC_HEAD_VERSION and it
+ * was trained on the embeddings of the model that made every present, indexed photo. A
+ * head trained on another model's embeddings would map them to nonsense. Returns 1
+ * (usable), 0 (not: note says why, for the user, in cap bytes) or an error. */
+int fc_store_head_check(fc_store *s, const fc_store_head *head, const char *model, char *note,
+                        size_t cap, char *err);
+
+/* The head to use: fc_store_head_get then fc_store_head_check. Returns 1 (*out filled,
+ * out->weights the caller's), 0 (none: note ""; or one not to use: note says why, out
+ * holds nothing) or an error. */
+int fc_store_head_in_use(fc_store *s, const char *model, fc_store_head *out, char *note, size_t cap,
+                         char *err);
+
+/* What `facecluster train` learns from (core/triplet.h's fc_train_set): the faces of named
+ * people among those the clustering considers (present photos, not rejected), labelled by
+ * person, and the user's "not this person" decisions about named people as known
+ * negatives; a face such a decision names that is in no named person is there too, with
+ * label -1. */
+typedef struct {
+    int n;
+    int64_t *face;                    /* face ids, ascending */
+    float (*embedding)[FC_EMBED_DIM]; /* unit length */
+    int *label;                       /* 0..people-1: the person; -1: only a known negative */
+    int people;
+    int64_t *person; /* each label's person id (named people, ascending) */
+    fc_known_negative *nots;
+    int n_nots;
+    char model[64]; /* the model version of the store's photos ("" when none is indexed) */
+} fc_store_training;
+
+/* Loads it (caller frees with fc_store_training_free). -EAGAIN when the store's photos
+ * were made by more than one model version (photos being embedded again): a head must
+ * learn from one model's embeddings. */
+int fc_store_training_load(fc_store *s, fc_store_training *out, char *err);
+void fc_store_training_free(fc_store_training *t);
 
 /* --- what the CLI shows -------------------------------------------------------------- */
 

@@ -71,6 +71,10 @@ int fc_store_exec(fc_store *s, const char *sql, int64_t a, int64_t b, int must_c
 int fc_store_journal(fc_store *s, const char *action, const char *detail_sql, int64_t a, int64_t b,
                      char *err);
 
+/* The model version of the present, indexed photos: 0 (none indexed), 1 (one: in buf)
+ * or 2 (several, photos being embedded again: one of them in buf), or an error. */
+int fc_store_faces_model(fc_store *s, char *buf, size_t cap, char *err);
+
 /* Runs fn(s, ctx) inside a transaction of its own unless one is open already (then as
  * part of it). Commits on 0, rolls back otherwise. */
 int fc_store_atomic(fc_store *s, int (*fn)(fc_store *s, void *ctx, char *err), void *ctx,

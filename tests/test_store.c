@@ -704,6 +704,7 @@ static void test_learned_head(void)
     CHECK(fc_store_head_put(s, &head, err) == -EINVAL);
     CHECK(fc_store_head_delete(s, err) == 1);
     CHECK(fc_store_head_get(s, &got, err) == 0);
+    CHECK(fc_store_head_delete(s, err) == 0); /* none left */
     fc_store_close(s);
     /* schema 1 -> 2 */
     sqlite3 *db = raw_open(path);
@@ -718,6 +719,116 @@ static void test_learned_head(void)
     db = raw_open(path);
     CHECK(raw_int(db, "PRAGMA user_version") == 2);
     sqlite3_close(db);
+}
+
+/* The head mark moves with every head stored or removed, so that the daemon notices; a
+ * head is used only on the faces of the model it was trained on, and of its version. */
+static void test_head_mark_and_use(void)
+{
+    char path[512], err[FC_ERR_MAX], note[256];
+    fc_store *s = new_store(path, sizeof path);
+    int64_t mark = -1, before;
+    CHECK_MSG(fc_store_head_mark(s, &mark, err) == 0 && mark == 0, "%s", err);
+    static float w[8 * FC_EMBED_DIM];
+    fc_store_head head = {.dim = 8, .weights = w, .version = FC_HEAD_VERSION}, got;
+    snprintf(head.embedding_model, sizeof head.embedding_model, "m1");
+    CHECK(fc_store_head_put(s, &head, err) == 0);
+    before = mark;
+    CHECK(fc_store_head_mark(s, &mark, err) == 0 && mark != before);
+    before = mark;
+    CHECK(fc_store_head_put(s, &head, err) == 0); /* a head replaced: it moves again */
+    CHECK(fc_store_head_mark(s, &mark, err) == 0 && mark != before);
+    /* no photo yet: nothing contradicts it */
+    CHECK(fc_store_head_in_use(s, NULL, &got, note, sizeof note, err) == 1 && got.dim == 8);
+    free(got.weights);
+    fc_face faces[1];
+    make_faces(faces, 1, 0);
+    fc_store_indexed one = indexed(31, faces, 1, "m1");
+    fc_file_identity a = ident(101), b = ident(102);
+    CHECK(fc_store_put_indexed(s, "/h/one.jpg", &a, &one, NULL, err) == 0);
+    CHECK(fc_store_head_in_use(s, "m1", &got, note, sizeof note, err) == 1 && !note[0]);
+    free(got.weights);
+    /* the daemon now makes faces with another model: not used, and said why */
+    CHECK(fc_store_head_in_use(s, "m2", &got, note, sizeof note, err) == 0);
+    CHECK_MSG(strstr(note, "another model") && strstr(note, "m2"), "%s", note);
+    CHECK(got.weights == NULL && got.dim == 0);
+    /* photos of two models (being embedded again), then all of the other one */
+    fc_store_indexed two = indexed(32, faces, 1, "m2");
+    CHECK(fc_store_put_indexed(s, "/h/two.jpg", &b, &two, NULL, err) == 0);
+    CHECK(fc_store_head_in_use(s, NULL, &got, note, sizeof note, err) == 0);
+    CHECK_MSG(strstr(note, "embedded again"), "%s", note);
+    one.model_version = "m2";
+    CHECK(fc_store_put_indexed(s, "/h/one.jpg", &a, &one, NULL, err) == 0);
+    CHECK(fc_store_head_in_use(s, NULL, &got, note, sizeof note, err) == 0);
+    CHECK_MSG(strstr(note, "trained on another model's embeddings (m1; the faces are now m2)"),
+              "%s", note);
+    snprintf(head.embedding_model, sizeof head.embedding_model, "m2");
+    head.version = FC_HEAD_VERSION + 1; /* weights this code cannot read */
+    CHECK(fc_store_head_put(s, &head, err) == 0);
+    CHECK(fc_store_head_in_use(s, NULL, &got, note, sizeof note, err) == 0);
+    CHECK_MSG(strstr(note, "version"), "%s", note);
+    before = mark;
+    CHECK(fc_store_head_mark(s, &mark, err) == 0 && mark != before);
+    before = mark;
+    CHECK(fc_store_head_delete(s, err) == 1);
+    CHECK(fc_store_head_mark(s, &mark, err) == 0 && mark != before);
+    before = mark;
+    CHECK(fc_store_head_delete(s, err) == 0); /* nothing removed: nothing to notice */
+    CHECK(fc_store_head_mark(s, &mark, err) == 0 && mark == before);
+    CHECK(fc_store_head_in_use(s, NULL, &got, note, sizeof note, err) == 0 && !note[0]);
+    fc_store_close(s);
+}
+
+/* What a head learns from: named people's faces by label, a "not" about a named person as
+ * a known negative (its face kept though in no named person), nothing of unnamed people,
+ * rejected faces or missing photos. */
+static void test_training_data(void)
+{
+    char path[512], err[FC_ERR_MAX];
+    fc_store *s = new_store(path, sizeof path);
+    fc_store_training t;
+    CHECK(fc_store_training_load(s, &t, err) == 0 && t.n == 0 && t.people == 0 && !t.model[0]);
+    fc_store_training_free(&t);
+    fc_face faces[3];
+    make_faces(faces, 3, 0);
+    fc_store_indexed w[4] = {indexed(41, faces, 2, "m1"), indexed(42, faces, 2, "m1"),
+                             indexed(43, faces, 3, "m1"), indexed(44, faces, 1, "m1")};
+    const char *paths[4] = {"/t/a.jpg", "/t/b.jpg", "/t/c.jpg", "/t/d.jpg"};
+    for (int i = 0; i < 4; i++) { /* faces 1-2, 3-4, 5-7, 8 */
+        fc_file_identity id = ident(111 + i);
+        CHECK(fc_store_put_indexed(s, paths[i], &id, &w[i], NULL, err) == 0);
+    }
+    sqlite3 *db = raw_open(path);
+    raw_exec(db, "INSERT INTO people (id, name, created_at) VALUES (5, 'Bob', 1), (3, 'Ada', 1), "
+                 "(9, NULL, 1)");
+    raw_exec(db, "INSERT INTO assignments VALUES (1, 3, 1, 1), (3, 3, 1, 1), (2, 5, 1, 1), "
+                 "(4, 5, 0, 1), (5, 9, 0, 1), (7, 3, 1, 1), (8, 5, 1, 1)");
+    raw_exec(db, "INSERT INTO not_person VALUES (5, 3), (6, 9)");
+    raw_exec(db, "UPDATE faces SET rejected = 1 WHERE id = 7");
+    CHECK(fc_store_file_missing(s, "/t/d.jpg", 1000, err) == 1); /* face 8 away */
+    CHECK_MSG(fc_store_training_load(s, &t, err) == 0, "%s", err);
+    CHECK(strcmp(t.model, "m1") == 0);
+    CHECK(t.people == 2 && t.person[0] == 3 && t.person[1] == 5); /* Ada 0, Bob 1 */
+    CHECK_MSG(t.n == 5, "%d faces", t.n);
+    const int64_t want_face[5] = {1, 2, 3, 4, 5};
+    const int want_label[5] = {0, 1, 0, 1, -1};
+    for (int i = 0; i < 5 && i < t.n; i++)
+        CHECK_MSG(t.face[i] == want_face[i] && t.label[i] == want_label[i],
+                  "face %d: %lld label %d", i, (long long)t.face[i], t.label[i]);
+    /* face 5 is not Ada (label 0); the "not" about unnamed person 9 teaches nothing */
+    CHECK(t.n_nots == 1 && t.nots[0].face == 4 && t.nots[0].person == 0);
+    float norm = 0;
+    for (int k = 0; k < FC_EMBED_DIM; k++) norm += t.embedding[4][k] * t.embedding[4][k];
+    CHECK(fabsf(norm - 1.0f) < 1e-5f);
+    fc_store_training_free(&t);
+    /* photos of two models: a head must learn from one */
+    fc_store_indexed other = indexed(45, faces, 1, "m2");
+    fc_file_identity id = ident(120);
+    CHECK(fc_store_put_indexed(s, "/t/e.jpg", &id, &other, NULL, err) == 0);
+    CHECK(fc_store_training_load(s, &t, err) == -EAGAIN && strstr(err, "embedded again"));
+    CHECK(t.n == 0 && t.face == NULL);
+    sqlite3_close(db);
+    fc_store_close(s);
 }
 
 static void test_database_in_use(void)
@@ -761,6 +872,8 @@ int main(void)
     RUN(test_failures_retry_then_bad);
     RUN(test_place_faces_and_overtaken_regroup);
     RUN(test_learned_head);
+    RUN(test_head_mark_and_use);
+    RUN(test_training_data);
     RUN(test_database_in_use);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
