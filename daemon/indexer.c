@@ -477,6 +477,11 @@ long indexer_network_runs(const indexer *ix)
     return ix->pool ? work_pool_network_runs(ix->pool) : ix->network_runs;
 }
 
+const char *indexer_model_version(const indexer *ix)
+{
+    return ix->model_version;
+}
+
 const char *indexer_progress(indexer *ix)
 {
     const double t = now_s();

@@ -55,6 +55,9 @@ int indexer_idle(const indexer *ix);
 long indexer_changes(const indexer *ix);
 const indexer_counts *indexer_totals(indexer *ix);
 long indexer_network_runs(const indexer *ix);
+/* The model version (fc_faces_version()) the workers embed with: what a learned head must
+ * have been trained on. Borrowed from ix. */
+const char *indexer_model_version(const indexer *ix);
 /* Logs done/queued, photos/s and an ETA, and returns the same as one line for
  * sd_notify's STATUS. */
 const char *indexer_progress(indexer *ix);

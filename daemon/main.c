@@ -41,6 +41,7 @@ typedef struct {
     uv_timer_t progress, retry, purge, roots, edits;
     int64_t data_version; /* the store's, when last looked at */
     int64_t edit_mark;    /* the user's edits then */
+    int64_t head_mark;    /* the learned head then (facecluster train) */
     long edits_seen;      /* times it moved: the user edited through the CLI */
     int argc;             /* the command line, read again with the file on SIGHUP */
     char **argv;
@@ -174,21 +175,40 @@ static void on_roots(uv_timer_t *t)
     }
 }
 
-/* The CLI wrote (a name, a merge, a correction): new faces are placed among the people as
- * the user left them (the index loaded again at once), and the people are regrouped with
- * it within the usual coalescing. */
+/* Whether the learned head changed since the last look (a head trained or removed). */
+static int head_changed(fcd *d)
+{
+    int64_t mark;
+    if (fc_store_head_mark(d->store, &mark, NULL) != 0 || mark == d->head_mark) return 0;
+    d->head_mark = mark;
+    fc_store_head head;
+    const int present = fc_store_head_get(d->store, &head, NULL) == 1;
+    if (present) free(head.weights);
+    log_msg(LOG_INFO, "a head was %s (facecluster train): the people are regrouped with it",
+            present ? "trained" : "removed");
+    return 1;
+}
+
+/* The CLI wrote (a name, a merge, a correction, a head trained or removed): new faces are
+ * placed among the people as the user left them (the index, and the head, loaded again
+ * at once), and the people are regrouped with it within the usual coalescing. */
 static void on_edits(uv_timer_t *t)
 {
     fcd *d = t->data;
     int64_t version, mark;
-    /* data_version: any other connection wrote (cheap to ask); the edit mark: the user */
+    /* data_version: any other connection wrote (cheap to ask); the edit and head marks:
+     * the user */
     if (fc_store_data_version(d->store, &version, NULL) == 0 && version != d->data_version) {
         d->data_version = version;
+        int changed = head_changed(d);
         if (fc_store_edit_mark(d->store, &mark, NULL) == 0 && mark != d->edit_mark) {
             d->edit_mark = mark;
-            d->edits_seen++;
+            changed = 1;
             log_msg(LOG_INFO,
                     "the store was edited (facecluster): the people are regrouped with it");
+        }
+        if (changed) {
+            d->edits_seen++;
             people_refresh(d->people, 0);
         }
     }
@@ -266,6 +286,7 @@ static void start_handles(fcd *d)
     if (!d->cfg.once) {
         fc_store_data_version(d->store, &d->data_version, NULL);
         fc_store_edit_mark(d->store, &d->edit_mark, NULL);
+        fc_store_head_mark(d->store, &d->head_mark, NULL);
         uv_timer_start(&d->edits, on_edits, EDITS_CHECK_MS, EDITS_CHECK_MS);
     }
 }
@@ -320,7 +341,8 @@ int main(int argc, char **argv)
         goto out_loop;
     }
     indexer_on_photo(d.ix, on_photo);
-    if (people_new(&d.loop, d.store, d.db_path, 0, &d.people, err) != 0) {
+    if (people_new(&d.loop, d.store, d.db_path, indexer_model_version(d.ix), 0, &d.people, err) !=
+        0) {
         log_msg(LOG_ERR, "%s", err);
         goto out_loop;
     }

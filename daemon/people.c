@@ -4,6 +4,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,9 @@ typedef struct {
     int rc;
     char err[FC_ERR_MAX];
     fc_cluster_live *live;
+    fc_head head;          /* the head live was built with (w NULL: none); owned */
+    float threshold;       /* the clustering's threshold in that space */
+    char note[FC_ERR_MAX]; /* why a stored head was not used ("": none stored, or used) */
     int faces, groups, unassigned;
     double seconds;
 } job;
@@ -25,8 +29,12 @@ struct people {
     uv_loop_t *loop;
     fc_store *store;
     char *db_path;
-    float threshold;
+    char *model;           /* the version new faces are embedded by */
+    float threshold;       /* as configured; 0: the default */
     fc_cluster_live *live; /* NULL until the first job ends */
+    fc_head head;          /* the head live was built with; w NULL: the raw embeddings */
+    float live_threshold;  /* the clustering's threshold in live's space */
+    char note[FC_ERR_MAX]; /* the last note about the head, logged once */
     job *running;
     int wanted; /* WANT_*: the job to start when the running one ends */
     int64_t *pending;
@@ -49,14 +57,33 @@ static void persons_after(const fc_store_faces *f, const int *group, const int64
         person[i] = f->fixed[i] ? f->fixed[i] : group[i] >= 0 ? ids[group[i]] : 0;
 }
 
-/* Loads the faces, regroups them when j->regroup, and builds the index of the people as
- * the store now has them. Runs on any thread, on the connection it is given. */
-static int compute(fc_store *store, float threshold, job *j)
+/* The head in use into j (none: j->head.w NULL), and the threshold that goes with it. A
+ * head that cannot be used or read leaves the raw embeddings, and a note to log: the head
+ * refines the grouping, it is never a reason not to group. */
+static void load_head(fc_store *store, const people *p, job *j)
+{
+    fc_store_head h;
+    char err[FC_ERR_MAX];
+    const int rc = fc_store_head_in_use(store, p->model, &h, j->note, sizeof j->note, err);
+    j->threshold = p->threshold > 0 ? p->threshold : FC_CLUSTER_THRESHOLD;
+    if (rc < 0) fc_errorf(j->note, rc, "the learned head is not used: %s", err);
+    if (rc != 1) return;
+    j->head = (fc_head){.dim = h.dim, .w = h.weights};
+    j->threshold = fc_head_threshold(p->threshold, FC_CLUSTER_THRESHOLD, h.cluster_threshold);
+}
+
+/* Loads the faces (through the head in use), regroups them when j->regroup, and builds
+ * the index of the people as the store now has them. Runs on any thread, on the
+ * connection it is given. */
+static int compute(fc_store *store, const people *p, job *j)
 {
     const double t0 = now_s();
     fc_store_faces faces;
     int rc = fc_store_faces_load(store, &faces, j->err);
     if (rc) return rc;
+    fc_head_free(&j->head);
+    load_head(store, p, j);
+    fc_head_transform(&j->head, faces.embedding, faces.n);
     const size_t n = (size_t)(faces.n > 0 ? faces.n : 1);
     int *group = malloc(n * sizeof *group), n_groups = 0;
     int64_t *ids = malloc(n * sizeof *ids), *person = malloc(n * sizeof *person);
@@ -71,7 +98,7 @@ static int compute(fc_store *store, float threshold, job *j)
                                .n_nots = faces.n_nots,
                                .apart = (const int(*)[2])faces.apart,
                                .n_apart = faces.n_apart,
-                               .threshold = threshold,
+                               .threshold = j->threshold,
                                .cancel = &j->owner->cancel};
         rc = fc_cluster_regroup(&in, group, &n_groups, j->err);
         if (!rc)
@@ -100,7 +127,7 @@ static void on_work(uv_work_t *req)
     job *j = req->data;
     fc_store *store = NULL;
     j->rc = fc_store_open(j->owner->db_path, 0, &store, j->err);
-    if (!j->rc) j->rc = compute(store, j->owner->threshold, j);
+    if (!j->rc) j->rc = compute(store, j->owner, j);
     fc_store_close(store);
 }
 
@@ -108,10 +135,19 @@ static void place_now(people *p, int64_t photo);
 
 static void start(people *p, int regroup);
 
-/* On the loop: the job's index replaces the old one, the photos that waited are placed,
- * and a job asked for meanwhile starts. */
+/* A note about the head, logged when it changes (not at every job). */
+static void note_head(people *p, const job *j)
+{
+    if (strcmp(p->note, j->note) == 0) return;
+    snprintf(p->note, sizeof p->note, "%s", j->note);
+    if (j->note[0]) log_msg(LOG_WARNING, "%s", j->note);
+}
+
+/* On the loop: the job's index (and the head it was built with) replaces the old one, the
+ * photos that waited are placed, and a job asked for meanwhile starts. */
 static void take(people *p, job *j)
 {
+    note_head(p, j);
     if (j->rc == -ECANCELED) {
         log_msg(LOG_INFO, "regroup stopped: the daemon is stopping");
     } else if (j->rc == -EAGAIN) { /* again at the next coalesced regroup */
@@ -123,14 +159,22 @@ static void take(people *p, job *j)
     } else {
         fc_cluster_live_free(p->live);
         p->live = j->live, j->live = NULL;
+        fc_head_free(&p->head);
+        p->head = j->head, j->head = (fc_head){0};
+        p->live_threshold = j->threshold;
         if (j->regroup) {
+            char with[64] = "";
+            if (p->head.w)
+                snprintf(with, sizeof with, " with the learned head (%d dimensions)", p->head.dim);
             p->regroup_due = 0;
             log_msg(LOG_INFO,
-                    "regrouped %d faces into %d people (%d face%s in no person) in %.1f s",
-                    j->faces, j->groups, j->unassigned, j->unassigned == 1 ? "" : "s", j->seconds);
+                    "regrouped %d faces into %d people (%d face%s in no person)%s in %.1f s",
+                    j->faces, j->groups, j->unassigned, j->unassigned == 1 ? "" : "s", with,
+                    j->seconds);
         }
     }
     fc_cluster_live_free(j->live);
+    fc_head_free(&j->head);
 }
 
 /* The photos that waited for the index, placed one at a time. */
@@ -188,7 +232,7 @@ int people_run_now(people *p, int regroup)
     job j = {.owner = p, .regroup = regroup};
     /* an edit overtaking a regroup (the CLI meanwhile) is rare: a few tries */
     for (int tries = 0; tries < 3; tries++) {
-        j.rc = compute(p->store, p->threshold, &j);
+        j.rc = compute(p->store, p, &j);
         if (j.rc != -EAGAIN) break;
         fc_cluster_live_free(j.live), j.live = NULL;
     }
@@ -215,7 +259,8 @@ int people_busy(const people *p)
 }
 
 /* The photo's faces in no person join the nearest person within the threshold (never one
- * holding another face of the photo), or start one when they may seed it. */
+ * holding another face of the photo), or start one when they may seed it: in the space of
+ * the head the index was built with, under its threshold. */
 static void place_now(people *p, int64_t photo)
 {
     char err[FC_ERR_MAX];
@@ -235,9 +280,11 @@ static void place_now(people *p, int64_t photo)
         log_msg(LOG_ERR, "cannot place the faces of photo %lld: out of memory", (long long)photo);
         goto out;
     }
-    for (int i = 0; i < count; i++)
+    for (int i = 0; i < count; i++) {
         if (faces[i].person) skip[n_taken++] = faces[i].person;
-    const float threshold = p->threshold > 0 ? p->threshold : FC_CLUSTER_THRESHOLD;
+        fc_head_transform(&p->head, &faces[i].embedding, 1);
+    }
+    const float threshold = p->live_threshold;
     for (int i = 0; i < count; i++) {
         if (faces[i].person) continue;
         int n_skip = n_taken;
@@ -285,16 +332,18 @@ void people_place(people *p, int64_t photo)
     if (!p->running && !p->live) people_refresh(p, 0);
 }
 
-int people_new(uv_loop_t *loop, fc_store *store, const char *db_path, float threshold, people **out,
-               char *err)
+int people_new(uv_loop_t *loop, fc_store *store, const char *db_path, const char *model,
+               float threshold, people **out, char *err)
 {
     people *p = calloc(1, sizeof *p);
-    if (p) p->db_path = strdup(db_path);
-    if (!p || !p->db_path) {
+    if (p) p->db_path = strdup(db_path), p->model = strdup(model);
+    if (!p || !p->db_path || !p->model) {
+        if (p) free(p->db_path), free(p->model);
         free(p);
         return fc_errorf(err, -ENOMEM, "out of memory");
     }
     p->loop = loop, p->store = store, p->threshold = threshold;
+    p->live_threshold = threshold > 0 ? threshold : FC_CLUSTER_THRESHOLD;
     *out = p;
     return 0;
 }
@@ -303,6 +352,7 @@ void people_free(people *p)
 {
     if (!p) return;
     fc_cluster_live_free(p->live);
-    free(p->pending), free(p->db_path);
+    fc_head_free(&p->head);
+    free(p->pending), free(p->db_path), free(p->model);
     free(p);
 }

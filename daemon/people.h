@@ -8,7 +8,12 @@
  * them, writes the result and builds a fresh index of the people, which then replaces
  * the loop's. While one runs, new photos wait to be placed after it: a face is never in
  * both. A regroup the user's edits overtook is not written; it runs again at the next
- * coalesced regroup. */
+ * coalesced regroup.
+ *
+ * A learned head (facecluster train), when the store has one that fits the model, is
+ * applied to every embedding before clustering and placing: a job loads it with the
+ * faces, and the index it builds lives with that head, so new faces are placed in the
+ * same space, under the threshold calibrated for it. */
 #ifndef FC_DAEMON_PEOPLE_H
 #define FC_DAEMON_PEOPLE_H
 
@@ -19,10 +24,11 @@
 typedef struct people people;
 
 /* Starts with no index: people_refresh builds the first. store is the loop's (borrowed),
- * db_path what the thread opens; threshold 0: the default. *out is the caller's
- * (people_free, after the loop has run out). */
-int people_new(uv_loop_t *loop, fc_store *store, const char *db_path, float threshold, people **out,
-               char *err);
+ * db_path what the thread opens, model the version new faces are embedded by (a head
+ * trained on another's is not used; copied); threshold 0: the default. *out is the
+ * caller's (people_free, after the loop has run out). */
+int people_new(uv_loop_t *loop, fc_store *store, const char *db_path, const char *model,
+               float threshold, people **out, char *err);
 void people_free(people *p);
 
 /* A photo was indexed: its faces are placed now, or after the job that runs. */
