@@ -39,6 +39,7 @@ extern const cli_command cli_cmd_sheet;
 extern const cli_command cli_cmd_show;
 extern const cli_command cli_cmd_similar;
 extern const cli_command cli_cmd_status;
+extern const cli_command cli_cmd_train;
 extern const cli_command cli_cmd_undo;
 extern const cli_command cli_cmd_unhide;
 extern const cli_command cli_cmd_who;

@@ -1,10 +1,11 @@
-/* facecluster status [--json] [--bad]: what the store holds, or the files it could not
- * index and why. */
+/* facecluster status [--json] [--bad]: what the store holds (and the learned head in use),
+ * or the files it could not index and why. */
 #include "cli.h"
 
 #include "../core/fc_error.h"
 #include "../store/store.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -40,6 +41,50 @@ static void format_time(int64_t t, char buf[32])
     time_t tt = (time_t)t;
     struct tm tm;
     if (gmtime_r(&tt, &tm)) strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The learned head: whether one is stored, and used, and what it learned from. */
+static int print_head(fc_store *store, int json, char *err)
+{
+    fc_store_head h;
+    char note[FC_ERR_MAX] = "", when[32];
+    int rc = fc_store_head_get(store, &h, err);
+    const int stored = rc == 1;
+    if (stored) rc = fc_store_head_check(store, &h, NULL, note, sizeof note, err);
+    if (rc < 0) {
+        free(h.weights);
+        return rc;
+    }
+    format_time(h.trained_at, when);
+    if (json && !stored) {
+        fputs("null", stdout);
+    } else if (json) {
+        printf("{\"in_use\": %s, \"dim\": %d, \"trained_faces\": %lld, \"trained_people\": "
+               "%lld, \"trained_at\": \"%s\", \"cluster_threshold\": %.6f, "
+               "\"recognize_threshold\": %.6f, \"note\": ",
+               rc == 1 ? "true" : "false", h.dim, (long long)h.faces, (long long)h.people, when,
+               h.cluster_threshold, h.recognize_threshold);
+        if (note[0])
+            cli_json_string(stdout, note);
+        else
+            fputs("null", stdout);
+        fputc('}', stdout);
+    } else if (!stored) {
+        puts("head:    none: the raw embeddings (facecluster train learns one from your named "
+             "people)");
+    } else {
+        printf("head:    %s, %d dimensions, learned from %lld faces of %lld people (%s); "
+               "thresholds: cluster %.4f, recognise %.4f\n",
+               rc == 1 ? "in use" : "not used", h.dim, (long long)h.faces, (long long)h.people,
+               when, h.cluster_threshold, h.recognize_threshold);
+        if (note[0]) {
+            fputs("         ", stdout);
+            fc_text_escape(stdout, note);
+            fputc('\n', stdout);
+        }
+    }
+    free(h.weights);
+    return 0;
 }
 
 static int run(const cli_globals *globals, int argc, char **argv)
@@ -79,6 +124,8 @@ static int run(const cli_globals *globals, int argc, char **argv)
                 cli_json_string(stdout, st.progress);
             else
                 fputs("null", stdout);
+            fputs(", \"head\": ", stdout);
+            rc = print_head(store, json, err);
             fputs("}\n", stdout);
         } else if (!rc) {
             printf("photos:  %lld\nfaces:   %lld\npending: %lld\nbad:     %lld%s\n"
@@ -92,6 +139,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
                 format_time(st.progress_at, at);
                 printf("daemon:  %s (%s)\n", st.progress, at);
             }
+            rc = print_head(store, json, err);
         }
     }
     if (rc) {
