@@ -5,6 +5,7 @@
 
 #include "../core/faces.h"
 #include "../core/text.h"
+#include "../core/triplet.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -101,20 +102,31 @@ int cli_each_photo(const cli_globals *globals, char **paths, int count, const fc
                    cli_photo_fn fn, void *ctx);
 
 /* The library as `who` and `similar` search it: every face the clustering considers and
- * the people's names. */
+ * the people's names, in the space the daemon groups them in: through the learned head
+ * when the store has one that fits its faces (facecluster train), else the raw
+ * embeddings. */
 typedef struct {
     struct fc_store *store;
     int n;
     int64_t *face, *person, *photo;
-    float (*embedding)[FC_EMBED_DIM];
-    int64_t *named; /* ids of named people, ascending */
-    char **names;   /* their names, parallel */
+    float (*embedding)[FC_EMBED_DIM]; /* through head */
+    int64_t *named;                   /* ids of named people, ascending */
+    char **names;                     /* their names, parallel */
     int n_named;
+    fc_head head;              /* the learned head in use; w NULL: none */
+    float recognize_threshold; /* its calibrated recognition threshold */
 } cli_library;
 
-/* Opens the store read-only and loads it; prints why not and returns CLI_FAILED. */
+/* Opens the store read-only and loads it (a head that does not fit is left out, saying
+ * why on stderr); prints why not and returns CLI_FAILED. */
 int cli_library_open(const cli_globals *globals, cli_library *lib);
 void cli_library_close(cli_library *lib);
+/* A face found in a photo, in the library's space: unit from its 128-byte form, through
+ * the head. */
+void cli_library_query(const cli_library *lib, const fc_qembed *face, float unit[FC_EMBED_DIM]);
+/* `who`'s threshold in the library's space for one the user gave for the raw embeddings
+ * (0: none, the default). */
+float cli_library_recognize_threshold(const cli_library *lib, float given);
 /* A person's name, or NULL when unnamed. */
 const char *cli_library_name(const cli_library *lib, int64_t person);
 /* The index of face id `face` among the loaded ones, or -1. */

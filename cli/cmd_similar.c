@@ -1,5 +1,6 @@
 /* facecluster similar FACE|IMAGE... [-n N] [--json]: the library's faces nearest a face of
- * the library (by id) or the faces found in photos, nearest first. */
+ * the library (by id) or the faces found in photos, nearest first; with a learned head
+ * (facecluster train), by the head's distances. */
 #include "cli.h"
 
 #include "../core/embedding.h"
@@ -112,7 +113,7 @@ static void similar_in_photo(void *ctx, const char *path, const fc_photo *photo)
     similar_run *run = ctx;
     for (int f = 0; f < photo->count; f++) {
         float unit[FC_EMBED_DIM];
-        fc_qembed_unit(&photo->faces[f].quantized, unit);
+        cli_library_query(run->lib, &photo->faces[f].quantized, unit);
         if (!run->json) {
             fc_text_escape(stdout, path);
             printf("  face %d at %.0f,%.0f %.0fx%.0f:\n", f, photo->faces[f].box[0],

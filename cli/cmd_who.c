@@ -1,6 +1,8 @@
 /* facecluster who IMAGE... [--json] [--threshold D]: names the faces in photos (indexed or
  * not) by the nearest named person, by the clustering's own linkage rule: the mean cosine
- * distance to that person's faces. Farther than the threshold: unknown. */
+ * distance to that person's faces. Farther than the threshold: unknown. With a learned
+ * head (facecluster train) the distances are the head's, and so is the threshold: the
+ * head's calibrated one, scaled by --threshold over the raw default when given. */
 #include "cli.h"
 
 #include "../core/cluster.h"
@@ -85,7 +87,7 @@ static void name_faces(void *ctx, const char *path, const fc_photo *photo)
         goto out;
     }
     for (int i = 0; i < photo->count; i++) {
-        fc_qembed_unit(&photo->faces[i].quantized, unit[i]);
+        cli_library_query(run->lib, &photo->faces[i].quantized, unit[i]);
         ans[i].face = i;
         ans[i].person = fc_cluster_live_nearest(run->named, unit[i], NULL, 0, &ans[i].distance);
     }
@@ -105,7 +107,7 @@ out:
 
 static int run(const cli_globals *globals, int argc, char **argv)
 {
-    who_run who = {.threshold = FC_RECOGNIZE_THRESHOLD};
+    who_run who = {0};
     const char *threshold = NULL;
     const cli_option options[] = {
         {"--json", NULL, &who.json}, {"--threshold", &threshold, NULL}, {NULL, NULL, NULL}};
@@ -113,7 +115,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
     int count = 0;
     if (!paths) return cli_failed(&cli_cmd_who, "out of memory");
     int status = cli_parse_options(&cli_cmd_who, argc, argv, options, paths, &count);
-    double value = who.threshold;
+    double value = 0; /* the default, in whichever space the library is */
     if (status == CLI_OK && threshold)
         status = cli_parse_number(&cli_cmd_who, "--threshold", threshold, 1e-6, 2, &value);
     if (status == CLI_OK && !count) status = cli_usage(&cli_cmd_who);
@@ -121,13 +123,13 @@ static int run(const cli_globals *globals, int argc, char **argv)
         free(paths);
         return status;
     }
-    who.threshold = (float)value;
     cli_library lib;
     if (cli_library_open(globals, &lib) != CLI_OK) {
         free(paths);
         return CLI_FAILED;
     }
     who.lib = &lib;
+    who.threshold = cli_library_recognize_threshold(&lib, (float)value);
     char err[FC_ERR_MAX];
     int64_t *named = malloc((size_t)(lib.n > 0 ? lib.n : 1) * sizeof *named);
     status = named ? CLI_OK : cli_failed(&cli_cmd_who, "out of memory");

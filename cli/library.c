@@ -1,6 +1,8 @@
-/* The library `who` and `similar` search: the store's faces and people's names. */
+/* The library `who` and `similar` search: the store's faces and people's names, through
+ * the learned head when there is one to use (the daemon groups them so). */
 #include "cli.h"
 
+#include "../core/cluster.h"
 #include "../core/fc_error.h"
 #include "../core/ids.h"
 #include "../store/store.h"
@@ -44,6 +46,31 @@ static void sort_named(cli_library *lib)
         }
 }
 
+/* The head in use, applied to the library's faces. One that does not fit the faces is
+ * left out (said on stderr): the raw embeddings still answer. */
+static int use_head(cli_library *lib)
+{
+    char err[FC_ERR_MAX], note[FC_ERR_MAX];
+    fc_store_head h;
+    const int rc = fc_store_head_in_use(lib->store, NULL, &h, note, sizeof note, err);
+    if (rc < 0) {
+        fprintf(stderr, "facecluster: %s\n", err);
+        cli_library_close(lib);
+        return CLI_FAILED;
+    }
+    if (note[0]) {
+        fputs("facecluster: ", stderr);
+        fc_text_escape(stderr, note);
+        fputc('\n', stderr);
+    }
+    if (rc == 1) {
+        lib->head = (fc_head){.dim = h.dim, .w = h.weights};
+        lib->recognize_threshold = h.recognize_threshold;
+        fc_head_transform(&lib->head, lib->embedding, lib->n);
+    }
+    return CLI_OK;
+}
+
 int cli_library_open(const cli_globals *globals, cli_library *lib)
 {
     memset(lib, 0, sizeof *lib);
@@ -70,7 +97,7 @@ int cli_library_open(const cli_globals *globals, cli_library *lib)
         return CLI_FAILED;
     }
     sort_named(lib);
-    return CLI_OK;
+    return use_head(lib);
 }
 
 void cli_library_close(cli_library *lib)
@@ -78,6 +105,7 @@ void cli_library_close(cli_library *lib)
     for (int i = 0; i < lib->n_named; i++) free(lib->names[i]);
     free(lib->names), free(lib->named);
     free(lib->face), free(lib->person), free(lib->photo), free(lib->embedding);
+    fc_head_free(&lib->head);
     fc_store_close(lib->store);
     memset(lib, 0, sizeof *lib);
 }
@@ -91,4 +119,17 @@ const char *cli_library_name(const cli_library *lib, int64_t person)
 int cli_library_index(const cli_library *lib, int64_t face)
 {
     return fc_ids_find(lib->face, lib->n, face); /* loaded in id order */
+}
+
+void cli_library_query(const cli_library *lib, const fc_qembed *face, float unit[FC_EMBED_DIM])
+{
+    fc_qembed_unit(face, unit);
+    fc_head_transform(&lib->head, (float(*)[FC_EMBED_DIM])unit, 1);
+}
+
+float cli_library_recognize_threshold(const cli_library *lib, float given)
+{
+    if (lib->head.w)
+        return fc_head_threshold(given, FC_RECOGNIZE_THRESHOLD, lib->recognize_threshold);
+    return given > 0 ? given : FC_RECOGNIZE_THRESHOLD;
 }
