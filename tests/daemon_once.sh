@@ -226,6 +226,118 @@ check "people --all lists it" test "$(everyone --all | grep -c "\"id\": $split, 
 check "unhidden: listed again" test "$(everyone | grep -c "\"id\": $split,")" -eq 1
 check "the store is sound" bash -c "\"$fc\" --db \"$db\" check >/dev/null"
 
+# a learned head (facecluster train) from the named people and the user's "not this
+# person" decisions: it changes no embedding, person or decision; who, similar and the
+# daemon's regroup use it; --reset goes back to the raw embeddings
+snapshot() { # snapshot all|decisions: every row but the head's and meta's, or what the user said
+    python3 -c '
+import sqlite3, sys
+db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+if sys.argv[2] == "all":
+    tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = \"table\" "
+                                       "AND name NOT IN (\"heads\", \"meta\") ORDER BY name")]
+    queries = ["SELECT \"%s\", * FROM %s" % (t, t) for t in tables]
+else:
+    queries = ["SELECT id, name, hidden FROM people WHERE name IS NOT NULL",
+               "SELECT face, person FROM assignments WHERE by_user",
+               "SELECT face, person FROM not_person", "SELECT * FROM different_faces",
+               "SELECT id FROM faces WHERE rejected", "SELECT * FROM journal"]
+for q in queries:
+    for row in sorted(db.execute(q).fetchall(), key=repr):
+        print(row)
+' "$db" "$1"
+}
+json_get() { # json_get KEY.KEY... < one JSON object: the value, as Python prints it
+    python3 -c 'import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1].split("."): v = v[k]
+print(v)' "$1"
+}
+people_now() { "$fc" --db "$db" people --json --all; "$fc" --db "$db" people --unsorted --json --all; }
+snapshot all >"$tmp/rows0"
+"$fc" --db "$db" train --epochs 3 >"$tmp/train" 2>"$tmp/err"; rc=$?
+check "train, one named person: exit 1" test "$rc" -eq 1
+check "train, one named person: says to name people" grep -q 'name people first' "$tmp/err"
+check "train, one named person: no head stored" test "$(status | json_get head)" = None
+snapshot all >"$tmp/rows1"
+check "train, one named person: nothing changed" cmp -s "$tmp/rows0" "$tmp/rows1"
+name_pairs "$db" Bob Cy >"$tmp/pair_photos"; rc=$?
+check "two more people named by hand" test "$rc" -eq 0 -a "$(field named)" -eq 3
+bob_photo=$(sed -n 1p "$tmp/pair_photos")
+bob_face=$("$fc" --db "$db" show Bob --json | sed -n '1s/^{"face": \([0-9]*\),.*/\1/p')
+other=$(faces_by_photo "$db" | grep -v -F -f "$tmp/pair_photos" | sed -n '1s/ .*//p')
+"$fc" --db "$db" not "$other" Bob; rc=$? # a known negative for Bob
+check "not Bob: exit 0" test "$rc" -eq 0
+nots=$(python3 -c 'import sqlite3, sys
+db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+print(db.execute("SELECT count(*) FROM not_person n JOIN people p ON p.id = n.person JOIN faces f "
+                 "ON f.id = n.face JOIN photos ph ON ph.id = f.photo WHERE p.name IS NOT NULL "
+                 "AND NOT f.rejected AND ph.missing_since IS NULL").fetchone()[0])' "$db")
+"$fc" --db "$db" who "$bob_photo" --json >"$tmp/who_raw"
+"$fc" --db "$db" similar "$bob_face" -n 3 --json >"$tmp/similar_raw"
+snapshot all >"$tmp/rows0"
+people_now >"$tmp/people0"
+"$fc" --db "$db" train --epochs 3 >"$tmp/train" 2>"$tmp/err"; rc=$?
+check "train: exit 0" test "$rc" -eq 0
+check "train: 3 epochs, in order" test "$(sed -n 's/^epoch \([0-9]*\/[0-9]*\): loss [0-9.]*, [0-9.]*% of triplets active$/\1/p' "$tmp/train" | tr '\n' ' ')" = "1/3 2/3 3/3 "
+check "train: its summary" grep -q '^learned a head of 128 dimensions from [0-9]* faces of [0-9]* named people' "$tmp/train"
+check "train: the thresholds, raw beside" grep -q '^thresholds with it: cluster [0-9.]* (raw 0.0580), recognise [0-9.]* (raw 0.0450)$' "$tmp/train"
+snapshot all >"$tmp/rows1"
+check "train: no embedding, person or decision changed" cmp -s "$tmp/rows0" "$tmp/rows1"
+people_now >"$tmp/people1"
+check "train: people --json the same" cmp -s "$tmp/people0" "$tmp/people1"
+"$fc" --db "$db" status >"$tmp/status"
+check "status: the head in use" grep -q '^head:    in use, 128 dimensions, learned from [0-9]* faces of [0-9]* people' "$tmp/status"
+check "status --json: the head" test "$(status | json_get head.in_use) $(status | json_get head.dim)" = "True 128"
+"$fc" --db "$db" train --dim 32 --epochs 3 --json >"$tmp/train.json" 2>"$tmp/progress"; rc=$?
+check "train --json: exit 0" test "$rc" -eq 0
+check "train --json: one object on stdout" test "$(wc -l <"$tmp/train.json")" -eq 1
+check "train --json: its dimension and epochs" test "$(json_get dim <"$tmp/train.json") $(json_get epochs <"$tmp/train.json")" = "32 3"
+check "train --json: every known negative used" test "$(json_get known_negatives <"$tmp/train.json")" -eq "$nots"
+check "train --json: raw thresholds beside" test "$(json_get raw_cluster_threshold <"$tmp/train.json")" = 0.058
+check "train --json: progress on stderr" test "$(grep -c '^epoch [123]/3: loss' "$tmp/progress")" -eq 3
+check "status: the newer head" test "$(status | json_get head.dim)" -eq 32
+check "status: whom it learned from" test "$(status | json_get head.trained_people)" -eq "$(json_get people <"$tmp/train.json")" -a "$(json_get people <"$tmp/train.json")" -ge 2
+snapshot all >"$tmp/rows1"
+check "train --json: nothing changed either" cmp -s "$tmp/rows0" "$tmp/rows1"
+# who and similar answer in the head's space: other distances than the raw ones
+"$fc" --db "$db" who "$bob_photo" --json >"$tmp/who_head" 2>"$tmp/err"; rc=$?
+check "who with a head: exit 0, a line per face" test "$rc" -eq 0 -a "$(wc -l <"$tmp/who_head")" -eq "$(wc -l <"$tmp/who_raw")"
+check "who with a head: its distances" bash -c "! cmp -s <(grep -o '\"distance\": [0-9.]*' '$tmp/who_raw') <(grep -o '\"distance\": [0-9.]*' '$tmp/who_head')"
+"$fc" --db "$db" similar "$bob_face" -n 3 --json >"$tmp/similar_head"; rc=$?
+check "similar with a head: exit 0, 3 faces" test "$rc" -eq 0 -a "$(wc -l <"$tmp/similar_head")" -eq 3
+check "similar with a head: its distances" bash -c "! cmp -s <(grep -o '\"distance\": [0-9.]*' '$tmp/similar_raw') <(grep -o '\"distance\": [0-9.]*' '$tmp/similar_head')"
+"$fc" --db "$db" similar -n 1 --json "$bob_photo" >"$tmp/similar_image"
+check "similar IMAGE with a head: each indexed face finds itself (one space)" test "$(grep -c '"distance": 0.0000' "$tmp/similar_image")" -eq "$(wc -l <"$tmp/who_head")"
+# the daemon regroups with it; every name and decision holds
+snapshot decisions >"$tmp/decisions0"
+run "$tmp/log_head"; rc=$?
+check "with a head: the daemon exits 0" test "$rc" -eq 0
+check "with a head: the daemon regroups with it" grep -q 'regrouped [0-9]* faces into [0-9]* people (.*) with the learned head (32 dimensions)' "$tmp/log_head"
+snapshot decisions >"$tmp/decisions1"
+check "with a head: every name and decision holds" cmp -s "$tmp/decisions0" "$tmp/decisions1"
+check "with a head: the named people listed" test "$("$fc" --db "$db" people --json --all | grep -c -e '"name": "Bob"' -e '"name": "Cy"')" -eq 2
+check "with a head: the store is sound" bash -c "\"$fc\" --db \"$db\" check >/dev/null"
+snapshot all >"$tmp/rows0"
+people_now >"$tmp/people0"
+"$fc" --db "$db" train --reset >"$tmp/reset"; rc=$?
+check "train --reset: exit 0" test "$rc" -eq 0
+check "train --reset: said" grep -q 'back to the raw embeddings; people and your decisions are unchanged' "$tmp/reset"
+check "train --reset: no head" test "$(status | json_get head)" = None
+snapshot all >"$tmp/rows1"
+check "train --reset: nothing else changed" cmp -s "$tmp/rows0" "$tmp/rows1"
+people_now >"$tmp/people1"
+check "train --reset: people --json the same" cmp -s "$tmp/people0" "$tmp/people1"
+check "train --reset again: nothing to remove" bash -c "\"$fc\" --db \"$db\" train --reset --json | grep -qx '{\"removed\": 0}'"
+"$fc" --db "$db" train --reset --dim 8 >/dev/null 2>&1; rc=$?
+check "train --reset --dim: usage" test "$rc" -eq 2
+run "$tmp/log_raw"; rc=$?
+check "without a head: regrouped raw" test "$rc" -eq 0 -a -n "$(grep 'regrouped' "$tmp/log_raw" | grep -v 'learned head')"
+snapshot decisions >"$tmp/decisions1"
+check "without a head: every name and decision holds" cmp -s "$tmp/decisions0" "$tmp/decisions1"
+"$fc" --db "$db" train --epochs 1 >/dev/null; rc=$? # in use for what follows, until a new model
+check "train again: exit 0" test "$rc" -eq 0
+
 # a folder renamed and a photo moved between folders: no network, faces kept
 mv "$lib/2023 summer" "$lib/2023 holiday"
 mv "$lib/b/sample4.jpg" "$lib/2023 holiday/"
@@ -269,6 +381,8 @@ run "$tmp/log_model" --detector tiny; rc=$?
 check "new model: exit 0" test "$rc" -eq 0
 check "new model: announced" grep -q 'embedding them again, keeping every decision' "$tmp/log_model"
 check "new model: each photo once" test "$(ran "$tmp/log_model")" = 6
+check "new model: the head trained on the old one not used, said so" grep -q "trained on another model's embeddings.*: not used" "$tmp/log_model"
+check "new model: status says the head is not used" bash -c "\"$fc\" --db \"$db\" status | grep -q '^head:    not used'"
 run "$tmp/log_model2" --detector tiny; rc=$?
 check "new model, again: nothing to do" test "$(ran "$tmp/log_model2")" = 0
 check "new model: same photos" test "$(field photos)" -eq 6

@@ -100,6 +100,22 @@ check "the photo written again: indexed, its old faces gone" wait_for 60 old_fac
 sleep 1
 check "its face does not go back to Grace" test "$("$fc" --db "$db" show "Grace Hopper" --json | grep -c again.jpg)" -eq 0
 
+# a head trained while the daemon runs: noticed by its mark, the people loaded again with
+# it, a new photo's faces placed through it; removed: noticed too
+name_pairs "$db" Ada Bob >/dev/null; rc=$?
+check "two people named by hand" test "$rc" -eq 0
+"$fc" --db "$db" train --epochs 2 >/dev/null; rc=$?
+check "train while the daemon runs: exit 0" test "$rc" -eq 0
+head_noticed() { grep -q 'a head was trained (facecluster train): the people are regrouped with it' "$log"; }
+check "the daemon notices the head" wait_for 30 head_noticed
+cp "$samples/sample6.jpg" "$b/"
+placed() { faces_by_photo "$db" | grep -q "/sample6.jpg$"; }
+check "with the head: a new photo's faces placed" wait_for 60 placed
+"$fc" --db "$db" train --reset >/dev/null; rc=$?
+check "train --reset while the daemon runs: exit 0" test "$rc" -eq 0
+removed_noticed() { grep -q 'a head was removed (facecluster train)' "$log"; }
+check "the daemon notices its removal" wait_for 30 removed_noticed
+
 # SIGHUP: the configuration read again, the daemon carries on
 kill -HUP "$pid"
 sleep 1
@@ -124,8 +140,9 @@ wait "$pid"
 pid=
 
 runs=$(sed -n 's/.*the pipeline ran \([0-9]*\) times.*/\1/p' "$log")
-# sample1, the two slow writers, bad.jpg, sample4, sample5, again.jpg twice: moves ran nothing
-check "the pipeline ran once per new file ($runs)" test "$runs" = 8
+# sample1, the two slow writers, bad.jpg, sample4, sample5, again.jpg twice, sample6: moves
+# ran nothing
+check "the pipeline ran once per new file ($runs)" test "$runs" = 9
 check "moves recorded" grep -q ' 2 moved' "$log"
 check "no sanitizer report" test "$(grep -c -e 'Sanitizer' -e 'runtime error' "$log")" -eq 0
 

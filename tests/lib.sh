@@ -2,6 +2,7 @@
 #   check DESCRIPTION COMMAND...   counts a pass or a failure (named on stderr)
 #   need_model_and_samples         exits 77 (skip) without them, or fails under CI=true
 #   finish                         prints the counts; its status is the script's
+#   faces_by_photo, name_pairs     faces by photo; people named by hand (for train)
 set -u
 fc=${FACECLUSTER_CLI:?}
 samples=${FACECLUSTER_SAMPLES:?}
@@ -19,4 +20,29 @@ need_model_and_samples() {
 finish() {
     echo "$pass passed, $fail failed"
     [ "$fail" -eq 0 ]
+}
+faces_by_photo() { # faces_by_photo DB: "FACE PATH" for each face in a person, hidden too
+    { "$fc" --db "$1" people --json --all; "$fc" --db "$1" people --unsorted --json --all; } |
+        sed 's/^{"id": \([0-9]*\),.*/\1/' |
+        while read -r id; do "$fc" --db "$1" show "$id" --json; done |
+        sed 's/^{"face": \([0-9]*\),.*"path": "\([^"]*\)".*/\1 \2/'
+}
+name_pairs() { # name_pairs DB NAME...: each NAME a new person of two faces, one from each of
+    # the two photos with the most faces (as a user who names people by hand): what
+    # `facecluster train` learns from. Prints the two photos' paths.
+    local db=$1 list top first= second= i=1 name person face path; shift
+    list=$(faces_by_photo "$db")
+    top=$(printf '%s\n' "$list" | cut -d' ' -f2- | sort | uniq -c | sort -rn | head -2 |
+        sed 's/^ *[0-9]* //')
+    while read -r face path; do
+        [ "$path" = "$(printf '%s\n' "$top" | sed -n 1p)" ] && first="$first $face"
+        [ "$path" = "$(printf '%s\n' "$top" | sed -n 2p)" ] && second="$second $face"
+    done <<<"$list"
+    for name in "$@"; do
+        person=$("$fc" --db "$db" move "$(echo $first | cut -d' ' -f$i)" \
+            "$(echo $second | cut -d' ' -f$i)" --new | sed -n 's/.* now in person \([0-9]*\)$/\1/p')
+        [ -n "$person" ] && "$fc" --db "$db" name "$person" "$name" >/dev/null || return 1
+        i=$((i + 1))
+    done
+    printf '%s\n' "$top"
 }
