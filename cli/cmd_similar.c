@@ -8,6 +8,7 @@
 #include "../store/store.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,7 +28,8 @@ static int nearest(similar_run *run, const float *unit, int self)
     int have = 0;
     for (int i = 0; i < run->lib->n; i++) {
         if (i == self) continue;
-        const float d = fc_embed_distance(unit, run->lib->embedding[i]);
+        /* a face against itself may round below 0: printed -0.0000 */
+        const float d = fmaxf(0.0f, fc_embed_distance(unit, run->lib->embedding[i]));
         if (have == run->want && d >= run->distance[have - 1]) continue;
         int j = have < run->want ? have++ : run->want - 1;
         for (; j > 0 && run->distance[j - 1] > d; j--)
