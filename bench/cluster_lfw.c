@@ -26,6 +26,7 @@
 #include "cluster_eval.h"
 #include "cluster_methods.h"
 #include "cluster_store.h"
+#include "lfw_truth.h"
 #include "dlib_norm.h"
 #include "../core/fc_error.h"
 #include "../store/store.h"
@@ -39,12 +40,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* LFW's photos are 250 x 250, their person's face at the centre. */
-#define LFW_CENTRE 125.0f
-/* In a photo with several faces, a face whose box centre lies this near the photo's is
- * the labelled one even when the boxes of some others are unknown: two faces' centres
- * cannot both be this near without their boxes overlapping. */
-#define CENTRE_RADIUS 40.0f
 #define MAX_ROWS 64
 #define DBSCAN_MIN_FACES 3       /* Immich's minFaces, the face itself counted */
 #define DBSCAN_MAX_DISTANCE 0.5f /* Immich's maxDistance (cosine distance) */
@@ -58,136 +53,6 @@ static int by_int64(const void *a, const void *b)
 {
     const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
-}
-
-/* --- the truth ----------------------------------------------------------------------- */
-
-typedef struct {
-    char **names; /* the people (folder names), sorted */
-    int people;
-    int *truth;       /* per face: its photo's person, -1 unknown */
-    uint8_t *scored;  /* per face: its photo's labelled face */
-    uint8_t *scored2; /* ... and its person has at least two labelled faces */
-    int labelled, photos, faceless, multi, multi_dropped;
-} truth_set;
-
-static void truth_free(truth_set *t)
-{
-    for (int i = 0; i < t->people; i++) free(t->names[i]);
-    free(t->names), free(t->truth), free(t->scored), free(t->scored2);
-    memset(t, 0, sizeof *t);
-}
-
-static int by_string(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The folder a photo is in: its person. Into buf; "" when the path has no folder. */
-static void folder_of(const char *path, char *buf, size_t cap)
-{
-    const char *end = strrchr(path, '/'), *start = end;
-    while (start && start > path && start[-1] != '/') start--;
-    const size_t len = end && start ? (size_t)(end - start) : 0;
-    snprintf(buf, cap, "%.*s", (int)(len < cap ? len : cap - 1), start ? start : "");
-}
-
-static int person_index(const truth_set *t, const char *path)
-{
-    char name[1024], *key = name;
-    folder_of(path, name, sizeof name);
-    char **hit = bsearch(&key, t->names, (size_t)t->people, sizeof *t->names, by_string);
-    return hit ? (int)(hit - t->names) : -1;
-}
-
-/* The people: every folder holding a photo. */
-static int collect_names(const store_view *v, truth_set *t)
-{
-    t->names = calloc((size_t)(v->n_paths > 0 ? v->n_paths : 1), sizeof *t->names);
-    if (!t->names) return -ENOMEM;
-    for (int i = 0; i < v->n_paths; i++) {
-        char name[1024];
-        folder_of(v->paths[i].path, name, sizeof name);
-        if (!(t->names[t->people++] = strdup(name))) return -ENOMEM;
-    }
-    qsort(t->names, (size_t)t->people, sizeof *t->names, by_string);
-    int unique = 0;
-    for (int i = 0; i < t->people; i++) {
-        if (unique > 0 && strcmp(t->names[unique - 1], t->names[i]) == 0)
-            free(t->names[i]);
-        else
-            t->names[unique++] = t->names[i];
-    }
-    t->people = unique;
-    return 0;
-}
-
-static float centre_distance(const float box[4], float cx, float cy)
-{
-    return hypotf(box[0] + box[2] / 2 - cx, box[1] + box[3] / 2 - cy);
-}
-
-/* The labelled face among a photo's faces (run[0..count)): the only one, or the one whose
- * box centre is nearest the photo's centre. Boxes are known only for faces in a person:
- * when some are unknown, the nearest known face counts only within CENTRE_RADIUS.
- * Returns its index, or -1. */
-static int centre_face(const store_view *v, const int *run, int count)
-{
-    if (count == 1) return run[0];
-    int best = -1, unknown = 0;
-    float best_d = 1e30f;
-    for (int k = 0; k < count; k++) {
-        const int i = run[k];
-        if (!v->has_box[i]) {
-            unknown++;
-            continue;
-        }
-        const float d = centre_distance(v->box[i], LFW_CENTRE, LFW_CENTRE);
-        if (d < best_d) best_d = d, best = i;
-    }
-    return best >= 0 && (!unknown || best_d <= CENTRE_RADIUS) ? best : -1;
-}
-
-/* Faces of people with at least two labelled faces: the second set scored. */
-static int mark_multi(truth_set *t, int n)
-{
-    int *count = calloc((size_t)(t->people > 0 ? t->people : 1), sizeof *count);
-    if (!count) return -ENOMEM;
-    for (int i = 0; i < n; i++)
-        if (t->scored[i]) count[t->truth[i]]++;
-    for (int i = 0; i < n; i++) t->scored2[i] = t->scored[i] && count[t->truth[i]] >= 2;
-    free(count);
-    return 0;
-}
-
-static int label_lfw(const store_view *v, truth_set *t)
-{
-    memset(t, 0, sizeof *t);
-    const size_t n = (size_t)(v->f.n > 0 ? v->f.n : 1);
-    t->truth = malloc(n * sizeof *t->truth);
-    t->scored = calloc(n, 1), t->scored2 = calloc(n, 1);
-    int *order = view_faces_by_photo(v);
-    if (!t->truth || !t->scored || !t->scored2 || !order || collect_names(v, t) != 0) {
-        free(order);
-        return -ENOMEM;
-    }
-    for (int i = 0; i < v->f.n; i++) t->truth[i] = v->path[i] ? person_index(t, v->path[i]) : -1;
-    int with_faces = 0;
-    for (int a = 0, b; a < v->f.n; a = b) {
-        for (b = a + 1; b < v->f.n && v->f.photo[order[b]] == v->f.photo[order[a]];) b++;
-        if (!v->path[order[a]]) continue; /* a photo outside the folder */
-        with_faces++;
-        const int chosen = centre_face(v, order + a, b - a);
-        t->multi += b - a > 1;
-        t->multi_dropped += b - a > 1 && chosen < 0;
-        if (chosen >= 0 && t->truth[chosen] >= 0) t->scored[chosen] = 1, t->labelled++;
-    }
-    free(order);
-    /* photos: distinct photo ids among the files (copies share one) */
-    for (int i = 0; i < v->n_paths; i++)
-        t->photos += i == 0 || v->paths[i].photo != v->paths[i - 1].photo;
-    t->faceless = t->photos - with_faces;
-    return mark_multi(t, v->f.n);
 }
 
 /* --- scoring and printing ------------------------------------------------------------ */
@@ -401,22 +266,6 @@ typedef struct {
     const char *data_dir, *store, *exe, *model, *tmp;
     int threads, album;
 } options;
-
-static void print_machine(void)
-{
-    char line[512], model[256] = "unknown";
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    while (f && fgets(line, sizeof line, f)) {
-        char *colon = strchr(line, ':');
-        if (strncmp(line, "model name", 10) == 0 && colon) {
-            snprintf(model, sizeof model, "%s", colon + 2);
-            model[strcspn(model, "\n")] = 0;
-            break;
-        }
-    }
-    if (f) fclose(f);
-    printf("machine: %ld cores (nproc), %s\n", sysconf(_SC_NPROCESSORS_ONLN), model);
-}
 
 static int index_folder(const options *o, const char *dir, const char *db, const char *what)
 {
@@ -768,7 +617,7 @@ int main(int argc, char **argv)
     const double start = now_s();
     printf("bench/cluster-lfw: %s (%s), faceclusterd %s, model %s\n", o.data_dir, real, o.exe,
            o.model);
-    print_machine();
+    bench_print_machine();
     printf("store: %s\n", o.store ? o.store : "temporary");
     fflush(stdout);
     if (index_folder(&o, real, db, "index") != 0) goto out;

@@ -246,7 +246,7 @@ int fc_triplet_step(fc_head *h, fc_optimizer *o, const float *x, const int *labe
     return rc;
 }
 
-fc_train_opts fc_train_default_opts(void)
+fc_train_opts fc_train_paper_opts(void)
 {
     return (fc_train_opts){.people = 45,
                            .faces = 40,
@@ -256,6 +256,13 @@ fc_train_opts fc_train_default_opts(void)
                            .optimizer = FC_OPT_ADAGRAD,
                            .rate = 0.02f,
                            .seed = 1};
+}
+
+fc_train_opts fc_train_default_opts(void)
+{
+    fc_train_opts o = fc_train_paper_opts();
+    o.alpha = 0.05f, o.rate = 0.005f, o.decay = 0.1f, o.epochs = 10;
+    return o;
 }
 
 static int by_int64(const void *a, const void *b)
@@ -373,7 +380,10 @@ int fc_triplet_train(fc_head *h, const fc_train_set *set, const fc_train_opts *o
     b.x = malloc((size_t)b.cap * FC_EMBED_DIM * sizeof *b.x);
     b.label = malloc((size_t)b.cap * sizeof *b.label);
     int *eligible = NULL, *pick = NULL, *sorted_nots = NULL, n_eligible = 0;
-    int rc = b.x && b.label ? group_by_person(set->label, set->n, &g) : -ENOMEM;
+    const size_t n_w = (size_t)h->dim * FC_EMBED_DIM;
+    float *w0 = malloc(n_w * sizeof *w0); /* where decay pulls back to */
+    if (w0) memcpy(w0, h->w, n_w * sizeof *w0);
+    int rc = b.x && b.label && w0 ? group_by_person(set->label, set->n, &g) : -ENOMEM;
     if (!rc) {
         eligible = malloc((size_t)(g.people + 1) * sizeof *eligible);
         pick = malloc((size_t)(set->n + 1) * sizeof *pick);
@@ -425,6 +435,8 @@ int fc_triplet_train(fc_head *h, const fc_train_set *set, const fc_train_opts *o
             fc_triplet_stats stats;
             rc = fc_triplet_step(h, &opt, b.x, b.label, b.count, o.alpha, o.mining, &rng, &stats,
                                  err);
+            for (size_t k = 0; !rc && o.decay > 0 && k < opt.size; k++)
+                h->w[k] -= o.decay * (h->w[k] - w0[k]);
             loss += stats.loss, pairs += stats.pairs, active += stats.active, steps++;
         }
         if (!rc && progress)
@@ -432,7 +444,7 @@ int fc_triplet_train(fc_head *h, const fc_train_set *set, const fc_train_opts *o
                      pairs ? (float)active / (float)pairs : 0);
     }
     fc_optimizer_free(&opt);
-    free(b.x), free(b.label), free(eligible), free(pick), free(sorted_nots);
+    free(b.x), free(b.label), free(eligible), free(pick), free(sorted_nots), free(w0);
     by_person_free(&g);
     if (rc == -ENOMEM) return fc_errorf(err, rc, "out of memory training");
     if (rc == -EINVAL && n_eligible < 2)

@@ -249,7 +249,7 @@ static void test_train_epochs(void)
     char err[256];
     CHECK(fc_head_init(&h, 64, 3, err) == 0); /* a smaller head, from a random projection */
     const double before = verification(&h, train, PEOPLE);
-    fc_train_opts opts = fc_train_default_opts();
+    fc_train_opts opts = fc_train_paper_opts(); /* FaceNet's method as the paper runs it */
     opts.people = 10, opts.faces = 6, opts.epochs = 12;
     progress_seen seen = {0};
     const fc_train_set set = {&data[0][0], label, train * PER, NULL, 0};
