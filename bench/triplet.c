@@ -833,8 +833,8 @@ static int run_speed(const options *o)
         fprintf(stderr, "triplet: %s\n", err);
     else
         printf("\n6. training time, %d faces of %d people (synthetic), %d epochs of %d x %d: "
-               "training %.1f s; as `facecluster train` (two half heads for the thresholds, then "
-               "the head on everyone) %.1f s (goal: under a minute)\n",
+               "training %.1f s; as `facecluster train` does it (training and "
+               "calibration, fc_head_fit) %.1f s (goal: under a minute)\n",
                n, people, opts.epochs, opts.people, opts.faces, train_s, fit_s);
     free(x), free(centre), free(label);
     return rc;

@@ -6,6 +6,7 @@
 #include "../core/triplet.h"
 
 #include <errno.h>
+#include <string.h>
 
 static unsigned rng = 99;
 
@@ -284,6 +285,183 @@ static void test_identity_head_changes_nothing(void)
     CHECK(fc_head_init(&h, 0, 0, err) == -EINVAL && fc_head_init(&h, 129, 0, err) == -EINVAL);
 }
 
+/* The user's "not this person": a face in no person, close to person 0, is pushed away
+ * from person 0's faces only when the user said so. */
+static void test_known_negatives_are_pushed_away(void)
+{
+    enum { N = 4 * PER + 1 };
+    static float x[N][FC_EMBED_DIM];
+    int label[N];
+    for (int p = 0; p < 4; p++) {
+        float centre[FC_EMBED_DIM];
+        for (int k = 0; k < FC_EMBED_DIM; k++) centre[k] = gaussian();
+        unit(centre, FC_EMBED_DIM);
+        for (int j = 0; j < PER; j++) {
+            for (int k = 0; k < FC_EMBED_DIM; k++)
+                x[p * PER + j][k] = centre[k] + 0.05f * gaussian();
+            unit(x[p * PER + j], FC_EMBED_DIM);
+            label[p * PER + j] = p;
+        }
+        if (p == 0) { /* the look-alike: as near person 0 as its own faces are */
+            for (int k = 0; k < FC_EMBED_DIM; k++) x[N - 1][k] = centre[k] + 0.05f * gaussian();
+            unit(x[N - 1], FC_EMBED_DIM);
+        }
+    }
+    label[N - 1] = -1;
+    const fc_known_negative not_zero = {N - 1, 0};
+    fc_train_opts opts = fc_train_paper_opts();
+    opts.people = 4, opts.faces = PER, opts.epochs = 30;
+    float gap[2];
+    char err[256];
+    for (int with = 0; with < 2; with++) {
+        const fc_train_set set = {&x[0][0], label, N, with ? &not_zero : NULL, with};
+        fc_head h;
+        CHECK(fc_head_init(&h, FC_EMBED_DIM, 0, err) == 0);
+        CHECK_MSG(fc_triplet_train(&h, &set, &opts, NULL, NULL, err) == 0, "%s", err);
+        /* the look-alike's distance to person 0's faces, less theirs among themselves */
+        float out[N][FC_EMBED_DIM], far = 0, near = 0;
+        for (int i = 0; i < N; i++) fc_head_apply(&h, x[i], out[i]);
+        for (int j = 0; j < PER; j++) {
+            far += fc_embed_distance(out[N - 1], out[j]);
+            for (int i = 0; i < PER; i++) near += fc_embed_distance(out[i], out[j]);
+        }
+        gap[with] = far / PER - near / (PER * PER);
+        fc_head_free(&h);
+    }
+    CHECK_MSG(gap[1] > gap[0] + 0.05f, "look-alike's margin over person 0: %.3f without, %.3f with",
+              gap[0], gap[1]);
+    fprintf(stderr, "  the look-alike's margin over person 0: %.3f untold, %.3f told\n", gap[0],
+            gap[1]);
+    /* a known negative naming a face that is not there is refused */
+    const fc_known_negative bad = {N, 0};
+    const fc_train_set set = {&x[0][0], label, N, &bad, 1};
+    fc_head h;
+    CHECK(fc_head_init(&h, FC_EMBED_DIM, 0, err) == 0);
+    CHECK(fc_triplet_train(&h, &set, &opts, NULL, NULL, err) == -EINVAL);
+    fc_head_free(&h);
+}
+
+/* Decay 1 pulls the head all the way back after every step: it stays the identity. */
+static void test_full_decay_keeps_the_start(void)
+{
+    make_entangled();
+    int label[20 * PER];
+    for (int i = 0; i < 20 * PER; i++) label[i] = i / PER;
+    const fc_train_set set = {&data[0][0], label, 20 * PER, NULL, 0};
+    fc_train_opts opts = fc_train_paper_opts();
+    opts.people = 10, opts.faces = PER, opts.epochs = 3, opts.decay = 1;
+    fc_head h;
+    char err[256];
+    CHECK(fc_head_init(&h, FC_EMBED_DIM, 0, err) == 0);
+    CHECK(fc_triplet_train(&h, &set, &opts, NULL, NULL, err) == 0);
+    float worst = 0;
+    for (int d = 0; d < FC_EMBED_DIM; d++)
+        for (int k = 0; k < FC_EMBED_DIM; k++)
+            worst = fmaxf(worst, fabsf(h.w[d * FC_EMBED_DIM + k] - (d == k)));
+    CHECK_MSG(worst < 1e-6f, "%g", worst);
+    fc_head_free(&h);
+}
+
+/* Below 128 outputs, a head starts from the directions the faces vary most along (about
+ * 0: their mean direction counts): faces living in 4 dimensions keep all of them. */
+static void test_principal_start(void)
+{
+    enum { N = 200 };
+    static float x[N][FC_EMBED_DIM];
+    for (int i = 0; i < N; i++) {
+        memset(x[i], 0, sizeof x[i]);
+        for (int k = 0; k < 4; k++) x[i][10 + k * 7] = gaussian() + (k == 0 ? 3 : 0);
+        unit(x[i], FC_EMBED_DIM);
+    }
+    fc_head h;
+    char err[256];
+    CHECK(fc_head_init_principal(&h, 4, &x[0][0], N, err) == 0 && h.dim == 4);
+    for (int d = 0; d < 4; d++) {
+        float inside = 0, norm = 0;
+        for (int k = 0; k < FC_EMBED_DIM; k++) {
+            const float w = h.w[d * FC_EMBED_DIM + k];
+            norm += w * w;
+            if (k >= 10 && k <= 31 && (k - 10) % 7 == 0) inside += w * w;
+        }
+        CHECK_MSG(fabsf(norm - 1) < 1e-4f && inside > 0.999f, "row %d: norm %g, inside %g", d, norm,
+                  inside);
+        for (int e = 0; e < d; e++) {
+            float along = 0;
+            for (int k = 0; k < FC_EMBED_DIM; k++)
+                along += h.w[d * FC_EMBED_DIM + k] * h.w[e * FC_EMBED_DIM + k];
+            CHECK(fabsf(along) < 1e-4f);
+        }
+    }
+    /* the distances are kept: the faces are all inside the 4 directions */
+    float out[2][FC_EMBED_DIM];
+    fc_head_apply(&h, x[0], out[0]), fc_head_apply(&h, x[1], out[1]);
+    float dot_in = 0, dot_out = 0;
+    for (int k = 0; k < FC_EMBED_DIM; k++) dot_in += x[0][k] * x[1][k];
+    for (int k = 0; k < 4; k++) dot_out += out[0][k] * out[1][k];
+    CHECK(fabsf(dot_in - dot_out) < 1e-4f);
+    fc_head_free(&h);
+}
+
+/* Thresholds carried into a head's space: the identity carries them as they are; a head
+ * that stretches every distance (it shrinks the faces' shared direction) raises them all
+ * by one ratio; fc_head_transform pads with zeros so that dot products are the head's. */
+static void test_calibration(void)
+{
+    enum { N = 30 * PER };
+    static float x[N][FC_EMBED_DIM];
+    int label[N];
+    float shared[FC_EMBED_DIM];
+    for (int k = 0; k < FC_EMBED_DIM; k++) shared[k] = gaussian();
+    unit(shared, FC_EMBED_DIM);
+    for (int p = 0; p < 30; p++) {
+        float centre[FC_EMBED_DIM];
+        for (int k = 0; k < FC_EMBED_DIM; k++) centre[k] = 3 * shared[k] + 0.4f * gaussian();
+        for (int j = 0; j < PER; j++) {
+            for (int k = 0; k < FC_EMBED_DIM; k++)
+                x[p * PER + j][k] = centre[k] + 0.1f * gaussian();
+            unit(x[p * PER + j], FC_EMBED_DIM);
+            label[p * PER + j] = p;
+        }
+    }
+    const fc_train_set set = {&x[0][0], label, N, NULL, 0};
+    const float raw[2] = {0.058f, 0.045f};
+    float carried[2];
+    fc_head h;
+    char err[256];
+    CHECK(fc_head_init(&h, FC_EMBED_DIM, 0, err) == 0);
+    CHECK(fc_head_calibrate(&h, &set, &x[0][0], label, N, raw, carried, 2, err) == 0);
+    CHECK_MSG(fabsf(carried[0] - raw[0]) < 1e-5f && fabsf(carried[1] - raw[1]) < 1e-5f, "%g %g",
+              carried[0], carried[1]);
+    for (int d = 0; d < FC_EMBED_DIM; d++) /* W = I - 0.8 s s^T */
+        for (int k = 0; k < FC_EMBED_DIM; k++)
+            h.w[d * FC_EMBED_DIM + k] -= 0.8f * shared[d] * shared[k];
+    CHECK(fc_head_calibrate(&h, &set, &x[0][0], label, N, raw, carried, 2, err) == 0);
+    const float ratio = carried[0] / raw[0];
+    CHECK_MSG(ratio > 1.2f && fabsf(carried[1] / raw[1] - ratio) < 1e-4f, "ratio %g and %g", ratio,
+              carried[1] / raw[1]);
+    fprintf(stderr, "  a head stretching distances carries the thresholds by %.2f\n", ratio);
+    float once[2][FC_EMBED_DIM];
+    memcpy(once, x, sizeof once);
+    fc_head_transform(&h, once, 2);
+    float expect[FC_EMBED_DIM];
+    fc_head_apply(&h, x[0], expect);
+    float worst = 0;
+    for (int k = 0; k < FC_EMBED_DIM; k++) worst = fmaxf(worst, fabsf(once[0][k] - expect[k]));
+    CHECK(worst < 1e-6f);
+    fc_head_free(&h);
+    /* a D = 8 head pads its rows with zeros */
+    CHECK(fc_head_init(&h, 8, 1, err) == 0);
+    memcpy(once, x, sizeof once);
+    fc_head_transform(&h, once, 2);
+    float tail = 0;
+    for (int k = 8; k < FC_EMBED_DIM; k++) tail = fmaxf(tail, fabsf(once[1][k]));
+    CHECK(tail == 0);
+    fc_head_free(&h);
+    /* given thresholds carry over by their ratio to the raw default */
+    CHECK(fabsf(fc_head_threshold(0, 0.045f, 0.09f) - 0.09f) < 1e-7f);
+    CHECK(fabsf(fc_head_threshold(0.0225f, 0.045f, 0.09f) - 0.045f) < 1e-7f);
+}
+
 int main(void)
 {
     RUN(test_identity_head_changes_nothing);
@@ -291,5 +469,9 @@ int main(void)
     RUN(test_mining_picks_what_it_must);
     RUN(test_training_learns_the_metric);
     RUN(test_train_epochs);
+    RUN(test_known_negatives_are_pushed_away);
+    RUN(test_full_decay_keeps_the_start);
+    RUN(test_principal_start);
+    RUN(test_calibration);
     return harness_exit();
 }
