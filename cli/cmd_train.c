@@ -109,8 +109,7 @@ static int train(fc_store *store, train_run *run, int dim)
     FILE *out = run->json ? stderr : stdout;
     fprintf(out,
             "learning from %lld faces of %d named people and %d \"not this person\" "
-            "decision%s: the thresholds first (two heads, on two halves of the people), then "
-            "%d epochs on everyone\n",
+            "decision%s: %d epochs, then the thresholds\n",
             (long long)faces, people, t.n_nots, t.n_nots == 1 ? "" : "s", run->epochs);
     fflush(out);
     fc_train_opts opts = fc_train_default_opts();
