@@ -2,23 +2,27 @@
  * user's named people buys, on real faces.
  *
  *   triplet [DATA_DIR] [--store PATH] [--daemon PATH] [--model PATH] [--threads N]
- *           [--splits N] [--epochs N]
+ *           [--splits N] [--part 1|2|5|6]   (2 also prints 3 and 4)
+ *           [--epochs N] [--rate R] [--decay D] [--alpha A] [--momentum]   (the head's
+ *           training, to try other settings: defaults fc_train_default_opts())
  *
  * DATA_DIR (default ../shared/data/lfw-dev): one folder per person, pairs.txt in LFW's
  * format. `faceclusterd --once` indexes it into a store (--store PATH: kept and reused),
  * whose faces give the embeddings; each photo's labelled face is LFW's (lfw_truth.h).
  *
  *   1. Personalisation: the people with >= 10 faces are the user's; half of each one's
- *      faces are named, the rest asked about, with every face of the other people as
- *      strangers. `who` by the centroid rule without a head, by the nearest named face
- *      without a head, and with a head trained on the named half (fc_head_fit, as
- *      `facecluster train`): named right, named wrong, strangers named. --splits random
- *      halves.
+ *      faces are named, the rest asked about; the other people are strangers, half of
+ *      them (at random) in the library unnamed, the others new and scored. `who` by the
+ *      centroid rule without a head, by the nearest named face without a head, and with
+ *      heads trained on the named half (fc_head_fit, as `facecluster train`; with
+ *      FaceNet's settings; with the library's unnamed people too): named right, named
+ *      wrong, strangers named at each one's threshold, and named right at equal
+ *      strangers named. --splits random halves.
  *   2. No harm: a head trained on the people of the first 60% of pairs.txt's folds,
  *      verification on the other folds (other people), against no head.
  *   3. Table 5 of the paper as a size trade-off: heads of 32, 64 and 128 outputs.
  *   4. Mining: semi-hard, hardest and random negatives, loss and held-out accuracy every
- *      few epochs.
+ *      few epochs, with FaceNet's settings and with ours.
  *   5. Clustering the folder with the head of 2 against without, scored on the held-out
  *      people (and everyone).
  *   6. Training time on 10,000 faces. */
@@ -891,7 +895,8 @@ int main(int argc, char **argv)
                  .alpha = fc_train_default_opts().alpha};
     if (parse_args(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: triplet [DATA_DIR] [--store PATH] [--daemon PATH] [--model PATH] "
-                        "[--threads N] [--splits N (2-64)] [--epochs N]\n");
+                        "[--threads N] [--splits N (2-64)] [--part 1|2|5|6] [--epochs N] "
+                        "[--rate R] [--decay D] [--alpha A] [--momentum]\n");
         return 2;
     }
     const double start = now_s();
@@ -910,20 +915,20 @@ int main(int argc, char **argv)
     char log[4200];
     snprintf(log, sizeof log, "%s/index.log", o.tmp);
     daemon_run run;
-    if (bench_run_daemon(o.exe, o.model, real, db, o.threads, log, &run) != 0) return 1;
-    printf("index: faceclusterd --once, %d workers: %.1f s, %ld photos indexed (%ld faces), %ld "
-           "unchanged\n",
-           o.threads, run.seconds, run.indexed, run.faces, run.unchanged);
-    store_view v;
-    truth_set t;
-    faces_set s;
+    store_view v = {0};
+    truth_set t = {0};
+    faces_set s = {0};
     fc_head head = {0};
     float head_threshold = 0;
     uint8_t *trained = NULL;
     int rc = 1;
+    if (bench_run_daemon(o.exe, o.model, real, db, o.threads, log, &run) != 0) goto out;
+    printf("index: faceclusterd --once, %d workers: %.1f s, %ld photos indexed (%ld faces), %ld "
+           "unchanged\n",
+           o.threads, run.seconds, run.indexed, run.faces, run.unchanged);
     if (view_load(db, real, &v, err) != 0) {
         fprintf(stderr, "triplet: %s\n", err);
-        return 1;
+        goto out;
     }
     if (label_lfw(&v, &t) != 0 || faces_from(&v, &t, &s) != 0) {
         fprintf(stderr, "triplet: out of memory\n");
@@ -947,5 +952,8 @@ out:
     faces_free(&s);
     truth_free(&t);
     view_free(&v);
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", o.tmp);
+    if (system(cmd) != 0) fprintf(stderr, "triplet: could not remove %s\n", o.tmp);
     return rc;
 }
