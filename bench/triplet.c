@@ -234,11 +234,11 @@ static int score_rule(const float *dist, const int *who, const int *truth, int a
     return 0;
 }
 
-#define METHODS 5
+#define METHODS 6
 static const char *const method_name[METHODS] = {
     "no head, centroid rule (who today)",   "no head, nearest named face",
     "trained head (facecluster train)",     "head with FaceNet's settings",
-    "head, + the library's unnamed people",
+    "head, + the library's unnamed people", "within-person whitening (no triplets)",
 };
 
 static void shuffle(int *v, int n, unsigned *rng)
@@ -258,7 +258,23 @@ static fc_train_opts options_train(const options *o)
     return opts;
 }
 
-/* The split's probes through a head fitted on the named faces with opts, scored. */
+#define WHITENING_SHRINK 0.01f
+
+/* A head as `facecluster train` fits it with opts, or (opts NULL) the closed-form
+ * within-person whitening, calibrated the same way. */
+static int fit_head(fc_head *head, const fc_train_set *set, const fc_train_opts *opts,
+                    const float *raw, float *calibrated, char *err)
+{
+    if (opts)
+        return fc_head_fit(head, FC_EMBED_DIM, set, opts, raw, calibrated, 1, NULL, NULL, err);
+    int rc = fc_head_whitened(head, set, WHITENING_SHRINK, err);
+    if (!rc) rc = fc_head_calibrate(head, set, set->x, set->label, set->n, raw, calibrated, 1, err);
+    if (rc) fc_head_free(head);
+    return rc;
+}
+
+/* The split's probes through a head fitted on the named faces with opts (NULL: the
+ * whitening), scored. */
 static int head_rule(const float (*named)[FC_EMBED_DIM], const int *label, int n, int n_train,
                      int people, const float (*probe)[FC_EMBED_DIM], int asked, int strangers,
                      const int *truth, const fc_train_opts *opts, double *col, double *fit_s)
@@ -269,7 +285,7 @@ static int head_rule(const float (*named)[FC_EMBED_DIM], const int *label, int n
     float calibrated;
     fc_head head;
     const double t0 = now_s();
-    if (fc_head_fit(&head, FC_EMBED_DIM, &set, opts, &raw, &calibrated, 1, NULL, NULL, err) != 0) {
+    if (fit_head(&head, &set, opts, &raw, &calibrated, err) != 0) {
         fprintf(stderr, "triplet: %s\n", err);
         return -1;
     }
@@ -365,6 +381,9 @@ static int one_split(const faces_set *s, const options *o, unsigned seed, double
     if (!rc)
         rc = head_rule(cnamed, named_label, n_named, n_named + n_library, people, cprobe, asked,
                        strangers, truth, &opts, out[4], &unused);
+    if (!rc)
+        rc = head_rule(cnamed, named_label, n_named, n_named, people, cprobe, asked, strangers,
+                       truth, NULL, out[5], &unused);
     free(named), free(probe), free(named_label), free(truth), free(who), free(order);
     free(dist), free(label_of), free(seen);
     return rc;
@@ -683,7 +702,7 @@ static int run_heldout(const faces_set *s, const options *o, fc_head *kept, floa
     if (!rc)
         acc_raw =
             verify(s, &h, (const float(*)[FC_EMBED_DIM])s->x, FC_QEMBED_SCALE, "no head", &q_raw);
-    double acc_centred = 0, acc_paper = 0;
+    double acc_centred = 0, acc_paper = 0, acc_whitened = 0;
     if (!rc) { /* what stretching the cap alone does: the faces less their mean */
         float(*c)[FC_EMBED_DIM] = centred(s, &t);
         if (!c) rc = -ENOMEM;
@@ -698,6 +717,17 @@ static int run_heldout(const faces_set *s, const options *o, fc_head *kept, floa
             rc = -1;
         } else {
             acc_paper = verify_head(s, &h, &head, "FaceNet's settings", NULL);
+            fc_head_free(&head);
+        }
+    }
+    if (!rc) {
+        fc_head head;
+        float calibrated;
+        if (fit_head(&head, &set, NULL, &raw, &calibrated, err) != 0) {
+            fprintf(stderr, "triplet: %s\n", err);
+            rc = -1;
+        } else {
+            acc_whitened = verify_head(s, &h, &head, "whitened", NULL);
             fc_head_free(&head);
         }
     }
@@ -725,9 +755,11 @@ static int run_heldout(const faces_set *s, const options *o, fc_head *kept, floa
     if (!rc) {
         printf("no head %.2f%%, trained head (D = 128) %.2f%%: %+.2f points (goal: within 0.2 or "
                "better); with FaceNet's settings (margin 0.2, no pull back) %.2f%% (%+.2f); the "
-               "faces less their mean, untrained, %.2f%% (%+.2f)\n",
+               "faces less their mean, untrained, %.2f%% (%+.2f); within-person whitening (no "
+               "triplets) %.2f%% (%+.2f)\n",
                100 * acc_raw, 100 * acc[0], 100 * (acc[0] - acc_raw), 100 * acc_paper,
-               100 * (acc_paper - acc_raw), 100 * acc_centred, 100 * (acc_centred - acc_raw));
+               100 * (acc_paper - acc_raw), 100 * acc_centred, 100 * (acc_centred - acc_raw),
+               100 * acc_whitened, 100 * (acc_whitened - acc_raw));
         printf("\n3. the paper's Table 5 as a size trade-off (the same training at each size; "
                "int8: one byte per output, scaled to the largest on the training faces)\n");
         printf("%-18s %-14s %-14s %s\n", "outputs (D)", "bytes/face", "accuracy %",

@@ -212,6 +212,48 @@ int fc_head_init_principal(fc_head *h, int dim, const float *x, int n, char *err
     return 0;
 }
 
+int fc_head_whitened(fc_head *h, const fc_train_set *set, float shrink, char *err)
+{
+    const int m = FC_EMBED_DIM;
+    fc_head identity = {0};
+    person_sums p = {0};
+    double *a = calloc((size_t)m * m, sizeof *a), *v = malloc((size_t)m * m * sizeof *v);
+    int rc = a && v ? fc_head_init(&identity, m, 0, err) : fc_errorf(err, -ENOMEM, "out of memory");
+    if (!rc) rc = fc_head_init(h, m, 0, err);
+    if (!rc && person_sums_of(&identity, set, &p) != 0)
+        rc = fc_errorf(err, -ENOMEM, "out of memory");
+    if (!rc && p.people < 1) rc = fc_errorf(err, -EINVAL, "whitening needs labelled faces");
+    double d[FC_EMBED_DIM];
+    for (int i = 0; !rc && i < set->n; i++) { /* the scatter about each face's person */
+        if (set->label[i] < 0) continue;
+        const int q = find_label(&p, set->label[i]);
+        for (int k = 0; k < m; k++)
+            d[k] = set->x[(size_t)i * m + k] - p.raw[(size_t)q * m + k] / p.count[q];
+        for (int r = 0; r < m; r++)
+            for (int c = r; c < m; c++) a[r * m + c] += d[r] * d[c];
+    }
+    if (!rc) {
+        for (int r = 0; r < m; r++)
+            for (int c = 0; c < r; c++) a[r * m + c] = a[c * m + r];
+        jacobi(a, v, m);
+        double largest = 0;
+        for (int k = 0; k < m; k++) largest = fmax(largest, a[k * m + k]);
+        for (int r = 0; r < m; r++) /* W = V diag((w + shrink w_max)^-1/2) V^T */
+            for (int c = 0; c < m; c++) {
+                double sum = 0;
+                for (int k = 0; k < m; k++)
+                    sum += v[r * m + k] * v[c * m + k] /
+                           sqrt(fmax(a[k * m + k], 0) + shrink * largest + 1e-30);
+                h->w[(size_t)r * m + c] = (float)sum;
+            }
+    }
+    if (rc) fc_head_free(h);
+    fc_head_free(&identity);
+    sums_free(&p);
+    free(a), free(v);
+    return rc;
+}
+
 int fc_head_fit(fc_head *out, int dim, const fc_train_set *set, const fc_train_opts *opts,
                 const float *raw, float *calibrated, int count, fc_train_progress progress,
                 void *ctx, char *err)

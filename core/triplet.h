@@ -179,6 +179,13 @@ int fc_head_fit(fc_head *out, int dim, const fc_train_set *set, const fc_train_o
                 const float *raw, float *calibrated, int count, fc_train_progress progress,
                 void *ctx, char *err);
 
+/* Not FaceNet's: within-class covariance normalisation, a head in closed form that whitens
+ * how each labelled person's faces vary about their mean, W = V (L + shrink l_max)^-1/2
+ * V^T from the scatter's eigenvectors V and values L (shrink 0.01: bench/triplet). Kept as
+ * the baseline the triplet-trained head is measured against. On success h->w is the
+ * caller's. Returns 0, -EINVAL (no labelled face) or -ENOMEM. */
+int fc_head_whitened(fc_head *h, const fc_train_set *set, float shrink, char *err);
+
 /* A threshold the user gave for the raw embeddings (0: none), in a head's space: the
  * head's calibrated default scaled by the user's ratio to the raw default. */
 float fc_head_threshold(float given, float raw_default, float head_default);
