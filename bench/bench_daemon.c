@@ -70,3 +70,39 @@ void bench_daemon_path(const char *argv0, char *buf, size_t cap)
     snprintf(own_dir, sizeof own_dir, "%s", argv0);
     snprintf(buf, cap, "%s/../daemon/faceclusterd", dirname(own_dir));
 }
+
+int bench_index_arg(int argc, char **argv, int *i, bench_index *b)
+{
+    const char *arg = argv[*i], *value = *i + 1 < argc ? argv[*i + 1] : NULL;
+    const char **field = strcmp(arg, "--store") == 0    ? &b->store
+                         : strcmp(arg, "--daemon") == 0 ? &b->exe
+                         : strcmp(arg, "--model") == 0  ? &b->model
+                                                        : NULL;
+    if (field && value) {
+        *field = value, ++*i;
+        return 1;
+    }
+    if (strcmp(arg, "--threads") == 0 && value) {
+        b->threads = atoi(value), ++*i;
+        return 1;
+    }
+    if (arg[0] != '-') {
+        b->data_dir = arg;
+        return 1;
+    }
+    return 0;
+}
+
+void bench_index_defaults(bench_index *b, const char *argv0)
+{
+    if (!b->data_dir) b->data_dir = "../shared/data/lfw-dev";
+    if (!b->threads) b->threads = 2;
+    if (!b->exe) bench_daemon_path(argv0, b->exe_buf, sizeof b->exe_buf), b->exe = b->exe_buf;
+    if (!b->model) b->model = getenv("FACECLUSTER_MODEL");
+    if (!b->model) { /* the model of this build tree */
+        char own[4096];
+        snprintf(own, sizeof own, "%s", argv0);
+        snprintf(b->model_buf, sizeof b->model_buf, "%s/../facecluster.model", dirname(own));
+        b->model = b->model_buf;
+    }
+}

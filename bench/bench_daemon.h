@@ -22,4 +22,19 @@ int bench_run_daemon(const char *exe, const char *model, const char *lib, const 
  * dirname(argv0)/../daemon/faceclusterd, into buf. */
 void bench_daemon_path(const char *argv0, char *buf, size_t cap);
 
+/* What the benchmarks that index a folder with faceclusterd take:
+ * [DATA_DIR] [--store PATH] [--daemon PATH] [--model PATH] [--threads N]. */
+typedef struct {
+    const char *data_dir, *store, *exe, *model;
+    int threads;
+    char exe_buf[4096], model_buf[4096];
+} bench_index;
+
+/* argv[*i] if it is one of those: 1 (*i moved past its value), else 0. */
+int bench_index_arg(int argc, char **argv, int *i, bench_index *b);
+
+/* What was not given: DATA_DIR ../shared/data/lfw-dev, the daemon of the build tree argv0
+ * was built in, the model $FACECLUSTER_MODEL or that build tree's, 2 threads. */
+void bench_index_defaults(bench_index *b, const char *argv0);
+
 #endif

@@ -32,7 +32,6 @@
 #include "../store/store.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,8 +262,9 @@ static int run_upgma(const bench_ctx *c, results *r, int *default_row, double *b
 /* --- the LFW part --------------------------------------------------------------------- */
 
 typedef struct {
-    const char *data_dir, *store, *exe, *model, *tmp;
-    int threads, album;
+    bench_index in;
+    const char *tmp;
+    int album;
 } options;
 
 static int index_folder(const options *o, const char *dir, const char *db, const char *what)
@@ -272,10 +272,10 @@ static int index_folder(const options *o, const char *dir, const char *db, const
     char log[4200];
     snprintf(log, sizeof log, "%s/%s.log", o->tmp, what);
     daemon_run run;
-    if (bench_run_daemon(o->exe, o->model, dir, db, o->threads, log, &run) != 0) return -1;
+    if (bench_run_daemon(o->in.exe, o->in.model, dir, db, o->in.threads, log, &run) != 0) return -1;
     printf("%s: faceclusterd --once, %d workers: %.1f s, %ld photos indexed (%ld faces), %ld "
            "unchanged, %ld photo files read, peak RSS %.0f MiB\n",
-           what, o->threads, run.seconds, run.indexed, run.faces, run.unchanged, run.files_read,
+           what, o->in.threads, run.seconds, run.indexed, run.faces, run.unchanged, run.files_read,
            run.peak_mib);
     fflush(stdout);
     return 0;
@@ -306,7 +306,7 @@ static int dlib_threshold(const options *o, const store_view *v, float *cos_dist
         if (i % (v->n_paths / DLIB_NORM_PHOTOS + 1) == 0) paths[count++] = v->paths[i].path;
     double norm;
     const double t0 = now_s();
-    if (dlib_descriptor_norm(o->model, paths, count, &norm, &faces, err) != 0) {
+    if (dlib_descriptor_norm(o->in.model, paths, count, &norm, &faces, err) != 0) {
         fprintf(stderr, "cluster-lfw: %s\n", err);
         return -1;
     }
@@ -468,9 +468,9 @@ static long violations(const fc_store_faces *f)
 static int run_album(const options *o, const store_view *lfw_view, const truth_set *lfw)
 {
     char dir[4200], db[4200], err[FC_ERR_MAX];
-    if (o->store)
-        snprintf(dir, sizeof dir, "%s-album", o->store),
-            snprintf(db, sizeof db, "%s-album.db", o->store);
+    if (o->in.store)
+        snprintf(dir, sizeof dir, "%s-album", o->in.store),
+            snprintf(db, sizeof db, "%s-album.db", o->in.store);
     else
         snprintf(dir, sizeof dir, "%s/album", o->tmp),
             snprintf(db, sizeof db, "%s/album.db", o->tmp);
@@ -540,28 +540,18 @@ static int run_album(const options *o, const store_view *lfw_view, const truth_s
 static int parse_args(int argc, char **argv, options *o)
 {
     for (int i = 1; i < argc; i++) {
-        const int more = i + 1 < argc;
-        if (strcmp(argv[i], "--store") == 0 && more)
-            o->store = argv[++i];
-        else if (strcmp(argv[i], "--daemon") == 0 && more)
-            o->exe = argv[++i];
-        else if (strcmp(argv[i], "--model") == 0 && more)
-            o->model = argv[++i];
-        else if (strcmp(argv[i], "--threads") == 0 && more)
-            o->threads = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--album") == 0 && more)
+        if (bench_index_arg(argc, argv, &i, &o->in)) continue;
+        if (strcmp(argv[i], "--album") == 0 && i + 1 < argc)
             o->album = atoi(argv[++i]);
-        else if (argv[i][0] != '-')
-            o->data_dir = argv[i];
         else
             return -1;
     }
-    return o->threads >= 1 && o->album >= 0 ? 0 : -1;
+    return o->in.threads >= 1 && o->album >= 0 ? 0 : -1;
 }
 
 static void print_header(const options *o, const store_view *v, const truth_set *t)
 {
-    printf("%s: %d photos (%d without a face), %d people (folders), %d faces\n", o->data_dir,
+    printf("%s: %d photos (%d without a face), %d people (folders), %d faces\n", o->in.data_dir,
            t->photos, t->faceless, t->people, v->f.n);
     printf("labelled faces: %d, one per photo with a face: a photo's only face, or in the %d "
            "photos with several the face whose box centre is nearest the centre (%.0f, %.0f), "
@@ -588,37 +578,30 @@ static void print_header(const options *o, const store_view *v, const truth_set 
 
 int main(int argc, char **argv)
 {
-    options o = {.data_dir = "../shared/data/lfw-dev", .threads = 2, .album = 600};
+    options o = {.in.threads = 2, .album = 600};
     if (parse_args(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: cluster-lfw [DATA_DIR] [--store PATH] [--daemon PATH] "
                         "[--model PATH] [--threads N] [--album N]\n");
         return 2;
     }
-    char exe[4096], model[4096], own[4096], tmp[] = "/tmp/cluster-lfw-XXXXXX", db[4200];
-    char real[4096], err[FC_ERR_MAX];
-    if (!o.exe) bench_daemon_path(argv[0], exe, sizeof exe), o.exe = exe;
-    if (!o.model) o.model = getenv("FACECLUSTER_MODEL");
-    if (!o.model) { /* the model of this build tree */
-        snprintf(own, sizeof own, "%s", argv[0]);
-        snprintf(model, sizeof model, "%s/../facecluster.model", dirname(own));
-        o.model = model;
-    }
-    if (!realpath(o.data_dir, real)) {
-        fprintf(stderr, "cluster-lfw: %s: %s\n", o.data_dir, strerror(errno));
+    char tmp[] = "/tmp/cluster-lfw-XXXXXX", db[4200], real[4096], err[FC_ERR_MAX];
+    bench_index_defaults(&o.in, argv[0]);
+    if (!realpath(o.in.data_dir, real)) {
+        fprintf(stderr, "cluster-lfw: %s: %s\n", o.in.data_dir, strerror(errno));
         return 1;
     }
     if (!mkdtemp(tmp)) return 1;
     o.tmp = tmp;
-    snprintf(db, sizeof db, "%s", o.store ? o.store : "");
-    if (!o.store) snprintf(db, sizeof db, "%s/lfw.db", tmp);
+    snprintf(db, sizeof db, "%s", o.in.store ? o.in.store : "");
+    if (!o.in.store) snprintf(db, sizeof db, "%s/lfw.db", tmp);
     int status = 1;
     store_view v = {0};
     truth_set t = {0};
     const double start = now_s();
-    printf("bench/cluster-lfw: %s (%s), faceclusterd %s, model %s\n", o.data_dir, real, o.exe,
-           o.model);
+    printf("bench/cluster-lfw: %s (%s), faceclusterd %s, model %s\n", o.in.data_dir, real, o.in.exe,
+           o.in.model);
     bench_print_machine();
-    printf("store: %s\n", o.store ? o.store : "temporary");
+    printf("store: %s\n", o.in.store ? o.in.store : "temporary");
     fflush(stdout);
     if (index_folder(&o, real, db, "index") != 0) goto out;
     double t0 = now_s();

@@ -50,9 +50,9 @@
 #define SPEED_PER_PERSON 20
 
 typedef struct {
-    const char *data_dir, *store, *exe, *model;
+    bench_index in;
     char tmp[4096];
-    int threads, splits, epochs;
+    int splits, epochs;
     float rate, decay, alpha;
     int momentum, part; /* part: 0 all, else only 1, 2 (with 3 and 4), 5 or 6 */
 } options;
@@ -682,8 +682,8 @@ static int run_heldout(const faces_set *s, const options *o, fc_head *kept, floa
     heldout h;
     train_data t = {0};
     char err[FC_ERR_MAX];
-    if (heldout_make(s, o->data_dir, &h) != 0) {
-        fprintf(stderr, "triplet: cannot read %s/pairs.txt\n", o->data_dir);
+    if (heldout_make(s, o->in.data_dir, &h) != 0) {
+        fprintf(stderr, "triplet: cannot read %s/pairs.txt\n", o->in.data_dir);
         return -1;
     }
     int rc = train_data_of(s, &h, &t);
@@ -882,15 +882,8 @@ static int parse_args(int argc, char **argv, options *o)
 {
     for (int i = 1; i < argc; i++) {
         const int more = i + 1 < argc;
-        if (strcmp(argv[i], "--store") == 0 && more)
-            o->store = argv[++i];
-        else if (strcmp(argv[i], "--daemon") == 0 && more)
-            o->exe = argv[++i];
-        else if (strcmp(argv[i], "--model") == 0 && more)
-            o->model = argv[++i];
-        else if (strcmp(argv[i], "--threads") == 0 && more)
-            o->threads = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--splits") == 0 && more)
+        if (bench_index_arg(argc, argv, &i, &o->in)) continue;
+        if (strcmp(argv[i], "--splits") == 0 && more)
             o->splits = atoi(argv[++i]);
         else if (strcmp(argv[i], "--epochs") == 0 && more)
             o->epochs = atoi(argv[++i]);
@@ -904,22 +897,16 @@ static int parse_args(int argc, char **argv, options *o)
             o->momentum = 1;
         else if (strcmp(argv[i], "--decay") == 0 && more)
             o->decay = (float)atof(argv[++i]);
-        else if (argv[i][0] != '-')
-            o->data_dir = argv[i];
         else
             return -1;
     }
-    return o->threads >= 1 && o->splits >= 2 && o->splits <= 64 && o->epochs >= 1 ? 0 : -1;
+    return o->in.threads >= 1 && o->splits >= 2 && o->splits <= 64 && o->epochs >= 1 ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
-    char exe[4096], db[4300], real[4096], err[FC_ERR_MAX];
-    bench_daemon_path(argv[0], exe, sizeof exe);
-    options o = {.data_dir = "../shared/data/lfw-dev",
-                 .exe = exe,
-                 .model = "build/facecluster.model",
-                 .threads = 2,
+    char db[4300], real[4096], err[FC_ERR_MAX];
+    options o = {.in.threads = 2,
                  .splits = 5,
                  .epochs = fc_train_default_opts().epochs,
                  .rate = fc_train_default_opts().rate,
@@ -931,10 +918,11 @@ int main(int argc, char **argv)
                         "[--rate R] [--decay D] [--alpha A] [--momentum]\n");
         return 2;
     }
+    bench_index_defaults(&o.in, argv[0]);
     const double start = now_s();
     bench_print_machine();
-    if (!realpath(o.data_dir, real)) {
-        fprintf(stderr, "triplet: %s: %s\n", o.data_dir, strerror(errno));
+    if (!realpath(o.in.data_dir, real)) {
+        fprintf(stderr, "triplet: %s: %s\n", o.in.data_dir, strerror(errno));
         return 1;
     }
     snprintf(o.tmp, sizeof o.tmp, "/tmp/facecluster-triplet-XXXXXX");
@@ -942,8 +930,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "triplet: cannot make a temporary folder: %s\n", strerror(errno));
         return 1;
     }
-    snprintf(db, sizeof db, "%s", o.store ? o.store : "");
-    if (!o.store) snprintf(db, sizeof db, "%s/lfw.db", o.tmp);
+    snprintf(db, sizeof db, "%s", o.in.store ? o.in.store : "");
+    if (!o.in.store) snprintf(db, sizeof db, "%s/lfw.db", o.tmp);
     char log[4200];
     snprintf(log, sizeof log, "%s/index.log", o.tmp);
     daemon_run run;
@@ -954,10 +942,10 @@ int main(int argc, char **argv)
     float head_threshold = 0;
     uint8_t *trained = NULL;
     int rc = 1;
-    if (bench_run_daemon(o.exe, o.model, real, db, o.threads, log, &run) != 0) goto out;
+    if (bench_run_daemon(o.in.exe, o.in.model, real, db, o.in.threads, log, &run) != 0) goto out;
     printf("index: faceclusterd --once, %d workers: %.1f s, %ld photos indexed (%ld faces), %ld "
            "unchanged\n",
-           o.threads, run.seconds, run.indexed, run.faces, run.unchanged);
+           o.in.threads, run.seconds, run.indexed, run.faces, run.unchanged);
     if (view_load(db, real, &v, err) != 0) {
         fprintf(stderr, "triplet: %s\n", err);
         goto out;
@@ -966,7 +954,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "triplet: out of memory\n");
         goto out;
     }
-    printf("%s: %d faces, %d labelled (one per photo), %d people\n", o.data_dir, v.f.n, s.n,
+    printf("%s: %d faces, %d labelled (one per photo), %d people\n", o.in.data_dir, v.f.n, s.n,
            s.people);
     if ((!o.part || o.part == 1) && run_personalisation(&s, &o) != 0) goto out;
     trained = calloc((size_t)s.people + 1, 1);
