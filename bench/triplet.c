@@ -3,7 +3,8 @@
  *
  *   triplet [DATA_DIR] [--store PATH] [--daemon PATH] [--model PATH] [--threads N]
  *           [--splits N] [--part 1|2|5|6]   (2 also prints 3 and 4)
- *           [--epochs N] [--rate R] [--decay D] [--alpha A] [--momentum]   (the head's
+ *           [--epochs N] [--rate R] [--decay D] [--alpha A] [--people P] [--faces K]
+ *           [--momentum]   (the head's
  *           training, to try other settings: defaults fc_train_default_opts())
  *
  * DATA_DIR (default ../shared/data/lfw-dev): one folder per person, pairs.txt in LFW's
@@ -54,7 +55,7 @@ typedef struct {
     char tmp[4096];
     int splits, epochs;
     float rate, decay, alpha;
-    int momentum, part; /* part: 0 all, else only 1, 2 (with 3 and 4), 5 or 6 */
+    int momentum, part, people, faces; /* part: 0 all, else only 1, 2 (with 3 and 4), 5 or 6 */
 } options;
 
 /* The labelled faces, one per photo with a face: embedding, person, file name. */
@@ -254,6 +255,8 @@ static fc_train_opts options_train(const options *o)
 {
     fc_train_opts opts = fc_train_default_opts();
     opts.epochs = o->epochs, opts.rate = o->rate, opts.decay = o->decay, opts.alpha = o->alpha;
+    if (o->people) opts.people = o->people;
+    if (o->faces) opts.faces = o->faces;
     if (o->momentum) opts.optimizer = FC_OPT_MOMENTUM;
     return opts;
 }
@@ -891,6 +894,10 @@ static int parse_args(int argc, char **argv, options *o)
             o->rate = (float)atof(argv[++i]);
         else if (strcmp(argv[i], "--alpha") == 0 && more)
             o->alpha = (float)atof(argv[++i]);
+        else if (strcmp(argv[i], "--people") == 0 && more)
+            o->people = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--faces") == 0 && more)
+            o->faces = atoi(argv[++i]);
         else if (strcmp(argv[i], "--part") == 0 && more)
             o->part = atoi(argv[++i]);
         else if (strcmp(argv[i], "--momentum") == 0)
@@ -913,9 +920,10 @@ int main(int argc, char **argv)
                  .decay = fc_train_default_opts().decay,
                  .alpha = fc_train_default_opts().alpha};
     if (parse_args(argc, argv, &o) != 0) {
-        fprintf(stderr, "usage: triplet [DATA_DIR] [--store PATH] [--daemon PATH] [--model PATH] "
-                        "[--threads N] [--splits N (2-64)] [--part 1|2|5|6] [--epochs N] "
-                        "[--rate R] [--decay D] [--alpha A] [--momentum]\n");
+        fprintf(stderr,
+                "usage: triplet [DATA_DIR] [--store PATH] [--daemon PATH] [--model PATH] "
+                "[--threads N] [--splits N (2-64)] [--part 1|2|5|6] [--epochs N] "
+                "[--rate R] [--decay D] [--alpha A] [--people P] [--faces K] [--momentum]\n");
         return 2;
     }
     bench_index_defaults(&o.in, argv[0]);
