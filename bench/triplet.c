@@ -4,8 +4,9 @@
  *   triplet [DATA_DIR] [--store PATH] [--daemon PATH] [--model PATH] [--threads N]
  *           [--splits N] [--part 1|2|5|6]   (2 also prints 3 and 4)
  *           [--epochs N] [--rate R] [--decay D] [--alpha A] [--people P] [--faces K]
- *           [--momentum]   (the head's
- *           training, to try other settings: defaults fc_train_default_opts())
+ *           [--momentum]
+ *   (the last line: the head's training, to try other settings; defaults
+ *   fc_train_default_opts())
  *
  * DATA_DIR (default ../shared/data/lfw-dev): one folder per person, pairs.txt in LFW's
  * format. `faceclusterd --once` indexes it into a store (--store PATH: kept and reused),
