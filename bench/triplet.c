@@ -4,7 +4,7 @@
  *   triplet [DATA_DIR] [--store PATH] [--daemon PATH] [--model PATH] [--threads N]
  *           [--splits N] [--part 1|2|5|6]   (2 also prints 3 and 4)
  *           [--epochs N] [--rate R] [--decay D] [--alpha A] [--people P] [--faces K]
- *           [--momentum]
+ *           [--background B] [--momentum]
  *   (the last line: the head's training, to try other settings; defaults
  *   fc_train_default_opts())
  *
@@ -56,7 +56,8 @@ typedef struct {
     char tmp[4096];
     int splits, epochs;
     float rate, decay, alpha;
-    int momentum, part, people, faces; /* part: 0 all, else only 1, 2 (with 3 and 4), 5 or 6 */
+    int momentum, part, people, faces,
+        background; /* part: 0 all, else only 1, 2 (with 3 and 4), 5 or 6 */
 } options;
 
 /* The labelled faces, one per photo with a face: embedding, person, file name. */
@@ -238,9 +239,9 @@ static int score_rule(const float *dist, const int *who, const int *truth, int a
 
 #define METHODS 6
 static const char *const method_name[METHODS] = {
-    "no head, centroid rule (who today)",   "no head, nearest named face",
-    "trained head (facecluster train)",     "head with FaceNet's settings",
-    "head, + the library's unnamed people", "within-person whitening (no triplets)",
+    "no head, centroid rule (who today)", "no head, nearest named face",
+    "trained head (facecluster train)",   "head with FaceNet's settings",
+    "head from the named faces alone",    "within-person whitening (no triplets)",
 };
 
 static void shuffle(int *v, int n, unsigned *rng)
@@ -257,6 +258,7 @@ static fc_train_opts options_train(const options *o)
     fc_train_opts opts = fc_train_default_opts();
     opts.epochs = o->epochs, opts.rate = o->rate, opts.decay = o->decay, opts.alpha = o->alpha;
     if (o->people) opts.people = o->people;
+    opts.background = o->background;
     if (o->faces) opts.faces = o->faces;
     if (o->momentum) opts.optimizer = FC_OPT_MOMENTUM;
     return opts;
@@ -354,7 +356,7 @@ static int one_split(const faces_set *s, const options *o, unsigned seed, double
         h ^= h >> 15, h *= 2246822519u, h ^= h >> 13;
         if (h & 1) {
             memcpy(named[n_named + n_library], s->x[i], sizeof named[0]);
-            named_label[n_named + n_library++] = people + q;
+            named_label[n_named + n_library++] = -1; /* in no named person */
         } else {
             memcpy(probe[asked + strangers], s->x[i], sizeof probe[0]);
             truth[asked + strangers++] = -1;
@@ -376,15 +378,17 @@ static int one_split(const faces_set *s, const options *o, unsigned seed, double
     fc_train_opts opts = options_train(o), paper = fc_train_paper_opts();
     opts.seed = paper.seed = seed;
     double unused;
+    /* as `facecluster train`: the named faces, and the library's strangers as background */
+    const int with_library = n_named + n_library;
     if (!rc)
-        rc = head_rule(cnamed, named_label, n_named, n_named, people, cprobe, asked, strangers,
+        rc = head_rule(cnamed, named_label, n_named, with_library, people, cprobe, asked, strangers,
                        truth, &opts, out[2], fit_s);
     if (!rc)
-        rc = head_rule(cnamed, named_label, n_named, n_named, people, cprobe, asked, strangers,
+        rc = head_rule(cnamed, named_label, n_named, with_library, people, cprobe, asked, strangers,
                        truth, &paper, out[3], &unused);
     if (!rc)
-        rc = head_rule(cnamed, named_label, n_named, n_named + n_library, people, cprobe, asked,
-                       strangers, truth, &opts, out[4], &unused);
+        rc = head_rule(cnamed, named_label, n_named, n_named, people, cprobe, asked, strangers,
+                       truth, &opts, out[4], &unused);
     if (!rc)
         rc = head_rule(cnamed, named_label, n_named, n_named, people, cprobe, asked, strangers,
                        truth, NULL, out[5], &unused);
@@ -413,8 +417,10 @@ static int run_personalisation(const faces_set *s, const options *o)
     }
     printf("\n1. personalisation: %d people with >= %d faces (%d faces), half of each one's named, "
            "the other half asked about; %d faces of %d other people are strangers (never "
-           "named; half of those people at random are in the library, the others new: only they "
-           "are scored); %d random splits, mean +- std. Each rule at its threshold (a head's "
+           "named; half of those people at random are in the library, unnamed, and a head may "
+           "draw them as negatives as `facecluster train` draws unnamed people's faces; the "
+           "others are new: only they are scored); %d random splits, mean +- std. Each rule at its "
+           "threshold (a head's "
            "calibrated by fc_head_fit; the nearest face's accepting impostors among the named "
            "as often as the centroid rule's), then named right at the threshold naming at most "
            "0.1%% / 0.5%% of the strangers (the rules compared at equal strangers)\n",
@@ -836,10 +842,11 @@ static int run_clustering(const store_view *v, const truth_set *t, const fc_head
  * (a face about as close to its person's others as real ones: cosine ~0.9). */
 static int run_speed(const options *o)
 {
-    const int n = SPEED_FACES, people = n / SPEED_PER_PERSON;
-    float(*x)[FC_EMBED_DIM] = malloc((size_t)n * sizeof *x);
+    /* the named faces, then as many faces of unnamed people (the background) */
+    const int n = SPEED_FACES, people = n / SPEED_PER_PERSON, all = 2 * n;
+    float(*x)[FC_EMBED_DIM] = malloc((size_t)all * sizeof *x);
     float(*centre)[FC_EMBED_DIM] = malloc((size_t)people * sizeof *centre);
-    int *label = malloc((size_t)n * sizeof *label);
+    int *label = malloc((size_t)all * sizeof *label);
     if (!x || !centre || !label) {
         free(x), free(centre), free(label);
         return -ENOMEM;
@@ -848,12 +855,13 @@ static int run_speed(const options *o)
         for (int k = 0; k < FC_EMBED_DIM; k++) centre[q][k] = gaussian();
         normalise(centre[q]);
     }
-    for (int i = 0; i < n; i++) {
-        label[i] = i % people;
-        for (int k = 0; k < FC_EMBED_DIM; k++) x[i][k] = centre[label[i]][k] + 0.03f * gaussian();
+    for (int i = 0; i < all; i++) {
+        label[i] = i < n ? i % people : -1;
+        for (int k = 0; k < FC_EMBED_DIM; k++)
+            x[i][k] = i < n ? centre[label[i]][k] + 0.03f * gaussian() : gaussian();
         normalise(x[i]);
     }
-    const fc_train_set set = {&x[0][0], label, n, NULL, 0};
+    const fc_train_set set = {&x[0][0], label, all, NULL, 0};
     const fc_train_opts opts = options_train(o);
     char err[FC_ERR_MAX];
     fc_head head;
@@ -872,10 +880,12 @@ static int run_speed(const options *o)
     if (rc)
         fprintf(stderr, "triplet: %s\n", err);
     else
-        printf("\n6. training time, %d faces of %d people (synthetic), %d epochs of %d x %d: "
-               "training %.1f s; as `facecluster train` does it (training and "
-               "calibration, fc_head_fit) %.1f s (goal: under a minute)\n",
-               n, people, opts.epochs, opts.people, opts.faces, train_s, fit_s);
+        printf("\n6. training time, %d faces of %d named people and %d of unnamed ones "
+               "(synthetic), %d epochs of %d x %d and %d background faces: training %.1f s; as "
+               "`facecluster train` does it (training and calibration, fc_head_fit) %.1f s "
+               "(goal: under a minute)\n",
+               n, people, all - n, opts.epochs, opts.people, opts.faces, opts.background, train_s,
+               fit_s);
     free(x), free(centre), free(label);
     return rc;
 }
@@ -895,6 +905,8 @@ static int parse_args(int argc, char **argv, options *o)
             o->rate = (float)atof(argv[++i]);
         else if (strcmp(argv[i], "--alpha") == 0 && more)
             o->alpha = (float)atof(argv[++i]);
+        else if (strcmp(argv[i], "--background") == 0 && more)
+            o->background = atoi(argv[++i]);
         else if (strcmp(argv[i], "--people") == 0 && more)
             o->people = atoi(argv[++i]);
         else if (strcmp(argv[i], "--faces") == 0 && more)
@@ -919,12 +931,14 @@ int main(int argc, char **argv)
                  .epochs = fc_train_default_opts().epochs,
                  .rate = fc_train_default_opts().rate,
                  .decay = fc_train_default_opts().decay,
-                 .alpha = fc_train_default_opts().alpha};
+                 .alpha = fc_train_default_opts().alpha,
+                 .background = fc_train_default_opts().background};
     if (parse_args(argc, argv, &o) != 0) {
         fprintf(stderr,
                 "usage: triplet [DATA_DIR] [--store PATH] [--daemon PATH] [--model PATH] "
                 "[--threads N] [--splits N (2-64)] [--part 1|2|5|6] [--epochs N] "
-                "[--rate R] [--decay D] [--alpha A] [--people P] [--faces K] [--momentum]\n");
+                "[--rate R] [--decay D] [--alpha A] [--people P] [--faces K] [--background B] "
+                "[--momentum]\n");
         return 2;
     }
     bench_index_defaults(&o.in, argv[0]);

@@ -61,22 +61,24 @@ static int teaching_people(const fc_store_training *t, int *with_faces, int64_t 
     return two;
 }
 
-static void print_summary(const train_run *run, const fc_store_head *h, int nots, const float *raw,
-                          double seconds)
+static void print_summary(const train_run *run, const fc_store_head *h, int nots, int background,
+                          const float *raw, double seconds)
 {
     if (run->json) {
         printf("{\"dim\": %d, \"epochs\": %d, \"faces\": %lld, \"people\": %lld, "
-               "\"known_negatives\": %d, \"loss\": %.6f, \"active\": %.6f, "
+               "\"known_negatives\": %d, \"background\": %d, \"loss\": %.6f, \"active\": %.6f, "
                "\"cluster_threshold\": %.6f, \"raw_cluster_threshold\": %.6f, "
                "\"recognize_threshold\": %.6f, \"raw_recognize_threshold\": %.6f, "
                "\"seconds\": %.3f}\n",
-               h->dim, run->epochs, (long long)h->faces, (long long)h->people, nots, run->loss,
-               run->active, h->cluster_threshold, raw[0], h->recognize_threshold, raw[1], seconds);
+               h->dim, run->epochs, (long long)h->faces, (long long)h->people, nots, background,
+               run->loss, run->active, h->cluster_threshold, raw[0], h->recognize_threshold, raw[1],
+               seconds);
         return;
     }
-    printf("learned a head of %d dimensions from %lld faces of %lld named people and %d \"not "
-           "this person\" decision%s in %.1f s\n",
-           h->dim, (long long)h->faces, (long long)h->people, nots, nots == 1 ? "" : "s", seconds);
+    printf("learned a head of %d dimensions from %lld faces of %lld named people, %d \"not "
+           "this person\" decision%s and %d faces of unnamed people in %.1f s\n",
+           h->dim, (long long)h->faces, (long long)h->people, nots, nots == 1 ? "" : "s",
+           background, seconds);
     printf("thresholds with it: cluster %.4f (raw %.4f), recognise %.4f (raw %.4f)\n",
            h->cluster_threshold, raw[0], h->recognize_threshold, raw[1]);
     printf("stored: faceclusterd regroups the people with it; `facecluster train --reset` goes "
@@ -108,9 +110,11 @@ static int train(fc_store *store, train_run *run, int dim)
     if (status != CLI_OK) goto out;
     FILE *out = run->json ? stderr : stdout;
     fprintf(out,
-            "learning from %lld faces of %d named people and %d \"not this person\" "
-            "decision%s: %d epochs, then the thresholds\n",
-            (long long)faces, people, t.n_nots, t.n_nots == 1 ? "" : "s", run->epochs);
+            "learning from %lld faces of %d named people, %d \"not this person\" "
+            "decision%s and %d faces of unnamed people (as strangers): %d epochs, then the "
+            "thresholds\n",
+            (long long)faces, people, t.n_nots, t.n_nots == 1 ? "" : "s", t.background,
+            run->epochs);
     fflush(out);
     fc_train_opts opts = fc_train_default_opts();
     opts.epochs = run->epochs;
@@ -133,7 +137,7 @@ static int train(fc_store *store, train_run *run, int dim)
     if (fc_store_head_put(store, &stored, err) != 0)
         status = cli_failed(&cli_cmd_train, err);
     else
-        print_summary(run, &stored, t.n_nots, raw, now_s() - t0);
+        print_summary(run, &stored, t.n_nots, t.background, raw, now_s() - t0);
 out:
     fc_head_free(&head);
     fc_store_training_free(&t);

@@ -261,7 +261,7 @@ fc_train_opts fc_train_paper_opts(void)
 fc_train_opts fc_train_default_opts(void)
 {
     fc_train_opts o = fc_train_paper_opts();
-    o.alpha = 0.05f, o.rate = 0.005f, o.decay = 0.1f, o.epochs = 10;
+    o.alpha = 0.01f, o.rate = 0.005f, o.decay = 0.02f, o.background = 400;
     return o;
 }
 
@@ -376,14 +376,17 @@ int fc_triplet_train(fc_head *h, const fc_train_set *set, const fc_train_opts *o
     fc_optimizer opt = {0};
     /* each person's known negatives join its batch, up to a quarter of its faces */
     const int extra = o.faces / 4;
-    batch b = {.cap = o.people * (o.faces + extra)};
+    batch b = {.cap = o.people * (o.faces + extra) + (o.background > 0 ? o.background : 0)};
     b.x = malloc((size_t)b.cap * FC_EMBED_DIM * sizeof *b.x);
     b.label = malloc((size_t)b.cap * sizeof *b.label);
     int *eligible = NULL, *pick = NULL, *sorted_nots = NULL, n_eligible = 0;
+    int *unlabelled = malloc((size_t)(set->n + 1) * sizeof *unlabelled), n_unlabelled = 0;
+    for (int i = 0; unlabelled && i < set->n; i++)
+        if (set->label[i] < 0) unlabelled[n_unlabelled++] = i;
     const size_t n_w = (size_t)h->dim * FC_EMBED_DIM;
     float *w0 = malloc(n_w * sizeof *w0); /* where decay pulls back to */
     if (w0) memcpy(w0, h->w, n_w * sizeof *w0);
-    int rc = b.x && b.label && w0 ? group_by_person(set->label, set->n, &g) : -ENOMEM;
+    int rc = b.x && b.label && w0 && unlabelled ? group_by_person(set->label, set->n, &g) : -ENOMEM;
     if (!rc) {
         eligible = malloc((size_t)(g.people + 1) * sizeof *eligible);
         pick = malloc((size_t)(set->n + 1) * sizeof *pick);
@@ -431,6 +434,10 @@ int fc_triplet_train(fc_head *h, const fc_train_set *set, const fc_train_opts *o
                     added++;
                 }
             }
+            for (int k = 0; k < o.background && n_unlabelled > 0; k++) {
+                const int face = unlabelled[next_random(&rng) % (unsigned)n_unlabelled];
+                batch_add(&b, set->x + (size_t)face * FC_EMBED_DIM, -1 - b.count);
+            }
             if (last - first < 2) break; /* a last batch of one person has no negative */
             fc_triplet_stats stats;
             rc = fc_triplet_step(h, &opt, b.x, b.label, b.count, o.alpha, o.mining, &rng, &stats,
@@ -445,6 +452,7 @@ int fc_triplet_train(fc_head *h, const fc_train_set *set, const fc_train_opts *o
     }
     fc_optimizer_free(&opt);
     free(b.x), free(b.label), free(eligible), free(pick), free(sorted_nots), free(w0);
+    free(unlabelled);
     by_person_free(&g);
     if (rc == -ENOMEM) return fc_errorf(err, rc, "out of memory training");
     if (rc == -EINVAL && n_eligible < 2)

@@ -301,9 +301,13 @@ int fc_store_head_in_use(fc_store *s, const char *model, fc_store_head *out, cha
  * people among those the clustering considers (present photos, not rejected), labelled by
  * person, and the user's "not this person" decisions about named people as known
  * negatives; a face such a decision names that is in no named person is there too, with
- * label -1. */
+ * label -1. So are the faces of unnamed people (the clustering's other people; at most
+ * FC_STORE_BACKGROUND_MAX, evenly sampled): the strangers of this library, drawn as
+ * negatives into every batch. */
+#define FC_STORE_BACKGROUND_MAX 20000
 typedef struct {
     int n;
+    int background;                   /* of the n, faces of unnamed people */
     int64_t *face;                    /* face ids, ascending */
     float (*embedding)[FC_EMBED_DIM]; /* unit length */
     int *label;                       /* 0..people-1: the person; -1: only a known negative */

@@ -3,9 +3,11 @@
  *
  * Built on the clustering's own load (fc_store_faces_load: present photos, faces not
  * rejected), so a head learns from exactly the faces it is later applied to. Only named
- * people teach: a name is the user saying "these faces are one person"; an unnamed
- * person is the clustering's guess, and a head trained on its guesses would learn them
- * back. */
+ * people teach who is who: a name is the user saying "these faces are one person"; an
+ * unnamed person is the clustering's guess, and a head trained on its guesses would learn
+ * them back. Their faces only stand as strangers: other than the named people (the
+ * clustering keeps people apart with 99.5% precision), which is what `who` must not name
+ * (bench/triplet: they are what makes the head better than none at equal strangers). */
 #include "store_internal.h"
 
 #include "../core/ids.h"
@@ -44,8 +46,8 @@ static int load_named(fc_store *s, fc_store_training *t, char *err)
     return rc == SQLITE_DONE ? 0 : fc_store_sql_error(s->db, rc, "reading the named people", err);
 }
 
-/* From the loaded faces f, the ones kept (a named person's, or named by a decision), with
- * their labels, and the decisions as known negatives by kept index. */
+/* From the loaded faces f, the ones kept (a named person's, an unnamed person's, or named
+ * by a decision), with their labels, and the decisions as known negatives by kept index. */
 static int select_faces(const fc_store_faces *f, fc_store_training *t, char *err)
 {
     const size_t n = (size_t)(f->n > 0 ? f->n : 1);
@@ -55,6 +57,12 @@ static int select_faces(const fc_store_faces *f, fc_store_training *t, char *err
         label[i] = f->person[i] ? fc_ids_find(t->person, t->people, f->person[i]) : -1;
         index[i] = label[i] >= 0 ? 0 : -1; /* -1: not kept (yet) */
     }
+    /* the unnamed people's faces, evenly sampled down to FC_STORE_BACKGROUND_MAX */
+    int unnamed = 0;
+    for (int i = 0; !rc && i < f->n; i++) unnamed += f->person[i] && label[i] < 0;
+    const int every = unnamed / FC_STORE_BACKGROUND_MAX + 1;
+    for (int i = 0, seen = 0; !rc && i < f->n; i++)
+        if (f->person[i] && label[i] < 0 && seen++ % every == 0) index[i] = 0, t->background++;
     int nots = 0;
     for (int k = 0; !rc && k < f->n_nots; k++)
         if (fc_ids_find(t->person, t->people, f->nots[k].person) >= 0) {
