@@ -261,8 +261,21 @@ int fc_head_fit(fc_head *out, int dim, const fc_train_set *set, const fc_train_o
     const fc_train_opts o = opts ? *opts : fc_train_default_opts();
     int rc = fc_head_init_principal(out, dim, set->x, set->n, err);
     if (!rc) rc = fc_triplet_train(out, set, &o, progress, ctx, err);
+    /* the impostors are the named faces against each other: the faces of no person were
+     * trained to be far from them, and as probes would carry the thresholds too far */
+    const size_t n = (size_t)(set->n > 0 ? set->n : 1);
+    float *probe = rc ? NULL : malloc(n * FC_EMBED_DIM * sizeof *probe);
+    int *probe_label = rc ? NULL : malloc(n * sizeof *probe_label), probes = 0;
+    if (!rc && (!probe || !probe_label)) rc = fc_errorf(err, -ENOMEM, "out of memory");
+    for (int i = 0; !rc && i < set->n; i++) {
+        if (set->label[i] < 0) continue;
+        memcpy(probe + (size_t)probes * FC_EMBED_DIM, set->x + (size_t)i * FC_EMBED_DIM,
+               FC_EMBED_DIM * sizeof *probe);
+        probe_label[probes++] = set->label[i];
+    }
     if (!rc)
-        rc = fc_head_calibrate(out, set, set->x, set->label, set->n, raw, calibrated, count, err);
+        rc = fc_head_calibrate(out, set, probe, probe_label, probes, raw, calibrated, count, err);
+    free(probe), free(probe_label);
     if (rc) fc_head_free(out);
     return rc;
 }
