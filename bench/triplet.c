@@ -155,7 +155,7 @@ static int nearest_named(enum rule rule, const float (*named)[FC_EMBED_DIM], con
             }
         } else {
             for (int i = 0; i < n; i++) {
-                const float s = dotf(probe[j], named[i]);
+                const float s = 1.0f - fc_embed_distance(probe[j], named[i]);
                 if (s > best) best = s, who[j] = label[i];
             }
         }
@@ -185,7 +185,7 @@ static float nearest_face_threshold(const float (*x)[FC_EMBED_DIM], const int *l
     for (int i = 0; i < n; i++) {
         for (int q = 0; q < people; q++) row[q] = 2;
         for (int j = 0; j < n; j++) {
-            const float d = 1.0f - dotf(x[i], x[j]);
+            const float d = fc_embed_distance(x[i], x[j]);
             if (label[j] != label[i] && d < row[label[j]]) row[label[j]] = d;
         }
         for (int q = 0; q < people; q++) {

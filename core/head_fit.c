@@ -38,11 +38,12 @@ static float dot(const float *a, const float *b, int n)
     return s;
 }
 
-/* Per labelled person of set: its label, face count and sum of (head) embeddings. */
+/* Per labelled person of set: its label, face count and sum of embeddings, raw and (when a head is
+ * given) through the head. */
 typedef struct {
     int people;
     int *label, *count;
-    float *raw, *head; /* people x FC_EMBED_DIM */
+    float *raw, *head; /* people x FC_EMBED_DIM; head NULL without a head */
 } person_sums;
 
 static void sums_free(person_sums *p)
@@ -85,16 +86,17 @@ static int person_sums_of(const fc_head *h, const fc_train_set *set, person_sums
     const size_t people = (size_t)(unique > 0 ? unique : 1);
     p->count = calloc(people, sizeof *p->count);
     p->raw = calloc(people * FC_EMBED_DIM, sizeof *p->raw);
-    p->head = calloc(people * FC_EMBED_DIM, sizeof *p->head);
-    if (!p->count || !p->raw || !p->head) return -ENOMEM;
+    p->head = h ? calloc(people * FC_EMBED_DIM, sizeof *p->head) : NULL;
+    if (!p->count || !p->raw || (h && !p->head)) return -ENOMEM;
     float out[FC_EMBED_DIM];
     for (int i = 0; i < set->n; i++) {
         if (set->label[i] < 0) continue;
         const int q = find_label(p, set->label[i]);
         const float *x = set->x + (size_t)i * FC_EMBED_DIM;
-        fc_head_apply(h, x, out);
         p->count[q]++;
         for (int k = 0; k < FC_EMBED_DIM; k++) p->raw[(size_t)q * FC_EMBED_DIM + k] += x[k];
+        if (!h) continue;
+        fc_head_apply(h, x, out);
         for (int k = 0; k < h->dim; k++) p->head[(size_t)q * FC_EMBED_DIM + k] += out[k];
     }
     return 0;
@@ -215,13 +217,10 @@ int fc_head_init_principal(fc_head *h, int dim, const float *x, int n, char *err
 int fc_head_whitened(fc_head *h, const fc_train_set *set, float shrink, char *err)
 {
     const int m = FC_EMBED_DIM;
-    fc_head identity = {0};
     person_sums p = {0};
     double *a = calloc((size_t)m * m, sizeof *a), *v = malloc((size_t)m * m * sizeof *v);
-    int rc = a && v ? fc_head_init(&identity, m, 0, err) : fc_errorf(err, -ENOMEM, "out of memory");
-    if (!rc) rc = fc_head_init(h, m, 0, err);
-    if (!rc && person_sums_of(&identity, set, &p) != 0)
-        rc = fc_errorf(err, -ENOMEM, "out of memory");
+    int rc = a && v ? fc_head_init(h, m, 0, err) : fc_errorf(err, -ENOMEM, "out of memory");
+    if (!rc && person_sums_of(NULL, set, &p) != 0) rc = fc_errorf(err, -ENOMEM, "out of memory");
     if (!rc && p.people < 1) rc = fc_errorf(err, -EINVAL, "whitening needs labelled faces");
     double d[FC_EMBED_DIM];
     for (int i = 0; !rc && i < set->n; i++) { /* the scatter about each face's person */
@@ -248,7 +247,6 @@ int fc_head_whitened(fc_head *h, const fc_train_set *set, float shrink, char *er
             }
     }
     if (rc) fc_head_free(h);
-    fc_head_free(&identity);
     sums_free(&p);
     free(a), free(v);
     return rc;
