@@ -77,6 +77,9 @@ int cli_parse_number(const cli_command *cmd, const char *what, const char *text,
 
 /* Says why a command failed ("facecluster CMD: ...", escaped) and returns CLI_FAILED. */
 int cli_failed(const cli_command *cmd, const char *err);
+/* Says on stderr "facecluster[ CMD]: [SUBJECT: ]ERR", all of it escaped (fc_text_escape:
+ * the one rule for text from outside); cmd and subject may be NULL. */
+void cli_warn(const cli_command *cmd, const char *subject, const char *err);
 
 /* What a command's output file may replace (core/file.h): never the store (--db,
  * FACECLUSTER_DB or the default) nor the model; an existing file only if it starts with
