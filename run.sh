@@ -150,7 +150,8 @@ PY
 main_job() {
     # install where the programs will look (FACECLUSTER_MODEL, XDG_DATA_HOME or ~/.local)
     local dest
-    dest=$(build/cli/facecluster model path) || die "no place to install the model"
+    dest=$(build/cli/facecluster model path | head -n 1)
+    [ -n "$dest" ] || die "no place to install the model"
     mkdir -p "$(dirname "$dest")"
     cp build/facecluster.model "$dest.new"
     mv "$dest.new" "$dest"

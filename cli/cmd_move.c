@@ -23,7 +23,8 @@ static int run(const cli_globals *globals, int argc, char **argv)
     if (!rc && fc_store_faces_move(store, faces, argc - 1, person, &to, err) != 0)
         rc = cli_failed(&cli_cmd_move, err);
     if (!rc)
-        printf("%d face%s now in person %lld\n", argc - 1, argc == 2 ? "" : "s", (long long)to);
+        printf("%d %s now in person %lld\n", argc - 1, fc_plural(argc - 1, "face", "faces"),
+               (long long)to);
     free(faces);
     fc_store_close(store);
     return rc;

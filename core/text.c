@@ -30,3 +30,8 @@ void fc_text_escape(FILE *out, const char *str)
         }
     }
 }
+
+const char *fc_plural(long long n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}

@@ -12,4 +12,9 @@ size_t fc_utf8_sequence(const unsigned char *s);
  * \xNN, so that a file name cannot forge a line or a terminal escape. */
 void fc_text_escape(FILE *out, const char *s);
 
+/* The noun for a count, so that every count shown to a person reads right: one when n is
+ * 1, else many ("1 photo", "0 photos", "2 people"): printf("%d %s", n, fc_plural(n,
+ * "face", "faces")). Returns one of its arguments (borrowed). */
+const char *fc_plural(long long n, const char *one, const char *many);
+
 #endif

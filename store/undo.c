@@ -1,6 +1,8 @@
 /* Undo: the last change the user made, reverted whole from the journal's entries. */
 #include "store_internal.h"
 
+#include "../core/text.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -93,8 +95,8 @@ static int do_undo(fc_store *s, void *ctx, char *err)
     sqlite3_finalize(st);
     if (rc) return rc;
     if (!entries) return fc_errorf(err, -ENOENT, "nothing to undo");
-    snprintf(job->said, job->cap, "undid %s (%d entr%s)", action, entries,
-             entries == 1 ? "y" : "ies");
+    snprintf(job->said, job->cap, "undid %s (%d %s)", action, entries,
+             fc_plural(entries, "entry", "entries"));
     /* a person a move made, empty again */
     return fc_store_exec(s,
                          "DELETE FROM people WHERE name IS NULL AND NOT EXISTS (SELECT 1 FROM "
