@@ -11,6 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 bad() { # bad DESCRIPTION LINE TEXT...: a config file (a line per TEXT) wrong at LINE
     local what=$1 line=$2 rc
     shift 2
+    rm -f "$tmp/never.db"
     printf '%s\n' "$@" >"$tmp/bad.conf"
     "$fcd" --once --config "$tmp/bad.conf" --db "$tmp/never.db" >/dev/null 2>"$tmp/err"
     rc=$?
