@@ -14,12 +14,13 @@
  *     any other key the last line wins. Flags on the command line override the file, and
  *     --watch flags replace all of its watch lines.
  *   - VALUE is quoted when its first character is '"' or '\'':
- *       - it ends at the next matching quote and keeps every character between, blanks
- *         and '#' included; "" and '' are an empty value;
+ *       - it ends at the next quote of the same kind (not one escaped as \" in double
+ *         quotes) and keeps every character between, blanks and '#' included; "" and ''
+ *         are an empty value;
  *       - between single quotes no character is special; between double quotes \" is a
  *         quote and \\ a backslash, and a backslash before anything else is an error;
- *       - after the closing quote only blanks may follow, then optionally a comment
- *         starting with '#'; anything else is an error.
+ *       - after the closing quote come, optionally, blanks and then a comment starting
+ *         with '#' (`watch = "/x"# mine` is "/x"); anything else is an error.
  *     Otherwise VALUE is bare:
  *       - it runs to the end of the line, or to a '#' preceded by a blank: that '#' starts
  *         a comment (so `watch = /x # mine` watches "/x"); the blanks before the comment
@@ -29,16 +30,20 @@
  *       - a bare value cannot be empty (`db =` is an error; write `db = ""`).
  *   - In the paths (watch, db, model), quoted or bare, a leading "~" alone or "~/" stands
  *     for $HOME (an error when HOME is unset or not absolute); "~user" is an error.
- *     Nothing else is expanded: no variables, no globs. A relative watch folder must
- *     exist (it is made absolute); an empty db or model means the default.
- *   - The file is UTF-8 or any bytes but NUL; a line of more than 8191 bytes is an error.
+ *     Nothing else is expanded: no variables, no globs. A relative watch folder (from
+ *     the daemon's working directory) must exist, and is made absolute; an empty db or
+ *     model means the default. Numbers are decimal, within each key's range.
+ *   - Bytes other than NUL may appear anywhere (UTF-8 is expected); a NUL byte, or a
+ *     line of more than 8191 bytes, is an error.
  *
  * Every error stops faceclusterd before it starts (exit 2), or on SIGHUP keeps the
- * settings it had; its message names the file and line: "faceclusterd: PATH:LINE: WHY".
+ * settings it had; its message names the file and line: "faceclusterd: PATH:LINE: WHY"
+ * (a file that cannot be read at all: "faceclusterd: cannot read PATH: WHY").
  *
  * The default folder, when neither the file nor the command line names one, is the
  * user's pictures folder: XDG_PICTURES_DIR in $XDG_CONFIG_HOME/user-dirs.dirs (by default
- * ~/.config/user-dirs.dirs; user_dirs.c), else ~/Pictures. */
+ * ~/.config/user-dirs.dirs; how it is read: user_dirs.c); without one (or when it is the
+ * home folder itself, which xdg-user-dirs uses to disable it), ~/Pictures. */
 #include "config.h"
 
 #include "../core/fc_error.h"
