@@ -91,6 +91,12 @@ check "1 photo file scanned" grep -q ': scanned in [0-9.]* s: 1 photo file, 1 to
 check "1 photo indexed, the pipeline ran 1 time" \
     grep -q '^done: 1 photo indexed with [0-9]* faces (the pipeline ran 1 time), 0 copies linked' "$tmp/log1"
 check "1 photo file read" grep -q '; 1 photo file read (' "$tmp/log1"
+# the CLI's counts read the same way
+db="$home/store #1/faces.db"
+person=$("$fc" --db "$db" people --unsorted --json | sed -n '1s/^{"id": \([0-9]*\),.*/\1/p')
+face=$("$fc" --db "$db" show "$person" --json | sed -n '1s/^{"face": \([0-9]*\),.*/\1/p')
+check "the CLI: 1 face moved" grep -q '^1 face now in person [0-9]*$' <("$fc" --db "$db" move "$face" --new)
+check "the CLI: 1 face, 1 photo" grep -q ' 1 face  *1 photo ' <("$fc" --db "$db" people --unsorted)
 
 # a warning off the journal is marked as one in words
 printf 'not an image' >"$home/Fotos/notes.jpg"
