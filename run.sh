@@ -148,9 +148,11 @@ PY
 }
 
 main_job() {
-    # install where the programs will look (FACECLUSTER_MODEL, XDG_DATA_HOME or ~/.local)
+    # install where the programs look first: the first of the places `model path` lists
+    # (FACECLUSTER_MODEL, XDG_DATA_HOME or ~/.local; then the system-wide ones)
     local dest
     dest=$(build/cli/facecluster model path) || die "no place to install the model"
+    dest=${dest%%$'\n'*}
     mkdir -p "$(dirname "$dest")"
     cp build/facecluster.model "$dest.new"
     mv "$dest.new" "$dest"

@@ -132,9 +132,10 @@ void cli_warn(const cli_command *cmd, const char *subject, const char *err);
  * FACECLUSTER_DB or the default) nor the model; an existing file only if it starts with
  * magic, or with force. Check with fc_file_output_check(path, &o.how, err) before the
  * work, write with fc_file_write_atomic(path, bytes, len, &o.how, err). */
+#define CLI_OUTPUT_MODELS 4
 typedef struct {
-    char store[4096], model[4096];
-    const char *protect[3];
+    char store[4096], model[CLI_OUTPUT_MODELS][4096];
+    const char *protect[CLI_OUTPUT_MODELS + 2];
     fc_file_output how;
 } cli_output;
 void cli_output_init(cli_output *o, const cli_globals *globals, const void *magic, size_t magic_len,

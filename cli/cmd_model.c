@@ -3,6 +3,7 @@
 
 #include "../core/faceapi.h"
 #include "../core/fc_error.h"
+#include "../core/file.h"
 #include "../core/model.h"
 
 #include <string.h>
@@ -37,18 +38,23 @@ static int info(const cli_globals *globals, int argc, int json)
     return CLI_OK;
 }
 
-/* Where the model is looked for: what run.sh installs to. */
+/* Where the model is looked for, a path a line in order: the first is the user's own
+ * (where run.sh installs it), the first that exists is used. */
 static int path(const cli_globals *globals, int argc)
 {
-    char buf[4096], err[FC_ERR_MAX];
+    char err[FC_ERR_MAX], **places;
     if (argc != 0) return cli_usage(&cli_cmd_model);
     if (globals->model_path) {
-        snprintf(buf, sizeof buf, "%s", globals->model_path);
-    } else if (fc_model_default_path(buf, sizeof buf, err) != 0) {
-        return cli_failed(&cli_cmd_model, err);
+        fc_text_escape(stdout, globals->model_path);
+        fputc('\n', stdout);
+        return CLI_OK;
     }
-    fc_text_escape(stdout, buf);
-    fputc('\n', stdout);
+    if (fc_model_places(&places, err) != 0) return cli_failed(&cli_cmd_model, err);
+    for (char **p = places; *p; p++) {
+        fc_text_escape(stdout, *p);
+        fputc('\n', stdout);
+    }
+    fc_file_places_free(places);
     return CLI_OK;
 }
 
@@ -74,7 +80,7 @@ const cli_command cli_cmd_model = {
     .name = "model",
     .usage = "convert FACE_API_PACKAGE_DIR OUT | info [--json] | path",
     .summary = "convert the upstream face-api weights into our model file, describe it, or "
-               "print where it is looked for",
+               "print where it is looked for (the first that exists is used)",
     .options = options,
     .min_args = 1,
     .max_args = 3,

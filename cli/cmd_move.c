@@ -37,8 +37,8 @@ static int exec(const cli_globals *globals, const cli_args *args)
     free(faces);
     fc_store_close(store);
     if (rc) return rc;
-    return cli_edit_report(args, what, "%d face%s now in %s%s", count, count == 1 ? "" : "s", who,
-                           to_new ? ", a new person" : "");
+    return cli_edit_report(args, what, "%d %s now in %s%s", count,
+                           fc_plural(count, "face", "faces"), who, to_new ? ", a new person" : "");
 }
 
 const cli_command cli_cmd_move = {

@@ -309,16 +309,17 @@ static int run(const cli_globals *globals, int argc, char **argv)
     /* the title first: the sheet is made wide enough for it */
     const int title_scale = a.size >= 80 ? 3 : 2, gap = a.size / 14 > 4 ? a.size / 14 : 4;
     if (a.all) {
-        snprintf(title, sizeof title, "%d %s, %d faces", people.count,
-                 people.count == 1 ? "person" : "people", faces.count);
+        snprintf(title, sizeof title, "%d %s, %d %s", people.count,
+                 fc_plural(people.count, "person", "people"), faces.count,
+                 fc_plural(faces.count, "face", "faces"));
     } else {
         person_label(people.count ? &people.people[0] : NULL, person, label, sizeof label);
         if (faces.total > faces.count)
             snprintf(title, sizeof title, "%s: %lld faces, the best %d shown", label,
                      (long long)faces.total, faces.count);
         else
-            snprintf(title, sizeof title, "%s: %lld face%s", label, (long long)faces.total,
-                     faces.total == 1 ? "" : "s");
+            snprintf(title, sizeof title, "%s: %lld %s", label, (long long)faces.total,
+                     fc_plural(faces.total, "face", "faces"));
     }
     const int title_w = fc_font_width(title, title_scale) + 2 * gap;
     const fc_sheet_layout layout = {.columns = columns,
@@ -342,11 +343,11 @@ static int run(const cli_globals *globals, int argc, char **argv)
         const sheet_person *p = &people.people[i];
         person_label(p, p->id, label, sizeof label);
         if (p->name) /* the id too, for the commands that take one */
-            snprintf(detail, sizeof detail, "person %lld, %lld face%s", (long long)p->id,
-                     (long long)p->faces, p->faces == 1 ? "" : "s");
+            snprintf(detail, sizeof detail, "person %lld, %lld %s", (long long)p->id,
+                     (long long)p->faces, fc_plural(p->faces, "face", "faces"));
         else
-            snprintf(detail, sizeof detail, "%lld face%s", (long long)p->faces,
-                     p->faces == 1 ? "" : "s");
+            snprintf(detail, sizeof detail, "%lld %s", (long long)p->faces,
+                     fc_plural(p->faces, "face", "faces"));
         fc_sheet_row_label(sheet, i, label, detail);
     }
     fc_sheet_title(sheet, title);
@@ -360,9 +361,8 @@ static int run(const cli_globals *globals, int argc, char **argv)
     if (!rc) rc = fc_file_write_atomic(a.out, jpeg, jpeg_len, &output.how, err);
     if (rc) goto done;
     if (missing)
-        fprintf(stderr,
-                "facecluster sheet: %d of %d faces missing (their photos could not be read)\n",
-                missing, faces.count);
+        fprintf(stderr, "facecluster sheet: %d of %d %s missing (their photos could not be read)\n",
+                missing, faces.count, fc_plural(faces.count, "face", "faces"));
     const int shown_people = a.all ? people.count : 1;
     if (a.json) {
         fputs("{\"path\": ", stdout);
@@ -372,8 +372,9 @@ static int run(const cli_globals *globals, int argc, char **argv)
     } else {
         printf("wrote ");
         fc_text_escape(stdout, a.out);
-        printf(": %d face%s of %d %s, %dx%d pixels\n", faces.count, faces.count == 1 ? "" : "s",
-               shown_people, shown_people == 1 ? "person" : "people", img->width, img->height);
+        printf(": %d %s of %d %s, %dx%d pixels\n", faces.count,
+               fc_plural(faces.count, "face", "faces"), shown_people,
+               fc_plural(shown_people, "person", "people"), img->width, img->height);
     }
 done:
     if (rc) cli_failed(&cli_cmd_sheet, err);

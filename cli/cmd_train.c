@@ -75,10 +75,11 @@ static void print_summary(const train_run *run, const fc_store_head *h, int nots
                seconds);
         return;
     }
-    printf("learned a head of %d dimensions from %lld faces of %lld named people, %d \"not "
-           "this person\" decision%s and %d faces of unnamed people in %.1f s\n",
-           h->dim, (long long)h->faces, (long long)h->people, nots, nots == 1 ? "" : "s",
-           background, seconds);
+    printf("learned a head of %d dimensions from %lld %s of %lld named %s, %d \"not this "
+           "person\" %s and %d %s of unnamed people in %.1f s\n",
+           h->dim, (long long)h->faces, fc_plural(h->faces, "face", "faces"), (long long)h->people,
+           fc_plural(h->people, "person", "people"), nots, fc_plural(nots, "decision", "decisions"),
+           background, fc_plural(background, "face", "faces"), seconds);
     printf("thresholds with it: cluster %.4f (raw %.4f), recognise %.4f (raw %.4f)\n",
            h->cluster_threshold, raw[0], h->recognize_threshold, raw[1]);
     printf("stored: faceclusterd regroups the people with it; `facecluster train --reset` goes "
@@ -104,17 +105,19 @@ static int train(fc_store *store, train_run *run, int dim)
                   "a head learns from two named people with two faces or more each (there %s "
                   "%d): name people first (facecluster name PERSON NAME; facecluster move "
                   "FACE PERSON); nothing stored",
-                  teaching == 1 ? "is" : "are", teaching);
+                  fc_plural(teaching, "is", "are"), teaching);
         status = cli_failed(&cli_cmd_train, err);
     }
     if (status != CLI_OK) goto out;
     FILE *out = run->json ? stderr : stdout;
     fprintf(out,
-            "learning from %lld faces of %d named people, %d \"not this person\" "
-            "decision%s and %d faces of unnamed people (as strangers): %d epochs, then the "
-            "thresholds\n",
-            (long long)faces, people, t.n_nots, t.n_nots == 1 ? "" : "s", t.background,
-            run->epochs);
+            "learning from %lld %s of %d named %s, %d \"not this person\" %s and %d %s of "
+            "unnamed people (as strangers): %d %s, then the thresholds\n",
+            (long long)faces, fc_plural(faces, "face", "faces"), people,
+            fc_plural(people, "person", "people"), t.n_nots,
+            fc_plural(t.n_nots, "decision", "decisions"), t.background,
+            fc_plural(t.background, "face", "faces"), run->epochs,
+            fc_plural(run->epochs, "epoch", "epochs"));
     fflush(out);
     fc_train_opts opts = fc_train_default_opts();
     opts.epochs = run->epochs;

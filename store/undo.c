@@ -1,6 +1,8 @@
 /* Undo: the last change the user made, reverted whole from the journal's entries. */
 #include "store_internal.h"
 
+#include "../core/text.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

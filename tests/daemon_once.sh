@@ -19,7 +19,7 @@ check "bad number explained" grep -q 'threads takes a number' "$tmp/err"
 printf 'watch = %s\nbogus-key = 1\n' "$tmp" >"$tmp/config"
 "$fcd" --once --config "$tmp/config" >/dev/null 2>"$tmp/err"; rc=$?
 check "bad config line is usage" test "$rc" -eq 2
-check "bad config line located" grep -q "$tmp/config, line 2" "$tmp/err"
+check "bad config line located" grep -q "$tmp/config:2: unknown setting 'bogus-key'" "$tmp/err"
 
 need_model_and_samples
 
@@ -52,7 +52,7 @@ run() { # run LOG [flags...]: faceclusterd --once on the library; its exit statu
 }
 status() { "$fc" --db "$db" status --json; }
 field() { status | sed "s/.*\"$1\": \\([0-9]*\\).*/\\1/"; }
-ran() { sed -n 's/.*the pipeline ran \([0-9]*\) times.*/\1/p' "$1"; }
+ran() { sed -n 's/.*the pipeline ran \([0-9]*\) times\{0,1\}).*/\1/p' "$1"; }
 
 # under systemd: READY and STATUS reach $NOTIFY_SOCKET
 python3 -c '
@@ -73,10 +73,10 @@ check "systemd told READY" grep -qx 'READY=1' "$tmp/notified"
 check "systemd told a STATUS" grep -q '^STATUS=' "$tmp/notified"
 check "forged name escaped in the log" grep -q 'forged\\x0a<3>line.jpg: not indexed' "$tmp/log1"
 check "first run exits 0 though files are bad" test "$rc" -eq 0
-check "syslog priority prefixes" grep -q '^<6>' "$tmp/log1"
+check "a file, not the journal: no syslog prefixes" test -z "$(grep '^<[0-9]>' "$tmp/log1")"
 check "photos indexed" test "$(field photos)" -eq 6
 check "every face stored" test "$(field faces)" -eq "$expected_faces"
-check "the copy linked, not run" grep -q '1 copies linked' "$tmp/log1"
+check "the copy linked, not run" grep -q '1 copy linked' "$tmp/log1"
 check "bad files counted" test "$(field bad)" -eq 3
 check "truncated file pending, not bad" test "$(field pending)" -eq 1
 check "nothing missing" test "$(field missing)" -eq 0
