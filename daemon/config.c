@@ -64,6 +64,7 @@ static const char usage[] =
     "usage: faceclusterd [--once] [--watch DIR]... [--db PATH] [--model PATH]\n"
     "                    [--detector ssd|tiny] [--threads N] [--config PATH]\n"
     "                    [--max-watches N] [--settle-ms N] [--purge-days N] [--verbose]\n"
+    "                    [--help] [--version]\n"
     "Watches photo folders and indexes every face (see README).\n";
 
 /* "faceclusterd: [PATH:LINE: ]WHY", the path and the reason escaped (they hold what a
@@ -325,6 +326,19 @@ int config_load(daemon_config *cfg, int argc, char **argv)
     cfg->settle_ms = 2000;
     cfg->purge_days = 30;
     cfg->max_tries = 3;
+    /* --help and --version answer whatever the config file says */
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            config_free(cfg);
+            return 1;
+        }
+        if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
+            printf("faceclusterd %s\n", FC_VERSION);
+            config_free(cfg);
+            return 1;
+        }
+    }
     /* the config file first, so that flags override it: find --config before the rest */
     const char *config = NULL;
     for (int i = 1; i + 1 < argc; i++)
@@ -335,11 +349,7 @@ int config_load(daemon_config *cfg, int argc, char **argv)
     int flag_roots = 0;
     for (int i = 1; i < argc && !rc; i++) {
         const char *arg = argv[i];
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            fputs(usage, stdout);
-            config_free(cfg);
-            return 1;
-        } else if (strcmp(arg, "--once") == 0) {
+        if (strcmp(arg, "--once") == 0) {
             cfg->once = 1;
         } else if (strcmp(arg, "--verbose") == 0) {
             cfg->verbose = 1;
