@@ -109,4 +109,30 @@ check "bash completes a person's id" grep -qx "$person" <<<"$(complete_words --d
 check "bash completes the person after faces" \
     grep -qx 'Ada\\ Lovelace' <<<"$(complete_words --db="$db" move 1 2 "")"
 check "bash does not complete a face id" test -z "$(complete_words --db "$db" reject "")"
+
+# zsh_complete LINE...: each LINE as zsh leaves it after a TAB, in an interactive zsh on a
+# pseudo-terminal (zpty), the installed programs first in PATH. It waits for a marker
+# only the shell's output holds ($((6*7)) evaluated), never for a time.
+zsh_complete() {
+    local line
+    {
+        echo 'zmodload zsh/zpty'
+        printf 'zpty z env PATH=%q:"$PATH" HOME=%q TERM=dumb zsh -f -i\n' "$dest$bindir" "$tmp"
+        printf 'zpty -w z %q\n' "PS1='> '; fpath=($zsh_dir \$fpath); autoload -Uz compinit; compinit -u -d $tmp/zcompdump; bindkey '^I' complete-word"
+        for line in "$@"; do
+            printf 'zpty -n -w z %q$%s\n' "$line" "'\t\x01print -r -- COMPLETED \n'"
+        done
+        echo "zpty -w z 'print DONE\$((6*7))'; zpty -r z out '*DONE42*'; print -r -- \"\$out\"; zpty -d z"
+    } >"$tmp/drive.zsh"
+    timeout 60 zsh -f "$tmp/drive.zsh" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' |
+        sed -n 's/^COMPLETED //p'
+}
+zsh_complete "facecluster --db $db show Ad" "facecluster --db=$db move 1 2 Ad" \
+    "facecluster mod" "facecluster people --u" "faceclusterd --det" >"$tmp/zsh"
+check "zsh completes a person's name" grep -qx "facecluster --db $db show Ada Lovelace" "$tmp/zsh"
+check "zsh completes the person after faces" \
+    grep -qx "facecluster --db=$db move 1 2 Ada Lovelace" "$tmp/zsh"
+check "zsh completes a command" grep -qx "facecluster model" "$tmp/zsh"
+check "zsh completes an option" grep -qx "facecluster people --unsorted" "$tmp/zsh"
+check "zsh completes faceclusterd's options" grep -qx "faceclusterd --detector" "$tmp/zsh"
 finish
