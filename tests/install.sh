@@ -46,20 +46,21 @@ fc=$dest$bindir/facecluster fcd=$dest$bindir/faceclusterd
 commands=$("$fc" --help | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p')
 check "facecluster --help lists commands" test "$(printf '%s\n' "$commands" | wc -l)" -ge 15
 
-# man pages: render at 80 columns with nothing on stderr (troff's warnings go there)
+# man pages: render at 80 columns with nothing on stderr (troff's warnings go there), in a
+# locale every Debian has (an unknown one would be a warning of its own)
 for page in man1/facecluster.1 man8/faceclusterd.8 man5/facecluster-config.5; do
-    MANWIDTH=80 man -l "$dest$mandir/$page" >"$tmp/page" 2>"$tmp/warnings"
+    LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$dest$mandir/$page" >"$tmp/page" 2>"$tmp/warnings"
     check "man -l $page renders" test -s "$tmp/page"
     check "man -l $page has no warning" test ! -s "$tmp/warnings"
     cat "$tmp/warnings" >&2
     check "$page has NAME and SEE ALSO" grep -q '^SEE ALSO' "$tmp/page"
 done
-MANWIDTH=80 man -l "$dest$mandir/man1/facecluster.1" >"$tmp/facecluster.txt" 2>/dev/null
+LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$dest$mandir/man1/facecluster.1" >"$tmp/facecluster.txt" 2>/dev/null
 for cmd in $commands; do
     check "facecluster(1) documents $cmd" grep -Eq "^ {7}$cmd( |$)" "$tmp/facecluster.txt"
 done
 check "facecluster(1) has the JSON OUTPUT table" grep -q '^JSON OUTPUT' "$tmp/facecluster.txt"
-MANWIDTH=80 man -l "$dest$mandir/man8/faceclusterd.8" >"$tmp/faceclusterd.txt" 2>/dev/null
+LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$dest$mandir/man8/faceclusterd.8" >"$tmp/faceclusterd.txt" 2>/dev/null
 for option in $("$fcd" --help | grep -o -- '--[a-z-]*' | sort -u); do
     check "faceclusterd(8) documents $option" grep -q -- "^ *$option" "$tmp/faceclusterd.txt"
 done
