@@ -191,9 +191,9 @@ check "the named person is still listed" test $? -eq 0
 # corrections, then a restart and a regroup: every decision holds
 "$fc" --db "$db" show 'Ada Lovelace' --json | sed 's/^{"face": \([0-9]*\),.*/\1/' >"$tmp/ada"
 f1=$(sed -n 1p "$tmp/ada") f2=$(sed -n 2p "$tmp/ada")
-"$fc" --db "$db" move "$f1" --new >"$tmp/moved"; rc=$?
+"$fc" --db "$db" move "$f1" --new --json >"$tmp/moved"; rc=$?
 check "move --new: exit 0" test "$rc" -eq 0
-split=$(sed -n 's/.* now in person \([0-9]*\)$/\1/p' "$tmp/moved")
+split=$(sed -n 's/.*"person": \([0-9]*\).*/\1/p' "$tmp/moved")
 "$fc" --db "$db" not "$f2" 'Ada Lovelace'; rc=$?
 check "not: exit 0" test "$rc" -eq 0
 stranger=$("$fc" --db "$db" people --unsorted --json | sed -n '1s/^{"id": \([0-9]*\),.*/\1/p')
@@ -201,7 +201,7 @@ reject=$("$fc" --db "$db" show "$stranger" --json | sed -n '1s/^{"face": \([0-9]
 "$fc" --db "$db" reject "$reject"; rc=$?
 check "reject: exit 0" test "$rc" -eq 0
 before=$(field faces)
-check "undo reverts the last change" bash -c "\"$fc\" --db \"$db\" undo | grep -q 'undid reject'"
+check "undo reverts the last change" bash -c "\"$fc\" --db \"$db\" undo | grep -q 'undid: face [0-9]* rejected'"
 check "undo: the face is counted again" test "$(field faces)" -eq $((before + 1))
 "$fc" --db "$db" reject "$reject"
 expected_faces=$((expected_faces - 1)) # a rejected face is not counted
