@@ -47,8 +47,8 @@ _facecluster_files()
 _facecluster()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local commands="check cover detect embed help hide merge model move name not people
-        reject sheet show similar status train undo unhide who"
+    local commands="check cover detect embed help hide history merge model move name not
+        people reject sheet show similar status train undo unhide who"
     COMPREPLY=()
     # the global options before the command, kept to ask the same store for its people
     local cli=${COMP_WORDS[0]/#\~/$HOME} global=() i=1 cmd=
@@ -68,18 +68,23 @@ _facecluster()
             --db | --model) _facecluster_files; return ;;
         esac
         if [[ $cur == -* ]]; then
-            _facecluster_add --db --model --help
+            _facecluster_add --db --model --help --version
         else
             _facecluster_add $commands
         fi
         return
     fi
-    # the positional arguments before this one, and the options that take a value
+    # the positional arguments before this one, and the options that take a value (--db
+    # and --model may come after the command too)
     local npos=0 j
     for ((j = i + 1; j < COMP_CWORD; j++)); do
         case ${COMP_WORDS[j]} in
-            --detector | --align | -o | --output | --columns | --size | --max | -n | --dim | \
-                --epochs | --threshold) j=$((j + 1)) ;;
+            --db | --model)
+                ((j + 1 < COMP_CWORD)) && global+=("${COMP_WORDS[j]}" "${COMP_WORDS[j + 1]/#\~/$HOME}")
+                j=$((j + 1)) ;;
+            --db=* | --model=*) global+=("${COMP_WORDS[j]}") ;;
+            --detector | --align | -o | --output | --columns | --size | --max | -n | --count | \
+                --dim | --epochs | --threshold) j=$((j + 1)) ;;
             -*) ;;
             *) npos=$((npos + 1)) ;;
         esac
@@ -87,18 +92,20 @@ _facecluster()
     case $prev in
         --detector) _facecluster_add ssd tiny; return ;;
         --align) _facecluster_add chip box; return ;;
-        -o | --output) _facecluster_files; return ;;
-        --columns | --size | --max | -n | --dim | --epochs | --threshold) return ;;
+        -o | --output | --db | --model) _facecluster_files; return ;;
+        --columns | --size | --max | -n | --count | --dim | --epochs | --threshold) return ;;
     esac
     local options= person=0 files=0
     case $cmd in
         check) options=--json ;;
-        cover) options=; ((npos == 0)) && person=1 ;;
+        cover) options=--json; ((npos == 0)) && person=1 ;;
         detect) options="--json --detector"; files=1 ;;
         embed) options="--json --detector --align --aligned"; files=1 ;;
         help) ((npos == 0)) && _facecluster_add $commands; return ;;
-        hide | unhide | name) ((npos == 0)) && person=1 ;;
-        merge) person=1 ;;
+        hide | unhide) options=--json; ((npos == 0)) && person=1 ;;
+        history) options="-n --count --json" ;;
+        name) ((npos == 0)) && person=1 ;;
+        merge) options=--json; person=1 ;;
         model)
             if ((npos == 0)); then
                 _facecluster_add convert info path
@@ -107,11 +114,11 @@ _facecluster()
             elif [[ ${COMP_WORDS[i + 1]} == convert ]]; then
                 files=1
             fi ;;
-        move) options=--new; ((npos > 0)) && person=1 ;;
-        not) ((npos > 0)) && person=1 ;;
+        move) options="--new --json"; ((npos > 0)) && person=1 ;;
+        not) options=--json; ((npos > 0)) && person=1 ;;
         people) options="--json --unsorted --all" ;;
-        reject | undo) ;;
-        sheet) options="--all --unsorted -o --output --columns --size --max --json"
+        reject | undo) options=--json ;;
+        sheet) options="--all --unsorted -o --output --force --columns --size --max --json"
             ((npos == 0)) && person=1 ;;
         show) options=--json; ((npos == 0)) && person=1 ;;
         similar) options="-n --json"; files=1 ;;

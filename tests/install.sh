@@ -110,6 +110,8 @@ check "bash completes a person's id" grep -qx "$person" <<<"$(complete_words --d
 check "bash completes the person after faces" \
     grep -qx 'Ada\\ Lovelace' <<<"$(complete_words --db="$db" move 1 2 "")"
 check "bash does not complete a face id" test -z "$(complete_words --db "$db" reject "")"
+check "bash reads the store of a --db after the command" \
+    test "$(complete_words show --db "$db" Ad)" = 'Ada\ Lovelace'
 
 # zsh_complete LINE...: each LINE as zsh leaves it after a TAB, in an interactive zsh on a
 # pseudo-terminal (zpty), the installed programs first in PATH. It waits for a marker
@@ -129,11 +131,13 @@ zsh_complete() {
         sed -n 's/^COMPLETED //p'
 }
 zsh_complete "facecluster --db $db show Ad" "facecluster --db=$db move 1 2 Ad" \
-    "facecluster mod" "facecluster people --u" "faceclusterd --det" >"$tmp/zsh"
+    "facecluster mod" "facecluster people --u" "faceclusterd --det" "facecluster history --c" \
+    >"$tmp/zsh"
 check "zsh completes a person's name" grep -qx "facecluster --db $db show Ada Lovelace" "$tmp/zsh"
 check "zsh completes the person after faces" \
     grep -qx "facecluster --db=$db move 1 2 Ada Lovelace" "$tmp/zsh"
 check "zsh completes a command" grep -qx "facecluster model" "$tmp/zsh"
 check "zsh completes an option" grep -qx "facecluster people --unsorted" "$tmp/zsh"
 check "zsh completes faceclusterd's options" grep -qx "faceclusterd --detector" "$tmp/zsh"
+check "zsh completes history's options" grep -qx "facecluster history --count" "$tmp/zsh"
 finish
