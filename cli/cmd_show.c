@@ -28,19 +28,15 @@ static int print_face(void *ctx, const fc_store_face_row *f)
     return 0;
 }
 
-static int run(const cli_globals *globals, int argc, char **argv)
+static const cli_option_spec options[] = {
+    {"json", 0, NULL, "one JSON object per face (JSON Lines)"},
+    {0},
+};
+
+static int exec(const cli_globals *globals, const cli_args *args)
 {
-    int json = 0;
-    const char *who = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0)
-            json = 1;
-        else if (!who)
-            who = argv[i];
-        else
-            return cli_usage(&cli_cmd_show);
-    }
-    if (!who) return cli_usage(&cli_cmd_show);
+    int json = cli_args_has(args, "json");
+    const char *who = args->argv[0];
     fc_store *store = cli_open_store(globals, 1);
     if (!store) return CLI_FAILED;
     char err[FC_ERR_MAX];
@@ -59,5 +55,8 @@ const cli_command cli_cmd_show = {
     .usage = "PERSON [--json]",
     .summary = "a person's faces (PERSON: an id or a name): face id, box, score, whether you "
                "confirmed it, the photo",
-    .run = run,
+    .options = options,
+    .min_args = 1,
+    .max_args = 1,
+    .exec = exec,
 };
