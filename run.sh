@@ -28,8 +28,9 @@ DEBIAN_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libjpeg62-turbo-dev 
                  libuv1-dev libsqlite3-dev libexif-dev libxxhash-dev libopenblas-dev libjpeg-turbo-progs npm
                  clang-format clang scdoc)
 # Only for `./run.sh test`: man-db renders the man pages, zsh and bash-completion load the
-# completions (tests/install.sh), systemd's systemd-analyze checks the unit.
-TEST_PACKAGES=(man-db zsh bash-completion systemd)
+# completions (tests/install.sh), systemd's systemd-analyze checks the unit, Chromium
+# loads the review page headless (tests/page.sh).
+TEST_PACKAGES=(man-db zsh bash-completion systemd chromium)
 
 # The pretrained weights and sample photos: @vladmandic/face-api, MIT, pinned version and
 # the registry's integrity hash for that tarball (`npm view @vladmandic/face-api@1.7.15

@@ -5,6 +5,7 @@
 
 #include "../core/faces.h"
 #include "../core/file.h"
+#include "../core/image.h"
 #include "../core/text.h"
 #include "../core/triplet.h"
 #include "../store/store.h"
@@ -81,6 +82,7 @@ extern const cli_command cli_cmd_model;
 extern const cli_command cli_cmd_move;
 extern const cli_command cli_cmd_name;
 extern const cli_command cli_cmd_not;
+extern const cli_command cli_cmd_page;
 extern const cli_command cli_cmd_people;
 extern const cli_command cli_cmd_reject;
 extern const cli_command cli_cmd_sheet;
@@ -164,6 +166,7 @@ typedef struct {
     int n_named;
     fc_head head;              /* the learned head in use; w NULL: none */
     float recognize_threshold; /* its calibrated recognition threshold */
+    float cluster_threshold;   /* and clustering threshold */
 } cli_library;
 
 /* Opens the store read-only and loads it (a head that does not fit is left out, saying
@@ -204,6 +207,23 @@ int cli_edit_report(const cli_args *args, json_t *what, const char *fmt, ...)
 /* "person 3 (Ada Lovelace)" into buf, the name escaped; with into, its "person" and "name"
  * set there too. */
 void cli_person_words(fc_store *store, int64_t person, char *buf, size_t cap, json_t *into);
+
+/* A face to cut out of its photo (cut.c). */
+typedef struct {
+    const char *path; /* a present file showing its photo; NULL: none */
+    float box[4];     /* in the upright photo's full-size pixels */
+    void *item;       /* the caller's */
+} cli_cut;
+/* Called for each face with its photo decoded and the face's square in it (for
+ * fc_sheet_put), or img NULL when the photo could not be read (already said on stderr).
+ * Returns 0 to go on. */
+typedef int (*cli_cut_fn)(void *ctx, const cli_cut *face, const fc_image *img,
+                          const double square[4]);
+/* Cuts faces out of their photos, each photo read and decoded once for all of its faces
+ * (at the smallest DCT scale that shows a face's square, its box widened by margin, in
+ * cell pixels); sorts faces by path. Returns 0, fn's first non-zero return, or -ENOMEM. */
+int cli_cut_faces(const cli_command *cmd, cli_cut *faces, int count, int cell, double margin,
+                  cli_cut_fn fn, void *ctx);
 
 /* Unix seconds as ISO 8601 local time with its zone ("2026-12-02T06:30:00+01:00"). */
 void cli_time_string(int64_t unix_seconds, char *buf, size_t cap);
