@@ -49,13 +49,6 @@ static int print_person(void *ctx, const fc_store_person *p)
     return 0;
 }
 
-static int count_only(void *ctx, const fc_store_person *p)
-{
-    (void)p;
-    ((person_printer *)ctx)->count++;
-    return 0;
-}
-
 static int run(const cli_globals *globals, int argc, char **argv)
 {
     person_printer out = {0};
@@ -75,12 +68,19 @@ static int run(const cli_globals *globals, int argc, char **argv)
     char err[FC_ERR_MAX];
     int rc = unsorted ? fc_store_people(store, 1, UNSORTED_BELOW - 1, all, print_person, &out, err)
                       : fc_store_people(store, UNSORTED_BELOW, 0, all, print_person, &out, err);
-    if (!rc && !out.json && !unsorted) {
-        person_printer rest = {.json = 1};
-        rc = fc_store_people(store, 1, UNSORTED_BELOW - 1, all, count_only, &rest, err);
-        if (!rc)
-            printf("%d %s, and %d unsorted face%s (facecluster people --unsorted)\n", out.count,
-                   out.count == 1 ? "person" : "people", rest.count, rest.count == 1 ? "" : "s");
+    fc_store_people_counts c;
+    if (!rc && !out.json) rc = fc_store_people_count(store, all, &c, err);
+    if (!rc && !out.json && unsorted && c.unplaced) /* every face reachable from here */
+        printf("%6s  %lld face%s in no person (facecluster show --unsorted)\n", "-",
+               (long long)c.unplaced, c.unplaced == 1 ? "" : "s");
+    if (!rc && !out.json && !unsorted) { /* counted as the daemon's log and `status` count */
+        const long long many = (long long)(c.people - c.alone);
+        printf("%lld %s with 2+ faces, %lld alone (facecluster people --unsorted), %lld face%s in "
+               "no person (facecluster show --unsorted)",
+               many, many == 1 ? "person" : "people", (long long)c.alone, (long long)c.unplaced,
+               c.unplaced == 1 ? "" : "s");
+        if (c.hidden && !all) printf(", %lld hidden (--all)", (long long)c.hidden);
+        fputc('\n', stdout);
     }
     if (rc) {
         cli_failed(&cli_cmd_people, err);

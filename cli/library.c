@@ -66,6 +66,7 @@ static int use_head(cli_library *lib)
     if (rc == 1) {
         lib->head = (fc_head){.dim = h.dim, .w = h.weights};
         lib->recognize_threshold = h.recognize_threshold;
+        lib->cluster_threshold = h.cluster_threshold;
         fc_head_transform(&lib->head, lib->embedding, lib->n);
     }
     return CLI_OK;
