@@ -86,3 +86,31 @@ void cli_faces_by_doubt(cli_face *faces, int n)
 {
     if (n > 1) qsort(faces, (size_t)n, sizeof *faces, by_doubt);
 }
+
+typedef struct {
+    float doubt;
+    int index;
+} ranked;
+
+static int by_rank(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->doubt != y->doubt) return x->doubt < y->doubt ? 1 : -1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+int *cli_faces_doubt_order(const cli_face *faces, int n)
+{
+    ranked *r = malloc((size_t)(n ? n : 1) * sizeof *r);
+    int *order = malloc((size_t)(n ? n : 1) * sizeof *order);
+    if (r && order) {
+        for (int i = 0; i < n; i++) r[i] = (ranked){faces[i].doubt, i};
+        if (n > 1) qsort(r, (size_t)n, sizeof *r, by_rank);
+        for (int i = 0; i < n; i++) order[i] = r[i].index;
+    } else {
+        free(order);
+        order = NULL;
+    }
+    free(r);
+    return order;
+}

@@ -29,4 +29,8 @@ void cli_faces_free(cli_faces *f);
 /* Orders faces[0..n) most doubtful first; equal doubts best score first, then by id. */
 void cli_faces_by_doubt(cli_face *faces, int n);
 
+/* The indices of faces[0..n) most doubtful first (equal doubts in their order), or NULL
+ * when out of memory. The caller frees it. */
+int *cli_faces_doubt_order(const cli_face *faces, int n);
+
 #endif

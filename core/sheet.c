@@ -15,6 +15,7 @@ static const uint8_t background[3] = {34, 34, 34};
 static const uint8_t ink[3] = {235, 235, 235};
 static const uint8_t dim_ink[3] = {160, 160, 160};
 static const uint8_t missing_fill[3] = {96, 96, 96};
+static const uint8_t mark_ink[3] = {255, 140, 0}; /* orange: look again */
 
 struct fc_sheet {
     fc_sheet_layout layout;
@@ -146,6 +147,18 @@ void fc_sheet_put_missing(fc_sheet *s, int row, int col, const char *label)
     fc_font_draw(&s->img, x + (cell - w) / 2, y + (cell - scale * FC_FONT_GLYPH_H) / 2, word, scale,
                  ink, cell);
     cell_label(s, x, y, label);
+}
+
+void fc_sheet_mark(fc_sheet *s, int row, int col)
+{
+    if (!in_grid(s, row, col)) return;
+    const int cell = s->layout.cell, t = cell / 24 > 2 ? cell / 24 : 2;
+    int x, y;
+    fc_sheet_cell_origin(s, row, col, &x, &y);
+    fill(&s->img, x, y, cell, t, mark_ink);
+    fill(&s->img, x, y + cell - t, cell, t, mark_ink);
+    fill(&s->img, x, y, t, cell, mark_ink);
+    fill(&s->img, x + cell - t, y, t, cell, mark_ink);
 }
 
 /* ---------------------------------------------------------------- resampling */

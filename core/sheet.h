@@ -66,6 +66,10 @@ int fc_sheet_put(fc_sheet *s, int row, int col, const fc_image *src, const doubl
  * read. Writes label (may be NULL) under it. A cell outside the grid is ignored. */
 void fc_sheet_put_missing(fc_sheet *s, int row, int col, const char *label);
 
+/* Frames cell (row, col) in a warning colour, over the edge of what it shows: a face
+ * that may not be the person's. A cell outside the grid is ignored. */
+void fc_sheet_mark(fc_sheet *s, int row, int col);
+
 /* The square a face is shown in: its box (x, y, w, h) widened by `margin` of its longer
  * side on each side, centred on it, then made to fit a photo of width x height (shrunk
  * to the photo's shorter side if larger, moved inside it); width or height <= 0: no
