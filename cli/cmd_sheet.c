@@ -15,6 +15,7 @@
 #include "../core/fc_error.h"
 #include "../core/file.h"
 #include "../core/font.h"
+#include "../core/typeface.h"
 #include "../core/image.h"
 #include "../core/sheet.h"
 #include "../store/store.h"
@@ -89,8 +90,9 @@ static int add_face(face_list *l, const cli_face *f, int row, int col, int show_
 
 /* Puts a person's faces (f, best score first) on the list: the doubtful ones, most
  * doubtful first, at most `room` of them, and the best of the others, `limit` in all;
- * when none is doubtful and not all fit, the most doubtful face takes the last place (a
- * stranger among many shows whatever the threshold says). They go at row `row` (-1: in
+ * when none is doubtful, the most doubtful face is labelled with its distance and, if not
+ * all fit, takes the last place (a stranger among many shows whatever the threshold
+ * says). They go at row `row` (-1: in
  * rows of `columns`), the doubtful first (doubtful_first) or last. Returns how many
  * doubtful faces f has, or -ENOMEM. */
 static int take_faces(face_list *l, const cli_faces *f, int limit, int room, int doubtful_first,
@@ -100,16 +102,18 @@ static int take_faces(face_list *l, const cli_faces *f, int limit, int room, int
     int *order = cli_faces_doubt_order(f->face, n);
     int *pick = malloc((size_t)(n ? n : 1) * sizeof *pick);
     uint8_t *taken = calloc((size_t)(n ? n : 1), 1);
-    int rc = order && pick && taken ? 0 : -ENOMEM, doubtful = 0, k = 0, r = 0, substitute = -1;
+    int rc = order && pick && taken ? 0 : -ENOMEM, doubtful = 0, k = 0, r = 0, most = -1;
     for (int i = 0; i < n; i++) doubtful += f->face[i].doubtful;
     for (int j = 0; !rc && j < n && k < room && k < limit && f->face[order[j]].doubtful; j++)
         taken[order[j]] = 1, k++;
     for (int i = 0; !rc && i < n && k + r < limit; i++)
         if (!taken[i]) taken[i] = 2, r++;
-    if (!rc && k == 0 && n > limit && limit >= 2 && taken[order[0]] != 2)
+    if (!rc && k == 0 && n > 2) /* none over the threshold: the most doubtful, labelled */
+        most = order[0];
+    if (most >= 0 && n > limit && limit >= 2 && taken[most] != 2)
         for (int i = n - 1; i >= 0; i--) /* the last of the best gives way */
             if (taken[i] == 2) {
-                taken[i] = 0, taken[order[0]] = 2, substitute = order[0];
+                taken[i] = 0, taken[most] = 2;
                 break;
             }
     /* the doubtful in their order, the rest in theirs; first or last */
@@ -126,7 +130,7 @@ static int take_faces(face_list *l, const cli_faces *f, int limit, int room, int
     }
     for (int t = 0; !rc && t < m; t++)
         rc = add_face(l, &f->face[pick[t]], row >= 0 ? row : t / columns,
-                      row >= 0 ? t : t % columns, pick[t] == substitute);
+                      row >= 0 ? t : t % columns, pick[t] == most);
     free(order), free(pick), free(taken);
     return rc ? rc : doubtful;
 }
@@ -324,6 +328,33 @@ static void free_lists(face_list *faces, person_list *people)
     free(people->people);
 }
 
+/* The labels' fonts: $FACECLUSTER_FONTS or the built-in list (meson option label_fonts),
+ * paths separated by ':'. None there: the bitmap font (NULL), with a warning, since a
+ * name that is not ASCII then shows as '?'. */
+static fc_typeface *open_font(void)
+{
+    const char *list = getenv("FACECLUSTER_FONTS");
+    if (!list || !*list) list = FC_LABEL_FONTS;
+    char copy[4096], note[FC_ERR_MAX], err[FC_ERR_MAX];
+    snprintf(copy, sizeof copy, "%s", list);
+    const char *paths[FC_TYPEFACE_MAX_FONTS];
+    int count = 0;
+    for (char *save = NULL, *p = strtok_r(copy, ":", &save); p && count < FC_TYPEFACE_MAX_FONTS;
+         p = strtok_r(NULL, ":", &save))
+        paths[count++] = p;
+    fc_typeface *font = NULL;
+    const int rc = fc_typeface_open(paths, count, &font, note, sizeof note, err);
+    if (rc || note[0]) {
+        fputs("facecluster sheet: warning: ", stderr);
+        fc_text_escape(stderr, note[0] ? note : err);
+        fputs(rc ? "; labels in the built-in font, where what is not ASCII shows as '?' "
+                   "(apt install fonts-dejavu-core)\n"
+                 : "\n",
+              stderr);
+    }
+    return rc ? NULL : font;
+}
+
 /* A person's faces onto the list (person 0: the faces in no person): its row (--all) or
  * the grid. */
 static int person_faces(const cli_library *lib, const sheet_args *a, sheet_person *p, int row,
@@ -388,7 +419,9 @@ static int run(const cli_globals *globals, int argc, char **argv)
     size_t jpeg_len = 0;
     int missing = 0, marked = 0;
     int64_t person = 0, unplaced = 0;
+    fc_typeface *font = NULL;
     int rc = gather(&lib, &a, &people, &faces, &person, &unplaced, err);
+    if (!rc) font = open_font();
     if (rc) goto done;
     for (int i = 0; i < faces.count; i++) marked += faces.faces[i].mark;
 
@@ -402,7 +435,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
         rows = people.count;
         for (int i = 0; i < people.count; i++) {
             person_label(&people.people[i], people.people[i].id, label, sizeof label);
-            const int w = fc_font_width(label, 2);
+            const int w = fc_typeface_width(font, label, 2);
             widest_label = w > widest_label ? w : widest_label;
         }
         const int cap = (ROW_LABEL_GLYPHS * FC_FONT_ADVANCE - 1) * 2;
@@ -429,7 +462,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
             snprintf(title, sizeof title, "%s: %lld face%s", label, (long long)p->faces,
                      p->faces == 1 ? "" : "s");
     }
-    const int title_w = fc_font_width(title, title_scale) + 2 * gap;
+    const int title_w = fc_typeface_width(font, title, title_scale) + 2 * gap;
     const fc_sheet_layout layout = {.columns = columns,
                                     .rows = rows,
                                     .cell = a.size,
@@ -439,7 +472,8 @@ static int run(const cli_globals *globals, int argc, char **argv)
                                     .row_label_width = a.all ? widest_label : 0,
                                     .row_label_scale = 2,
                                     .min_width =
-                                        title_w < MAX_TITLE_WIDTH ? title_w : MAX_TITLE_WIDTH};
+                                        title_w < MAX_TITLE_WIDTH ? title_w : MAX_TITLE_WIDTH,
+                                    .font = font};
     rc = fc_sheet_new(&layout, &sheet, err);
     if (rc == -EINVAL) { /* too large */
         char why[FC_ERR_MAX];
@@ -498,6 +532,7 @@ done:
     if (rc) cli_failed(&cli_cmd_sheet, err);
     free(jpeg);
     fc_sheet_free(sheet);
+    fc_typeface_free(font);
     free_lists(&faces, &people);
     cli_library_close(&lib);
     return rc ? CLI_FAILED : CLI_OK;

@@ -13,6 +13,7 @@
 #define FC_SHEET_H
 
 #include "image.h"
+#include "typeface.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +32,8 @@ typedef struct {
     int row_label_width; /* a column left of each row for its label; 0: none */
     int row_label_scale; /* font scale of row labels (their second line: half, at least 1) */
     int min_width;       /* the canvas is at least this wide (a long title); 0: the grid's */
+    fc_typeface *font;   /* the labels' typeface (borrowed while the sheet is drawn); NULL: the
+                            bitmap font */
 } fc_sheet_layout;
 
 typedef struct fc_sheet fc_sheet;
@@ -47,7 +50,7 @@ const fc_image *fc_sheet_image(const fc_sheet *s);
 void fc_sheet_cell_origin(const fc_sheet *s, int row, int col, int *x, int *y);
 
 /* Writes the title in the title band (nothing without one), cut short with ".." if too
- * long. Text is UTF-8 (font.h: what is not ASCII shows as '?'). */
+ * long. Text is UTF-8 (in the bitmap font, what is not ASCII shows as '?'). */
 void fc_sheet_title(fc_sheet *s, const char *text);
 
 /* Writes a row's label in the label column, beside the row's faces: `text` and, if not
