@@ -22,10 +22,12 @@ root=$(pwd)
 # the store, EXIF orientation), xxHash (XXH3-128, the photos' content hash); OpenBLAS only for bench/gemm, the comparison that chose
 # our own kernels; jpegtran (libjpeg-turbo-progs) makes the orientation test's lossless
 # variants; npm fetches the model package; clang-format checks style; clang builds the
-# tests a second way (warnings are errors on both compilers) and the fuzzers.
+# tests a second way (warnings are errors on both compilers) and the fuzzers; FreeType
+# draws the contact sheets' labels in DejaVu Sans, with Droid Sans Fallback for the
+# characters it lacks (Chinese, Japanese, Korean names).
 DEBIAN_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libjpeg62-turbo-dev libjansson-dev
                  libuv1-dev libsqlite3-dev libexif-dev libxxhash-dev libopenblas-dev libjpeg-turbo-progs npm
-                 clang-format clang)
+                 clang-format clang libfreetype-dev fonts-dejavu-core fonts-droid-fallback)
 
 # The pretrained weights and sample photos: @vladmandic/face-api, MIT, pinned version and
 # the registry's integrity hash for that tarball (`npm view @vladmandic/face-api@1.7.15
