@@ -28,9 +28,9 @@ static void say_doubtful(const cli_faces *faces, int64_t person, const char *nam
     int doubtful = 0;
     while (doubtful < faces->n && faces->face[doubtful].doubtful) doubtful++;
     if (!doubtful) return;
-    printf("%d of its %d faces look%s least like the others (mean distance to them over %.3f); "
-           "confirmed with the rest:\n",
-           doubtful, faces->n, doubtful == 1 ? "s" : "", faces->threshold);
+    printf("confirmed, though %d of its %d faces %s far from its others (a mean distance over "
+           "%.3f), the farthest first:\n",
+           doubtful, faces->n, doubtful == 1 ? "is" : "are", faces->threshold);
     for (int i = 0; i < doubtful && i < LISTED; i++) {
         const fc_store_face_row *f = &faces->face[i].row;
         printf("%8lld  %.3f  ", (long long)f->face, faces->face[i].doubt);

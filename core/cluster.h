@@ -111,7 +111,7 @@ int fc_cluster_doubt(const float (*embedding)[FC_EMBED_DIM], int n, float *doubt
  * doubtful by `show`, `sheet` and `name`; through a learned head the threshold scales as
  * the head's cluster threshold does against FC_CLUSTER_THRESHOLD. Measured on the LFW dev
  * photos as the daemon grouped them (bench/doubt.py; README, "Doubtful faces"). */
-#define FC_DOUBT_THRESHOLD 0.12f
+#define FC_DOUBT_THRESHOLD 0.055f
 
 /* The mean cosine similarity between two sets of unit vectors, from their sums and
  * counts: the average-linkage rule (exposed for tests and for `who`). */
