@@ -4,6 +4,7 @@
 #define FC_CLI_H
 
 #include "../core/faces.h"
+#include "../core/file.h"
 #include "../core/text.h"
 #include "../core/triplet.h"
 
@@ -76,6 +77,23 @@ int cli_parse_number(const cli_command *cmd, const char *what, const char *text,
 
 /* Says why a command failed ("facecluster CMD: ...", escaped) and returns CLI_FAILED. */
 int cli_failed(const cli_command *cmd, const char *err);
+/* Says on stderr "facecluster[ CMD]: [SUBJECT: ]ERR", all of it escaped (fc_text_escape:
+ * the one rule for text from outside); cmd and subject may be NULL. */
+void cli_warn(const cli_command *cmd, const char *subject, const char *err);
+
+/* What a command's output file may replace (core/file.h): never the store (--db,
+ * FACECLUSTER_DB or the default) nor the model; an existing file only if it starts with
+ * magic, or with force. Check with fc_file_output_check(path, &o.how, err) before the
+ * work, write with fc_file_write_atomic(path, bytes, len, &o.how, err). */
+typedef struct {
+    char store[4096], model[4096];
+    const char *protect[3];
+    fc_file_output how;
+} cli_output;
+void cli_output_init(cli_output *o, const cli_globals *globals, const void *magic, size_t magic_len,
+                     int force);
+/* Whether path ends in .EXT for one of extensions (NULL-terminated; case ignored). */
+int cli_output_has_extension(const char *path, const char *const *extensions);
 
 /* Files to run the whole-photo pipeline on (photos.c), for `embed` and `detect`. */
 typedef struct {

@@ -28,9 +28,7 @@ static int embed_one(fc_recog *net, const char *path, int json)
         rc = -1;
     }
     if (rc != 0) {
-        fputs("facecluster: ", stderr);
-        fc_text_escape(stderr, path);
-        fprintf(stderr, ": %s\n", err);
+        cli_warn(NULL, path, err);
         return CLI_FAILED;
     }
     fc_qembed_encode(unit, &q);
@@ -60,7 +58,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
     char err[FC_ERR_MAX];
     fc_recog *net = NULL;
     if (fc_recog_new(model, 1, &net, err) != 0) {
-        fprintf(stderr, "facecluster: %s\n", err);
+        cli_warn(NULL, NULL, err);
         fc_model_close(model);
         return CLI_FAILED;
     }

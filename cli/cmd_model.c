@@ -12,8 +12,7 @@ static int convert(int argc, char **argv)
     if (argc != 2) return cli_usage(&cli_cmd_model);
     char err[FC_ERR_MAX];
     if (fc_faceapi_convert(argv[0], argv[1], err) != 0) {
-        fprintf(stderr, "facecluster model convert: %s\n", err);
-        return CLI_FAILED;
+        return cli_failed(&cli_cmd_model, err);
     }
     return CLI_OK;
 }
@@ -47,10 +46,10 @@ static int path(const cli_globals *globals, int argc)
     if (globals->model_path) {
         snprintf(buf, sizeof buf, "%s", globals->model_path);
     } else if (fc_model_default_path(buf, sizeof buf, err) != 0) {
-        fprintf(stderr, "facecluster model path: %s\n", err);
-        return CLI_FAILED;
+        return cli_failed(&cli_cmd_model, err);
     }
-    printf("%s\n", buf);
+    fc_text_escape(stdout, buf);
+    fputc('\n', stdout);
     return CLI_OK;
 }
 

@@ -40,10 +40,11 @@ static int print_person(void *ctx, const fc_store_person *p)
     }
     char dates[48] = "";
     if (p->first && p->last) snprintf(dates, sizeof dates, "%.10s..%.10s", p->first, p->last);
-    printf("%6lld  %-20s %5lld %-5s %5lld %-6s  %-22s %s", (long long)p->id,
-           p->name ? p->name : "(unnamed)", (long long)p->faces, p->faces == 1 ? "face" : "faces",
-           (long long)p->photos, p->photos == 1 ? "photo" : "photos", dates,
-           p->hidden ? "(hidden) " : "");
+    printf("%6lld  ", (long long)p->id);
+    fc_text_pad(stdout, p->name ? p->name : "(unnamed)", 20);
+    printf(" %5lld %-5s %5lld %-6s  %-22s %s", (long long)p->faces,
+           p->faces == 1 ? "face" : "faces", (long long)p->photos,
+           p->photos == 1 ? "photo" : "photos", dates, p->hidden ? "(hidden) " : "");
     if (p->example) fc_text_escape(stdout, p->example);
     fputc('\n', stdout);
     return 0;

@@ -8,7 +8,9 @@
  * none is and not all fit, its most doubtful one). Each photo is read and decoded once for
  * all its faces, at the smallest DCT scale that still fills a cell (core/sheet.h); a photo
  * that cannot be read any more shows a grey "missing" cell, and the sheet is still
- * written. */
+ * written. FILE is written atomically, never over the store, a device, a link or a
+ * folder, and over an existing file only if it is a JPEG (an earlier sheet) or with
+ * --force. */
 #include "cli.h"
 #include "doubt.h"
 
@@ -21,11 +23,8 @@
 #include "../store/store.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define DEFAULT_COLUMNS 8
 #define DEFAULT_SIZE 112
@@ -235,34 +234,6 @@ static int fill_cells(fc_sheet *sheet, sheet_face *faces, int count, int cell)
     return rc < 0 ? rc : missing;
 }
 
-/* Writes the bytes to path through path.tmp.PID and a rename: a reader never sees half a
- * sheet, and a failure leaves what was there before. */
-static int write_atomically(const char *path, const uint8_t *bytes, size_t len, char *err)
-{
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
-        return fc_errorf(err, -ENAMETOOLONG, "path too long: %s", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return fc_errorf(err, -errno, "cannot write %s: %s", path, strerror(errno));
-    int rc = 0;
-    for (size_t put = 0; put < len && !rc;) {
-        const ssize_t n = write(fd, bytes + put, len - put);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0)
-            rc = fc_errorf(err, -errno, "cannot write %s: %s", tmp, strerror(errno));
-        else
-            put += (size_t)n;
-    }
-    if (!rc && fsync(fd) != 0)
-        rc = fc_errorf(err, -errno, "cannot flush %s: %s", tmp, strerror(errno));
-    if (close(fd) != 0 && !rc)
-        rc = fc_errorf(err, -errno, "cannot write %s: %s", tmp, strerror(errno));
-    if (!rc && rename(tmp, path) != 0)
-        rc = fc_errorf(err, -errno, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    if (rc) unlink(tmp);
-    return rc;
-}
-
 /* A positive integer option value in [lo, hi], or -1 after saying what is wrong. */
 static int int_arg(const char *opt, const char *value, int lo, int hi)
 {
@@ -278,7 +249,7 @@ static int int_arg(const char *opt, const char *value, int lo, int hi)
 
 typedef struct {
     const char *who, *out;
-    int all, unsorted, json, columns, size, max;
+    int all, unsorted, json, force, columns, size, max;
 } sheet_args;
 
 static int parse(int argc, char **argv, sheet_args *a)
@@ -292,6 +263,8 @@ static int parse(int argc, char **argv, sheet_args *a)
             a->all = 1;
         else if (strcmp(arg, "--unsorted") == 0)
             a->unsorted = 1;
+        else if (strcmp(arg, "--force") == 0)
+            a->force = 1;
         else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
             if (!value || !*value) return -1;
             a->out = value, i++;
@@ -409,9 +382,20 @@ static int run(const cli_globals *globals, int argc, char **argv)
 {
     sheet_args a;
     if (parse(argc, argv, &a) != 0) return cli_usage(&cli_cmd_sheet);
+    char err[FC_ERR_MAX] = "", title[400], label[256], detail[96];
+    /* refused before any work: what -o names may be the store, a device, someone's file */
+    static const char *const jpeg_extensions[] = {"jpg", "jpeg", NULL};
+    static const uint8_t jpeg_magic[] = {0xFF, 0xD8, 0xFF};
+    cli_output output;
+    cli_output_init(&output, globals, jpeg_magic, sizeof jpeg_magic, a.force);
+    if (!cli_output_has_extension(a.out, jpeg_extensions)) {
+        fc_errorf(err, -EINVAL, "a sheet is a JPEG: name its file .jpg or .jpeg, not %.200s",
+                  a.out);
+        return cli_failed(&cli_cmd_sheet, err);
+    }
+    if (fc_file_output_check(a.out, &output.how, err) != 0) return cli_failed(&cli_cmd_sheet, err);
     cli_library lib;
     if (cli_library_open(globals, &lib)) return CLI_FAILED;
-    char err[FC_ERR_MAX] = "", title[400], label[256], detail[96];
     face_list faces = {0};
     person_list people = {.limit = a.all ? a.max : 1};
     fc_sheet *sheet = NULL;
@@ -505,7 +489,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
     }
     const fc_image *img = fc_sheet_image(sheet);
     rc = fc_image_encode_jpeg(img, QUALITY, &jpeg, &jpeg_len, err);
-    if (!rc) rc = write_atomically(a.out, jpeg, jpeg_len, err);
+    if (!rc) rc = fc_file_write_atomic(a.out, jpeg, jpeg_len, &output.how, err);
     if (rc) goto done;
     if (missing)
         fprintf(stderr,
@@ -540,8 +524,8 @@ done:
 
 const cli_command cli_cmd_sheet = {
     .name = "sheet",
-    .usage = "(PERSON | --all [--unsorted]) -o FILE.jpg [--columns N] [--size PX] [--max N] "
-             "[--json]",
+    .usage = "(PERSON | --all [--unsorted]) -o FILE.jpg [--force] [--columns N] [--size PX] "
+             "[--max N] [--json]",
     .summary = "a contact sheet of a person's faces (or a row per person with --all) as a JPEG",
     .run = run,
 };

@@ -14,7 +14,8 @@ static int run(const cli_globals *globals, int argc, char **argv)
     int rc = fc_store_undo(store, said, sizeof said, err);
     fc_store_close(store);
     if (rc) return cli_failed(&cli_cmd_undo, err);
-    printf("%s\n", said);
+    fc_text_escape(stdout, said);
+    fputc('\n', stdout);
     return CLI_OK;
 }
 

@@ -28,7 +28,7 @@ struct fc_model *cli_open_model(const cli_globals *globals)
     char err[FC_ERR_MAX];
     fc_model *model = NULL;
     if (fc_model_open_or_default(globals->model_path, &model, err) != 0) {
-        fprintf(stderr, "facecluster: %s\n", err);
+        cli_warn(NULL, NULL, err);
         fprintf(stderr, "facecluster: run ./run.sh in the source tree to fetch and convert the "
                         "model, or pass --model PATH\n");
         return NULL;
@@ -43,7 +43,7 @@ struct fc_store *cli_open_store(const cli_globals *globals, int read_only)
     if (globals->db_path)
         snprintf(path, sizeof path, "%s", globals->db_path);
     else if (fc_store_default_path(path, sizeof path, err) != 0) {
-        fprintf(stderr, "facecluster: %s\n", err);
+        cli_warn(NULL, NULL, err);
         return NULL;
     }
     /* an edit on a store that does not exist would make an empty one: say so instead */
@@ -51,9 +51,7 @@ struct fc_store *cli_open_store(const cli_globals *globals, int read_only)
         fc_errorf(err, -ENOENT, "no store at %s: has faceclusterd indexed anything?", path);
     else if (fc_store_open(path, read_only ? FC_STORE_READ_ONLY : 0, &store, err) == 0)
         return store;
-    fputs("facecluster: ", stderr);
-    fc_text_escape(stderr, err);
-    fputc('\n', stderr);
+    cli_warn(NULL, NULL, err);
     return NULL;
 }
 

@@ -98,7 +98,7 @@ int cli_each_photo(const cli_globals *globals, char **paths, int count, const fc
     char err[FC_ERR_MAX];
     fc_faces *faces = NULL;
     if (fc_faces_new(model, &faces, err) != 0) {
-        fprintf(stderr, "facecluster: %s\n", err);
+        cli_warn(NULL, NULL, err);
         fc_model_close(model);
         return CLI_FAILED;
     }
@@ -106,9 +106,7 @@ int cli_each_photo(const cli_globals *globals, char **paths, int count, const fc
     for (int i = 0; i < count; i++) {
         fc_photo photo;
         if (fc_faces_run_file(faces, paths[i], opts, &photo, err) != 0) {
-            fputs("facecluster: ", stderr);
-            fc_text_escape(stderr, paths[i]);
-            fprintf(stderr, ": %s\n", err);
+            cli_warn(NULL, paths[i], err);
             status = CLI_FAILED;
             continue;
         }

@@ -206,9 +206,14 @@ typedef int (*fc_store_person_fn)(void *ctx, const fc_store_person *p);
 int fc_store_people(fc_store *s, int min_faces, int max_faces, int with_hidden,
                     fc_store_person_fn fn, void *ctx, char *err);
 
-/* A person by id ("12") or by name ("Ada"): *id gets it. -ENOENT, with a message naming
- * what was asked, when there is none. */
-int fc_store_person_find(fc_store *s, const char *id_or_name, int64_t *id, char *err);
+/* A person by what a user typed: an id ("12"), else a name as written, else a name in
+ * any case ("ada lovelace"), else the unique start of one ("Ada", "ada l"); a person whose
+ * name looks like an id is reached by its own id. *id gets it. -ENOENT (none) or
+ * -ENOTUNIQ (the candidates listed in err), with a message naming what was asked. */
+int fc_store_person_find(fc_store *s, const char *typed, int64_t *id, char *err);
+/* Whether person may be called name: not empty, valid UTF-8 without control characters,
+ * and no other person's name equal to it ignoring case (-EEXIST names that person). */
+int fc_store_name_check(fc_store *s, int64_t person, const char *name, char *err);
 
 typedef struct {
     int64_t face, person;
