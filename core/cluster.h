@@ -109,8 +109,10 @@ int fc_cluster_doubt(const float (*embedding)[FC_EMBED_DIM], int n, float *doubt
 
 /* A face whose doubt is over this (the raw embeddings' cosine distance) is marked as
  * doubtful by `show`, `sheet` and `name`; through a learned head the threshold scales as
- * the head's cluster threshold does against FC_CLUSTER_THRESHOLD. Measured on the LFW dev
- * photos as the daemon grouped them (bench/doubt.py; README, "Doubtful faces"). */
+ * the head's cluster threshold does against FC_CLUSTER_THRESHOLD. Just under the merge
+ * threshold: on the LFW dev photos as the daemon grouped them (bench/doubt.py), 25% of
+ * the faces in the wrong person are over it and 4.0% of the right ones (0.050: 64% and
+ * 14%; 0.060: none wrong); a face put in a person by hand from farther away is far over. */
 #define FC_DOUBT_THRESHOLD 0.055f
 
 /* The mean cosine similarity between two sets of unit vectors, from their sums and

@@ -29,6 +29,13 @@ check "status --json: the same" bash -c "\"$fc\" --db \"$db\" status --json | gr
 check "people: one line per person with 2+ faces" test "$(cli people --json | wc -l)" -eq "$n_with2"
 check "people --unsorted: one line per face alone" test "$(cli people --unsorted --json | wc -l)" -eq "$n_alone"
 
+# a hidden person: out of `people`'s counts, and said so; still one of status's people
+alone_one=$(cli people --unsorted --json | ids | head -1)
+cli hide "$alone_one" >/dev/null
+check "people: a hidden person said" bash -c "\"$fc\" --db \"$db\" people | grep -q ', $((n_alone - 1)) alone (.*), 1 hidden (--all)$'"
+check "status: a hidden person counted, and said" bash -c "\"$fc\" --db \"$db\" status | grep -q '^people: *$n_people ($n_with2 with 2+ faces, $n_alone alone; 0 named, 1 hidden); '"
+cli unhide "$alone_one" >/dev/null
+
 # --- every face reachable: the people's, the alone, and those in no person
 check "the samples leave a face in no person" test "$n_none" -ge 1
 check "people --unsorted: a row for them" bash -c "\"$fc\" --db \"$db\" people --unsorted | grep -q '^ *- *$n_none faces\{0,1\} in no person (facecluster show --unsorted)$'"
