@@ -6,6 +6,7 @@
 
 #include "../core/fc_error.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void print_face(const cli_face *c, int json)
@@ -41,14 +42,17 @@ static void print_face(const cli_face *c, int json)
 static int run(const cli_globals *globals, int argc, char **argv)
 {
     int json = 0, by_doubt = 0, unsorted = 0, count = 0;
-    char *positional[argc + 1];
     const cli_option options[] = {
         {"--json", NULL, &json},
         {"--doubt", NULL, &by_doubt},
         {"--unsorted", NULL, &unsorted},
         {NULL, NULL, NULL},
     };
+    char **positional = malloc((size_t)(argc > 0 ? argc : 1) * sizeof *positional);
+    if (!positional) return cli_failed(&cli_cmd_show, "out of memory");
     int rc = cli_parse_options(&cli_cmd_show, argc, argv, options, positional, &count);
+    const char *who = count == 1 ? positional[0] : NULL;
+    free(positional);
     if (rc) return rc;
     if (count != !unsorted || (unsorted && by_doubt)) return cli_usage(&cli_cmd_show);
     cli_library lib;
@@ -56,7 +60,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
     char err[FC_ERR_MAX];
     int64_t person = 0;
     cli_faces faces = {0};
-    rc = unsorted ? 0 : fc_store_person_find(lib.store, positional[0], &person, err);
+    rc = unsorted ? 0 : fc_store_person_find(lib.store, who, &person, err);
     if (!rc) rc = cli_faces_load(&lib, person, &faces, err);
     if (!rc && by_doubt) cli_faces_by_doubt(faces.face, faces.n);
     for (int i = 0; !rc && i < faces.n; i++) print_face(&faces.face[i], json);
