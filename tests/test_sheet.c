@@ -450,6 +450,13 @@ static void test_typeface(void)
     CHECK(fc_typeface_open(none, 1, &t, note, sizeof note, err) == -ENOENT && t == NULL);
     CHECK(strstr(note, "/nonexistent/font.ttf") != NULL);
     CHECK(fc_typeface_width(NULL, "abc", 2) == fc_font_width("abc", 2));
+    /* ...where a letter outside ASCII is '?' (what every label was before FreeType) */
+    fc_image b1, b2;
+    if (drawn(NULL, "\xc3\xab", &b1) == 0 && drawn(NULL, "?", &b2) == 0) {
+        CHECK(same_pixels(&b1, &b2));
+        fc_image_free(&b1);
+        fc_image_free(&b2);
+    }
 }
 
 int main(void)
