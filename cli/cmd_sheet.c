@@ -216,7 +216,7 @@ static int fill_cells(fc_sheet *sheet, sheet_face *faces, int count, int cell)
         }
         for (int i = first; i < last; i++) {
             if (faces[i].doubt >= 0) /* how far from the person's other faces */
-                snprintf(label, sizeof label, "%lld %.2f", (long long)faces[i].face,
+                snprintf(label, sizeof label, "%lld %.3f", (long long)faces[i].face,
                          faces[i].doubt);
             else
                 snprintf(label, sizeof label, "%lld", (long long)faces[i].face);
