@@ -43,8 +43,8 @@ static int print_person(void *ctx, const fc_store_person *p)
     printf("%6lld  ", (long long)p->id);
     fc_text_pad(stdout, p->name ? p->name : "(unnamed)", 20);
     printf(" %5lld %-5s %5lld %-6s  %-22s %s", (long long)p->faces,
-           p->faces == 1 ? "face" : "faces", (long long)p->photos,
-           p->photos == 1 ? "photo" : "photos", dates, p->hidden ? "(hidden) " : "");
+           fc_plural(p->faces, "face", "faces"), (long long)p->photos,
+           fc_plural(p->photos, "photo", "photos"), dates, p->hidden ? "(hidden) " : "");
     if (p->example) fc_text_escape(stdout, p->example);
     fputc('\n', stdout);
     return 0;
@@ -72,14 +72,14 @@ static int run(const cli_globals *globals, int argc, char **argv)
     fc_store_people_counts c;
     if (!rc && !out.json) rc = fc_store_people_count(store, all, &c, err);
     if (!rc && !out.json && unsorted && c.unplaced) /* every face reachable from here */
-        printf("%6s  %lld face%s in no person (facecluster show --unsorted)\n", "-",
-               (long long)c.unplaced, c.unplaced == 1 ? "" : "s");
+        printf("%6s  %lld %s in no person (facecluster show --unsorted)\n", "-",
+               (long long)c.unplaced, fc_plural(c.unplaced, "face", "faces"));
     if (!rc && !out.json && !unsorted) { /* counted as the daemon's log and `status` count */
-        const long long many = (long long)(c.people - c.alone);
-        printf("%lld %s with 2+ faces, %lld alone (facecluster people --unsorted), %lld face%s in "
-               "no person (facecluster show --unsorted)",
-               many, many == 1 ? "person" : "people", (long long)c.alone, (long long)c.unplaced,
-               c.unplaced == 1 ? "" : "s");
+        const int64_t many = c.people - c.alone;
+        printf("%lld %s with 2+ faces, %lld alone (facecluster people --unsorted), %lld %s in no "
+               "person (facecluster show --unsorted)",
+               (long long)many, fc_plural(many, "person", "people"), (long long)c.alone,
+               (long long)c.unplaced, fc_plural(c.unplaced, "face", "faces"));
         if (c.hidden && !all) printf(", %lld hidden (--all)", (long long)c.hidden);
         fputc('\n', stdout);
     }

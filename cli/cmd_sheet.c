@@ -428,8 +428,9 @@ static int run(const cli_globals *globals, int argc, char **argv)
     /* the title first: the sheet is made wide enough for it */
     const int title_scale = a.size >= 80 ? 3 : 2, gap = a.size / 14 > 4 ? a.size / 14 : 4;
     if (a.all) {
-        snprintf(title, sizeof title, "%d %s, %d faces%s", people.count - (unplaced > 0),
-                 people.count - (unplaced > 0) == 1 ? "person" : "people", faces.count,
+        const int shown = people.count - (unplaced > 0);
+        snprintf(title, sizeof title, "%d %s, %d %s%s", shown, fc_plural(shown, "person", "people"),
+                 faces.count, fc_plural(faces.count, "face", "faces"),
                  marked ? "; framed: doubtful, the distance under it" : "");
     } else {
         const sheet_person *p = &people.people[0];
@@ -443,8 +444,8 @@ static int run(const cli_globals *globals, int argc, char **argv)
             snprintf(title, sizeof title, "%s: %lld faces, the best %d shown", label,
                      (long long)p->faces, faces.count);
         else
-            snprintf(title, sizeof title, "%s: %lld face%s", label, (long long)p->faces,
-                     p->faces == 1 ? "" : "s");
+            snprintf(title, sizeof title, "%s: %lld %s", label, (long long)p->faces,
+                     fc_plural(p->faces, "face", "faces"));
     }
     const int title_w = fc_typeface_width(font, title, title_scale) + 2 * gap;
     const fc_sheet_layout layout = {.columns = columns,
@@ -471,14 +472,14 @@ static int run(const cli_globals *globals, int argc, char **argv)
         char doubtful[32] = "";
         if (p->doubtful) snprintf(doubtful, sizeof doubtful, ", %d doubtful", p->doubtful);
         if (p->name) /* the id too, for the commands that take one */
-            snprintf(detail, sizeof detail, "person %lld, %lld face%s%s", (long long)p->id,
-                     (long long)p->faces, p->faces == 1 ? "" : "s", doubtful);
+            snprintf(detail, sizeof detail, "person %lld, %lld %s%s", (long long)p->id,
+                     (long long)p->faces, fc_plural(p->faces, "face", "faces"), doubtful);
         else if (!p->id)
-            snprintf(detail, sizeof detail, "%lld face%s: show --unsorted", (long long)p->faces,
-                     p->faces == 1 ? "" : "s");
+            snprintf(detail, sizeof detail, "%lld %s: show --unsorted", (long long)p->faces,
+                     fc_plural(p->faces, "face", "faces"));
         else
-            snprintf(detail, sizeof detail, "%lld face%s%s", (long long)p->faces,
-                     p->faces == 1 ? "" : "s", doubtful);
+            snprintf(detail, sizeof detail, "%lld %s%s", (long long)p->faces,
+                     fc_plural(p->faces, "face", "faces"), doubtful);
         fc_sheet_row_label(sheet, i, label, detail);
     }
     fc_sheet_title(sheet, title);
@@ -492,9 +493,8 @@ static int run(const cli_globals *globals, int argc, char **argv)
     if (!rc) rc = fc_file_write_atomic(a.out, jpeg, jpeg_len, &output.how, err);
     if (rc) goto done;
     if (missing)
-        fprintf(stderr,
-                "facecluster sheet: %d of %d faces missing (their photos could not be read)\n",
-                missing, faces.count);
+        fprintf(stderr, "facecluster sheet: %d of %d %s missing (their photos could not be read)\n",
+                missing, faces.count, fc_plural(faces.count, "face", "faces"));
     const int shown_people = a.all ? people.count - (unplaced > 0) : 1;
     if (a.json) {
         fputs("{\"path\": ", stdout);
@@ -506,8 +506,8 @@ static int run(const cli_globals *globals, int argc, char **argv)
     } else {
         printf("wrote ");
         fc_text_escape(stdout, a.out);
-        printf(": %d face%s of %d %s", faces.count, faces.count == 1 ? "" : "s", shown_people,
-               shown_people == 1 ? "person" : "people");
+        printf(": %d %s of %d %s", faces.count, fc_plural(faces.count, "face", "faces"),
+               shown_people, fc_plural(shown_people, "person", "people"));
         if (unplaced) printf(" and of no person");
         if (marked) printf(", %d doubtful (framed)", marked);
         printf(", %dx%d pixels\n", img->width, img->height);

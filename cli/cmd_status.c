@@ -140,8 +140,8 @@ static int run(const cli_globals *globals, int argc, char **argv)
                    (long long)c->people, (long long)(c->people - c->alone), (long long)c->alone,
                    (long long)st.named);
             if (c->hidden) printf(", %lld hidden", (long long)c->hidden);
-            printf("); %lld face%s in no person\nlast activity: %s\n", (long long)c->unplaced,
-                   c->unplaced == 1 ? "" : "s", when[0] ? when : "never");
+            printf("); %lld %s in no person\nlast activity: %s\n", (long long)c->unplaced,
+                   fc_plural(c->unplaced, "face", "faces"), when[0] ? when : "never");
             if (st.progress[0]) {
                 char at[32];
                 format_time(st.progress_at, at);

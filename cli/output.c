@@ -17,9 +17,18 @@ void cli_output_init(cli_output *o, const cli_globals *globals, const void *magi
     if (globals->db_path) snprintf(o->store, sizeof o->store, "%s", globals->db_path);
     if (o->store[0] || fc_store_default_path(o->store, sizeof o->store, NULL) == 0)
         o->protect[n++] = o->store;
-    if (globals->model_path) snprintf(o->model, sizeof o->model, "%s", globals->model_path);
-    if (o->model[0] || fc_model_default_path(o->model, sizeof o->model, NULL) == 0)
-        o->protect[n++] = o->model;
+    /* the model given, or every place one is looked for */
+    char **places = NULL;
+    if (globals->model_path) {
+        snprintf(o->model[0], sizeof o->model[0], "%s", globals->model_path);
+        o->protect[n++] = o->model[0];
+    } else if (fc_model_places(&places, NULL) == 0) {
+        for (int i = 0; places[i] && i < CLI_OUTPUT_MODELS; i++) {
+            snprintf(o->model[i], sizeof o->model[i], "%s", places[i]);
+            o->protect[n++] = o->model[i];
+        }
+        fc_file_places_free(places);
+    }
     o->protect[n] = NULL;
     o->how = (fc_file_output){
         .protect = o->protect, .magic = magic, .magic_len = magic_len, .force = force};

@@ -50,4 +50,13 @@ int fc_file_output_check(const char *path, const fc_file_output *how, char *err)
 int fc_file_write_atomic(const char *path, const void *bytes, size_t len, const fc_file_output *how,
                          char *err);
 
+/* Where facecluster looks for a data file it only reads (the model), in order: $<env_var>
+ * alone when it is set; else the user's own place (fc_file_data_path's, when HOME or
+ * XDG_DATA_HOME gives one), then DIR/facecluster/<name> for each absolute DIR of
+ * $XDG_DATA_DIRS (by default /usr/local/share:/usr/share), as the XDG base directory
+ * specification orders them. On success *places is a NULL-terminated array of at least one
+ * path; the caller frees it with fc_file_places_free. Returns 0, -ENOMEM or -ENAMETOOLONG. */
+int fc_file_data_places(const char *env_var, const char *name, char ***places, char *err);
+void fc_file_places_free(char **places);
+
 #endif

@@ -136,3 +136,8 @@ int fc_text_is_clean(const char *str)
     }
     return 1;
 }
+
+const char *fc_plural(long long n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}

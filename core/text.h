@@ -29,4 +29,9 @@ int fc_text_match(const char *typed, const char *name);
 /* Whether s is fit to be a name: valid UTF-8 without control characters. */
 int fc_text_is_clean(const char *s);
 
+/* The noun for a count, so that every count shown to a person reads right: one when n is
+ * 1, else many ("1 photo", "0 photos", "2 people"): printf("%d %s", n, fc_plural(n,
+ * "face", "faces")). Returns one of its arguments (borrowed). */
+const char *fc_plural(long long n, const char *one, const char *many);
+
 #endif

@@ -2,6 +2,8 @@
 
 #include "log.h"
 
+#include "../core/text.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,8 +214,8 @@ static void write_result(indexer *ix, work_result *r)
         if (!rc) {
             if (ix->on_photo && r->photo.count) ix->on_photo(ix->ctx, photo);
             ix->counts.indexed++, ix->counts.faces += r->photo.count;
-            log_path(LOG_DEBUG, r->path, "%d face%s", r->photo.count,
-                     r->photo.count == 1 ? "" : "s");
+            log_path(LOG_DEBUG, r->path, "%d %s", r->photo.count,
+                     fc_plural(r->photo.count, "face", "faces"));
         }
         break;
     }
@@ -365,11 +367,13 @@ int indexer_scan(indexer *ix, const char *root, scan_dir_fn on_dir, void *ctx)
     reconcile(ix, &disk, &known);
     if (fc_store_commit(ix->store, err) != 0) log_path(LOG_ERR, root, "cannot scan: %s", err);
     log_path(LOG_INFO, root,
-             "scanned in %.1f s: %zu photo files, %ld to index, %ld unchanged, %ld moved, "
+             "scanned in %.1f s: %zu %s, %ld to index, %ld unchanged, %ld moved, "
              "%ld back, %ld missing",
-             now_s() - t0, disk.count, ix->queued - queued_before,
-             ix->counts.unchanged - before.unchanged, ix->counts.moved - before.moved,
-             ix->counts.came_back - before.came_back, ix->counts.missing - before.missing);
+             now_s() - t0, disk.count,
+             fc_plural((long long)disk.count, "photo file", "photo files"),
+             ix->queued - queued_before, ix->counts.unchanged - before.unchanged,
+             ix->counts.moved - before.moved, ix->counts.came_back - before.came_back,
+             ix->counts.missing - before.missing);
     rc = 0;
 done:
     for (size_t i = 0; i < known.count; i++) free(known.items[i].path);
@@ -401,9 +405,9 @@ void indexer_embed_stale(indexer *ix)
         log_msg(LOG_ERR, "cannot list photos of older models: %s", err);
     if (ix->queued > before)
         log_msg(LOG_INFO,
-                "%ld photos were embedded by another model version: embedding them "
+                "%ld %s embedded by another model version: embedding them "
                 "again, keeping every decision",
-                ix->queued - before);
+                ix->queued - before, fc_plural(ix->queued - before, "photo was", "photos were"));
     feed(ix);
 }
 
@@ -442,7 +446,7 @@ int indexer_new(uv_loop_t *loop, const daemon_config *cfg, const char *db_path, 
         free(ix);
         return rc;
     }
-    log_msg(LOG_INFO, "%d worker%s, model version %s", threads, threads == 1 ? "" : "s",
+    log_msg(LOG_INFO, "%d %s, model version %s", threads, fc_plural(threads, "worker", "workers"),
             ix->model_version);
     *out = ix;
     return 0;
@@ -494,8 +498,9 @@ const char *indexer_progress(indexer *ix)
                  "indexing: %ld done, %ld queued, %.1f photos/s, about %.0f min left", done, left,
                  rate, left / rate / 60.0);
     else
-        snprintf(ix->status_line, sizeof ix->status_line, "idle: %ld photos indexed, %ld faces",
-                 ix->counts.indexed, ix->counts.faces);
+        snprintf(ix->status_line, sizeof ix->status_line, "idle: %ld %s indexed, %ld %s",
+                 ix->counts.indexed, fc_plural(ix->counts.indexed, "photo", "photos"),
+                 ix->counts.faces, fc_plural(ix->counts.faces, "face", "faces"));
     if (left > 0) log_msg(LOG_INFO, "%s", ix->status_line);
     if (strcmp(ix->status_line, ix->stored_line) != 0) { /* an idle daemon writes nothing */
         fc_store_put_progress(ix->store, ix->status_line, (int64_t)time(NULL), NULL);

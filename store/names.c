@@ -144,3 +144,23 @@ int fc_store_name_check(fc_store *s, int64_t person, const char *name, char *err
     names_free(&l);
     return rc;
 }
+
+int fc_store_person_name_get(fc_store *s, int64_t person, char **name, char *err)
+{
+    *name = NULL;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT name FROM people WHERE id = ?1", -1, &st, NULL);
+    if (rc != SQLITE_OK) return fc_store_sql_error(s->db, rc, "reading a name", err);
+    sqlite3_bind_int64(st, 1, person);
+    const int step = sqlite3_step(st);
+    if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *name = strdup((const char *)sqlite3_column_text(st, 0));
+        if (!*name) rc = fc_errorf(err, -ENOMEM, "out of memory");
+    } else if (step == SQLITE_DONE) {
+        rc = fc_errorf(err, -ENOENT, "no person %lld", (long long)person);
+    } else if (step != SQLITE_ROW) {
+        rc = fc_store_sql_error(s->db, step, "reading a name", err);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -263,14 +263,32 @@ int fc_store_faces_not(fc_store *s, const int64_t *faces, int count, int64_t per
 /* These are not faces: never clustered, never listed. */
 int fc_store_faces_reject(fc_store *s, const int64_t *faces, int count, char *err);
 
+/* The journal: one entry per thing an edit changed, entries of one edit sharing its change
+ * number; detail is JSON (what undo restores: store/undo.c). Strings valid during the call
+ * only. */
+typedef struct {
+    int64_t entry, change;
+    int64_t at; /* unix seconds */
+    const char *action, *detail;
+    int undone;
+} fc_store_journal_entry;
+typedef int (*fc_store_journal_fn)(void *ctx, const fc_store_journal_entry *e);
+/* Calls fn for the entries of the newest `limit` changes (0: all), newest change first, or
+ * of one change (change > 0). fn returns 0 to go on. */
+int fc_store_history(fc_store *s, int64_t change, int limit, fc_store_journal_fn fn, void *ctx,
+                     char *err);
+/* A person's name (caller frees; NULL when unnamed). -ENOENT when there is no such person. */
+int fc_store_person_name_get(fc_store *s, int64_t person, char **name, char *err);
+
 /* Hides a person from the people list (hidden 1) or shows it again (0). */
 int fc_store_person_hide(fc_store *s, int64_t person, int hidden, char *err);
 /* The face that stands for a person (one of its own). */
 int fc_store_person_cover(fc_store *s, int64_t person, int64_t face, char *err);
 
-/* Reverts the last change not undone yet (a name, merge, move, not or reject, whole),
- * saying what in `said`. -ENOENT when there is none. */
-int fc_store_undo(fc_store *s, char *said, size_t cap, char *err);
+/* Reverts the last change not undone yet (a name, merge, move, not, reject, hide or cover,
+ * whole); *change gets its number (fc_store_history lists what it was). -ENOENT when there
+ * is none. */
+int fc_store_undo(fc_store *s, int64_t *change, char *err);
 
 /* --- the learned head ---------------------------------------------------------------- */
 
