@@ -49,7 +49,6 @@ typedef struct cli_command {
     const cli_option_spec *options; /* ends with {0}; NULL: none */
     int min_args, max_args;         /* how many arguments; max_args -1: no bound */
     int (*exec)(const cli_globals *globals, const cli_args *args);
-    int (*run)(const cli_globals *globals, int argc, char **argv); /* not yet declarative */
 } cli_command;
 
 /* Parses argv (after the command's name) by cmd's table: --db and --model may stand
@@ -107,21 +106,6 @@ struct fc_store *cli_open_store(const cli_globals *globals, int read_only);
 
 /* Face ids (positive integers) from argv into out; CLI_USAGE after saying which is bad. */
 int cli_parse_face_ids(const cli_command *cmd, char **argv, int count, int64_t *out);
-/* Options anywhere among the arguments (until --): a table ending in {NULL}; an option
- * with `value` takes the next argument there, one with `flag` sets it to 1. The other
- * arguments go to positional (room for argc), *count of them. CLI_USAGE after saying
- * which option is unknown or lacks its value. */
-typedef struct {
-    const char *name;
-    const char **value;
-    int *flag;
-} cli_option;
-int cli_parse_options(const cli_command *cmd, int argc, char **argv, const cli_option *options,
-                      char **positional, int *count);
-/* A number in [low, high] from an option's text; CLI_USAGE after saying what is wrong. */
-int cli_parse_number(const cli_command *cmd, const char *what, const char *text, double low,
-                     double high, double *out);
-
 /* Says why a command failed ("facecluster CMD: ...", escaped) and returns CLI_FAILED. */
 int cli_failed(const cli_command *cmd, const char *err);
 /* Says on stderr "facecluster[ CMD]: [SUBJECT: ]ERR", all of it escaped (fc_text_escape:

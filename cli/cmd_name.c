@@ -45,9 +45,23 @@ static void say_doubtful(const cli_faces *faces, int64_t person, const char *nam
     printf(": facecluster not FACE %lld (or facecluster move FACE --new)\n", (long long)person);
 }
 
-static int run(const cli_globals *globals, int argc, char **argv)
+/* With --json, the doubtful faces as an array in what the edit says. */
+static void doubtful_json(const cli_faces *faces, json_t *what)
 {
-    if (argc != 2 || argv[1][0] == 0) return cli_usage(&cli_cmd_name);
+    json_t *list = json_array();
+    for (int i = 0; i < faces->n && faces->face[i].doubtful; i++) {
+        const fc_store_face_row *f = &faces->face[i].row;
+        json_array_append_new(list, json_pack("{s:I, s:f, s:o}", "face", (json_int_t)f->face,
+                                              "doubt", (double)faces->face[i].doubt, "path",
+                                              cli_json_text(f->path)));
+    }
+    json_object_set_new(what, "doubtful", list);
+}
+
+static int exec(const cli_globals *globals, const cli_args *args)
+{
+    char **argv = args->argv;
+    if (argv[1][0] == 0) return cli_usage(&cli_cmd_name);
     int64_t person;
     cli_faces faces = {0};
     if (doubtful_faces(globals, argv[0], &person, &faces)) return CLI_FAILED;
@@ -58,23 +72,29 @@ static int run(const cli_globals *globals, int argc, char **argv)
     }
     char err[FC_ERR_MAX];
     int rc = fc_store_person_name(store, person, argv[1], err);
-    if (rc) {
-        cli_failed(&cli_cmd_name, err);
-    } else {
-        printf("person %lld is now ", (long long)person);
-        fc_text_escape(stdout, argv[1]);
-        fputc('\n', stdout);
-        say_doubtful(&faces, person, argv[1]);
-    }
-    cli_faces_free(&faces);
+    char who[160];
+    json_t *what = json_pack("{s:s}", "edit", "name");
+    if (!rc) cli_person_words(store, person, who, sizeof who, what);
     fc_store_close(store);
-    return rc ? CLI_FAILED : CLI_OK;
+    if (rc) {
+        json_decref(what);
+        cli_faces_free(&faces);
+        return cli_failed(&cli_cmd_name, err);
+    }
+    doubtful_json(&faces, what);
+    rc = cli_edit_report(args, what, "%s is named now", who);
+    if (!rc && !cli_args_has(args, "json")) say_doubtful(&faces, person, argv[1]);
+    cli_faces_free(&faces);
+    return rc;
 }
 
 const cli_command cli_cmd_name = {
     .name = "name",
-    .usage = "PERSON NAME",
+    .usage = "PERSON NAME [--json]",
     .summary = "name or rename a person (PERSON: an id or a name); its faces become confirmed, "
                "and those that look least like the rest are listed",
-    .run = run,
+    .options = cli_edit_options,
+    .min_args = 2,
+    .max_args = 2,
+    .exec = exec,
 };

@@ -50,20 +50,19 @@ static int print_person(void *ctx, const fc_store_person *p)
     return 0;
 }
 
-static int run(const cli_globals *globals, int argc, char **argv)
+static const cli_option_spec options[] = {
+    {"unsorted", 'u', NULL,
+     "the faces alone in their group instead (strangers, mostly), then a row for the faces in "
+     "no person"},
+    {"all", 'a', NULL, "hidden people too"},
+    {"json", 0, NULL, "one JSON object per person (JSON Lines)"},
+    {0},
+};
+
+static int exec(const cli_globals *globals, const cli_args *args)
 {
-    person_printer out = {0};
-    int unsorted = 0, all = 0;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0)
-            out.json = 1;
-        else if (strcmp(argv[i], "--unsorted") == 0)
-            unsorted = 1;
-        else if (strcmp(argv[i], "--all") == 0)
-            all = 1;
-        else
-            return cli_usage(&cli_cmd_people);
-    }
+    person_printer out = {.json = cli_args_has(args, "json")};
+    const int unsorted = cli_args_has(args, "unsorted"), all = cli_args_has(args, "all");
     fc_store *store = cli_open_store(globals, 1);
     if (!store) return CLI_FAILED;
     char err[FC_ERR_MAX];
@@ -95,5 +94,6 @@ const cli_command cli_cmd_people = {
     .usage = "[--json] [--unsorted] [--all]",
     .summary = "the people found, largest first: id, name, faces, photos, dates, an example "
                "photo; --unsorted: faces alone in their group; --all: hidden people too",
-    .run = run,
+    .options = options,
+    .exec = exec,
 };

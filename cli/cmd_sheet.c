@@ -234,62 +234,45 @@ static int fill_cells(fc_sheet *sheet, sheet_face *faces, int count, int cell)
     return rc < 0 ? rc : missing;
 }
 
-/* A positive integer option value in [lo, hi], or -1 after saying what is wrong. */
-static int int_arg(const char *opt, const char *value, int lo, int hi)
-{
-    char *end;
-    errno = 0;
-    const long v = value ? strtol(value, &end, 10) : 0;
-    if (!value || errno || end == value || *end || v < lo || v > hi) {
-        fprintf(stderr, "facecluster sheet: %s takes a number from %d to %d\n", opt, lo, hi);
-        return -1;
-    }
-    return (int)v;
-}
-
 typedef struct {
     const char *who, *out;
     int all, unsorted, json, force, columns, size, max;
 } sheet_args;
 
-static int parse(int argc, char **argv, sheet_args *a)
+static const cli_option_spec options[] = {
+    {"output", 'o', "FILE.jpg", "the JPEG to write (required)"},
+    {"all", 'a', NULL, "a row per person instead of one person's faces"},
+    {"unsorted", 'u', NULL,
+     "with --all: the faces alone in their group too, and a row of the faces in no person"},
+    {"columns", 0, "N", "faces per row (1-64; default 8)"},
+    {"size", 0, "PX", "a face's cell (32-512 pixels; default 112)"},
+    {"max", 0, "N", "faces (or --all: people) at most (default 64)"},
+    {"force", 'f', NULL, "replace FILE even if it is not a JPEG"},
+    {"json", 0, NULL, "say what was written as one JSON object"},
+    {0},
+};
+
+static int parse(const cli_args *args, sheet_args *a)
 {
-    *a = (sheet_args){.columns = DEFAULT_COLUMNS, .size = DEFAULT_SIZE, .max = DEFAULT_MAX};
-    for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(arg, "--json") == 0)
-            a->json = 1;
-        else if (strcmp(arg, "--all") == 0)
-            a->all = 1;
-        else if (strcmp(arg, "--unsorted") == 0)
-            a->unsorted = 1;
-        else if (strcmp(arg, "--force") == 0)
-            a->force = 1;
-        else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
-            if (!value || !*value) return -1;
-            a->out = value, i++;
-        } else if (strcmp(arg, "--columns") == 0) {
-            if ((a->columns = int_arg(arg, value, 1, 64)) < 0) return -1;
-            i++;
-        } else if (strcmp(arg, "--size") == 0) {
-            if ((a->size = int_arg(arg, value, 32, 512)) < 0) return -1;
-            i++;
-        } else if (strcmp(arg, "--max") == 0) {
-            if ((a->max = int_arg(arg, value, 1, MAX_LIMIT)) < 0) return -1;
-            i++;
-        } else if (arg[0] == '-' && arg[1]) {
-            fputs("facecluster sheet: unknown option ", stderr);
-            fc_text_escape(stderr, arg);
-            fputc('\n', stderr);
-            return -1;
-        } else if (!a->who)
-            a->who = arg;
-        else
-            return -1;
-    }
-    if (!a->out) fputs("facecluster sheet: -o FILE is required\n", stderr);
-    if (!a->out || a->all == (a->who != NULL)) return -1; /* PERSON or --all, one of them */
-    if (a->unsorted && !a->all) return -1;
+    double columns = DEFAULT_COLUMNS, size = DEFAULT_SIZE, max = DEFAULT_MAX;
+    if (cli_args_number(args, "columns", 1, 64, 1, &columns) != CLI_OK ||
+        cli_args_number(args, "size", 32, 512, 1, &size) != CLI_OK ||
+        cli_args_number(args, "max", 1, MAX_LIMIT, 1, &max) != CLI_OK)
+        return -1;
+    *a = (sheet_args){.who = args->argv[0],
+                      .out = cli_args_get(args, "output"),
+                      .all = cli_args_has(args, "all"),
+                      .unsorted = cli_args_has(args, "unsorted"),
+                      .json = cli_args_has(args, "json"),
+                      .force = cli_args_has(args, "force"),
+                      .columns = (int)columns,
+                      .size = (int)size,
+                      .max = (int)max};
+    if (!a->out || !*a->out) fputs("facecluster sheet: -o FILE.jpg is required\n", stderr);
+    if (a->all == (a->who != NULL))
+        fputs("facecluster sheet: a PERSON or --all, one of them\n", stderr);
+    if (a->unsorted && !a->all) fputs("facecluster sheet: --unsorted goes with --all\n", stderr);
+    if (!a->out || !*a->out || a->all == (a->who != NULL) || (a->unsorted && !a->all)) return -1;
     return 0;
 }
 
@@ -378,10 +361,10 @@ static int gather(const cli_library *lib, const sheet_args *a, person_list *peop
     return rc < 0 ? rc : 0;
 }
 
-static int run(const cli_globals *globals, int argc, char **argv)
+static int exec(const cli_globals *globals, const cli_args *args)
 {
     sheet_args a;
-    if (parse(argc, argv, &a) != 0) return cli_usage(&cli_cmd_sheet);
+    if (parse(args, &a) != 0) return cli_usage(&cli_cmd_sheet);
     char err[FC_ERR_MAX] = "", title[400], label[256], detail[96];
     /* refused before any work: what -o names may be the store, a device, someone's file */
     static const char *const jpeg_extensions[] = {"jpg", "jpeg", NULL};
@@ -527,5 +510,7 @@ const cli_command cli_cmd_sheet = {
     .usage = "(PERSON | --all [--unsorted]) -o FILE.jpg [--force] [--columns N] [--size PX] "
              "[--max N] [--json]",
     .summary = "a contact sheet of a person's faces (or a row per person with --all) as a JPEG",
-    .run = run,
+    .options = options,
+    .max_args = 1,
+    .exec = exec,
 };

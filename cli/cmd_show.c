@@ -6,7 +6,6 @@
 
 #include "../core/fc_error.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 static void print_face(const cli_face *c, int json)
@@ -39,28 +38,24 @@ static void print_face(const cli_face *c, int json)
     fputc('\n', stdout);
 }
 
-static int run(const cli_globals *globals, int argc, char **argv)
+static const cli_option_spec options[] = {
+    {"doubt", 'd', NULL, "the most doubtful first (farthest from the person's other faces)"},
+    {"unsorted", 'u', NULL, "the faces in no person instead of a person's"},
+    {"json", 0, NULL, "one JSON object per face (JSON Lines)"},
+    {0},
+};
+
+static int exec(const cli_globals *globals, const cli_args *args)
 {
-    int json = 0, by_doubt = 0, unsorted = 0, count = 0;
-    const cli_option options[] = {
-        {"--json", NULL, &json},
-        {"--doubt", NULL, &by_doubt},
-        {"--unsorted", NULL, &unsorted},
-        {NULL, NULL, NULL},
-    };
-    char **positional = malloc((size_t)(argc > 0 ? argc : 1) * sizeof *positional);
-    if (!positional) return cli_failed(&cli_cmd_show, "out of memory");
-    int rc = cli_parse_options(&cli_cmd_show, argc, argv, options, positional, &count);
-    const char *who = count == 1 ? positional[0] : NULL;
-    free(positional);
-    if (rc) return rc;
-    if (count != !unsorted || (unsorted && by_doubt)) return cli_usage(&cli_cmd_show);
+    const int json = cli_args_has(args, "json"), by_doubt = cli_args_has(args, "doubt");
+    const int unsorted = cli_args_has(args, "unsorted");
+    if (args->argc != !unsorted || (unsorted && by_doubt)) return cli_usage(&cli_cmd_show);
     cli_library lib;
     if (cli_library_open(globals, &lib)) return CLI_FAILED;
     char err[FC_ERR_MAX];
     int64_t person = 0;
     cli_faces faces = {0};
-    rc = unsorted ? 0 : fc_store_person_find(lib.store, who, &person, err);
+    int rc = unsorted ? 0 : fc_store_person_find(lib.store, args->argv[0], &person, err);
     if (!rc) rc = cli_faces_load(&lib, person, &faces, err);
     if (!rc && by_doubt) cli_faces_by_doubt(faces.face, faces.n);
     for (int i = 0; !rc && i < faces.n; i++) print_face(&faces.face[i], json);
@@ -76,5 +71,8 @@ const cli_command cli_cmd_show = {
     .summary = "a person's faces (PERSON: an id or a name): face id, whether you confirmed it, "
                "score, doubt (distance to the person's other faces), box, photo; --doubt: the "
                "most doubtful first; --unsorted: the faces in no person",
-    .run = run,
+    .options = options,
+    .min_args = 0,
+    .max_args = 1,
+    .exec = exec,
 };

@@ -137,25 +137,22 @@ static int is_face_id(const char *arg, int64_t *id)
     return 1;
 }
 
-static int run(const cli_globals *globals, int argc, char **argv)
+static const cli_option_spec options[] = {
+    {"count", 'n', "N", "how many faces (default 10)"},
+    {"json", 0, NULL, "one JSON object per face found (JSON Lines)"},
+    {0},
+};
+
+static int exec(const cli_globals *globals, const cli_args *parsed)
 {
-    similar_run sim = {.want = 10};
-    const char *want = NULL;
-    const cli_option options[] = {
-        {"--json", NULL, &sim.json}, {"-n", &want, NULL}, {NULL, NULL, NULL}};
-    char **args = malloc((size_t)(argc > 0 ? argc : 1) * sizeof *args);
-    int count = 0;
-    if (!args) return cli_failed(&cli_cmd_similar, "out of memory");
-    int status = cli_parse_options(&cli_cmd_similar, argc, argv, options, args, &count);
+    similar_run sim = {.want = 10, .json = cli_args_has(parsed, "json")};
     double value = sim.want;
-    if (status == CLI_OK && want)
-        status = cli_parse_number(&cli_cmd_similar, "-n", want, 1, 100000, &value);
-    if (status == CLI_OK && value != (int)value) status = cli_usage(&cli_cmd_similar);
-    if (status == CLI_OK && !count) status = cli_usage(&cli_cmd_similar);
-    if (status != CLI_OK) {
-        free(args);
-        return status;
-    }
+    if (cli_args_number(parsed, "count", 1, 100000, 1, &value) != CLI_OK) return CLI_USAGE;
+    const int count = parsed->argc;
+    char **args = malloc((size_t)count * sizeof *args);
+    if (!args) return cli_failed(&cli_cmd_similar, "out of memory");
+    memcpy(args, parsed->argv, (size_t)count * sizeof *args);
+    int status;
     sim.want = (int)value;
     cli_library lib;
     if (cli_library_open(globals, &lib) != CLI_OK) {
@@ -202,5 +199,8 @@ const cli_command cli_cmd_similar = {
     .usage = "FACE|IMAGE... [-n N] [--json]",
     .summary = "the library's faces nearest a face (by id) or the faces in photos, nearest "
                "first (default 10)",
-    .run = run,
+    .options = options,
+    .min_args = 1,
+    .max_args = -1,
+    .exec = exec,
 };

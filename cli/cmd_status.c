@@ -87,17 +87,15 @@ static int print_head(fc_store *store, int json, char *err)
     return 0;
 }
 
-static int run(const cli_globals *globals, int argc, char **argv)
+static const cli_option_spec options[] = {
+    {"bad", 0, NULL, "the files that could not be indexed, and why"},
+    {"json", 0, NULL, "one JSON object (with --bad: one per file)"},
+    {0},
+};
+
+static int exec(const cli_globals *globals, const cli_args *args)
 {
-    int json = 0, bad = 0;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0)
-            json = 1;
-        else if (strcmp(argv[i], "--bad") == 0)
-            bad = 1;
-        else
-            return cli_usage(&cli_cmd_status);
-    }
+    const int json = cli_args_has(args, "json"), bad = cli_args_has(args, "bad");
     fc_store *store = cli_open_store(globals, 1);
     if (!store) return CLI_FAILED;
     char err[FC_ERR_MAX];
@@ -162,5 +160,6 @@ const cli_command cli_cmd_status = {
     .usage = "[--json] [--bad]",
     .summary = "what the store holds (photos, faces, pending, bad, missing); --bad: which "
                "files could not be indexed, and why",
-    .run = run,
+    .options = options,
+    .exec = exec,
 };

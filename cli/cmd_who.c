@@ -105,29 +105,22 @@ out:
     free(ans), free(taken), free(unit);
 }
 
-static int run(const cli_globals *globals, int argc, char **argv)
+static const cli_option_spec options[] = {
+    {"threshold", 0, "D", "the largest distance that names a face (default: the calibrated one)"},
+    {"json", 0, NULL, "one JSON object per face (JSON Lines)"},
+    {0},
+};
+
+static int exec(const cli_globals *globals, const cli_args *args)
 {
-    who_run who = {0};
-    const char *threshold = NULL;
-    const cli_option options[] = {
-        {"--json", NULL, &who.json}, {"--threshold", &threshold, NULL}, {NULL, NULL, NULL}};
-    char **paths = malloc((size_t)(argc > 0 ? argc : 1) * sizeof *paths);
-    int count = 0;
-    if (!paths) return cli_failed(&cli_cmd_who, "out of memory");
-    int status = cli_parse_options(&cli_cmd_who, argc, argv, options, paths, &count);
+    who_run who = {.json = cli_args_has(args, "json")};
     double value = 0; /* the default, in whichever space the library is */
-    if (status == CLI_OK && threshold)
-        status = cli_parse_number(&cli_cmd_who, "--threshold", threshold, 1e-6, 2, &value);
-    if (status == CLI_OK && !count) status = cli_usage(&cli_cmd_who);
-    if (status != CLI_OK) {
-        free(paths);
-        return status;
-    }
+    if (cli_args_number(args, "threshold", 1e-6, 2, 0, &value) != CLI_OK) return CLI_USAGE;
+    char **paths = args->argv;
+    const int count = args->argc;
+    int status;
     cli_library lib;
-    if (cli_library_open(globals, &lib) != CLI_OK) {
-        free(paths);
-        return CLI_FAILED;
-    }
+    if (cli_library_open(globals, &lib) != CLI_OK) return CLI_FAILED;
     who.lib = &lib;
     who.threshold = cli_library_recognize_threshold(&lib, (float)value);
     char err[FC_ERR_MAX];
@@ -142,7 +135,6 @@ static int run(const cli_globals *globals, int argc, char **argv)
         fc_faces_opts opts = fc_faces_default_opts(); /* as the daemon indexes */
         status = cli_each_photo(globals, paths, count, &opts, name_faces, &who);
     }
-    free(paths);
     fc_cluster_live_free(who.named);
     free(named);
     cli_library_close(&lib);
@@ -154,5 +146,8 @@ const cli_command cli_cmd_who = {
     .usage = "IMAGE... [--json] [--threshold D]",
     .summary = "names the faces in photos (indexed or not) by the nearest named person, or "
                "unknown; prints the distance",
-    .run = run,
+    .options = options,
+    .min_args = 1,
+    .max_args = -1,
+    .exec = exec,
 };

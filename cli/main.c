@@ -82,14 +82,6 @@ static int unknown_command(const char *name)
 
 static int run_command(const cli_command *cmd, cli_globals *globals, int argc, char **argv)
 {
-    if (!cmd->exec) { /* not yet declarative: its own parsing, but --help like the others */
-        for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
-            if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-                cli_help(stdout, cmd);
-                return CLI_OK;
-            }
-        return cmd->run(globals, argc, argv);
-    }
     cli_args args;
     int rc = cli_args_parse(cmd, argc, argv, globals, &args);
     if (rc == CLI_OK && args.help)

@@ -68,10 +68,12 @@ cli sheet --all -o "$tmp/all.jpg" --json >"$tmp/all.json"
 check "sheet --all: the doubtful faces in its row" grep -q '"doubtful": [1-9][0-9]*}' "$tmp/all.json"
 cli name "$person" 'Zoë Ångström 李' >"$tmp/name"
 check "name: exit 0" test $? -eq 0
-check "name: said" grep -q "^person $person is now Zoë Ångström 李$" "$tmp/name"
+check "name: said" grep -q "^person $person (Zoë Ångström 李) is named now$" "$tmp/name"
 check "name: the doubtful face named" grep -q "^ *$stranger  0\.[0-9]*  .*sample" "$tmp/name"
 check "name: how to fix it" grep -q "facecluster not FACE $person (or facecluster move FACE --new)" "$tmp/name"
 check "name: only the doubtful" test "$(grep -c '^ *[0-9]*  0\.[0-9]*  ' "$tmp/name")" -eq "$(grep -c '"doubtful": true' "$tmp/doubt")"
+cli name "$person" 'Zoë Ångström 李' --json >"$tmp/name.json"
+check "name --json: the doubtful faces" grep -q "\"doubtful\": \[{\"face\": $stranger, \"doubt\": 0\.[0-9]*, \"path\": \"[^\"]*sample" "$tmp/name.json"
 cli show "$person" --json >"$tmp/named"
 check "name: its faces confirmed" test "$(grep -c '"confirmed": true' "$tmp/named")" -eq "$(wc -l <"$tmp/named")"
 
