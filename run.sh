@@ -23,10 +23,11 @@ root=$(pwd)
 # our own kernels; jpegtran (libjpeg-turbo-progs) makes the orientation test's lossless
 # variants; npm fetches the model package; clang-format checks style; clang builds the
 # tests a second way (warnings are errors on both compilers) and the fuzzers; scdoc builds
-# the man pages.
+# the man pages; FreeType draws the contact sheets' labels in DejaVu Sans, with Droid Sans
+# Fallback for the characters it lacks (Chinese, Japanese, Korean names).
 DEBIAN_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libjpeg62-turbo-dev libjansson-dev
                  libuv1-dev libsqlite3-dev libexif-dev libxxhash-dev libopenblas-dev libjpeg-turbo-progs npm
-                 clang-format clang scdoc)
+                 clang-format clang scdoc libfreetype-dev fonts-dejavu-core fonts-droid-fallback)
 # Only for `./run.sh test`: man-db renders the man pages, zsh and bash-completion load the
 # completions (tests/install.sh), systemd's systemd-analyze checks the unit, Chromium
 # loads the review page headless (tests/page.sh).

@@ -166,7 +166,7 @@ typedef struct {
     int n_named;
     fc_head head;              /* the learned head in use; w NULL: none */
     float recognize_threshold; /* its calibrated recognition threshold */
-    float cluster_threshold;   /* and clustering threshold */
+    float cluster_threshold;   /* and its clustering threshold */
 } cli_library;
 
 /* Opens the store read-only and loads it (a head that does not fit is left out, saying

@@ -50,15 +50,10 @@ static int print_person(void *ctx, const fc_store_person *p)
     return 0;
 }
 
-static int count_only(void *ctx, const fc_store_person *p)
-{
-    (void)p;
-    ((person_printer *)ctx)->count++;
-    return 0;
-}
-
 static const cli_option_spec options[] = {
-    {"unsorted", 'u', NULL, "the faces alone in their group instead (strangers, mostly)"},
+    {"unsorted", 'u', NULL,
+     "the faces alone in their group instead (strangers, mostly), then a row for the faces in "
+     "no person"},
     {"all", 'a', NULL, "hidden people too"},
     {"json", 0, NULL, "one JSON object per person (JSON Lines)"},
     {0},
@@ -73,13 +68,19 @@ static int exec(const cli_globals *globals, const cli_args *args)
     char err[FC_ERR_MAX];
     int rc = unsorted ? fc_store_people(store, 1, UNSORTED_BELOW - 1, all, print_person, &out, err)
                       : fc_store_people(store, UNSORTED_BELOW, 0, all, print_person, &out, err);
-    if (!rc && !out.json && !unsorted) {
-        person_printer rest = {.json = 1};
-        rc = fc_store_people(store, 1, UNSORTED_BELOW - 1, all, count_only, &rest, err);
-        if (!rc)
-            printf("%d %s, and %d unsorted %s (facecluster people --unsorted)\n", out.count,
-                   fc_plural(out.count, "person", "people"), rest.count,
-                   fc_plural(rest.count, "face", "faces"));
+    fc_store_people_counts c;
+    if (!rc && !out.json) rc = fc_store_people_count(store, all, &c, err);
+    if (!rc && !out.json && unsorted && c.unplaced) /* every face reachable from here */
+        printf("%6s  %lld %s in no person (facecluster show --unsorted)\n", "-",
+               (long long)c.unplaced, fc_plural(c.unplaced, "face", "faces"));
+    if (!rc && !out.json && !unsorted) { /* counted as the daemon's log and `status` count */
+        const int64_t many = c.people - c.alone;
+        printf("%lld %s with 2+ faces, %lld alone (facecluster people --unsorted), %lld %s in no "
+               "person (facecluster show --unsorted)",
+               (long long)many, fc_plural(many, "person", "people"), (long long)c.alone,
+               (long long)c.unplaced, fc_plural(c.unplaced, "face", "faces"));
+        if (c.hidden && !all) printf(", %lld hidden (--all)", (long long)c.hidden);
+        fputc('\n', stdout);
     }
     if (rc) {
         cli_failed(&cli_cmd_people, err);

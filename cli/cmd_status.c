@@ -111,10 +111,11 @@ static int exec(const cli_globals *globals, const cli_args *args)
         format_time(st.last_activity, when);
         if (!rc && json) {
             printf("{\"photos\": %lld, \"faces\": %lld, \"pending\": %lld, \"bad\": %lld, "
-                   "\"missing\": %lld, \"people\": %lld, \"named\": %lld, \"last_activity\": ",
+                   "\"missing\": %lld, \"people\": %lld, \"alone\": %lld, \"unplaced\": %lld, "
+                   "\"named\": %lld, \"last_activity\": ",
                    (long long)st.photos, (long long)st.faces, (long long)st.pending,
                    (long long)st.bad, (long long)st.missing, (long long)st.people,
-                   (long long)st.named);
+                   (long long)st.spread.alone, (long long)st.spread.unplaced, (long long)st.named);
             fputs(when[0] ? "\"" : "null", stdout);
             if (when[0]) printf("%s\"", when);
             fputs(", \"daemon\": ", stdout);
@@ -127,11 +128,18 @@ static int exec(const cli_globals *globals, const cli_args *args)
             fputs("}\n", stdout);
         } else if (!rc) {
             printf("photos:  %lld\nfaces:   %lld\npending: %lld\nbad:     %lld%s\n"
-                   "missing: %lld\npeople:  %lld (%lld named)\nlast activity: %s\n",
+                   "missing: %lld\n",
                    (long long)st.photos, (long long)st.faces, (long long)st.pending,
                    (long long)st.bad, st.bad ? " (facecluster status --bad lists them)" : "",
-                   (long long)st.missing, (long long)st.people, (long long)st.named,
-                   when[0] ? when : "never");
+                   (long long)st.missing);
+            /* as the daemon's regroup line and `people` count them */
+            const fc_store_people_counts *c = &st.spread;
+            printf("people:  %lld (%lld with 2+ faces, %lld alone; %lld named",
+                   (long long)c->people, (long long)(c->people - c->alone), (long long)c->alone,
+                   (long long)st.named);
+            if (c->hidden) printf(", %lld hidden", (long long)c->hidden);
+            printf("); %lld %s in no person\nlast activity: %s\n", (long long)c->unplaced,
+                   fc_plural(c->unplaced, "face", "faces"), when[0] ? when : "never");
             if (st.progress[0]) {
                 char at[32];
                 format_time(st.progress_at, at);

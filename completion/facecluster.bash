@@ -120,7 +120,7 @@ _facecluster()
         reject | undo) options=--json ;;
         sheet) options="--all --unsorted -o --output --force --columns --size --max --json"
             ((npos == 0)) && person=1 ;;
-        show) options=--json; ((npos == 0)) && person=1 ;;
+        show) options="--json --doubt --unsorted"; ((npos == 0)) && person=1 ;;
         similar) options="-n --json"; files=1 ;;
         status) options="--json --bad" ;;
         train) options="--dim --epochs --json --reset" ;;

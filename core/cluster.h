@@ -100,6 +100,21 @@ int64_t fc_cluster_live_nearest(const fc_cluster_live *l, const float e[FC_EMBED
 /* Face e joins person (a person not seen before is added). Returns 0 or -ENOMEM. */
 int fc_cluster_live_add(fc_cluster_live *l, const float e[FC_EMBED_DIM], int64_t person);
 
+/* Doubt: for each of a person's n faces (unit vectors), its mean cosine distance to the
+ * person's OTHER faces, as average linkage measures a face against a group: doubt[i] = 1 -
+ * mean over j != i of e_i . e_j (0 when n is 1). The faces farthest from the rest are the
+ * likeliest not to be that person. O(n) through the sum of the faces. Returns 0 or
+ * -EINVAL. */
+int fc_cluster_doubt(const float (*embedding)[FC_EMBED_DIM], int n, float *doubt, char *err);
+
+/* A face whose doubt is over this (the raw embeddings' cosine distance) is marked as
+ * doubtful by `show`, `sheet` and `name`; through a learned head the threshold scales as
+ * the head's cluster threshold does against FC_CLUSTER_THRESHOLD. Just under the merge
+ * threshold: on the LFW dev photos as the daemon grouped them (bench/doubt.py), 25% of
+ * the faces in the wrong person are over it and 4.0% of the right ones (0.050: 64% and
+ * 14%; 0.060: none wrong); a face put in a person by hand from farther away is far over. */
+#define FC_DOUBT_THRESHOLD 0.055f
+
 /* The mean cosine similarity between two sets of unit vectors, from their sums and
  * counts: the average-linkage rule (exposed for tests and for `who`). */
 float fc_cluster_linkage(const float sum_a[FC_EMBED_DIM], int count_a,

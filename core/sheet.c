@@ -15,6 +15,7 @@ static const uint8_t background[3] = {34, 34, 34};
 static const uint8_t ink[3] = {235, 235, 235};
 static const uint8_t dim_ink[3] = {160, 160, 160};
 static const uint8_t missing_fill[3] = {96, 96, 96};
+static const uint8_t mark_ink[3] = {255, 140, 0}; /* orange: look again */
 
 struct fc_sheet {
     fc_sheet_layout layout;
@@ -99,7 +100,8 @@ void fc_sheet_title(fc_sheet *s, const char *text)
 {
     if (!s->title_h) return;
     const int gap = s->layout.gap;
-    fc_font_draw(&s->img, gap, gap, text, s->layout.title_scale, ink, s->img.width - 2 * gap);
+    fc_typeface_draw(s->layout.font, &s->img, gap, gap, text, s->layout.title_scale, ink,
+                     s->img.width - 2 * gap);
 }
 
 void fc_sheet_row_label(fc_sheet *s, int row, const char *text, const char *detail)
@@ -112,19 +114,20 @@ void fc_sheet_row_label(fc_sheet *s, int row, const char *text, const char *deta
     int x, y;
     fc_sheet_cell_origin(s, row, 0, &x, &y);
     y += (l->cell - line - second) / 2; /* centred beside the faces */
-    fc_font_draw(&s->img, l->gap, y, text, scale, ink, l->row_label_width);
+    fc_typeface_draw(s->layout.font, &s->img, l->gap, y, text, scale, ink, l->row_label_width);
     if (detail)
-        fc_font_draw(&s->img, l->gap, y + line + small * 4, detail, small, dim_ink,
-                     l->row_label_width);
+        fc_typeface_draw(s->layout.font, &s->img, l->gap, y + line + small * 4, detail, small,
+                         dim_ink, l->row_label_width);
 }
 
 static void cell_label(fc_sheet *s, int x, int y, const char *label)
 {
     if (!label || !s->label_h) return;
     const int scale = s->layout.label_scale, cell = s->layout.cell;
-    const int w = fc_font_width(label, scale);
+    const int w = fc_typeface_width(s->layout.font, label, scale);
     const int left = w < cell ? x + (cell - w) / 2 : x;
-    fc_font_draw(&s->img, left, y + cell + 2 * scale, label, scale, dim_ink, cell);
+    fc_typeface_draw(s->layout.font, &s->img, left, y + cell + 2 * scale, label, scale, dim_ink,
+                     cell);
 }
 
 static int in_grid(const fc_sheet *s, int row, int col)
@@ -140,12 +143,25 @@ void fc_sheet_put_missing(fc_sheet *s, int row, int col, const char *label)
     fc_sheet_cell_origin(s, row, col, &x, &y);
     fill(&s->img, x, y, cell, cell, missing_fill);
     const char *word = "missing";
-    int scale = (cell - 4) / fc_font_width(word, 1); /* as large as fits, up to 4 */
+    int scale =
+        (cell - 4) / fc_typeface_width(s->layout.font, word, 1); /* as large as fits, up to 4 */
     scale = scale < 1 ? 1 : scale > 4 ? 4 : scale;
-    const int w = fc_font_width(word, scale);
-    fc_font_draw(&s->img, x + (cell - w) / 2, y + (cell - scale * FC_FONT_GLYPH_H) / 2, word, scale,
-                 ink, cell);
+    const int w = fc_typeface_width(s->layout.font, word, scale);
+    fc_typeface_draw(s->layout.font, &s->img, x + (cell - w) / 2,
+                     y + (cell - scale * FC_FONT_GLYPH_H) / 2, word, scale, ink, cell);
     cell_label(s, x, y, label);
+}
+
+void fc_sheet_mark(fc_sheet *s, int row, int col)
+{
+    if (!in_grid(s, row, col)) return;
+    const int cell = s->layout.cell, t = cell / 24 > 2 ? cell / 24 : 2;
+    int x, y;
+    fc_sheet_cell_origin(s, row, col, &x, &y);
+    fill(&s->img, x, y, cell, t, mark_ink);
+    fill(&s->img, x, y + cell - t, cell, t, mark_ink);
+    fill(&s->img, x, y, t, cell, mark_ink);
+    fill(&s->img, x + cell - t, y, t, cell, mark_ink);
 }
 
 /* ---------------------------------------------------------------- resampling */

@@ -13,6 +13,7 @@
 #define FC_SHEET_H
 
 #include "image.h"
+#include "typeface.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +32,8 @@ typedef struct {
     int row_label_width; /* a column left of each row for its label; 0: none */
     int row_label_scale; /* font scale of row labels (their second line: half, at least 1) */
     int min_width;       /* the canvas is at least this wide (a long title); 0: the grid's */
+    fc_typeface *font;   /* the labels' typeface (borrowed while the sheet is drawn); NULL: the
+                            bitmap font */
 } fc_sheet_layout;
 
 typedef struct fc_sheet fc_sheet;
@@ -47,7 +50,7 @@ const fc_image *fc_sheet_image(const fc_sheet *s);
 void fc_sheet_cell_origin(const fc_sheet *s, int row, int col, int *x, int *y);
 
 /* Writes the title in the title band (nothing without one), cut short with ".." if too
- * long. Text is UTF-8 (font.h: what is not ASCII shows as '?'). */
+ * long. Text is UTF-8 (in the bitmap font, what is not ASCII shows as '?'). */
 void fc_sheet_title(fc_sheet *s, const char *text);
 
 /* Writes a row's label in the label column, beside the row's faces: `text` and, if not
@@ -65,6 +68,10 @@ int fc_sheet_put(fc_sheet *s, int row, int col, const fc_image *src, const doubl
 /* Fills cell (row, col) with grey and the word "missing": a photo that could not be
  * read. Writes label (may be NULL) under it. A cell outside the grid is ignored. */
 void fc_sheet_put_missing(fc_sheet *s, int row, int col, const char *label);
+
+/* Frames cell (row, col) in a warning colour, over the edge of what it shows: a face
+ * that may not be the person's. A cell outside the grid is ignored. */
+void fc_sheet_mark(fc_sheet *s, int row, int col);
 
 /* The square a face is shown in: its box (x, y, w, h) widened by `margin` of its longer
  * side on each side, centred on it, then made to fit a photo of width x height (shrunk

@@ -22,7 +22,7 @@ typedef struct {
     fc_head head;          /* the head live was built with (w NULL: none); owned */
     float threshold;       /* the clustering's threshold in that space */
     char note[FC_ERR_MAX]; /* why a stored head was not used ("": none stored, or used) */
-    int faces, groups, unassigned;
+    int faces, groups, alone, unassigned; /* alone: groups of one face */
     double seconds;
 } job;
 
@@ -108,8 +108,15 @@ static int compute(fc_store *store, const people *p, job *j)
         if (!rc) rc = fc_store_apply_groups(store, &faces, group, n_groups, ids, j->err);
         if (rc > 0) rc = 0;
         if (!rc) persons_after(&faces, group, ids, person);
-        j->unassigned = 0;
+        j->unassigned = j->alone = 0;
         for (int i = 0; !rc && i < faces.n; i++) j->unassigned += person[i] == 0;
+        /* the groups of one face, counted as `people` and `status` count them */
+        int *size = rc ? NULL : calloc((size_t)(n_groups > 0 ? n_groups : 1), sizeof *size);
+        if (!rc && !size) rc = fc_errorf(j->err, -ENOMEM, "out of memory");
+        for (int i = 0; !rc && i < faces.n; i++)
+            if (group[i] >= 0) size[group[i]]++;
+        for (int g = 0; !rc && g < n_groups; g++) j->alone += size[g] == 1;
+        free(size);
     } else if (!rc) {
         if (faces.n) memcpy(person, faces.person, (size_t)faces.n * sizeof *person);
     }
@@ -168,10 +175,12 @@ static void take(people *p, job *j)
             if (p->head.w)
                 snprintf(with, sizeof with, " with the learned head (%d dimensions)", p->head.dim);
             p->regroup_due = 0;
-            log_msg(LOG_INFO, "regrouped %d %s into %d %s (%d %s in no person)%s in %.1f s",
+            log_msg(LOG_INFO,
+                    "regrouped %d %s into %d %s (%d with 2+ faces, %d alone; %d %s in no "
+                    "person)%s in %.1f s",
                     j->faces, fc_plural(j->faces, "face", "faces"), j->groups,
-                    fc_plural(j->groups, "person", "people"), j->unassigned,
-                    fc_plural(j->unassigned, "face", "faces"), with, j->seconds);
+                    fc_plural(j->groups, "person", "people"), j->groups - j->alone, j->alone,
+                    j->unassigned, fc_plural(j->unassigned, "face", "faces"), with, j->seconds);
         }
     }
     fc_cluster_live_free(j->live);

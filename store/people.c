@@ -324,6 +324,37 @@ int fc_store_person_faces(fc_store *s, int64_t person, fc_store_face_fn fn, void
     return face_rows(s, "a.person = ?1", person, fn, ctx, err);
 }
 
+int fc_store_unplaced_faces(fc_store *s, fc_store_face_fn fn, void *ctx, char *err)
+{
+    return face_rows(s, "a.face IS NULL AND ?1 = 0", 0, fn, ctx, err);
+}
+
+int fc_store_people_count(fc_store *s, int with_hidden, fc_store_people_counts *out, char *err)
+{
+    sqlite3_stmt *st;
+    /* as fc_store_people counts a person's faces: present photos, not rejected */
+    int rc = prepare(s,
+                     "WITH considered AS (SELECT f.id FROM faces f JOIN photos ph ON ph.id = "
+                     "f.photo WHERE ph.missing_since IS NULL AND NOT f.rejected), per AS ("
+                     "SELECT p.id, p.hidden, count(*) AS faces FROM people p JOIN assignments a "
+                     "ON a.person = p.id JOIN considered c ON c.id = a.face GROUP BY p.id) "
+                     "SELECT (SELECT count(*) FROM per WHERE ?1 OR NOT hidden), (SELECT count(*) "
+                     "FROM per WHERE faces = 1 AND (?1 OR NOT hidden)), (SELECT count(*) FROM "
+                     "considered c WHERE NOT EXISTS (SELECT 1 FROM assignments WHERE face = "
+                     "c.id)), (SELECT count(*) FROM per WHERE hidden)",
+                     &st, err);
+    if (rc) return rc;
+    sqlite3_bind_int(st, 1, with_hidden);
+    const int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        *out = (fc_store_people_counts){.people = sqlite3_column_int64(st, 0),
+                                        .alone = sqlite3_column_int64(st, 1),
+                                        .unplaced = sqlite3_column_int64(st, 2),
+                                        .hidden = sqlite3_column_int64(st, 3)};
+    sqlite3_finalize(st);
+    return step == SQLITE_ROW ? 0 : fc_store_sql_error(s->db, step, "counting people", err);
+}
+
 typedef struct {
     fc_store_face_fn fn;
     void *ctx;

@@ -33,7 +33,6 @@ int fc_store_status_get(fc_store *s, fc_store_status *out, char *err)
         {"SELECT count(*) FROM photos WHERE status = 0 AND missing_since IS NULL", &out->pending},
         {"SELECT count(*) FROM photos WHERE status = 2 AND missing_since IS NULL", &out->bad},
         {"SELECT count(*) FROM photos WHERE missing_since IS NOT NULL", &out->missing},
-        {"SELECT count(*) FROM people", &out->people},
         {"SELECT count(*) FROM people WHERE name IS NOT NULL", &out->named},
         {"SELECT value FROM meta WHERE key = 'last_activity'", &out->last_activity},
     };
@@ -43,6 +42,8 @@ int fc_store_status_get(fc_store *s, fc_store_status *out, char *err)
     int code = 0;
     for (size_t i = 0; i < sizeof parts / sizeof parts[0] && !code; i++)
         code = count(s, parts[i].query, NULL, parts[i].into, err);
+    if (!code) code = fc_store_people_count(s, 1, &out->spread, err);
+    out->people = out->spread.people;
     out->progress[0] = 0;
     out->progress_at = 0;
     sqlite3_stmt *st;

@@ -226,6 +226,18 @@ typedef struct {
 typedef int (*fc_store_face_fn)(void *ctx, const fc_store_face_row *f);
 int fc_store_person_faces(fc_store *s, int64_t person, fc_store_face_fn fn, void *ctx, char *err);
 
+/* Calls fn for each face in no person (the clustering left it out: no group with a face
+ * that may seed one), best score first: person is 0. */
+int fc_store_unplaced_faces(fc_store *s, fc_store_face_fn fn, void *ctx, char *err);
+
+/* How the faces the clustering considers are spread, in one snapshot: people with faces
+ * (with_hidden: hidden ones too; named or not), those of them with one face only, the
+ * faces in no person, and the hidden people left out. What `people` and `status` say. */
+typedef struct {
+    int64_t people, alone, unplaced, hidden;
+} fc_store_people_counts;
+int fc_store_people_count(fc_store *s, int with_hidden, fc_store_people_counts *out, char *err);
+
 /* Calls fn for one face (a rejected face or one of a missing photo is not found: -ENOENT,
  * with a message naming it). person 0 when it is in none. */
 int fc_store_face_get(fc_store *s, int64_t face, fc_store_face_fn fn, void *ctx, char *err);
@@ -351,9 +363,10 @@ void fc_store_training_free(fc_store_training *t);
 
 typedef struct {
     int64_t photos, faces, pending, bad, missing, people, named;
-    int64_t last_activity; /* unix seconds of the last write by the daemon; 0 if none */
-    char progress[200];    /* the daemon's last progress line ("" if none) */
-    int64_t progress_at;   /* when it wrote it */
+    fc_store_people_counts spread; /* hidden people too; people above is spread.people */
+    int64_t last_activity;         /* unix seconds of the last write by the daemon; 0 if none */
+    char progress[200];            /* the daemon's last progress line ("" if none) */
+    int64_t progress_at;           /* when it wrote it */
 } fc_store_status;
 
 int fc_store_status_get(fc_store *s, fc_store_status *out, char *err);

@@ -106,6 +106,35 @@ static void test_linkage_is_mean_similarity(void)
     CHECK(fabsf(fc_cluster_linkage(sa, 3, sb, 4) - mean) < 1e-5f);
 }
 
+/* Doubt: each face's mean cosine distance to the person's other faces, pair by pair; a
+ * stranger's face among ten of one person (the tenth of eleven) is the most doubtful. */
+static void test_doubt(void)
+{
+    make_people(2);
+    for (int i = 0; i < 11; i++) make_face(i, i == 9 ? 1 : 0, 0.016f);
+    float doubt[11];
+    char err[256];
+    CHECK(fc_cluster_doubt((const float(*)[FC_EMBED_DIM])emb, 11, doubt, err) == 0);
+    int most = 0;
+    for (int i = 0; i < 11; i++) {
+        double mean = 0;
+        for (int j = 0; j < 11; j++) {
+            if (j == i) continue;
+            float d = 0;
+            for (int k = 0; k < FC_EMBED_DIM; k++) d += emb[i][k] * emb[j][k];
+            mean += (1.0 - d) / 10.0;
+        }
+        CHECK_MSG(fabs(doubt[i] - mean) < 1e-5, "face %d: %f against %f", i, doubt[i], mean);
+        if (doubt[i] > doubt[most]) most = i;
+    }
+    CHECK(most == 9);
+    for (int i = 0; i < 11; i++) CHECK(i == 9 || doubt[9] > doubt[i] + 0.5f);
+    /* one face: no other to doubt it by; none: nothing to do; bad input refused */
+    CHECK(fc_cluster_doubt((const float(*)[FC_EMBED_DIM])emb, 1, doubt, err) == 0 && doubt[0] == 0);
+    CHECK(fc_cluster_doubt(NULL, 0, NULL, err) == 0);
+    CHECK(fc_cluster_doubt(NULL, 3, doubt, err) == -EINVAL);
+}
+
 static void test_people_found(void)
 {
     const int n = make_faces(5, 8);
@@ -306,6 +335,7 @@ static void test_bad_input(void)
 int main(void)
 {
     RUN(test_linkage_is_mean_similarity);
+    RUN(test_doubt);
     RUN(test_people_found);
     RUN(test_two_faces_of_one_photo_are_two_people);
     RUN(test_fixed_faces_stay);

@@ -9,6 +9,7 @@
 #include "../core/font.h"
 #include "../core/image.h"
 #include "../core/sheet.h"
+#include "../core/typeface.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -354,9 +355,114 @@ static void test_decode_upright(void)
     free(jpeg);
 }
 
+/* The label fonts ($FACECLUSTER_FONTS, set by tests/meson.build from the meson option
+ * label_fonts), paths separated by ':'; the count found. */
+static int font_paths(const char *paths[FC_TYPEFACE_MAX_FONTS], char *copy, size_t cap)
+{
+    const char *list = getenv("FACECLUSTER_FONTS");
+    snprintf(copy, cap, "%s", list ? list : "");
+    int n = 0;
+    for (char *save = NULL, *p = strtok_r(copy, ":", &save); p && n < FC_TYPEFACE_MAX_FONTS;
+         p = strtok_r(NULL, ":", &save))
+        paths[n++] = p;
+    return n;
+}
+
+/* text drawn alone at scale 3 on black: the image (caller frees) */
+static int drawn(fc_typeface *t, const char *text, fc_image *img)
+{
+    if (blank(img, 160, 40) != 0) return -1;
+    fc_typeface_draw(t, img, 4, 4, text, 3, white, 0);
+    return 0;
+}
+
+static int same_pixels(const fc_image *a, const fc_image *b)
+{
+    return a->width == b->width && a->height == b->height &&
+           memcmp(a->rgb, b->rgb, (size_t)a->width * a->height * 3) == 0;
+}
+
+/* Names in other scripts than ASCII's are drawn as themselves through FreeType, not as the
+ * bitmap font's '?': each letter inks pixels and differs from '?'; a title on a sheet
+ * differs from the same title with '?' for each of them. No font: the bitmap font. */
+static void test_typeface(void)
+{
+    const char *paths[FC_TYPEFACE_MAX_FONTS];
+    char copy[4096], note[256], err[FC_ERR_MAX];
+    const int n = font_paths(paths, copy, sizeof copy);
+    fc_typeface *t = NULL;
+    CHECK_MSG(n >= 1 && fc_typeface_open(paths, n, &t, note, sizeof note, err) == 0,
+              "the label fonts (%s): %s", getenv("FACECLUSTER_FONTS"), err);
+    CHECK_MSG(note[0] == 0, "%s", note);
+    if (!t) return;
+    fc_image q, c;
+    CHECK(drawn(t, "?", &q) == 0);
+    const char *letters[] = {"\xc3\xab", "\xc3\x85", "\xc3\xb6", "\xe6\x9d\x8e"}; /* ë Å ö 李 */
+    for (size_t i = 0; i < sizeof letters / sizeof *letters; i++) {
+        if (drawn(t, letters[i], &c) != 0) break;
+        CHECK_MSG(lit(&c, 0, 0, c.width, c.height) > 20, "letter %zu inks", i);
+        CHECK_MSG(!same_pixels(&c, &q), "letter %zu is not '?'", i);
+        fc_image_free(&c);
+    }
+    /* 李 is not in DejaVu Sans: the CJK font behind it draws it, not DejaVu's empty box */
+    fc_typeface *latin = NULL;
+    if (n >= 2 && fc_typeface_open(paths, 1, &latin, note, sizeof note, err) == 0) {
+        fc_image box;
+        if (drawn(latin, "\xe6\x9d\x8e", &box) == 0 && drawn(t, "\xe6\x9d\x8e", &c) == 0) {
+            CHECK(!same_pixels(&box, &c));
+            fc_image_free(&c);
+        }
+        fc_image_free(&box);
+        fc_typeface_free(latin);
+    }
+    fc_image_free(&q);
+    /* a sheet's title: the name's letters, not '?' */
+    const char *titles[] = {"Zo\xc3\xab \xc3\x85ngstr\xc3\xb6m \xe6\x9d\x8e", "Zo? ?ngstr?m ?"};
+    fc_image shown[2];
+    for (int i = 0; i < 2; i++) {
+        const fc_sheet_layout l = {.columns = 4, .cell = 32, .gap = 4, .title_scale = 3, .font = t};
+        fc_sheet *s = NULL;
+        CHECK(fc_sheet_new(&l, &s, err) == 0);
+        if (!s) return;
+        fc_sheet_title(s, titles[i]);
+        const fc_image *img = fc_sheet_image(s);
+        CHECK(fc_image_alloc(&shown[i], img->width, img->height, err) == 0);
+        memcpy(shown[i].rgb, img->rgb, (size_t)img->width * img->height * 3);
+        fc_sheet_free(s);
+    }
+    CHECK(lit(&shown[0], 0, 0, shown[0].width, shown[0].height) > 100);
+    CHECK(!same_pixels(&shown[0], &shown[1]));
+    fc_image_free(&shown[0]);
+    fc_image_free(&shown[1]);
+    /* cut short within max_width, ending in ".." */
+    const int whole = fc_typeface_width(t, titles[0], 2);
+    CHECK(whole > 0);
+    if (blank(&c, 200, 40) == 0) {
+        const int w = fc_typeface_draw(t, &c, 0, 0, titles[0], 2, white, whole / 2);
+        CHECK(w > 0 && w <= whole / 2);
+        CHECK(lit(&c, whole / 2, 0, c.width - whole / 2, c.height) == 0);
+        fc_image_free(&c);
+    }
+    fc_typeface_free(t);
+    /* no font there: an error, and NULL is the bitmap font */
+    const char *none[] = {"/nonexistent/font.ttf"};
+    t = NULL;
+    CHECK(fc_typeface_open(none, 1, &t, note, sizeof note, err) == -ENOENT && t == NULL);
+    CHECK(strstr(note, "/nonexistent/font.ttf") != NULL);
+    CHECK(fc_typeface_width(NULL, "abc", 2) == fc_font_width("abc", 2));
+    /* ...where a letter outside ASCII is '?' (what every label was before FreeType) */
+    fc_image b1, b2;
+    if (drawn(NULL, "\xc3\xab", &b1) == 0 && drawn(NULL, "?", &b2) == 0) {
+        CHECK(same_pixels(&b1, &b2));
+        fc_image_free(&b1);
+        fc_image_free(&b2);
+    }
+}
+
 int main(void)
 {
     RUN(test_glyphs);
+    RUN(test_typeface);
     RUN(test_utf8);
     RUN(test_layout);
     RUN(test_paste_and_label);
