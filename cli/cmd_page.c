@@ -8,6 +8,7 @@
  * reused id never shows an old face) and .facecluster-page, the mark that DIR is a page
  * this command may write over. Every file goes through fc_file_write_atomic. */
 #include "cli.h"
+#include "doubt.h"
 
 #include "../core/cluster.h"
 #include "../core/embedding.h"
@@ -32,27 +33,23 @@
 #define HTML_MAGIC "<!DOCTYPE html>\n<!-- facecluster page -->"
 
 typedef struct {
-    int64_t face, person;
-    char *path; /* a present file showing its photo; NULL: none */
-    float box[4], score;
-    int confirmed;
-    double doubt; /* mean distance to the person's other faces (the linkage rule); -1: none */
-    char thumb[48];
-    int has_thumb;
-} page_face;
+    char file[48]; /* under faces/ */
+    int shown;     /* the thumbnail exists */
+} page_thumb;
 
 typedef struct {
-    int64_t id;
+    int64_t id; /* 0: the faces in no person */
     char *name;
-    int hidden, count, doubtful, first; /* its faces: faces[first .. first + count) */
+    int hidden, doubtful;
+    cli_faces faces;    /* most doubtful first */
+    page_thumb *thumbs; /* parallel to faces */
 } page_person;
 
 typedef struct {
     const char *dir;
-    page_face *faces;
-    int n_faces;
     page_person *people;
-    int n_people, cap_people;
+    int n_people, cap_people, n_faces;
+    double threshold; /* over it a face is doubtful (cli_faces_load's) */
     int cut, kept, missing, removed;
     cli_output output;
 } page_run;
@@ -65,16 +62,6 @@ static const cli_option_spec options[] = {
 };
 
 /* --- the data -------------------------------------------------------------------- */
-
-static int take_row(void *ctx, const fc_store_face_row *row)
-{
-    page_face *f = ctx;
-    f->path = row->path ? strdup(row->path) : NULL;
-    memcpy(f->box, row->box, sizeof f->box);
-    f->score = row->score;
-    f->confirmed = row->confirmed;
-    return row->path && !f->path ? -ENOMEM : 0;
-}
 
 static int take_person(void *ctx, const fc_store_person *p)
 {
@@ -93,58 +80,6 @@ static int take_person(void *ctx, const fc_store_person *p)
     return 0;
 }
 
-/* Each face's doubt: its mean cosine distance to the other faces of its person, the
- * clustering's own rule, in the space the daemon groups in (the library's). */
-static void measure_doubt(const cli_library *lib, page_face *faces, int count)
-{
-    float sum[FC_EMBED_DIM];
-    for (int first = 0, last; first < count; first = last) {
-        for (last = first; last < count && faces[last].person == faces[first].person; last++)
-            continue;
-        const int n = last - first;
-        memset(sum, 0, sizeof sum);
-        int idx[n > 0 ? n : 1];
-        for (int i = 0; i < n; i++) {
-            idx[i] = cli_library_index(lib, faces[first + i].face);
-            for (int d = 0; idx[i] >= 0 && d < FC_EMBED_DIM; d++)
-                sum[d] += lib->embedding[idx[i]][d];
-        }
-        for (int i = 0; i < n; i++) {
-            page_face *f = &faces[first + i];
-            f->doubt = -1;
-            if (n < 2 || !f->person || idx[i] < 0) continue;
-            const float *e = lib->embedding[idx[i]];
-            double dot = 0, self = 0;
-            for (int d = 0; d < FC_EMBED_DIM; d++) dot += e[d] * sum[d], self += e[d] * e[d];
-            f->doubt = 1.0 - (dot - self) / (n - 1);
-        }
-    }
-}
-
-static int by_person(const void *a, const void *b)
-{
-    const page_face *x = a, *y = b;
-    if (x->person != y->person) return (x->person > y->person) - (x->person < y->person);
-    return (x->face > y->face) - (x->face < y->face);
-}
-
-static int doubtful(const page_face *f, double threshold)
-{
-    return f->doubt > threshold;
-}
-
-/* Within a person: the doubtful faces first, most doubtful first; then the best scores. */
-static double g_threshold;
-static int by_doubt(const void *a, const void *b)
-{
-    const page_face *x = a, *y = b;
-    const int dx = doubtful(x, g_threshold), dy = doubtful(y, g_threshold);
-    if (dx != dy) return dy - dx;
-    if (dx && x->doubt != y->doubt) return x->doubt < y->doubt ? 1 : -1;
-    if (x->score != y->score) return x->score < y->score ? 1 : -1;
-    return (x->face > y->face) - (x->face < y->face);
-}
-
 /* Named people first, then the largest; hidden ones last; the faces in no person end. */
 static int person_order(const void *a, const void *b)
 {
@@ -152,13 +87,13 @@ static int person_order(const void *a, const void *b)
     if ((x->id == 0) != (y->id == 0)) return (x->id == 0) - (y->id == 0);
     if (x->hidden != y->hidden) return x->hidden - y->hidden;
     if ((x->name != NULL) != (y->name != NULL)) return (y->name != NULL) - (x->name != NULL);
-    if (x->count != y->count) return y->count - x->count;
+    if (x->faces.n != y->faces.n) return y->faces.n - x->faces.n;
     return (x->id > y->id) - (x->id < y->id);
 }
 
 /* --- thumbnails ---------------------------------------------------------------------- */
 
-static uint32_t thumb_key(const page_face *f)
+static uint32_t thumb_key(const fc_store_face_row *f)
 {
     /* FNV-1a over what decides the picture: the file and the box */
     uint32_t h = 2166136261u;
@@ -174,7 +109,7 @@ static uint32_t thumb_key(const page_face *f)
 static int cut_one(void *ctx, const cli_cut *cut, const fc_image *img, const double square[4])
 {
     page_run *run = ctx;
-    page_face *f = cut->item;
+    page_thumb *t = cut->item;
     char err[FC_ERR_MAX], path[PATH_MAX];
     if (!img) {
         run->missing++;
@@ -187,7 +122,7 @@ static int cut_one(void *ctx, const cli_cut *cut, const fc_image *img, const dou
     int rc = fc_sheet_new(&layout, &sheet, err);
     if (!rc) rc = fc_sheet_put(sheet, 0, 0, img, square, NULL, err);
     if (!rc) rc = fc_image_encode_jpeg(fc_sheet_image(sheet), QUALITY, &jpeg, &len, err);
-    snprintf(path, sizeof path, "%s/faces/%s", run->dir, f->thumb);
+    snprintf(path, sizeof path, "%s/faces/%s", run->dir, t->file);
     if (!rc) rc = fc_file_write_atomic(path, jpeg, len, &run->output.how, err);
     free(jpeg);
     fc_sheet_free(sheet);
@@ -197,7 +132,7 @@ static int cut_one(void *ctx, const cli_cut *cut, const fc_image *img, const dou
         run->missing++;
         return 0;
     }
-    f->has_thumb = 1;
+    t->shown = 1;
     run->cut++;
     return 0;
 }
@@ -208,20 +143,22 @@ static int make_thumbnails(page_run *run)
     cli_cut *todo = malloc((size_t)(run->n_faces ? run->n_faces : 1) * sizeof *todo);
     if (!todo) return -ENOMEM;
     int n = 0;
-    for (int i = 0; i < run->n_faces; i++) {
-        page_face *f = &run->faces[i];
-        char path[PATH_MAX];
-        snprintf(f->thumb, sizeof f->thumb, "%lld-%08x.jpg", (long long)f->face, thumb_key(f));
-        snprintf(path, sizeof path, "%s/faces/%s", run->dir, f->thumb);
-        struct stat st;
-        if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-            f->has_thumb = 1;
-            run->kept++;
-            continue;
+    for (int p = 0; p < run->n_people; p++)
+        for (int i = 0; i < run->people[p].faces.n; i++) {
+            const fc_store_face_row *f = &run->people[p].faces.face[i].row;
+            page_thumb *t = &run->people[p].thumbs[i];
+            char path[PATH_MAX];
+            snprintf(t->file, sizeof t->file, "%lld-%08x.jpg", (long long)f->face, thumb_key(f));
+            snprintf(path, sizeof path, "%s/faces/%s", run->dir, t->file);
+            struct stat st;
+            if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+                t->shown = 1;
+                run->kept++;
+                continue;
+            }
+            todo[n] = (cli_cut){.path = f->path, .item = t};
+            memcpy(todo[n++].box, f->box, sizeof f->box);
         }
-        todo[n++] = (cli_cut){.path = f->path, .item = f};
-        memcpy(todo[n - 1].box, f->box, sizeof f->box);
-    }
     const int rc = cli_cut_faces(&cli_cmd_page, todo, n, THUMB, MARGIN, cut_one, run);
     free(todo);
     return rc;
@@ -240,8 +177,10 @@ static void remove_stale(page_run *run)
     DIR *d = opendir(path);
     if (!d) return;
     char **names = malloc((size_t)(run->n_faces ? run->n_faces : 1) * sizeof *names);
-    for (int i = 0; names && i < run->n_faces; i++) names[i] = run->faces[i].thumb;
-    if (names) qsort(names, (size_t)run->n_faces, sizeof *names, by_name);
+    int n = 0;
+    for (int p = 0; names && p < run->n_people; p++)
+        for (int i = 0; i < run->people[p].faces.n; i++) names[n++] = run->people[p].thumbs[i].file;
+    if (names) qsort(names, (size_t)n, sizeof *names, by_name);
     struct dirent *e;
     while (names && (e = readdir(d))) {
         long long id;
@@ -251,7 +190,7 @@ static void remove_stale(page_run *run)
         if (sscanf(e->d_name, "%lld-%8x%7s", &id, &key, tail) != 3 || strcmp(tail, ".jpg") != 0)
             continue;
         const char *name = e->d_name;
-        if (bsearch(&name, names, (size_t)run->n_faces, sizeof *names, by_name)) continue;
+        if (bsearch(&name, names, (size_t)n, sizeof *names, by_name)) continue;
         snprintf(path, sizeof path, "%s/faces/%s", run->dir, e->d_name);
         if (unlink(path) == 0) run->removed++;
     }
@@ -327,21 +266,21 @@ static const char script[] =
     "if(i.complete&&i.naturalWidth>0)ok++;else{bad++;i.closest('figure').classList.add("
     "'broken')}}document.body.dataset.imagesLoaded=ok;document.body.dataset.imagesBroken=bad})";
 
-static void write_face(FILE *out, const page_face *f, double threshold)
+static void write_face(FILE *out, const cli_face *face, const page_thumb *t)
 {
-    const int doubt = doubtful(f, threshold);
-    fprintf(out, "<figure class=\"face%s\" data-face=\"%lld\"%s>", doubt ? " doubt" : "",
-            (long long)f->face, doubt ? " data-doubtful=\"1\"" : "");
-    if (f->has_thumb)
-        fprintf(out, "<img src=\"faces/%s\" alt=\"face %lld\" width=\"%d\" height=\"%d\">",
-                f->thumb, (long long)f->face, THUMB, THUMB);
+    const fc_store_face_row *f = &face->row;
+    fprintf(out, "<figure class=\"face%s\" data-face=\"%lld\"%s>", face->doubtful ? " doubt" : "",
+            (long long)f->face, face->doubtful ? " data-doubtful=\"1\"" : "");
+    if (t->shown)
+        fprintf(out, "<img src=\"faces/%s\" alt=\"face %lld\" width=\"%d\" height=\"%d\">", t->file,
+                (long long)f->face, THUMB, THUMB);
     else
         fprintf(out,
                 "<img alt=\"face %lld: its photo could not be read\" width=\"%d\" "
                 "height=\"%d\">",
                 (long long)f->face, THUMB, THUMB);
     fprintf(out, "<figcaption><b>%lld</b>%s", (long long)f->face, f->confirmed ? " ✓" : "");
-    if (doubt) fprintf(out, " <span class=\"mark\">doubtful %.3f</span>", f->doubt);
+    if (face->doubtful) fprintf(out, " <span class=\"mark\">doubtful %.3f</span>", face->doubt);
     fputs("<br>", out);
     if (f->path) {
         const char *slash = strrchr(f->path, '/');
@@ -358,25 +297,26 @@ static void write_face(FILE *out, const page_face *f, double threshold)
     fputs("</figcaption></figure>\n", out);
 }
 
-static void write_person(FILE *out, const page_run *run, const page_person *p, double threshold)
+static void write_person(FILE *out, const page_person *p)
 {
-    const page_face *faces = run->faces + p->first;
+    const cli_face *faces = p->faces.face;
+    const int count = p->faces.n;
     if (p->id)
         fprintf(out,
                 "<section class=\"person\" id=\"person-%lld\" data-person=\"%lld\" "
                 "data-faces=\"%d\">\n<h2>",
-                (long long)p->id, (long long)p->id, p->count);
+                (long long)p->id, (long long)p->id, count);
     else
         fprintf(out,
                 "<section class=\"person unsorted\" id=\"unsorted\" data-person=\"none\" "
                 "data-faces=\"%d\">\n<h2>",
-                p->count);
+                count);
     if (p->name)
         html(out, p->name);
     else
         fputs(p->id ? "(unnamed)" : "Faces in no person", out);
     if (p->id) fprintf(out, "<span class=\"id\">person %lld</span>", (long long)p->id);
-    fprintf(out, "<span class=\"count\">%d %s", p->count, fc_plural(p->count, "face", "faces"));
+    fprintf(out, "<span class=\"count\">%d %s", count, fc_plural(count, "face", "faces"));
     if (p->doubtful) fprintf(out, ", %d doubtful", p->doubtful);
     if (p->hidden) fputs(", hidden", out);
     fputs("</span></h2>\n<details><summary>commands to fix it</summary><pre>", out);
@@ -384,9 +324,9 @@ static void write_person(FILE *out, const page_run *run, const page_person *p, d
         const long long id = (long long)p->id;
         if (!p->name)
             fprintf(out, "facecluster name %lld 'NAME'          # name this person\n", id);
-        for (int i = 0; i < p->count && doubtful(&faces[i], threshold); i++)
+        for (int i = 0; i < count && faces[i].doubtful; i++)
             fprintf(out, "facecluster not %lld %lld              # face %lld is not this person\n",
-                    (long long)faces[i].face, id, (long long)faces[i].face);
+                    (long long)faces[i].row.face, id, (long long)faces[i].row.face);
         fprintf(out, "facecluster not FACE... %lld           # these faces are not this person\n",
                 id);
         fprintf(out, "facecluster move FACE... %lld          # these faces are this person\n", id);
@@ -398,11 +338,11 @@ static void write_person(FILE *out, const page_run *run, const page_person *p, d
                      "facecluster reject FACE...            # these are not faces\n");
     }
     fputs("</pre></details>\n<div class=\"faces\">\n", out);
-    for (int i = 0; i < p->count; i++) write_face(out, &faces[i], threshold);
+    for (int i = 0; i < count; i++) write_face(out, &faces[i], &p->thumbs[i]);
     fputs("</div>\n</section>\n", out);
 }
 
-static int write_html(page_run *run, double threshold, char *err)
+static int write_html(page_run *run, char *err)
 {
     char *buf = NULL, when[40], path[PATH_MAX];
     size_t len = 0;
@@ -431,7 +371,7 @@ static int write_html(page_run *run, double threshold, char *err)
             "fix what is wrong. Run the command again after editing: only new faces "
             "are cut.</p>\n<nav>",
             doubt, fc_plural(doubt, "face is", "faces are"), doubt == 1 ? "it looks" : "they look",
-            doubt == 1 ? "its" : "their", threshold);
+            doubt == 1 ? "its" : "their", run->threshold);
     for (int i = 0; i < run->n_people; i++) {
         const page_person *p = &run->people[i];
         if (!p->id) {
@@ -446,7 +386,7 @@ static int write_html(page_run *run, double threshold, char *err)
         fputs("</a> ", out);
     }
     fputs("</nav></header>\n", out);
-    for (int i = 0; i < run->n_people; i++) write_person(out, run, &run->people[i], threshold);
+    for (int i = 0; i < run->n_people; i++) write_person(out, &run->people[i]);
     fprintf(out, "<script>%s</script>\n</body></html>\n", script);
     if (fclose(out) != 0) {
         free(buf);
@@ -500,62 +440,42 @@ static int prepare_dir(page_run *run, int force, char *err)
     return fc_file_write_atomic(path, MARK_TEXT, strlen(MARK_TEXT), &how, err);
 }
 
+/* Every person with faces to show (and the faces in no person, as a last "person" 0),
+ * each with its faces, most doubtful first, in page order. */
 static int load(page_run *run, const cli_library *lib, char *err)
 {
     int rc = fc_store_people(lib->store, 1, 0, 1, take_person, run, err);
-    if (rc) return rc == -ENOMEM ? fc_errorf(err, rc, "out of memory") : rc;
-    run->faces = calloc((size_t)(lib->n ? lib->n : 1), sizeof *run->faces);
-    if (!run->faces) return fc_errorf(err, -ENOMEM, "out of memory");
-    for (int i = 0; i < lib->n; i++) {
-        page_face *f = &run->faces[run->n_faces];
-        f->face = lib->face[i], f->person = lib->person[i];
-        rc = fc_store_face_get((fc_store *)lib->store, f->face, take_row, f, err);
-        if (rc == -ENOENT) continue; /* gone, or its photo missing: not shown */
-        if (rc) return rc;
-        run->n_faces++;
-    }
-    return 0;
-}
-
-/* People in page order, each with its faces in order; the faces in no person as a last
- * "person" of id 0. */
-static int arrange(page_run *run, const cli_library *lib, double threshold)
-{
-    qsort(run->faces, (size_t)run->n_faces, sizeof *run->faces, by_person);
-    measure_doubt(lib, run->faces, run->n_faces);
-    int has_unsorted = run->n_faces && run->faces[0].person == 0;
-    if (has_unsorted && take_person(run, &(fc_store_person){0}) != 0) return -ENOMEM;
-    for (int i = 0; i < run->n_people; i++) run->people[i].count = 0;
-    for (int first = 0, last; first < run->n_faces; first = last) {
-        for (last = first;
-             last < run->n_faces && run->faces[last].person == run->faces[first].person; last++)
-            continue;
-        page_person *p = NULL;
-        for (int k = 0; k < run->n_people && !p; k++)
-            if (run->people[k].id == run->faces[first].person) p = &run->people[k];
-        if (!p) continue; /* a person gone meanwhile */
-        p->first = first, p->count = last - first;
-        g_threshold = threshold;
-        qsort(run->faces + first, (size_t)p->count, sizeof *run->faces, by_doubt);
-        for (int i = first; i < last; i++) p->doubtful += doubtful(&run->faces[i], threshold);
-    }
-    /* people without a face to show are left out */
+    if (!rc) rc = take_person(run, &(fc_store_person){0});
+    if (rc == -ENOMEM) return fc_errorf(err, rc, "out of memory");
     int kept = 0;
-    for (int i = 0; i < run->n_people; i++)
-        if (run->people[i].count)
-            run->people[kept++] = run->people[i];
-        else
-            free(run->people[i].name);
+    for (int i = 0; i < run->n_people && !rc; i++) {
+        page_person *p = &run->people[i];
+        rc = cli_faces_load(lib, p->id, &p->faces, err);
+        p->thumbs = rc ? NULL : calloc((size_t)(p->faces.n ? p->faces.n : 1), sizeof *p->thumbs);
+        if (!rc && !p->thumbs) rc = fc_errorf(err, -ENOMEM, "out of memory");
+        if (rc || !p->faces.n) { /* none to show (their photos missing, or rejected) */
+            cli_faces_free(&p->faces), free(p->thumbs), free(p->name);
+            continue;
+        }
+        cli_faces_by_doubt(p->faces.face, p->faces.n);
+        run->threshold = p->faces.threshold;
+        for (int k = 0; k < p->faces.n; k++) p->doubtful += p->faces.face[k].doubtful;
+        run->n_faces += p->faces.n;
+        run->people[kept++] = *p;
+    }
+    for (int i = kept; i < run->n_people && rc; i++) free(run->people[i].name);
     run->n_people = kept;
     qsort(run->people, (size_t)run->n_people, sizeof *run->people, person_order);
-    return 0;
+    return rc;
 }
 
 static void run_free(page_run *run)
 {
-    for (int i = 0; i < run->n_faces; i++) free(run->faces[i].path);
-    free(run->faces);
-    for (int i = 0; i < run->n_people; i++) free(run->people[i].name);
+    for (int i = 0; i < run->n_people; i++) {
+        cli_faces_free(&run->people[i].faces);
+        free(run->people[i].thumbs);
+        free(run->people[i].name);
+    }
     free(run->people);
 }
 
@@ -570,13 +490,10 @@ static int exec(const cli_globals *globals, const cli_args *args)
     cli_output_init(&run.output, globals, NULL, 0, 0);
     cli_library lib;
     if (cli_library_open(globals, &lib) != CLI_OK) return CLI_FAILED;
-    /* a face is doubtful where the clustering would not have joined it alone */
-    const double threshold = lib.head.w ? lib.cluster_threshold : FC_CLUSTER_THRESHOLD;
     int rc = prepare_dir(&run, cli_args_has(args, "force"), err);
     if (!rc) rc = load(&run, &lib, err);
-    if (!rc && arrange(&run, &lib, threshold) != 0) rc = fc_errorf(err, -ENOMEM, "out of memory");
     if (!rc && (rc = make_thumbnails(&run)) != 0) fc_errorf(err, rc, "out of memory");
-    if (!rc) rc = write_html(&run, threshold, err);
+    if (!rc) rc = write_html(&run, err);
     if (!rc) remove_stale(&run);
     cli_library_close(&lib);
     int people = 0;

@@ -48,7 +48,7 @@ _facecluster()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
     local commands="check cover detect embed help hide history merge model move name not
-        people reject sheet show similar status train undo unhide who"
+        page people reject sheet show similar status train undo unhide who"
     COMPREPLY=()
     # the global options before the command, kept to ask the same store for its people
     local cli=${COMP_WORDS[0]/#\~/$HOME} global=() i=1 cmd=
@@ -104,6 +104,7 @@ _facecluster()
         help) ((npos == 0)) && _facecluster_add $commands; return ;;
         hide | unhide) options=--json; ((npos == 0)) && person=1 ;;
         history) options="-n --count --json" ;;
+        page) options="-o --output --force --json" ;;
         name) ((npos == 0)) && person=1 ;;
         merge) options=--json; person=1 ;;
         model)
