@@ -5,6 +5,7 @@
 #include "../core/fc_error.h"
 #include "../store/store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -87,6 +88,120 @@ static int print_head(fc_store *store, int json, char *err)
     return 0;
 }
 
+/* What the lock file beside the store says of the daemon, and whether the store is
+ * private: read before the store, which may be one a full disk cannot write. */
+typedef struct {
+    int known; /* a lock file: some daemon ran on this store */
+    fc_store_daemon d;
+    char when[32], since[32]; /* last seen (updated), started */
+    char exposed[FC_ERR_MAX + 64]; /* "" when private */
+} daemon_view;
+
+static int view_daemon(const cli_globals *globals, daemon_view *v, char *err)
+{
+    char path[4096];
+    memset(v, 0, sizeof *v);
+    if (globals->db_path)
+        snprintf(path, sizeof path, "%s", globals->db_path);
+    else if (fc_store_default_path(path, sizeof path, err) != 0)
+        return -1;
+    const int rc = fc_store_daemon_get(path, &v->d, err);
+    if (rc < 0) return rc;
+    v->known = rc;
+    format_time(v->d.updated, v->when);
+    format_time(v->d.started, v->since);
+    fc_store_exposed(path, v->exposed, sizeof v->exposed);
+    return 0;
+}
+
+static void json_string_or_null(const char *s)
+{
+    if (s && s[0])
+        cli_json_string(stdout, s);
+    else
+        fputs("null", stdout);
+}
+
+static void print_daemon_json(const daemon_view *v, const fc_store_status *st)
+{
+    printf(", \"daemon_running\": %s, \"daemon_pid\": ", v->d.running ? "true" : "false");
+    if (v->known && v->d.pid > 0)
+        printf("%ld", v->d.pid);
+    else
+        fputs("null", stdout);
+    fputs(", \"daemon_last_seen\": ", stdout);
+    json_string_or_null(v->when);
+    printf(", \"unwritten\": %lld, \"unwritten_queued\": %lld, \"unwritten_cause\": ",
+           (long long)(v->d.running ? v->d.unwritten : 0),
+           (long long)(v->d.running ? v->d.queued : 0));
+    json_string_or_null(v->d.running ? v->d.cause : NULL);
+    fputs(", \"skipped\": ", stdout);
+    if (st->skipped_kinds < 0) {
+        fputs("null", stdout);
+    } else {
+        fputc('{', stdout);
+        for (int k = 0; k < st->skipped_kinds; k++) {
+            fputs(k ? ", " : "", stdout);
+            cli_json_string(stdout, st->skipped[k].kind);
+            printf(": %lld", (long long)st->skipped[k].count);
+        }
+        fputc('}', stdout);
+    }
+    fputs(", \"exposed\": ", stdout);
+    json_string_or_null(v->exposed);
+}
+
+static void print_daemon_text(const daemon_view *v, const fc_store_status *st)
+{
+    char at[32];
+    format_time(st->progress_at, at);
+    if (v->d.running) {
+        printf("daemon:  running (pid %ld, since %s)", v->d.pid, v->since[0] ? v->since : "?");
+        if (st->progress[0]) {
+            fputs(": ", stdout);
+            fc_text_escape(stdout, st->progress);
+        }
+        fputc('\n', stdout);
+        if (v->d.unwritten > 0) {
+            printf("waiting: %lld photo%s to write to the store (", (long long)v->d.unwritten,
+                   v->d.unwritten == 1 ? "" : "s");
+            fc_text_escape(stdout, v->d.cause);
+            printf("), %lld more queued; written once it takes writes again\n",
+                   (long long)v->d.queued);
+        }
+    } else {
+        fputs("daemon:  not running", stdout);
+        if (v->known && v->d.stopped)
+            printf(" (stopped %s)", v->when);
+        else if (v->known && v->when[0])
+            printf(" (last seen %s; it did not stop cleanly)", v->when);
+        if (st->progress[0]) {
+            fputs("; its last word: ", stdout);
+            fc_text_escape(stdout, st->progress);
+            printf(" (%s)", at);
+        }
+        fputc('\n', stdout);
+    }
+    if (st->skipped_kinds >= 0) {
+        long long total = 0;
+        for (int k = 0; k < st->skipped_kinds; k++) total += st->skipped[k].count;
+        printf("skipped: %lld file%s not read", total, total == 1 ? "" : "s");
+        for (int k = 0, first = 1; k < st->skipped_kinds; k++) {
+            if (!st->skipped[k].count) continue;
+            printf("%s%lld ", first ? ": " : ", ", (long long)st->skipped[k].count);
+            for (const char *c = st->skipped[k].kind; *c; c++)
+                fputc(*c == '_' ? ' ' : *c, stdout);
+            first = 0;
+        }
+        fputs(" (as of the last scan)\n", stdout);
+    }
+    if (v->exposed[0]) {
+        fputs("warning: ", stdout);
+        fc_text_escape(stdout, v->exposed);
+        fputc('\n', stdout);
+    }
+}
+
 static int run(const cli_globals *globals, int argc, char **argv)
 {
     int json = 0, bad = 0;
@@ -98,10 +213,15 @@ static int run(const cli_globals *globals, int argc, char **argv)
         else
             return cli_usage(&cli_cmd_status);
     }
+    char err[FC_ERR_MAX];
+    daemon_view view;
+    int rc = bad ? 0 : view_daemon(globals, &view, err);
+    if (rc) {
+        cli_failed(&cli_cmd_status, err);
+        return CLI_FAILED;
+    }
     fc_store *store = cli_open_store(globals, 1);
     if (!store) return CLI_FAILED;
-    char err[FC_ERR_MAX];
-    int rc;
     if (bad) {
         bad_printer p = {.json = json};
         rc = fc_store_bad_files(store, print_bad, &p, err);
@@ -124,6 +244,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
                 cli_json_string(stdout, st.progress);
             else
                 fputs("null", stdout);
+            print_daemon_json(&view, &st);
             fputs(", \"head\": ", stdout);
             rc = print_head(store, json, err);
             fputs("}\n", stdout);
@@ -134,11 +255,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
                    (long long)st.bad, st.bad ? " (facecluster status --bad lists them)" : "",
                    (long long)st.missing, (long long)st.people, (long long)st.named,
                    when[0] ? when : "never");
-            if (st.progress[0]) {
-                char at[32];
-                format_time(st.progress_at, at);
-                printf("daemon:  %s (%s)\n", st.progress, at);
-            }
+            print_daemon_text(&view, &st);
             rc = print_head(store, json, err);
         }
     }
