@@ -93,7 +93,7 @@ static int print_head(fc_store *store, int json, char *err)
 typedef struct {
     int known; /* a lock file: some daemon ran on this store */
     fc_store_daemon d;
-    char when[32], since[32]; /* last seen (updated), started */
+    char when[32], since[32];      /* last seen (updated), started */
     char exposed[FC_ERR_MAX + 64]; /* "" when private */
 } daemon_view;
 
@@ -189,8 +189,7 @@ static void print_daemon_text(const daemon_view *v, const fc_store_status *st)
         for (int k = 0, first = 1; k < st->skipped_kinds; k++) {
             if (!st->skipped[k].count) continue;
             printf("%s%lld ", first ? ": " : ", ", (long long)st->skipped[k].count);
-            for (const char *c = st->skipped[k].kind; *c; c++)
-                fputc(*c == '_' ? ' ' : *c, stdout);
+            for (const char *c = st->skipped[k].kind; *c; c++) fputc(*c == '_' ? ' ' : *c, stdout);
             first = 0;
         }
         fputs(" (as of the last scan)\n", stdout);

@@ -75,7 +75,8 @@ done:
 
 int fc_file_data_path(const char *env_var, const char *name, char *buf, size_t cap, char *err)
 {
-    const char *env = env_var ? getenv(env_var) : NULL, *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    const char *env = env_var ? getenv(env_var) : NULL, *xdg = getenv("XDG_DATA_HOME"),
+               *home = getenv("HOME");
     int n;
     if (env && *env)
         n = snprintf(buf, cap, "%s", env);

@@ -46,7 +46,7 @@ struct indexer {
     char held_cause[FC_ERR_MAX];
     double hold_s; /* the back-off */
     uv_timer_t *hold_timer;
-    fc_store_lock *lock;        /* borrowed: the state file `status` reads */
+    fc_store_lock *lock; /* borrowed: the state file `status` reads */
     long reported_held, reported_queued;
     int reported_code;
     long skipped[SCAN_SKIPS]; /* the last indexer_scan's */
@@ -275,10 +275,14 @@ static int may_pass(int code, int tries)
 static const char *cause_of(int code, const char *err)
 {
     switch (code) {
-    case -ENOSPC: return "disk full";
-    case -EBUSY: return "the store is busy: another process holds its write lock";
-    case -ENOMEM: return "out of memory";
-    default: return err;
+    case -ENOSPC:
+        return "disk full";
+    case -EBUSY:
+        return "the store is busy: another process holds its write lock";
+    case -ENOMEM:
+        return "out of memory";
+    default:
+        return err;
     }
 }
 
@@ -490,8 +494,7 @@ int indexer_scan(indexer *ix, const char *root, scan_dir_fn on_dir, void *ctx)
              "%ld back, %ld missing; %s",
              now_s() - t0, disk.count, ix->queued - queued_before,
              ix->counts.unchanged - before.unchanged, ix->counts.moved - before.moved,
-             ix->counts.came_back - before.came_back, ix->counts.missing - before.missing,
-             skipped);
+             ix->counts.came_back - before.came_back, ix->counts.missing - before.missing, skipped);
     rc = 0;
 done:
     memcpy(ix->skipped, disk.skipped, sizeof ix->skipped);
@@ -665,9 +668,8 @@ void indexer_stop(indexer *ix)
     uv_timer_stop(ix->hold_timer);
     flush_held(ix); /* a last try */
     if (ix->n_held)
-        log_msg(LOG_WARNING,
-                "%ld photo%s not written (%s): the next start reads %s again", ix->n_held,
-                ix->n_held == 1 ? "" : "s", cause_of(ix->held_code, ix->held_cause),
+        log_msg(LOG_WARNING, "%ld photo%s not written (%s): the next start reads %s again",
+                ix->n_held, ix->n_held == 1 ? "" : "s", cause_of(ix->held_code, ix->held_cause),
                 ix->n_held == 1 ? "it" : "them");
     for (work_result *r = ix->held, *next; r; r = next) {
         next = r->next;

@@ -33,8 +33,9 @@ int scan_wanted_name(const char *name)
 }
 
 const char *const scan_skip_names[SCAN_SKIPS] = {
-    [SCAN_SKIP_HEIC] = "heic",   [SCAN_SKIP_PNG] = "png",     [SCAN_SKIP_WEBP] = "webp",
-    [SCAN_SKIP_TIFF] = "tiff",   [SCAN_SKIP_RAW] = "raw",     [SCAN_SKIP_VIDEO] = "video",
+    [SCAN_SKIP_HEIC] = "heic",   [SCAN_SKIP_PNG] = "png",
+    [SCAN_SKIP_WEBP] = "webp",   [SCAN_SKIP_TIFF] = "tiff",
+    [SCAN_SKIP_RAW] = "raw",     [SCAN_SKIP_VIDEO] = "video",
     [SCAN_SKIP_OTHER] = "other", [SCAN_SKIP_TOO_LONG] = "path_too_long",
 };
 
@@ -44,18 +45,18 @@ enum scan_skip scan_skip_kind(const char *name)
         const char *ext;
         enum scan_skip kind;
     } kinds[] = {
-        {"heic", SCAN_SKIP_HEIC}, {"heif", SCAN_SKIP_HEIC},  {"hif", SCAN_SKIP_HEIC},
-        {"png", SCAN_SKIP_PNG},   {"webp", SCAN_SKIP_WEBP},  {"tif", SCAN_SKIP_TIFF},
-        {"tiff", SCAN_SKIP_TIFF}, {"dng", SCAN_SKIP_RAW},    {"cr2", SCAN_SKIP_RAW},
-        {"cr3", SCAN_SKIP_RAW},   {"crw", SCAN_SKIP_RAW},    {"nef", SCAN_SKIP_RAW},
-        {"nrw", SCAN_SKIP_RAW},   {"arw", SCAN_SKIP_RAW},    {"srf", SCAN_SKIP_RAW},
-        {"sr2", SCAN_SKIP_RAW},   {"orf", SCAN_SKIP_RAW},    {"rw2", SCAN_SKIP_RAW},
-        {"raf", SCAN_SKIP_RAW},   {"pef", SCAN_SKIP_RAW},    {"srw", SCAN_SKIP_RAW},
-        {"x3f", SCAN_SKIP_RAW},   {"3fr", SCAN_SKIP_RAW},    {"mp4", SCAN_SKIP_VIDEO},
-        {"m4v", SCAN_SKIP_VIDEO}, {"mov", SCAN_SKIP_VIDEO},  {"avi", SCAN_SKIP_VIDEO},
-        {"mkv", SCAN_SKIP_VIDEO}, {"webm", SCAN_SKIP_VIDEO}, {"3gp", SCAN_SKIP_VIDEO},
-        {"mts", SCAN_SKIP_VIDEO}, {"m2ts", SCAN_SKIP_VIDEO}, {"mpg", SCAN_SKIP_VIDEO},
-        {"mpeg", SCAN_SKIP_VIDEO}, {"wmv", SCAN_SKIP_VIDEO}, {"flv", SCAN_SKIP_VIDEO},
+        {"heic", SCAN_SKIP_HEIC},  {"heif", SCAN_SKIP_HEIC},  {"hif", SCAN_SKIP_HEIC},
+        {"png", SCAN_SKIP_PNG},    {"webp", SCAN_SKIP_WEBP},  {"tif", SCAN_SKIP_TIFF},
+        {"tiff", SCAN_SKIP_TIFF},  {"dng", SCAN_SKIP_RAW},    {"cr2", SCAN_SKIP_RAW},
+        {"cr3", SCAN_SKIP_RAW},    {"crw", SCAN_SKIP_RAW},    {"nef", SCAN_SKIP_RAW},
+        {"nrw", SCAN_SKIP_RAW},    {"arw", SCAN_SKIP_RAW},    {"srf", SCAN_SKIP_RAW},
+        {"sr2", SCAN_SKIP_RAW},    {"orf", SCAN_SKIP_RAW},    {"rw2", SCAN_SKIP_RAW},
+        {"raf", SCAN_SKIP_RAW},    {"pef", SCAN_SKIP_RAW},    {"srw", SCAN_SKIP_RAW},
+        {"x3f", SCAN_SKIP_RAW},    {"3fr", SCAN_SKIP_RAW},    {"mp4", SCAN_SKIP_VIDEO},
+        {"m4v", SCAN_SKIP_VIDEO},  {"mov", SCAN_SKIP_VIDEO},  {"avi", SCAN_SKIP_VIDEO},
+        {"mkv", SCAN_SKIP_VIDEO},  {"webm", SCAN_SKIP_VIDEO}, {"3gp", SCAN_SKIP_VIDEO},
+        {"mts", SCAN_SKIP_VIDEO},  {"m2ts", SCAN_SKIP_VIDEO}, {"mpg", SCAN_SKIP_VIDEO},
+        {"mpeg", SCAN_SKIP_VIDEO}, {"wmv", SCAN_SKIP_VIDEO},  {"flv", SCAN_SKIP_VIDEO},
     };
     const char *dot = strrchr(name, '.');
     if (dot)

@@ -51,10 +51,10 @@ int scan_wanted_name(const char *name);
 typedef void (*scan_dir_fn)(void *ctx, const char *dir);
 
 /* Appends every wanted regular file under root to *out, sorted by path (strcmp, the
- * store's order), and counts the others in out->skipped. Hidden directories are skipped, symbolic links never followed (so no
- * walk leaves the root or loops), each directory entered once. An unreadable directory
- * below the root is logged and skipped. Returns 0, or a negative errno when the root
- * itself cannot be read (absent, unmounted, no permission). */
+ * store's order), and counts the others in out->skipped. Hidden directories are skipped, symbolic
+ * links never followed (so no walk leaves the root or loops), each directory entered once. An
+ * unreadable directory below the root is logged and skipped. Returns 0, or a negative errno when
+ * the root itself cannot be read (absent, unmounted, no permission). */
 int scan_root(const char *root, scan_list *out, scan_dir_fn on_dir, void *ctx);
 void scan_list_free(scan_list *list);
 

@@ -70,8 +70,7 @@ static int read_record(int fd, fc_store_daemon *out)
         if (strcmp(line, "stopped") == 0) out->stopped = strtoll(value, NULL, 10);
         if (strcmp(line, "unwritten") == 0) out->unwritten = strtoll(value, NULL, 10);
         if (strcmp(line, "queued") == 0) out->queued = strtoll(value, NULL, 10);
-        if (strcmp(line, "cause") == 0)
-            snprintf(out->cause, sizeof out->cause, "%s", value);
+        if (strcmp(line, "cause") == 0) snprintf(out->cause, sizeof out->cause, "%s", value);
     }
     return ended ? 0 : -EAGAIN;
 }

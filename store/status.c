@@ -45,8 +45,9 @@ int fc_store_put_skipped(fc_store *s, const char *const kinds[], const long coun
         len += (size_t)snprintf(text + len, sizeof text - len, "%s%s=%ld", i ? " " : "", kinds[i],
                                 counts[i]);
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta (key, value) VALUES "
-                                       "('skipped', ?1)",
+    int rc = sqlite3_prepare_v2(s->db,
+                                "INSERT OR REPLACE INTO meta (key, value) VALUES "
+                                "('skipped', ?1)",
                                 -1, &st, NULL);
     if (rc != SQLITE_OK) return fc_store_sql_error(s->db, rc, "recording skipped files", err);
     sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);

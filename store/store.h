@@ -58,11 +58,11 @@ int fc_store_exposed(const char *db_path, char *msg, size_t cap);
 
 /* The daemon as its lock file beside the store (db_path + ".lock", store/lock.c) tells it. */
 typedef struct {
-    int running;     /* a daemon holds the lock now */
-    long pid;        /* the daemon holding it, or the last one; 0: unknown */
-    int64_t started; /* unix seconds; 0: unknown */
-    int64_t updated; /* its last word: a daemon killed was last seen then */
-    int64_t stopped; /* when it stopped cleanly; 0 while it runs, or if it was killed */
+    int running;       /* a daemon holds the lock now */
+    long pid;          /* the daemon holding it, or the last one; 0: unknown */
+    int64_t started;   /* unix seconds; 0: unknown */
+    int64_t updated;   /* its last word: a daemon killed was last seen then */
+    int64_t stopped;   /* when it stopped cleanly; 0 while it runs, or if it was killed */
     int64_t unwritten; /* photos read but waiting to be written to the store */
     int64_t queued;    /* and, meanwhile, photos waiting to be read */
     char cause[160];   /* why they wait ("" if none do) */
@@ -75,7 +75,8 @@ typedef struct fc_store_lock fc_store_lock;
  * fc_store_lock_release. */
 int fc_store_lock_take(const char *db_path, int64_t now, fc_store_lock **out, char *err);
 /* Rewrites the state in place: photos waiting to be written, photos queued behind them,
- * and why (cause NULL or "": none). Works on a full disk (the file's blocks were allocated when it was taken). */
+ * and why (cause NULL or "": none). Works on a full disk (the file's blocks were allocated when it
+ * was taken). */
 int fc_store_lock_update(fc_store_lock *l, int64_t unwritten, int64_t queued, const char *cause,
                          int64_t now, char *err);
 /* Records a clean stop and releases the lock; frees l. NULL is fine. */
