@@ -52,9 +52,32 @@ pid=
 check "stopped: status says not running" grep -q '^daemon:  not running (stopped 20[-0-9T:]*Z); its last word: idle' "$tmp/status"
 check "stopped: --json not running" test "$(status | json_get daemon_running)" = False
 check "stopped: --json last seen" bash -c "\"$fc\" --db \"$db\" status --json | grep -q '\"daemon_last_seen\": \"20'"
-"$fcd" --watch "$lib" --db "$db" --threads 1 2>"$log" &
+"$fcd" --watch "$lib" --db "$db" --threads 1 --settle-ms 200 2>"$log" &
 pid=$!
 check "once it stopped, another starts" wait_for 60 grep -q 'scanned in' "$log"
+
+# the store busy beyond the busy timeout (another process holding its write lock): a
+# photo arriving waits in memory, and is written once the lock is let go
+python3 -c '
+import os, sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+while not os.path.exists(sys.argv[3]):
+    time.sleep(0.1)
+db.execute("ROLLBACK")
+' "$db" "$tmp/holding" "$tmp/release" &
+holder=$!
+check "busy: another process holds the write lock" wait_for 30 test -e "$tmp/holding"
+cp "$samples/sample3.jpg" "$lib/"
+check "busy: logged, with its cause" wait_for 120 grep -q 'cannot write to the store (the store is busy: another process holds its write lock): 1 photo waits in memory' "$log"
+check "busy: status --json says one waits, and why" test "$(status | json_get unwritten) $(status | json_get unwritten_cause)" = "1 the store is busy: another process holds its write lock"
+touch "$tmp/release"
+wait "$holder"
+photos_are() { [ "$(status | json_get photos)" -eq "$1" ]; }
+check "busy no more: the photo written, no restart" wait_for 120 photos_are 2
+check "busy no more: logged" wait_for 30 grep -q 'the store takes writes again: 1 photo that waited written' "$log"
+check "busy no more: none waits" test "$(status | json_get unwritten)" = 0
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
 pid=
