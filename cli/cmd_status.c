@@ -95,19 +95,22 @@ typedef struct {
     fc_store_daemon d;
     char when[32], since[32];      /* last seen (updated), started */
     char exposed[FC_ERR_MAX + 64]; /* "" when private */
+    char unknown[FC_ERR_MAX];      /* why the lock file could not be read ("" if it could) */
 } daemon_view;
 
 static int view_daemon(const cli_globals *globals, daemon_view *v, char *err)
 {
     char path[4096];
     memset(v, 0, sizeof *v);
+    int rc = 0;
     if (globals->db_path)
         snprintf(path, sizeof path, "%s", globals->db_path);
-    else if (fc_store_default_path(path, sizeof path, err) != 0)
-        return -1;
-    const int rc = fc_store_daemon_get(path, &v->d, err);
-    if (rc < 0) return rc;
-    v->known = rc;
+    else if ((rc = fc_store_default_path(path, sizeof path, err)) != 0)
+        return rc;
+    /* not knowing about the daemon is no reason to hide the store */
+    rc = fc_store_daemon_get(path, &v->d, v->unknown);
+    v->known = rc > 0;
+    if (rc >= 0) v->unknown[0] = 0;
     format_time(v->d.updated, v->when);
     format_time(v->d.started, v->since);
     fc_store_exposed(path, v->exposed, sizeof v->exposed);
@@ -124,7 +127,9 @@ static void json_string_or_null(const char *s)
 
 static void print_daemon_json(const daemon_view *v, const fc_store_status *st)
 {
-    printf(", \"daemon_running\": %s, \"daemon_pid\": ", v->d.running ? "true" : "false");
+    printf(", \"daemon_running\": %s, \"daemon_pid\": ", v->unknown[0]  ? "null"
+                                                         : v->d.running ? "true"
+                                                                        : "false");
     if (v->known && v->d.pid > 0)
         printf("%ld", v->d.pid);
     else
@@ -155,7 +160,11 @@ static void print_daemon_text(const daemon_view *v, const fc_store_status *st)
 {
     char at[32];
     format_time(st->progress_at, at);
-    if (v->d.running) {
+    if (v->unknown[0]) {
+        fputs("daemon:  unknown: ", stdout);
+        fc_text_escape(stdout, v->unknown);
+        fputc('\n', stdout);
+    } else if (v->d.running) {
         printf("daemon:  running (pid %ld, since %s)", v->d.pid, v->since[0] ? v->since : "?");
         if (st->progress[0]) {
             fputs(": ", stdout);
