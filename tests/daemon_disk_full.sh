@@ -2,6 +2,11 @@
 # faceclusterd with its store on a full disk (a small tmpfs, mounted for the test: root
 # only): photos arriving meanwhile wait in the daemon's memory, `status` says how many and
 # why, and once space is back every one is written, without a restart.
+# In a mount namespace of its own when it can be had: the tmpfs goes with the test's
+# processes however they end (the trap unmounts it otherwise).
+if [ -z "${FC_MOUNT_NS:-}" ] && [ "$(id -u)" -eq 0 ] && unshare -m --propagation private true 2>/dev/null; then
+    FC_MOUNT_NS=1 exec unshare -m --propagation private "$0" "$@"
+fi
 . "$(dirname "$0")/lib.sh"
 fcd=${FACECLUSTERD:?}
 need_model_and_samples
