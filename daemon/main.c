@@ -375,6 +375,9 @@ int main(int argc, char **argv)
         log_msg(LOG_ERR, "%s", err);
         goto out;
     }
+    /* its blocks allocated now, while there may be room: rewritten in place later */
+    if (fc_store_lock_update(d.lock, 0, 0, NULL, (int64_t)time(NULL), err) != 0)
+        log_msg(LOG_WARNING, "%s: `status` cannot show what this daemon does", err);
     if (fc_model_open_or_default(d.cfg.model[0] ? d.cfg.model : NULL, &d.model, err) != 0) {
         log_msg(LOG_ERR, "%s (run ./run.sh in the source tree, or pass --model PATH)", err);
         goto out;

@@ -130,14 +130,6 @@ int fc_store_lock_take(const char *db_path, int64_t now, fc_store_lock **out, ch
     }
     l->fd = fd;
     l->state = (fc_store_daemon){.pid = (long)getpid(), .started = now, .updated = now};
-    /* the blocks the record will be rewritten in, while there is room for them */
-    rc = write_record(l);
-    if (rc) {
-        fc_errorf(err, rc, "cannot write %s: %s", path, strerror(-rc));
-        close(fd);
-        free(l);
-        return rc;
-    }
     *out = l;
     return 0;
 }

@@ -70,13 +70,14 @@ typedef struct {
 
 typedef struct fc_store_lock fc_store_lock;
 /* Takes the one-daemon-per-store lock (flock on db_path + ".lock", made 0600 in the
- * store's existing folder) and writes the state file. -EBUSY when another daemon holds
- * it: err names its pid. On success *out is the caller's, released with
- * fc_store_lock_release. */
+ * store's existing folder); the state is written by fc_store_lock_update. -EBUSY when
+ * another daemon holds it: err names its pid. On success *out is the caller's, released
+ * with fc_store_lock_release. */
 int fc_store_lock_take(const char *db_path, int64_t now, fc_store_lock **out, char *err);
 /* Rewrites the state in place: photos waiting to be written, photos queued behind them,
- * and why (cause NULL or "": none). Works on a full disk (the file's blocks were allocated when it
- * was taken). */
+ * and why (cause NULL or "": none). The first call after taking the lock allocates the
+ * file's blocks (a full disk then: the lock holds, the state waits for room). Works on a full disk
+ * (the file's blocks were allocated when it was taken). */
 int fc_store_lock_update(fc_store_lock *l, int64_t unwritten, int64_t queued, const char *cause,
                          int64_t now, char *err);
 /* Records a clean stop and releases the lock; frees l. NULL is fine. */
