@@ -165,7 +165,8 @@ static void print_daemon_text(const daemon_view *v, const fc_store_status *st)
         fc_text_escape(stdout, v->unknown);
         fputc('\n', stdout);
     } else if (v->d.running) {
-        printf("daemon:  running (pid %ld, since %s)", v->d.pid, v->since[0] ? v->since : "?");
+        fputs("daemon:  running", stdout);
+        if (v->d.pid > 0) printf(" (pid %ld, since %s)", v->d.pid, v->since);
         if (st->progress[0]) {
             fputs(": ", stdout);
             fc_text_escape(stdout, st->progress);

@@ -74,5 +74,5 @@ kill -TERM "$pid"
 wait "$pid"; rc=$?
 pid=
 check "SIGTERM: exit 0" test "$rc" -eq 0
-check "no sanitizer report" test "$(grep -c -e 'Sanitizer' -e 'runtime error' "$log")" -eq 0
+check "no sanitizer report" test "$(cat "$tmp"/log* | grep -c -e 'Sanitizer' -e 'runtime error')" -eq 0
 finish
