@@ -74,5 +74,22 @@ kill -TERM "$pid"
 wait "$pid"; rc=$?
 pid=
 check "SIGTERM: exit 0" test "$rc" -eq 0
+
+# stopped while a photo waits: said, and the next start reads it again
+"$fcd" --watch "$lib" --db "$db" --threads 1 --settle-ms 200 2>"$tmp/log_stop" &
+pid=$! log=$tmp/log_stop
+check "again: the daemon starts" wait_for 60 logged 'scanned in'
+dd if=/dev/zero of="$tmp/store/filler" bs=64k 2>/dev/null
+cp "$samples/sample1.jpg" "$lib/copy.jpg"
+check "again: the copy waits" wait_for 120 logged 'cannot write to the store (disk full): 1 photo waits'
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+pid=
+check "stopped while one waits: exit 0" test "$rc" -eq 0
+check "stopped while one waits: said so" logged '^<4>1 photo not written (disk full): the next start reads it again'
+rm "$tmp/store/filler"
+"$fcd" --once --watch "$lib" --db "$db" --threads 1 2>"$tmp/log_next"; rc=$?
+check "the next start: exit 0" test "$rc" -eq 0
+check "the next start: the copy recorded" grep -q '1 copies linked' "$tmp/log_next"
 check "no sanitizer report" test "$(cat "$tmp"/log* | grep -c -e 'Sanitizer' -e 'runtime error')" -eq 0
 finish
