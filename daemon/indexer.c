@@ -48,8 +48,8 @@ struct indexer {
     uv_timer_t *hold_timer;
     fc_store_lock *lock; /* borrowed: the state file `status` reads */
     long reported_held, reported_queued;
-    int reported_code;
-    long skipped[SCAN_SKIPS]; /* the last indexer_scan's */
+    int reported_code, report_failed; /* report_failed: logged once */
+    long skipped[SCAN_SKIPS];         /* the last indexer_scan's */
 };
 
 /* libuv's monotonic clock, in seconds */
@@ -268,8 +268,7 @@ static int write_result(indexer *ix, work_result *r, char *err)
  * (always), or failing otherwise (a few times). */
 static int may_pass(int code, int tries)
 {
-    return code == -ENOSPC || code == -EBUSY || code == -ENOMEM || code == -EAGAIN ||
-           tries < HOLD_TRIES;
+    return code == -ENOSPC || code == -EBUSY || code == -ENOMEM || tries < HOLD_TRIES;
 }
 
 static const char *cause_of(int code, const char *err)
@@ -298,7 +297,7 @@ static void report_waiting(indexer *ix)
     if (fc_store_lock_update(ix->lock, ix->n_held, queued,
                              ix->n_held ? cause_of(ix->held_code, ix->held_cause) : NULL,
                              (int64_t)time(NULL), err) != 0 &&
-        ix->reported_code != -EIO)
+        !ix->report_failed++)
         log_msg(LOG_WARNING, "%s (status cannot show what waits)", err);
     ix->reported_held = ix->n_held, ix->reported_queued = queued;
     ix->reported_code = ix->held_code;
