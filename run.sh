@@ -22,10 +22,14 @@ root=$(pwd)
 # the store, EXIF orientation), xxHash (XXH3-128, the photos' content hash); OpenBLAS only for bench/gemm, the comparison that chose
 # our own kernels; jpegtran (libjpeg-turbo-progs) makes the orientation test's lossless
 # variants; npm fetches the model package; clang-format checks style; clang builds the
-# tests a second way (warnings are errors on both compilers) and the fuzzers.
+# tests a second way (warnings are errors on both compilers) and the fuzzers; scdoc builds
+# the man pages.
 DEBIAN_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libjpeg62-turbo-dev libjansson-dev
                  libuv1-dev libsqlite3-dev libexif-dev libxxhash-dev libopenblas-dev libjpeg-turbo-progs npm
-                 clang-format clang)
+                 clang-format clang scdoc)
+# Only for `./run.sh test`: man-db renders the man pages, zsh and bash-completion load the
+# completions (tests/install.sh), systemd's systemd-analyze checks the unit.
+TEST_PACKAGES=(man-db zsh bash-completion systemd)
 
 # The pretrained weights and sample photos: @vladmandic/face-api, MIT, pinned version and
 # the registry's integrity hash for that tarball (`npm view @vladmandic/face-api@1.7.15
@@ -37,9 +41,10 @@ FACE_API_DIR="$root/.cache/face-api-$FACE_API_VERSION"
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 
+# install_packages PKG...: those not installed yet.
 install_packages() {
     local missing=()
-    for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    for pkg in "$@"; do
         # an npm that came with a Node.js from outside Debian serves as well
         [ "$pkg" = npm ] && command -v npm >/dev/null && continue
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
@@ -99,7 +104,7 @@ build() {
 }
 
 setup() {
-    install_packages
+    install_packages "${DEBIAN_PACKAGES[@]}"
     fetch_model_package
     build build -Dbuildtype=release
 }
@@ -148,9 +153,11 @@ PY
 }
 
 main_job() {
-    # install where the programs will look (FACECLUSTER_MODEL, XDG_DATA_HOME or ~/.local)
+    # install where the programs look first: the first of the places `model path` lists
+    # (FACECLUSTER_MODEL, XDG_DATA_HOME or ~/.local; then the system-wide ones)
     local dest
     dest=$(build/cli/facecluster model path) || die "no place to install the model"
+    dest=${dest%%$'\n'*}
     # private, as the store beside it will be (mode 0700: names of people are in there)
     (umask 077 && mkdir -p "$(dirname "$dest")")
     cp build/facecluster.model "$dest.new"
@@ -178,6 +185,7 @@ main_job() {
 
 case "${1:-}" in
     test)
+        install_packages "${TEST_PACKAGES[@]}"
         setup
         build build-asan -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
             -Db_lundef=false -Dc_args=-fno-sanitize-recover=all

@@ -4,9 +4,12 @@
 #define FC_CLI_H
 
 #include "../core/faces.h"
+#include "../core/file.h"
 #include "../core/text.h"
 #include "../core/triplet.h"
+#include "../store/store.h"
 
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -17,18 +20,63 @@ typedef struct {
     const char *db_path;    /* --db, or NULL for FACECLUSTER_DB / the default (store.h) */
 } cli_globals;
 
+/* An option a command takes: --name (and -short_name when not 0), with a value when
+ * `value` names it (for help: "N", "PATH"), else a flag. */
 typedef struct {
     const char *name;
-    const char *usage;   /* arguments after the command name */
-    const char *summary; /* one line for `facecluster help` */
-    int (*run)(const cli_globals *globals, int argc, char **argv);
+    char short_name;
+    const char *value;
+    const char *help;
+} cli_option_spec;
+
+#define CLI_MAX_OPTIONS 16
+
+struct cli_command;
+/* A command's arguments as parsed by its table entry (args.c). */
+typedef struct {
+    const struct cli_command *cmd;
+    int argc;                           /* the arguments that are not options, in order */
+    char **argv;                        /* argc of them, then NULL (the strings are main's) */
+    const char *value[CLI_MAX_OPTIONS]; /* by the option's place in cmd->options: its value,
+                                         * "" for a flag given, NULL when absent */
+    int help;                           /* --help or -h was given */
+} cli_args;
+
+typedef struct cli_command {
+    const char *name;
+    const char *usage;              /* arguments after the command name */
+    const char *summary;            /* one line for `facecluster help` */
+    const cli_option_spec *options; /* ends with {0}; NULL: none */
+    int min_args, max_args;         /* how many arguments; max_args -1: no bound */
+    int (*exec)(const cli_globals *globals, const cli_args *args);
+    int (*run)(const cli_globals *globals, int argc, char **argv); /* not yet declarative */
 } cli_command;
+
+/* Parses argv (after the command's name) by cmd's table: --db and --model may stand
+ * anywhere and go to *globals; --help sets args->help. Returns CLI_OK, or CLI_USAGE after
+ * naming what is wrong. The caller frees with cli_args_free. */
+int cli_args_parse(const cli_command *cmd, int argc, char **argv, cli_globals *globals,
+                   cli_args *args);
+void cli_args_free(cli_args *args);
+/* Whether option `name` (long, as declared) was given; its value (NULL: absent). */
+int cli_args_has(const cli_args *args, const char *name);
+const char *cli_args_get(const cli_args *args, const char *name);
+/* Option name's value as a number in [low, high] (a whole one if integer) into *out, which
+ * keeps its default when the option is absent. CLI_OK, or CLI_USAGE after saying why. */
+int cli_args_number(const cli_args *args, const char *name, double low, double high, int integer,
+                    double *out);
+/* Option name's value as the index of one of choices (NULL-terminated) into *out, kept
+ * when absent. CLI_OK, or CLI_USAGE after listing the choices. */
+int cli_args_choice(const cli_args *args, const char *name, const char *const *choices, int *out);
+/* A command's help: usage, summary, its options and the global ones. */
+void cli_help(FILE *out, const cli_command *cmd);
 
 extern const cli_command cli_cmd_check;
 extern const cli_command cli_cmd_cover;
 extern const cli_command cli_cmd_detect;
 extern const cli_command cli_cmd_embed;
 extern const cli_command cli_cmd_hide;
+extern const cli_command cli_cmd_history;
 extern const cli_command cli_cmd_merge;
 extern const cli_command cli_cmd_model;
 extern const cli_command cli_cmd_move;
@@ -76,6 +124,24 @@ int cli_parse_number(const cli_command *cmd, const char *what, const char *text,
 
 /* Says why a command failed ("facecluster CMD: ...", escaped) and returns CLI_FAILED. */
 int cli_failed(const cli_command *cmd, const char *err);
+/* Says on stderr "facecluster[ CMD]: [SUBJECT: ]ERR", all of it escaped (fc_text_escape:
+ * the one rule for text from outside); cmd and subject may be NULL. */
+void cli_warn(const cli_command *cmd, const char *subject, const char *err);
+
+/* What a command's output file may replace (core/file.h): never the store (--db,
+ * FACECLUSTER_DB or the default) nor the model; an existing file only if it starts with
+ * magic, or with force. Check with fc_file_output_check(path, &o.how, err) before the
+ * work, write with fc_file_write_atomic(path, bytes, len, &o.how, err). */
+#define CLI_OUTPUT_MODELS 4
+typedef struct {
+    char store[4096], model[CLI_OUTPUT_MODELS][4096];
+    const char *protect[CLI_OUTPUT_MODELS + 2];
+    fc_file_output how;
+} cli_output;
+void cli_output_init(cli_output *o, const cli_globals *globals, const void *magic, size_t magic_len,
+                     int force);
+/* Whether path ends in .EXT for one of extensions (NULL-terminated; case ignored). */
+int cli_output_has_extension(const char *path, const char *const *extensions);
 
 /* Files to run the whole-photo pipeline on (photos.c), for `embed` and `detect`. */
 typedef struct {
@@ -85,11 +151,10 @@ typedef struct {
     int aligned; /* embed --aligned: each file is one face crop, not a photo */
 } cli_photo_args;
 
-/* Reads the options `embed` and `detect` share (--json, --detector ssd|tiny; with
- * embeddings also --align chip|box and --aligned) and the file list into *args. Returns
- * CLI_OK, or CLI_USAGE after saying what is wrong. */
-int cli_parse_photo_args(const cli_command *cmd, int embeddings, int argc, char **argv,
-                         cli_photo_args *args);
+/* The options of `detect` and `embed`, and what they say as cli_photo_args (paths:
+ * args'). Returns CLI_OK, or CLI_USAGE after saying what is wrong. */
+extern const cli_option_spec cli_detect_options[], cli_embed_options[];
+int cli_parse_photo_args(const cli_args *args, int embeddings, cli_photo_args *out);
 /* Prints a line per face found; a file that fails is named on stderr and the others go
  * on. Returns CLI_OK, or CLI_FAILED if any file failed. */
 int cli_run_photos(const cli_globals *globals, const cli_photo_args *args);
@@ -135,5 +200,28 @@ int cli_library_index(const cli_library *lib, int64_t face);
 /* Writes s as a JSON string literal: quotes, backslashes and control bytes escaped, bytes
  * that are not valid UTF-8 replaced by U+FFFD (paths on Linux need not be UTF-8). */
 void cli_json_string(FILE *out, const char *s);
+/* JSON output is built with jansson: a string of s by the same rule (NULL: null), an
+ * array of ids; each a new reference (NULL when out of memory). */
+json_t *cli_json_text(const char *s);
+json_t *cli_json_ids(const int64_t *ids, int count);
+/* Prints o as one line (JSON Lines) and drops the reference; -1 if it could not. */
+int cli_json_print(json_t *o);
+
+/* A journal entry (fc_store_journal_entry) in words, escaped ("moved face 812 to person
+ * 3"), and as JSON: {"entry", "change", "at", "action", "undone", "detail"}. */
+void cli_journal_describe(FILE *out, const fc_store_journal_entry *e);
+json_t *cli_journal_json(const fc_store_journal_entry *e);
+/* Edits (name, merge, move, not, reject, hide, unhide, cover, undo) take --json and say
+ * what they changed: with --json `what` is printed (its reference taken), else the
+ * sentence. Returns CLI_OK, or CLI_FAILED if the JSON could not be written. */
+extern const cli_option_spec cli_edit_options[];
+int cli_edit_report(const cli_args *args, json_t *what, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* "person 3 (Ada Lovelace)" into buf, the name escaped; with into, its "person" and "name"
+ * set there too. */
+void cli_person_words(fc_store *store, int64_t person, char *buf, size_t cap, json_t *into);
+
+/* Unix seconds as ISO 8601 local time with its zone ("2026-12-02T06:30:00+01:00"). */
+void cli_time_string(int64_t unix_seconds, char *buf, size_t cap);
 
 #endif

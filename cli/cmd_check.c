@@ -24,11 +24,14 @@ static void print_problem(void *ctx, const char *problem)
     p->count++;
 }
 
-static int run(const cli_globals *globals, int argc, char **argv)
+static const cli_option_spec options[] = {
+    {"json", 0, NULL, "one JSON object: {\"problems\": [...], \"ok\": true|false}"},
+    {0},
+};
+
+static int exec(const cli_globals *globals, const cli_args *args)
 {
-    problem_printer p = {0};
-    if (argc > 1 || (argc == 1 && strcmp(argv[0], "--json") != 0)) return cli_usage(&cli_cmd_check);
-    p.json = argc == 1;
+    problem_printer p = {.json = cli_args_has(args, "json")};
     fc_store *store = cli_open_store(globals, 1);
     if (!store) return CLI_FAILED;
     char err[FC_ERR_MAX];
@@ -49,5 +52,6 @@ const cli_command cli_cmd_check = {
     .name = "check",
     .usage = "[--json]",
     .summary = "verify the store: SQLite's integrity check and facecluster's invariants",
-    .run = run,
+    .options = options,
+    .exec = exec,
 };

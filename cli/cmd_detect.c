@@ -2,16 +2,19 @@
  * box, score and 68 landmarks, without embedding it. */
 #include "cli.h"
 
-static int run(const cli_globals *globals, int argc, char **argv)
+static int exec(const cli_globals *globals, const cli_args *args)
 {
-    cli_photo_args args;
-    int status = cli_parse_photo_args(&cli_cmd_detect, 0, argc, argv, &args);
-    return status == CLI_OK ? cli_run_photos(globals, &args) : status;
+    cli_photo_args photos;
+    int status = cli_parse_photo_args(args, 0, &photos);
+    return status == CLI_OK ? cli_run_photos(globals, &photos) : status;
 }
 
 const cli_command cli_cmd_detect = {
     .name = "detect",
     .usage = "[--json] [--detector ssd|tiny] IMAGE...",
     .summary = "find every face of each photo: box, score, 68 landmarks",
-    .run = run,
+    .options = cli_detect_options,
+    .min_args = 1,
+    .max_args = -1,
+    .exec = exec,
 };

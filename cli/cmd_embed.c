@@ -28,9 +28,7 @@ static int embed_one(fc_recog *net, const char *path, int json)
         rc = -1;
     }
     if (rc != 0) {
-        fputs("facecluster: ", stderr);
-        fc_text_escape(stderr, path);
-        fprintf(stderr, ": %s\n", err);
+        cli_warn(NULL, path, err);
         return CLI_FAILED;
     }
     fc_qembed_encode(unit, &q);
@@ -49,10 +47,10 @@ static int embed_one(fc_recog *net, const char *path, int json)
     return CLI_OK;
 }
 
-static int run(const cli_globals *globals, int argc, char **argv)
+static int exec(const cli_globals *globals, const cli_args *options)
 {
     cli_photo_args args;
-    int status = cli_parse_photo_args(&cli_cmd_embed, 1, argc, argv, &args);
+    int status = cli_parse_photo_args(options, 1, &args);
     if (status != CLI_OK) return status;
     if (!args.aligned) return cli_run_photos(globals, &args);
     fc_model *model = cli_open_model(globals);
@@ -60,7 +58,7 @@ static int run(const cli_globals *globals, int argc, char **argv)
     char err[FC_ERR_MAX];
     fc_recog *net = NULL;
     if (fc_recog_new(model, 1, &net, err) != 0) {
-        fprintf(stderr, "facecluster: %s\n", err);
+        cli_warn(NULL, NULL, err);
         fc_model_close(model);
         return CLI_FAILED;
     }
@@ -77,5 +75,8 @@ const cli_command cli_cmd_embed = {
     .usage = "[--json] [--detector ssd|tiny] [--align chip|box] IMAGE... | --aligned [--json] "
              "FACE_CROP...",
     .summary = "find, align and embed every face of each photo (or embed aligned face crops)",
-    .run = run,
+    .options = cli_embed_options,
+    .min_args = 1,
+    .max_args = -1,
+    .exec = exec,
 };

@@ -3,6 +3,7 @@
 
 #include "../core/faceapi.h"
 #include "../core/fc_error.h"
+#include "../core/file.h"
 #include "../core/model.h"
 
 #include <string.h>
@@ -12,16 +13,14 @@ static int convert(int argc, char **argv)
     if (argc != 2) return cli_usage(&cli_cmd_model);
     char err[FC_ERR_MAX];
     if (fc_faceapi_convert(argv[0], argv[1], err) != 0) {
-        fprintf(stderr, "facecluster model convert: %s\n", err);
-        return CLI_FAILED;
+        return cli_failed(&cli_cmd_model, err);
     }
     return CLI_OK;
 }
 
-static int info(const cli_globals *globals, int argc, char **argv)
+static int info(const cli_globals *globals, int argc, int json)
 {
-    int json = argc == 1 && strcmp(argv[0], "--json") == 0;
-    if (argc > 1 || (argc == 1 && !json)) return cli_usage(&cli_cmd_model);
+    if (argc != 0) return cli_usage(&cli_cmd_model);
     fc_model *model = cli_open_model(globals);
     if (!model) return CLI_FAILED;
     if (json) {
@@ -39,26 +38,41 @@ static int info(const cli_globals *globals, int argc, char **argv)
     return CLI_OK;
 }
 
-/* Where the model is looked for: what run.sh installs to. */
+/* Where the model is looked for, a path a line in order: the first is the user's own
+ * (where run.sh installs it), the first that exists is used. */
 static int path(const cli_globals *globals, int argc)
 {
-    char buf[4096], err[FC_ERR_MAX];
+    char err[FC_ERR_MAX], **places;
     if (argc != 0) return cli_usage(&cli_cmd_model);
     if (globals->model_path) {
-        snprintf(buf, sizeof buf, "%s", globals->model_path);
-    } else if (fc_model_default_path(buf, sizeof buf, err) != 0) {
-        fprintf(stderr, "facecluster model path: %s\n", err);
-        return CLI_FAILED;
+        fc_text_escape(stdout, globals->model_path);
+        fputc('\n', stdout);
+        return CLI_OK;
     }
-    printf("%s\n", buf);
+    if (fc_model_places(&places, err) != 0) return cli_failed(&cli_cmd_model, err);
+    for (char **p = places; *p; p++) {
+        fc_text_escape(stdout, *p);
+        fputc('\n', stdout);
+    }
+    fc_file_places_free(places);
     return CLI_OK;
 }
 
-static int run(const cli_globals *globals, int argc, char **argv)
+static const cli_option_spec options[] = {
+    {"json", 0, NULL, "info: one JSON object"},
+    {0},
+};
+
+static int exec(const cli_globals *globals, const cli_args *args)
 {
-    if (argc >= 1 && strcmp(argv[0], "convert") == 0) return convert(argc - 1, argv + 1);
-    if (argc >= 1 && strcmp(argv[0], "path") == 0) return path(globals, argc - 1);
-    if (argc >= 1 && strcmp(argv[0], "info") == 0) return info(globals, argc - 1, argv + 1);
+    const char *what = args->argv[0];
+    const int argc = args->argc - 1;
+    if (strcmp(what, "convert") == 0) return convert(argc, args->argv + 1);
+    if (strcmp(what, "path") == 0) return path(globals, argc);
+    if (strcmp(what, "info") == 0) return info(globals, argc, cli_args_has(args, "json"));
+    fputs("facecluster model: no subcommand ", stderr);
+    fc_text_escape(stderr, what);
+    fputs(" (convert, info or path)\n", stderr);
     return cli_usage(&cli_cmd_model);
 }
 
@@ -66,6 +80,9 @@ const cli_command cli_cmd_model = {
     .name = "model",
     .usage = "convert FACE_API_PACKAGE_DIR OUT | info [--json] | path",
     .summary = "convert the upstream face-api weights into our model file, describe it, or "
-               "print where it is looked for",
-    .run = run,
+               "print where it is looked for (the first that exists is used)",
+    .options = options,
+    .min_args = 1,
+    .max_args = 3,
+    .exec = exec,
 };

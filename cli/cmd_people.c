@@ -40,10 +40,11 @@ static int print_person(void *ctx, const fc_store_person *p)
     }
     char dates[48] = "";
     if (p->first && p->last) snprintf(dates, sizeof dates, "%.10s..%.10s", p->first, p->last);
-    printf("%6lld  %-20s %5lld %-5s %5lld %-6s  %-22s %s", (long long)p->id,
-           p->name ? p->name : "(unnamed)", (long long)p->faces, p->faces == 1 ? "face" : "faces",
-           (long long)p->photos, p->photos == 1 ? "photo" : "photos", dates,
-           p->hidden ? "(hidden) " : "");
+    printf("%6lld  ", (long long)p->id);
+    fc_text_pad(stdout, p->name ? p->name : "(unnamed)", 20);
+    printf(" %5lld %-5s %5lld %-6s  %-22s %s", (long long)p->faces,
+           fc_plural(p->faces, "face", "faces"), (long long)p->photos,
+           fc_plural(p->photos, "photo", "photos"), dates, p->hidden ? "(hidden) " : "");
     if (p->example) fc_text_escape(stdout, p->example);
     fputc('\n', stdout);
     return 0;
@@ -79,8 +80,9 @@ static int run(const cli_globals *globals, int argc, char **argv)
         person_printer rest = {.json = 1};
         rc = fc_store_people(store, 1, UNSORTED_BELOW - 1, all, count_only, &rest, err);
         if (!rc)
-            printf("%d %s, and %d unsorted face%s (facecluster people --unsorted)\n", out.count,
-                   out.count == 1 ? "person" : "people", rest.count, rest.count == 1 ? "" : "s");
+            printf("%d %s, and %d unsorted %s (facecluster people --unsorted)\n", out.count,
+                   fc_plural(out.count, "person", "people"), rest.count,
+                   fc_plural(rest.count, "face", "faces"));
     }
     if (rc) {
         cli_failed(&cli_cmd_people, err);

@@ -4,7 +4,9 @@
  * (largest first, hidden ones left out, groups of one too with --unsorted), its label on
  * the left, then its best faces. Each photo is read and decoded once for all its faces,
  * at the smallest DCT scale that still fills a cell (core/sheet.h); a photo that cannot be
- * read any more shows a grey "missing" cell, and the sheet is still written. */
+ * read any more shows a grey "missing" cell, and the sheet is still written. FILE is
+ * written atomically, never over the store, a device, a link or a folder, and over an
+ * existing file only if it is a JPEG (an earlier sheet) or with --force. */
 #include "cli.h"
 
 #include "../core/fc_error.h"
@@ -15,11 +17,8 @@
 #include "../store/store.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define DEFAULT_COLUMNS 8
 #define DEFAULT_SIZE 112
@@ -179,34 +178,6 @@ static int fill_cells(fc_sheet *sheet, sheet_face *faces, int count, int cell)
     return rc < 0 ? rc : missing;
 }
 
-/* Writes the bytes to path through path.tmp.PID and a rename: a reader never sees half a
- * sheet, and a failure leaves what was there before. */
-static int write_atomically(const char *path, const uint8_t *bytes, size_t len, char *err)
-{
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
-        return fc_errorf(err, -ENAMETOOLONG, "path too long: %s", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return fc_errorf(err, -errno, "cannot write %s: %s", path, strerror(errno));
-    int rc = 0;
-    for (size_t put = 0; put < len && !rc;) {
-        const ssize_t n = write(fd, bytes + put, len - put);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0)
-            rc = fc_errorf(err, -errno, "cannot write %s: %s", tmp, strerror(errno));
-        else
-            put += (size_t)n;
-    }
-    if (!rc && fsync(fd) != 0)
-        rc = fc_errorf(err, -errno, "cannot flush %s: %s", tmp, strerror(errno));
-    if (close(fd) != 0 && !rc)
-        rc = fc_errorf(err, -errno, "cannot write %s: %s", tmp, strerror(errno));
-    if (!rc && rename(tmp, path) != 0)
-        rc = fc_errorf(err, -errno, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    if (rc) unlink(tmp);
-    return rc;
-}
-
 /* A positive integer option value in [lo, hi], or -1 after saying what is wrong. */
 static int int_arg(const char *opt, const char *value, int lo, int hi)
 {
@@ -222,7 +193,7 @@ static int int_arg(const char *opt, const char *value, int lo, int hi)
 
 typedef struct {
     const char *who, *out;
-    int all, unsorted, json, columns, size, max;
+    int all, unsorted, json, force, columns, size, max;
 } sheet_args;
 
 static int parse(int argc, char **argv, sheet_args *a)
@@ -236,6 +207,8 @@ static int parse(int argc, char **argv, sheet_args *a)
             a->all = 1;
         else if (strcmp(arg, "--unsorted") == 0)
             a->unsorted = 1;
+        else if (strcmp(arg, "--force") == 0)
+            a->force = 1;
         else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
             if (!value || !*value) return -1;
             a->out = value, i++;
@@ -276,9 +249,20 @@ static int run(const cli_globals *globals, int argc, char **argv)
 {
     sheet_args a;
     if (parse(argc, argv, &a) != 0) return cli_usage(&cli_cmd_sheet);
+    char err[FC_ERR_MAX] = "", title[400], label[256], detail[64];
+    /* refused before any work: what -o names may be the store, a device, someone's file */
+    static const char *const jpeg_extensions[] = {"jpg", "jpeg", NULL};
+    static const uint8_t jpeg_magic[] = {0xFF, 0xD8, 0xFF};
+    cli_output output;
+    cli_output_init(&output, globals, jpeg_magic, sizeof jpeg_magic, a.force);
+    if (!cli_output_has_extension(a.out, jpeg_extensions)) {
+        fc_errorf(err, -EINVAL, "a sheet is a JPEG: name its file .jpg or .jpeg, not %.200s",
+                  a.out);
+        return cli_failed(&cli_cmd_sheet, err);
+    }
+    if (fc_file_output_check(a.out, &output.how, err) != 0) return cli_failed(&cli_cmd_sheet, err);
     fc_store *store = cli_open_store(globals, 1);
     if (!store) return CLI_FAILED;
-    char err[FC_ERR_MAX] = "", title[400], label[256], detail[64];
     face_list faces = {.columns = a.columns, .row = -1};
     person_list people = {.limit = a.all ? a.max : 1};
     fc_sheet *sheet = NULL;
@@ -325,16 +309,17 @@ static int run(const cli_globals *globals, int argc, char **argv)
     /* the title first: the sheet is made wide enough for it */
     const int title_scale = a.size >= 80 ? 3 : 2, gap = a.size / 14 > 4 ? a.size / 14 : 4;
     if (a.all) {
-        snprintf(title, sizeof title, "%d %s, %d faces", people.count,
-                 people.count == 1 ? "person" : "people", faces.count);
+        snprintf(title, sizeof title, "%d %s, %d %s", people.count,
+                 fc_plural(people.count, "person", "people"), faces.count,
+                 fc_plural(faces.count, "face", "faces"));
     } else {
         person_label(people.count ? &people.people[0] : NULL, person, label, sizeof label);
         if (faces.total > faces.count)
             snprintf(title, sizeof title, "%s: %lld faces, the best %d shown", label,
                      (long long)faces.total, faces.count);
         else
-            snprintf(title, sizeof title, "%s: %lld face%s", label, (long long)faces.total,
-                     faces.total == 1 ? "" : "s");
+            snprintf(title, sizeof title, "%s: %lld %s", label, (long long)faces.total,
+                     fc_plural(faces.total, "face", "faces"));
     }
     const int title_w = fc_font_width(title, title_scale) + 2 * gap;
     const fc_sheet_layout layout = {.columns = columns,
@@ -358,11 +343,11 @@ static int run(const cli_globals *globals, int argc, char **argv)
         const sheet_person *p = &people.people[i];
         person_label(p, p->id, label, sizeof label);
         if (p->name) /* the id too, for the commands that take one */
-            snprintf(detail, sizeof detail, "person %lld, %lld face%s", (long long)p->id,
-                     (long long)p->faces, p->faces == 1 ? "" : "s");
+            snprintf(detail, sizeof detail, "person %lld, %lld %s", (long long)p->id,
+                     (long long)p->faces, fc_plural(p->faces, "face", "faces"));
         else
-            snprintf(detail, sizeof detail, "%lld face%s", (long long)p->faces,
-                     p->faces == 1 ? "" : "s");
+            snprintf(detail, sizeof detail, "%lld %s", (long long)p->faces,
+                     fc_plural(p->faces, "face", "faces"));
         fc_sheet_row_label(sheet, i, label, detail);
     }
     fc_sheet_title(sheet, title);
@@ -373,12 +358,11 @@ static int run(const cli_globals *globals, int argc, char **argv)
     }
     const fc_image *img = fc_sheet_image(sheet);
     rc = fc_image_encode_jpeg(img, QUALITY, &jpeg, &jpeg_len, err);
-    if (!rc) rc = write_atomically(a.out, jpeg, jpeg_len, err);
+    if (!rc) rc = fc_file_write_atomic(a.out, jpeg, jpeg_len, &output.how, err);
     if (rc) goto done;
     if (missing)
-        fprintf(stderr,
-                "facecluster sheet: %d of %d faces missing (their photos could not be read)\n",
-                missing, faces.count);
+        fprintf(stderr, "facecluster sheet: %d of %d %s missing (their photos could not be read)\n",
+                missing, faces.count, fc_plural(faces.count, "face", "faces"));
     const int shown_people = a.all ? people.count : 1;
     if (a.json) {
         fputs("{\"path\": ", stdout);
@@ -388,8 +372,9 @@ static int run(const cli_globals *globals, int argc, char **argv)
     } else {
         printf("wrote ");
         fc_text_escape(stdout, a.out);
-        printf(": %d face%s of %d %s, %dx%d pixels\n", faces.count, faces.count == 1 ? "" : "s",
-               shown_people, shown_people == 1 ? "person" : "people", img->width, img->height);
+        printf(": %d %s of %d %s, %dx%d pixels\n", faces.count,
+               fc_plural(faces.count, "face", "faces"), shown_people,
+               fc_plural(shown_people, "person", "people"), img->width, img->height);
     }
 done:
     if (rc) cli_failed(&cli_cmd_sheet, err);
@@ -402,8 +387,8 @@ done:
 
 const cli_command cli_cmd_sheet = {
     .name = "sheet",
-    .usage = "(PERSON | --all [--unsorted]) -o FILE.jpg [--columns N] [--size PX] [--max N] "
-             "[--json]",
+    .usage = "(PERSON | --all [--unsorted]) -o FILE.jpg [--force] [--columns N] [--size PX] "
+             "[--max N] [--json]",
     .summary = "a contact sheet of a person's faces (or a row per person with --all) as a JPEG",
     .run = run,
 };

@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "../core/fc_error.h"
+#include "../core/text.h"
 #include "../store/store.h"
 
 #include <stdio.h>
@@ -173,8 +174,8 @@ static void print_daemon_text(const daemon_view *v, const fc_store_status *st)
         }
         fputc('\n', stdout);
         if (v->d.unwritten > 0) {
-            printf("waiting: %lld photo%s to write to the store (", (long long)v->d.unwritten,
-                   v->d.unwritten == 1 ? "" : "s");
+            printf("waiting: %lld %s to write to the store (", (long long)v->d.unwritten,
+                   fc_plural(v->d.unwritten, "photo", "photos"));
             fc_text_escape(stdout, v->d.cause);
             printf("), %lld more queued; written once it takes writes again\n",
                    (long long)v->d.queued);
@@ -195,7 +196,7 @@ static void print_daemon_text(const daemon_view *v, const fc_store_status *st)
     if (st->skipped_kinds >= 0) {
         long long total = 0;
         for (int k = 0; k < st->skipped_kinds; k++) total += st->skipped[k].count;
-        printf("skipped: %lld file%s not read", total, total == 1 ? "" : "s");
+        printf("skipped: %lld %s not read", total, fc_plural(total, "file", "files"));
         for (int k = 0, first = 1; k < st->skipped_kinds; k++) {
             if (!st->skipped[k].count) continue;
             printf("%s%lld ", first ? ": " : ", ", (long long)st->skipped[k].count);

@@ -75,10 +75,11 @@ static void print_summary(const train_run *run, const fc_store_head *h, int nots
                seconds);
         return;
     }
-    printf("learned a head of %d dimensions from %lld faces of %lld named people, %d \"not "
-           "this person\" decision%s and %d faces of unnamed people in %.1f s\n",
-           h->dim, (long long)h->faces, (long long)h->people, nots, nots == 1 ? "" : "s",
-           background, seconds);
+    printf("learned a head of %d dimensions from %lld %s of %lld named %s, %d \"not this "
+           "person\" %s and %d %s of unnamed people in %.1f s\n",
+           h->dim, (long long)h->faces, fc_plural(h->faces, "face", "faces"), (long long)h->people,
+           fc_plural(h->people, "person", "people"), nots, fc_plural(nots, "decision", "decisions"),
+           background, fc_plural(background, "face", "faces"), seconds);
     printf("thresholds with it: cluster %.4f (raw %.4f), recognise %.4f (raw %.4f)\n",
            h->cluster_threshold, raw[0], h->recognize_threshold, raw[1]);
     printf("stored: faceclusterd regroups the people with it; `facecluster train --reset` goes "
@@ -104,17 +105,19 @@ static int train(fc_store *store, train_run *run, int dim)
                   "a head learns from two named people with two faces or more each (there %s "
                   "%d): name people first (facecluster name PERSON NAME; facecluster move "
                   "FACE PERSON); nothing stored",
-                  teaching == 1 ? "is" : "are", teaching);
+                  fc_plural(teaching, "is", "are"), teaching);
         status = cli_failed(&cli_cmd_train, err);
     }
     if (status != CLI_OK) goto out;
     FILE *out = run->json ? stderr : stdout;
     fprintf(out,
-            "learning from %lld faces of %d named people, %d \"not this person\" "
-            "decision%s and %d faces of unnamed people (as strangers): %d epochs, then the "
-            "thresholds\n",
-            (long long)faces, people, t.n_nots, t.n_nots == 1 ? "" : "s", t.background,
-            run->epochs);
+            "learning from %lld %s of %d named %s, %d \"not this person\" %s and %d %s of "
+            "unnamed people (as strangers): %d %s, then the thresholds\n",
+            (long long)faces, fc_plural(faces, "face", "faces"), people,
+            fc_plural(people, "person", "people"), t.n_nots,
+            fc_plural(t.n_nots, "decision", "decisions"), t.background,
+            fc_plural(t.background, "face", "faces"), run->epochs,
+            fc_plural(run->epochs, "epoch", "epochs"));
     fflush(out);
     fc_train_opts opts = fc_train_default_opts();
     opts.epochs = run->epochs;
@@ -159,33 +162,30 @@ static int reset(fc_store *store, int json)
     return CLI_OK;
 }
 
-static int run(const cli_globals *globals, int argc, char **argv)
+static const cli_option_spec options[] = {
+    {"dim", 0, "D", "the head's outputs (1-128; default 128)"},
+    {"epochs", 0, "N", "passes over your people (default 20)"},
+    {"reset", 0, NULL, "remove the learned head: back to the raw embeddings"},
+    {"json", 0, NULL, "JSON Lines: one object per epoch, then the summary"},
+    {0},
+};
+
+static int exec(const cli_globals *globals, const cli_args *args)
 {
-    train_run tr = {.epochs = fc_train_default_opts().epochs};
-    int reset_head = 0, count = 0;
-    const char *dim_text = NULL, *epochs_text = NULL;
-    const cli_option options[] = {{"--json", NULL, &tr.json},
-                                  {"--reset", NULL, &reset_head},
-                                  {"--dim", &dim_text, NULL},
-                                  {"--epochs", &epochs_text, NULL},
-                                  {NULL, NULL, NULL}};
-    char **positional = malloc((size_t)(argc > 0 ? argc : 1) * sizeof *positional);
-    if (!positional) return cli_failed(&cli_cmd_train, "out of memory");
-    int status = cli_parse_options(&cli_cmd_train, argc, argv, options, positional, &count);
-    free(positional); /* none is taken */
+    train_run tr = {.epochs = fc_train_default_opts().epochs, .json = cli_args_has(args, "json")};
+    const int reset_head = cli_args_has(args, "reset");
     double dim = FC_EMBED_DIM, epochs = tr.epochs;
-    if (status == CLI_OK && dim_text)
-        status = cli_parse_number(&cli_cmd_train, "--dim", dim_text, 1, FC_EMBED_DIM, &dim);
-    if (status == CLI_OK && epochs_text)
-        status = cli_parse_number(&cli_cmd_train, "--epochs", epochs_text, 1, 1000, &epochs);
-    if (status == CLI_OK && (count || dim != (int)dim || epochs != (int)epochs ||
-                             (reset_head && (dim_text || epochs_text))))
-        status = cli_usage(&cli_cmd_train);
-    if (status != CLI_OK) return status;
+    if (cli_args_number(args, "dim", 1, FC_EMBED_DIM, 1, &dim) != CLI_OK ||
+        cli_args_number(args, "epochs", 1, 1000, 1, &epochs) != CLI_OK)
+        return CLI_USAGE;
+    if (reset_head && (cli_args_has(args, "dim") || cli_args_has(args, "epochs"))) {
+        fputs("facecluster train: --reset takes neither --dim nor --epochs\n", stderr);
+        return cli_usage(&cli_cmd_train);
+    }
     tr.epochs = (int)epochs;
     fc_store *store = cli_open_store(globals, 0);
     if (!store) return CLI_FAILED;
-    status = reset_head ? reset(store, tr.json) : train(store, &tr, (int)dim);
+    const int status = reset_head ? reset(store, tr.json) : train(store, &tr, (int)dim);
     fc_store_close(store);
     return status;
 }
@@ -195,5 +195,6 @@ const cli_command cli_cmd_train = {
     .usage = "[--dim D] [--epochs N] [--json] | --reset [--json]",
     .summary = "learn a head on the embeddings from your named people and your corrections "
                "(FaceNet's triplet loss); --reset: back to the raw embeddings",
-    .run = run,
+    .options = options,
+    .exec = exec,
 };

@@ -54,7 +54,7 @@ static int use_head(cli_library *lib)
     fc_store_head h;
     const int rc = fc_store_head_in_use(lib->store, NULL, &h, note, sizeof note, err);
     if (rc < 0) {
-        fprintf(stderr, "facecluster: %s\n", err);
+        cli_warn(NULL, NULL, err);
         cli_library_close(lib);
         return CLI_FAILED;
     }
@@ -80,7 +80,7 @@ int cli_library_open(const cli_globals *globals, cli_library *lib)
     fc_store_faces faces;
     int rc = fc_store_faces_load(lib->store, &faces, err);
     if (rc) {
-        fprintf(stderr, "facecluster: %s\n", err);
+        cli_warn(NULL, NULL, err);
         cli_library_close(lib);
         return CLI_FAILED;
     }
@@ -92,7 +92,7 @@ int cli_library_open(const cli_globals *globals, cli_library *lib)
     name_list list = {lib, 0};
     rc = fc_store_people(lib->store, 1, 0, 1, add_name, &list, err);
     if (rc) {
-        fprintf(stderr, "facecluster: %s\n", rc > 0 ? "out of memory" : err);
+        cli_warn(NULL, NULL, rc > 0 ? "out of memory" : err);
         cli_library_close(lib);
         return CLI_FAILED;
     }

@@ -11,10 +11,11 @@
 #include <unistd.h>
 
 static const cli_command *const commands[] = {
-    &cli_cmd_check,  &cli_cmd_cover,  &cli_cmd_detect, &cli_cmd_embed,  &cli_cmd_hide,
-    &cli_cmd_merge,  &cli_cmd_model,  &cli_cmd_move,   &cli_cmd_name,   &cli_cmd_not,
-    &cli_cmd_people, &cli_cmd_reject, &cli_cmd_sheet,  &cli_cmd_show,   &cli_cmd_similar,
-    &cli_cmd_status, &cli_cmd_train,  &cli_cmd_undo,   &cli_cmd_unhide, &cli_cmd_who};
+    &cli_cmd_check,   &cli_cmd_cover,  &cli_cmd_detect, &cli_cmd_embed, &cli_cmd_hide,
+    &cli_cmd_history, &cli_cmd_merge,  &cli_cmd_model,  &cli_cmd_move,  &cli_cmd_name,
+    &cli_cmd_not,     &cli_cmd_people, &cli_cmd_reject, &cli_cmd_sheet, &cli_cmd_show,
+    &cli_cmd_similar, &cli_cmd_status, &cli_cmd_train,  &cli_cmd_undo,  &cli_cmd_unhide,
+    &cli_cmd_who};
 #define NUM_COMMANDS (sizeof commands / sizeof commands[0])
 
 int cli_usage(const cli_command *cmd)
@@ -28,7 +29,7 @@ struct fc_model *cli_open_model(const cli_globals *globals)
     char err[FC_ERR_MAX];
     fc_model *model = NULL;
     if (fc_model_open_or_default(globals->model_path, &model, err) != 0) {
-        fprintf(stderr, "facecluster: %s\n", err);
+        cli_warn(NULL, NULL, err);
         fprintf(stderr, "facecluster: run ./run.sh in the source tree to fetch and convert the "
                         "model, or pass --model PATH\n");
         return NULL;
@@ -43,7 +44,7 @@ struct fc_store *cli_open_store(const cli_globals *globals, int read_only)
     if (globals->db_path)
         snprintf(path, sizeof path, "%s", globals->db_path);
     else if (fc_store_default_path(path, sizeof path, err) != 0) {
-        fprintf(stderr, "facecluster: %s\n", err);
+        cli_warn(NULL, NULL, err);
         return NULL;
     }
     /* an edit on a store that does not exist would make an empty one: say so instead */
@@ -51,9 +52,7 @@ struct fc_store *cli_open_store(const cli_globals *globals, int read_only)
         fc_errorf(err, -ENOENT, "no store at %s: has faceclusterd indexed anything?", path);
     else if (fc_store_open(path, read_only ? FC_STORE_READ_ONLY : 0, &store, err) == 0)
         return store;
-    fputs("facecluster: ", stderr);
-    fc_text_escape(stderr, err);
-    fputc('\n', stderr);
+    cli_warn(NULL, NULL, err);
     return NULL;
 }
 
@@ -62,7 +61,43 @@ static void print_help(FILE *out)
     fprintf(out, "usage: facecluster [--db PATH] [--model PATH] COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < NUM_COMMANDS; i++)
         fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
-    fprintf(out, "\nfacecluster help COMMAND shows a command's arguments.\n");
+    fprintf(out, "\nfacecluster help COMMAND (or facecluster COMMAND --help) shows a command's "
+                 "arguments and options; facecluster --version its version.\n");
+}
+
+static const cli_command *find_command(const char *name)
+{
+    for (size_t c = 0; c < NUM_COMMANDS; c++)
+        if (strcmp(name, commands[c]->name) == 0) return commands[c];
+    return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+    fprintf(stderr, "facecluster: unknown command ");
+    fc_text_escape(stderr, name);
+    fputs(" (facecluster help lists them)\n", stderr);
+    return CLI_USAGE;
+}
+
+static int run_command(const cli_command *cmd, cli_globals *globals, int argc, char **argv)
+{
+    if (!cmd->exec) { /* not yet declarative: its own parsing, but --help like the others */
+        for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+            if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+                cli_help(stdout, cmd);
+                return CLI_OK;
+            }
+        return cmd->run(globals, argc, argv);
+    }
+    cli_args args;
+    int rc = cli_args_parse(cmd, argc, argv, globals, &args);
+    if (rc == CLI_OK && args.help)
+        cli_help(stdout, cmd);
+    else if (rc == CLI_OK)
+        rc = cmd->exec(globals, &args);
+    cli_args_free(&args);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -85,11 +120,13 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             print_help(stdout);
             return CLI_OK;
+        } else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
+            printf("facecluster %s\n", FC_VERSION);
+            return CLI_OK;
         } else {
             fputs("facecluster: unknown option ", stderr);
             fc_text_escape(stderr, argv[i]);
-            fputc('\n', stderr);
-            print_help(stderr);
+            fputs(" (facecluster --help lists the options and commands)\n", stderr);
             return CLI_USAGE;
         }
     }
@@ -99,21 +136,16 @@ int main(int argc, char **argv)
     }
     const char *name = argv[i];
     if (strcmp(name, "help") == 0) {
-        for (size_t c = 0; i + 1 < argc && c < NUM_COMMANDS; c++)
-            if (strcmp(argv[i + 1], commands[c]->name) == 0) {
-                printf("usage: facecluster [--db PATH] [--model PATH] %s %s\n%s\n",
-                       commands[c]->name, commands[c]->usage, commands[c]->summary);
-                return CLI_OK;
-            }
-        print_help(stdout);
+        if (i + 1 >= argc) {
+            print_help(stdout);
+            return CLI_OK;
+        }
+        const cli_command *cmd = find_command(argv[i + 1]);
+        if (!cmd) return unknown_command(argv[i + 1]);
+        cli_help(stdout, cmd);
         return CLI_OK;
     }
-    for (size_t c = 0; c < NUM_COMMANDS; c++)
-        if (strcmp(name, commands[c]->name) == 0)
-            return commands[c]->run(&globals, argc - i - 1, argv + i + 1);
-    fprintf(stderr, "facecluster: unknown command ");
-    fc_text_escape(stderr, name);
-    fputc('\n', stderr);
-    print_help(stderr);
-    return CLI_USAGE;
+    const cli_command *cmd = find_command(name);
+    if (!cmd) return unknown_command(name);
+    return run_command(cmd, &globals, argc - i - 1, argv + i + 1);
 }

@@ -46,47 +46,35 @@ static void print_face(const char *path, const fc_photo *photo, int index, int j
     puts("}");
 }
 
-/* Whether argv[*i] is `name` followed by one of the two values; *second tells which. */
-static int option_of_two(int argc, char **argv, int *i, const char *name, const char *first,
-                         const char *other, int *second)
-{
-    if (strcmp(argv[*i], name) != 0 || *i + 1 >= argc) return 0;
-    if (strcmp(argv[*i + 1], first) != 0 && strcmp(argv[*i + 1], other) != 0) return 0;
-    *second = strcmp(argv[++*i], other) == 0;
-    return 1;
-}
+const cli_option_spec cli_detect_options[] = {
+    {"json", 0, NULL, "one JSON object per face (JSON Lines)"},
+    {"detector", 0, "ssd|tiny", "the face detector (default ssd)"},
+    {0},
+};
 
-int cli_parse_photo_args(const cli_command *cmd, int embeddings, int argc, char **argv,
-                         cli_photo_args *args)
+const cli_option_spec cli_embed_options[] = {
+    {"json", 0, NULL, "one JSON object per face (JSON Lines)"},
+    {"detector", 0, "ssd|tiny", "the face detector (default ssd)"},
+    {"align", 0, "chip|box", "dlib's face chip (default) or the reference's box crop"},
+    {"aligned", 0, NULL, "each file is an aligned face crop, not a photo"},
+    {0},
+};
+
+int cli_parse_photo_args(const cli_args *args, int embeddings, cli_photo_args *out)
 {
-    memset(args, 0, sizeof *args);
-    args->embeddings = embeddings;
-    int first_file = argc;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            args->json = 1;
-        } else if (option_of_two(argc, argv, &i, "--detector", "ssd", "tiny",
-                                 &args->tiny_detector)) {
-        } else if (embeddings &&
-                   option_of_two(argc, argv, &i, "--align", "chip", "box", &args->box_alignment)) {
-        } else if (embeddings && strcmp(argv[i], "--aligned") == 0) {
-            args->aligned = 1;
-        } else if (strcmp(argv[i], "--") == 0) {
-            first_file = i + 1;
-            break;
-        } else if (argv[i][0] == '-' && argv[i][1] != 0) {
-            fprintf(stderr, "facecluster %s: unknown option or value ", cmd->name);
-            fc_text_escape(stderr, argv[i]);
-            fputc('\n', stderr);
-            return cli_usage(cmd);
-        } else {
-            first_file = i;
-            break;
-        }
+    static const char *const detectors[] = {"ssd", "tiny", NULL}, *const aligns[] = {"chip", "box",
+                                                                                     NULL};
+    memset(out, 0, sizeof *out);
+    out->embeddings = embeddings;
+    out->json = cli_args_has(args, "json");
+    if (cli_args_choice(args, "detector", detectors, &out->tiny_detector) != CLI_OK)
+        return CLI_USAGE;
+    if (embeddings) {
+        if (cli_args_choice(args, "align", aligns, &out->box_alignment) != CLI_OK) return CLI_USAGE;
+        out->aligned = cli_args_has(args, "aligned");
     }
-    if (first_file >= argc) return cli_usage(cmd);
-    args->paths = argv + first_file;
-    args->count = argc - first_file;
+    out->paths = args->argv;
+    out->count = args->argc;
     return CLI_OK;
 }
 
@@ -98,7 +86,7 @@ int cli_each_photo(const cli_globals *globals, char **paths, int count, const fc
     char err[FC_ERR_MAX];
     fc_faces *faces = NULL;
     if (fc_faces_new(model, &faces, err) != 0) {
-        fprintf(stderr, "facecluster: %s\n", err);
+        cli_warn(NULL, NULL, err);
         fc_model_close(model);
         return CLI_FAILED;
     }
@@ -106,9 +94,7 @@ int cli_each_photo(const cli_globals *globals, char **paths, int count, const fc
     for (int i = 0; i < count; i++) {
         fc_photo photo;
         if (fc_faces_run_file(faces, paths[i], opts, &photo, err) != 0) {
-            fputs("facecluster: ", stderr);
-            fc_text_escape(stderr, paths[i]);
-            fprintf(stderr, ": %s\n", err);
+            cli_warn(NULL, paths[i], err);
             status = CLI_FAILED;
             continue;
         }

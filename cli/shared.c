@@ -25,11 +25,22 @@ int cli_parse_face_ids(const cli_command *cmd, char **argv, int count, int64_t *
     return CLI_OK;
 }
 
-int cli_failed(const cli_command *cmd, const char *err)
+void cli_warn(const cli_command *cmd, const char *subject, const char *err)
 {
-    fprintf(stderr, "facecluster %s: ", cmd->name);
+    fputs("facecluster", stderr);
+    if (cmd) fprintf(stderr, " %s", cmd->name);
+    fputs(": ", stderr);
+    if (subject) {
+        fc_text_escape(stderr, subject);
+        fputs(": ", stderr);
+    }
     fc_text_escape(stderr, err);
     fputc('\n', stderr);
+}
+
+int cli_failed(const cli_command *cmd, const char *err)
+{
+    cli_warn(cmd, NULL, err);
     return CLI_FAILED;
 }
 

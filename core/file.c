@@ -91,3 +91,52 @@ int fc_file_data_path(const char *env_var, const char *name, char *buf, size_t c
         return fc_errorf(err, -ENAMETOOLONG, "the path of %s is too long", name);
     return 0;
 }
+
+/* Appends a copy of the first len bytes of dir + suffix to the NULL-terminated list. */
+static int add_place(char ***list, int *count, const char *dir, size_t len, const char *suffix)
+{
+    while (len > 1 && dir[len - 1] == '/') len--; /* "/usr/share/" as "/usr/share" */
+    char **grown = realloc(*list, (size_t)(*count + 2) * sizeof *grown);
+    if (!grown) return -ENOMEM;
+    *list = grown;
+    if (asprintf(&grown[*count], "%.*s%s", (int)len, dir, suffix) < 0) {
+        grown[*count] = NULL;
+        return -ENOMEM;
+    }
+    grown[++*count] = NULL;
+    return 0;
+}
+
+int fc_file_data_places(const char *env_var, const char *name, char ***places, char *err)
+{
+    char own[4096], suffix[256];
+    const char *env = getenv(env_var), *dirs = getenv("XDG_DATA_DIRS");
+    char **list = calloc(1, sizeof *list);
+    int count = 0, rc = list ? 0 : -ENOMEM;
+    if (!rc && snprintf(suffix, sizeof suffix, "/facecluster/%s", name) >= (int)sizeof suffix)
+        rc = fc_errorf(err, -ENAMETOOLONG, "the name %s is too long", name);
+    int has_own = !rc && fc_file_data_path(env_var, name, own, sizeof own, err) == 0;
+    if (!rc && has_own) rc = add_place(&list, &count, own, strlen(own), "");
+    if (!rc && !(env && *env)) {
+        if (!dirs || !*dirs) dirs = "/usr/local/share:/usr/share";
+        for (const char *p = dirs; *p && !rc;) {
+            size_t len = strcspn(p, ":");
+            if (p[0] == '/') rc = add_place(&list, &count, p, len, suffix); /* others: invalid */
+            p += len + (p[len] == ':');
+        }
+    }
+    if (!rc && count == 0) rc = fc_errorf(err, -ENOENT, "no place to look for %s", name);
+    if (rc == -ENOMEM) fc_errorf(err, rc, "out of memory");
+    if (rc) {
+        fc_file_places_free(list);
+        list = NULL;
+    }
+    *places = list;
+    return rc;
+}
+
+void fc_file_places_free(char **places)
+{
+    for (char **p = places; p && *p; p++) free(*p);
+    free(places);
+}

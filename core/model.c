@@ -235,21 +235,31 @@ size_t fc_model_tensor_count(const fc_model *m)
     return m->count;
 }
 
-int fc_model_default_path(char *buf, size_t cap, char *err)
+int fc_model_places(char ***places, char *err)
 {
-    return fc_file_data_path("FACECLUSTER_MODEL", FC_MODEL_FILE_NAME, buf, cap, err);
+    return fc_file_data_places("FACECLUSTER_MODEL", FC_MODEL_FILE_NAME, places, err);
 }
 
 int fc_model_open_or_default(const char *path, fc_model **out, char *err)
 {
-    char buf[4096];
     *out = NULL;
-    if (!path) {
-        int rc = fc_model_default_path(buf, sizeof buf, err);
-        if (rc) return rc;
-        path = buf;
+    if (path) return fc_model_open(path, out, err);
+    char **places;
+    int rc = fc_model_places(&places, err);
+    if (rc) return rc;
+    rc = -ENOENT;
+    for (int i = 0; places[i] && (rc == -ENOENT || rc == -ENOTDIR); i++)
+        rc = fc_model_open(places[i], out, err);
+    if (rc == -ENOENT || rc == -ENOTDIR) { /* a missing model is named by where it was looked for */
+        char looked[FC_ERR_MAX] = "";
+        for (int i = 0; places[i]; i++) {
+            size_t used = strlen(looked);
+            snprintf(looked + used, sizeof looked - used, "%s%s", i ? ", " : "", places[i]);
+        }
+        rc = fc_errorf(err, -ENOENT, "no model file: looked for %s", looked);
     }
-    return fc_model_open(path, out, err);
+    fc_file_places_free(places);
+    return rc;
 }
 
 const uint8_t *model_map(const fc_model *m, size_t *size)

@@ -47,10 +47,14 @@ size_t fc_model_tensor_count(const fc_model *model);
 /* The file's checksum (every byte): two models with equal checksums hold the same weights. */
 uint64_t fc_model_checksum(const fc_model *model);
 
-/* The path a model is looked for when none is given: $FACECLUSTER_MODEL, else
- * $XDG_DATA_HOME/facecluster/facecluster.model, else ~/.local/share/facecluster/... */
-int fc_model_default_path(char *buf, size_t cap, char *err);
-/* fc_model_open on path, or on the default path when path is NULL. */
+/* Where a model is looked for when none is given, in order: $FACECLUSTER_MODEL alone if
+ * set; else the user's own $XDG_DATA_HOME/facecluster/facecluster.model (by default
+ * ~/.local/share/facecluster/...: where ./run.sh installs it), then a system-wide one in
+ * each $XDG_DATA_DIRS folder's facecluster/ (/usr/local/share, /usr/share by default).
+ * A NULL-terminated list the caller frees with fc_file_places_free (file.h). */
+int fc_model_places(char ***places, char *err);
+/* fc_model_open on path, or when path is NULL on the first of fc_model_places that
+ * exists (one that exists but cannot be read is an error, not skipped). */
 int fc_model_open_or_default(const char *path, fc_model **out, char *err);
 
 /* Building a model file (used by the converter). The writer owns copies of the data.

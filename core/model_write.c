@@ -2,14 +2,13 @@
 #include "model.h"
 
 #include "fc_error.h"
+#include "file.h"
 #include "model_internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 typedef struct {
     char name[FC_MODEL_NAME_MAX];
@@ -72,25 +71,6 @@ int fc_model_writer_add(fc_model_writer *w, const char *name, uint32_t layout,
     return 0;
 }
 
-static int sync_parent_dir(const char *path, char *err)
-{
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == dir)
-        dir[1] = 0;
-    else
-        *slash = 0;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return fc_errorf(err, -errno, "cannot open %s: %s", dir, strerror(errno));
-    int rc =
-        fsync(fd) == 0 ? 0 : fc_errorf(err, -errno, "cannot flush %s: %s", dir, strerror(errno));
-    close(fd);
-    return rc;
-}
-
 static size_t align_up(size_t n)
 {
     return (n + MODEL_DATA_ALIGN - 1) / MODEL_DATA_ALIGN * MODEL_DATA_ALIGN;
@@ -108,12 +88,8 @@ static void wr64(uint8_t *p, uint64_t v)
 
 int fc_model_writer_save(fc_model_writer *w, const char *path, char *err)
 {
-    int rc = 0, fd = -1;
     uint8_t *image = NULL;
-    char tmp[4096];
     if (w->count == 0) return fc_errorf(err, -EINVAL, "no tensors to write");
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
-        return fc_errorf(err, -ENAMETOOLONG, "model path too long");
 
     size_t table_end = MODEL_HDR_BYTES + w->count * (size_t)MODEL_ENT_BYTES;
     size_t size = align_up(table_end);
@@ -141,39 +117,8 @@ int fc_model_writer_save(fc_model_writer *w, const char *path, char *err)
     }
     wr64(image + MODEL_HDR_CHECKSUM, model_checksum(image, size));
 
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        rc = fc_errorf(err, -errno, "cannot create %s: %s", tmp, strerror(errno));
-        goto done;
-    }
-    for (size_t put = 0; put < size;) {
-        ssize_t n = write(fd, image + put, size - put);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            rc = fc_errorf(err, -errno, "cannot write %s: %s", tmp, strerror(errno));
-            goto done;
-        }
-        put += (size_t)n;
-    }
-    if (fsync(fd) != 0) {
-        rc = fc_errorf(err, -errno, "cannot flush %s: %s", tmp, strerror(errno));
-        goto done;
-    }
-    int closed = close(fd);
-    fd = -1;
-    if (closed != 0) {
-        rc = fc_errorf(err, -errno, "cannot write %s: %s", tmp, strerror(errno));
-        goto done;
-    }
-    if (rename(tmp, path) != 0) {
-        rc = fc_errorf(err, -errno, "cannot rename to %s: %s", path, strerror(errno));
-        goto done;
-    }
-    /* the rename itself is durable only once its directory is flushed */
-    rc = sync_parent_dir(path, err);
-done:
-    if (fd >= 0) close(fd);
-    if (rc) unlink(tmp);
+    const fc_file_output how = {.magic = FC_MODEL_MAGIC, .magic_len = 8};
+    int rc = fc_file_write_atomic(path, image, size, &how, err);
     free(image);
     return rc;
 }

@@ -26,10 +26,24 @@ typedef struct {
 } daemon_config;
 
 /* Fills *cfg from the defaults, the config file ($XDG_CONFIG_HOME/facecluster/config or
- * ~/.config/..., or --config PATH) and argv, in that order; --watch on the command line
- * replaces the file's watch lines. Returns 0, 1 when --help was printed, 2 after printing
- * a usage error. *cfg owns memory: config_free. */
+ * ~/.config/..., or --config PATH; its syntax: config.c) and argv, in that order; --watch
+ * on the command line replaces the file's watch lines; without any, the user's pictures
+ * folder is watched. Returns 0, 1 when --help was printed, 2 after printing a usage error
+ * (a file's names its path and line). *cfg owns memory: config_free. */
 int config_load(daemon_config *cfg, int argc, char **argv);
 void config_free(daemon_config *cfg);
+
+/* One line of a config file, parsed. */
+typedef struct {
+    char key[32];
+    char value[CONFIG_PATH_MAX]; /* unquoted, a path's leading ~ expanded */
+} config_setting;
+
+/* Parses one line of a config file (len bytes, without its newline) by the syntax at the
+ * top of config.c; home expands a path's leading ~ (NULL: unset). Returns 1 with *out
+ * filled for a setting, 0 for a comment or blank line, or a negative errno with the
+ * reason in err (FC_ERR_MAX bytes). Whether the key is known is not checked here. */
+int config_parse_line(const char *line, size_t len, const char *home, config_setting *out,
+                      char *err);
 
 #endif

@@ -2,6 +2,8 @@
 
 #include "log.h"
 
+#include "../core/text.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,8 +233,8 @@ static int write_result(indexer *ix, work_result *r, char *err)
         if (!rc) {
             if (ix->on_photo && r->photo.count) ix->on_photo(ix->ctx, photo);
             ix->counts.indexed++, ix->counts.faces += r->photo.count;
-            log_path(LOG_DEBUG, r->path, "%d face%s", r->photo.count,
-                     r->photo.count == 1 ? "" : "s");
+            log_path(LOG_DEBUG, r->path, "%d %s", r->photo.count,
+                     fc_plural(r->photo.count, "face", "faces"));
         }
         break;
     }
@@ -317,10 +319,10 @@ static void flush_held(indexer *ix)
             if (rc != ix->held_code) { /* once per cause */
                 snprintf(ix->held_cause, sizeof ix->held_cause, "%s", err);
                 log_msg(LOG_WARNING,
-                        "cannot write to the store (%s): %ld photo%s wait%s in memory, written "
-                        "as soon as it takes writes again (no more are read meanwhile)",
-                        cause_of(rc, err), ix->n_held, ix->n_held == 1 ? "" : "s",
-                        ix->n_held == 1 ? "s" : "");
+                        "cannot write to the store (%s): %ld %s in memory, written as soon "
+                        "as it takes writes again (no more are read meanwhile)",
+                        cause_of(rc, err), ix->n_held,
+                        fc_plural(ix->n_held, "photo waits", "photos wait"));
                 ix->held_code = rc;
             }
             ix->hold_s = ix->hold_s > 0 ? ix->hold_s * 2 : HOLD_FIRST_S;
@@ -339,8 +341,8 @@ static void flush_held(indexer *ix)
         work_result_free(r);
     }
     if (ix->held_code) {
-        log_msg(LOG_INFO, "the store takes writes again: %ld photo%s that waited written",
-                ix->held_written, ix->held_written == 1 ? "" : "s");
+        log_msg(LOG_INFO, "the store takes writes again: %ld %s that waited written",
+                ix->held_written, fc_plural(ix->held_written, "photo", "photos"));
         ix->held_code = 0, ix->held_written = 0, ix->hold_s = 0;
         ix->held_cause[0] = 0;
     }
@@ -489,11 +491,13 @@ int indexer_scan(indexer *ix, const char *root, scan_dir_fn on_dir, void *ctx)
     if (fc_store_commit(ix->store, err) != 0) log_path(LOG_ERR, root, "cannot scan: %s", err);
     scan_skip_summary(disk.skipped, skipped, sizeof skipped);
     log_path(LOG_INFO, root,
-             "scanned in %.1f s: %zu photo files, %ld to index, %ld unchanged, %ld moved, "
+             "scanned in %.1f s: %zu %s, %ld to index, %ld unchanged, %ld moved, "
              "%ld back, %ld missing; %s",
-             now_s() - t0, disk.count, ix->queued - queued_before,
-             ix->counts.unchanged - before.unchanged, ix->counts.moved - before.moved,
-             ix->counts.came_back - before.came_back, ix->counts.missing - before.missing, skipped);
+             now_s() - t0, disk.count,
+             fc_plural((long long)disk.count, "photo file", "photo files"),
+             ix->queued - queued_before, ix->counts.unchanged - before.unchanged,
+             ix->counts.moved - before.moved, ix->counts.came_back - before.came_back,
+             ix->counts.missing - before.missing, skipped);
     rc = 0;
 done:
     memcpy(ix->skipped, disk.skipped, sizeof ix->skipped);
@@ -526,9 +530,9 @@ void indexer_embed_stale(indexer *ix)
         log_msg(LOG_ERR, "cannot list photos of older models: %s", err);
     if (ix->queued > before)
         log_msg(LOG_INFO,
-                "%ld photos were embedded by another model version: embedding them "
+                "%ld %s embedded by another model version: embedding them "
                 "again, keeping every decision",
-                ix->queued - before);
+                ix->queued - before, fc_plural(ix->queued - before, "photo was", "photos were"));
     feed(ix);
 }
 
@@ -580,7 +584,7 @@ int indexer_new(uv_loop_t *loop, const daemon_config *cfg, const char *db_path, 
         free(ix);
         return rc;
     }
-    log_msg(LOG_INFO, "%d worker%s, model version %s", threads, threads == 1 ? "" : "s",
+    log_msg(LOG_INFO, "%d %s, model version %s", threads, fc_plural(threads, "worker", "workers"),
             ix->model_version);
     *out = ix;
     return 0;
@@ -639,15 +643,17 @@ const char *indexer_progress(indexer *ix)
     const double rate = t > ix->started ? done / (t - ix->started) : 0.0;
     if (ix->held_code)
         snprintf(ix->status_line, sizeof ix->status_line,
-                 "waiting: %ld photo%s to write (%.120s), %ld queued", ix->n_held,
-                 ix->n_held == 1 ? "" : "s", cause_of(ix->held_code, ix->held_cause), left);
+                 "waiting: %ld %s to write (%.120s), %ld queued", ix->n_held,
+                 fc_plural(ix->n_held, "photo", "photos"), cause_of(ix->held_code, ix->held_cause),
+                 left);
     else if (left > 0 && rate > 0)
         snprintf(ix->status_line, sizeof ix->status_line,
                  "indexing: %ld done, %ld queued, %.1f photos/s, about %.0f min left", done, left,
                  rate, left / rate / 60.0);
     else
-        snprintf(ix->status_line, sizeof ix->status_line, "idle: %ld photos indexed, %ld faces",
-                 ix->counts.indexed, ix->counts.faces);
+        snprintf(ix->status_line, sizeof ix->status_line, "idle: %ld %s indexed, %ld %s",
+                 ix->counts.indexed, fc_plural(ix->counts.indexed, "photo", "photos"),
+                 ix->counts.faces, fc_plural(ix->counts.faces, "face", "faces"));
     if (left > 0 && !ix->held_code) log_msg(LOG_INFO, "%s", ix->status_line);
     if (strcmp(ix->status_line, ix->stored_line) != 0) { /* an idle daemon writes nothing */
         fc_store_put_progress(ix->store, ix->status_line, (int64_t)time(NULL), NULL);
@@ -667,9 +673,9 @@ void indexer_stop(indexer *ix)
     uv_timer_stop(ix->hold_timer);
     flush_held(ix); /* a last try */
     if (ix->n_held)
-        log_msg(LOG_WARNING, "%ld photo%s not written (%s): the next start reads %s again",
-                ix->n_held, ix->n_held == 1 ? "" : "s", cause_of(ix->held_code, ix->held_cause),
-                ix->n_held == 1 ? "it" : "them");
+        log_msg(LOG_WARNING, "%ld %s not written (%s): the next start reads %s again", ix->n_held,
+                fc_plural(ix->n_held, "photo", "photos"), cause_of(ix->held_code, ix->held_cause),
+                fc_plural(ix->n_held, "it", "them"));
     for (work_result *r = ix->held, *next; r; r = next) {
         next = r->next;
         work_result_free(r);

@@ -1,6 +1,7 @@
 /* faceclusterd: watches photo folders and indexes every face once (see README). */
 #include "../core/fc_error.h"
 #include "../core/model.h"
+#include "../core/text.h"
 #include "../store/store.h"
 #include "config.h"
 #include "indexer.h"
@@ -257,9 +258,9 @@ static void on_signal(uv_signal_t *sig, int signum)
         if (config_load(&fresh, d->argc, d->argv) == 0) {
             config_free(&d->cfg);
             d->cfg = fresh;
-            log_msg(LOG_INFO, "SIGHUP: configuration read again%s%s; %d folder%s",
+            log_msg(LOG_INFO, "SIGHUP: configuration read again%s%s; %d %s",
                     d->cfg.config_path[0] ? " from " : "", d->cfg.config_path, d->cfg.root_count,
-                    d->cfg.root_count == 1 ? "" : "s");
+                    fc_plural(d->cfg.root_count, "folder", "folders"));
         } else {
             log_msg(LOG_ERR, "SIGHUP: the configuration has errors (above): keeping the old one");
         }
@@ -292,8 +293,8 @@ static void on_purge(uv_timer_t *t)
     if (n < 0)
         log_msg(LOG_ERR, "cannot purge missing photos: %s", err);
     else if (n > 0)
-        log_msg(LOG_INFO, "forgot %d photo%s missing for over %d days", n, n == 1 ? "" : "s",
-                d->cfg.purge_days);
+        log_msg(LOG_INFO, "forgot %d %s missing for over %d %s", n, fc_plural(n, "photo", "photos"),
+                d->cfg.purge_days, fc_plural(d->cfg.purge_days, "day", "days"));
 }
 
 static void start_handles(fcd *d)
@@ -335,14 +336,18 @@ static void log_summary(const fcd *d)
     skipped_total(d, skipped);
     scan_skip_summary(skipped, line, sizeof line);
     const indexer_counts *c = indexer_totals(d->ix);
+    const long runs = indexer_network_runs(d->ix);
     log_msg(LOG_INFO,
-            "done: %ld photos indexed with %ld faces (the pipeline ran %ld times), %ld copies "
-            "linked, %ld moved, %ld unchanged, %ld back, %ld missing, %ld to retry, %ld bad; "
-            "%ld photo files read (%ld bytes); %.1f s in the pipeline (%.1f s CPU), %.1f s "
-            "running; %s",
-            c->indexed, c->faces, indexer_network_runs(d->ix), c->linked, c->moved, c->unchanged,
-            c->came_back, c->missing + c->gone, c->failed, c->bad, c->files_read, c->bytes_read,
-            c->pipeline_s[0], c->pipeline_s[1], uv_hrtime() * 1e-9 - d->started, line);
+            "done: %ld %s indexed with %ld %s (the pipeline ran %ld %s), %ld %s linked, %ld "
+            "moved, %ld unchanged, %ld back, %ld missing, %ld to retry, %ld bad; %ld %s read "
+            "(%ld %s); %.1f s in the pipeline (%.1f s CPU), %.1f s running; %s",
+            c->indexed, fc_plural(c->indexed, "photo", "photos"), c->faces,
+            fc_plural(c->faces, "face", "faces"), runs, fc_plural(runs, "time", "times"), c->linked,
+            fc_plural(c->linked, "copy", "copies"), c->moved, c->unchanged, c->came_back,
+            c->missing + c->gone, c->failed, c->bad, c->files_read,
+            fc_plural(c->files_read, "photo file", "photo files"), c->bytes_read,
+            fc_plural(c->bytes_read, "byte", "bytes"), c->pipeline_s[0], c->pipeline_s[1],
+            uv_hrtime() * 1e-9 - d->started, line);
 }
 
 int main(int argc, char **argv)
@@ -404,8 +409,8 @@ int main(int argc, char **argv)
         people_run_now(d.people, 0);
     else
         people_refresh(d.people, 0);
-    log_path(LOG_INFO, d.db_path, "store open; watching %d folder%s", d.cfg.root_count,
-             d.cfg.root_count == 1 ? "" : "s");
+    log_path(LOG_INFO, d.db_path, "store open; watching %d %s", d.cfg.root_count,
+             fc_plural(d.cfg.root_count, "folder", "folders"));
     if (!d.cfg.once) {
         const watch_events events = {.ready = on_ready,
                                      .renamed = on_renamed,

@@ -1,6 +1,7 @@
 #include "people.h"
 
 #include "../core/fc_error.h"
+#include "../core/text.h"
 #include "log.h"
 
 #include <errno.h>
@@ -167,10 +168,10 @@ static void take(people *p, job *j)
             if (p->head.w)
                 snprintf(with, sizeof with, " with the learned head (%d dimensions)", p->head.dim);
             p->regroup_due = 0;
-            log_msg(LOG_INFO,
-                    "regrouped %d faces into %d people (%d face%s in no person)%s in %.1f s",
-                    j->faces, j->groups, j->unassigned, j->unassigned == 1 ? "" : "s", with,
-                    j->seconds);
+            log_msg(LOG_INFO, "regrouped %d %s into %d %s (%d %s in no person)%s in %.1f s",
+                    j->faces, fc_plural(j->faces, "face", "faces"), j->groups,
+                    fc_plural(j->groups, "person", "people"), j->unassigned,
+                    fc_plural(j->unassigned, "face", "faces"), with, j->seconds);
         }
     }
     fc_cluster_live_free(j->live);
@@ -300,8 +301,8 @@ static void place_now(people *p, int64_t photo)
         face[placing] = faces[i].face, person[placing] = nearest, which[placing++] = i;
         if (nearest) skip[n_taken++] = nearest; /* over this face's own: done with them */
     }
-    log_msg(LOG_DEBUG, "photo %lld: %d of its %d faces placed now", (long long)photo, placing,
-            count);
+    log_msg(LOG_DEBUG, "photo %lld: %d of its %d %s placed now", (long long)photo, placing, count,
+            fc_plural(count, "face", "faces"));
     if (placing && fc_store_place_faces(p->store, face, person, placing, err) != 0) {
         log_msg(LOG_ERR, "cannot place the faces of photo %lld: %s", (long long)photo, err);
         goto out;

@@ -2,6 +2,8 @@
 
 #include "log.h"
 
+#include "../core/text.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -69,7 +71,8 @@ void scan_skip_summary(const long skipped[SCAN_SKIPS], char *buf, size_t cap)
 {
     long total = 0;
     for (int k = 0; k < SCAN_SKIPS; k++) total += skipped[k];
-    size_t n = (size_t)snprintf(buf, cap, "skipped %ld other file%s", total, total == 1 ? "" : "s");
+    size_t n = (size_t)snprintf(buf, cap, "skipped %ld other %s", total,
+                                fc_plural(total, "file", "files"));
     for (int k = 0, first = 1; k < SCAN_SKIPS && n < cap; k++) {
         if (!skipped[k]) continue;
         n += (size_t)snprintf(buf + n, cap - n, "%s%ld ", first ? ": " : ", ", skipped[k]);

@@ -288,24 +288,6 @@ int fc_store_people(fc_store *s, int min_faces, int max_faces, int with_hidden,
     return stop;
 }
 
-int fc_store_person_find(fc_store *s, const char *id_or_name, int64_t *id, char *err)
-{
-    sqlite3_stmt *st;
-    /* a name that looks like a number is still found by name if no id matches */
-    int rc = prepare(s,
-                     "SELECT id FROM people WHERE id = CAST(?1 AS INTEGER) AND ?1 GLOB '[0-9]*' "
-                     "UNION ALL SELECT id FROM people WHERE name = ?1 LIMIT 1",
-                     &st, err);
-    if (rc) return rc;
-    sqlite3_bind_text(st, 1, id_or_name, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    if (step == SQLITE_ROW) return 0;
-    if (step != SQLITE_DONE) return fc_store_sql_error(s->db, step, "finding a person", err);
-    return fc_errorf(err, -ENOENT, "no person '%s' (facecluster people lists them)", id_or_name);
-}
-
 /* Face rows where `which` (an SQL condition on ?1) holds, best score first. */
 static int face_rows(fc_store *s, const char *which, int64_t id, fc_store_face_fn fn, void *ctx,
                      char *err)
@@ -404,7 +386,8 @@ static int do_name(fc_store *s, void *ctx, char *err)
 
 int fc_store_person_name(fc_store *s, int64_t person, const char *name, char *err)
 {
-    if (!name[0]) return fc_errorf(err, -EINVAL, "a name cannot be empty");
+    int rc = fc_store_name_check(s, person, name, err);
+    if (rc) return rc;
     name_job job = {person, name};
     return fc_store_atomic(s, do_name, &job, err);
 }

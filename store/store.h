@@ -247,9 +247,14 @@ typedef int (*fc_store_person_fn)(void *ctx, const fc_store_person *p);
 int fc_store_people(fc_store *s, int min_faces, int max_faces, int with_hidden,
                     fc_store_person_fn fn, void *ctx, char *err);
 
-/* A person by id ("12") or by name ("Ada"): *id gets it. -ENOENT, with a message naming
- * what was asked, when there is none. */
-int fc_store_person_find(fc_store *s, const char *id_or_name, int64_t *id, char *err);
+/* A person by what a user typed: an id ("12"), else a name as written, else a name in
+ * any case ("ada lovelace"), else the unique start of one ("Ada", "ada l"); a person whose
+ * name looks like an id is reached by its own id. *id gets it. -ENOENT (none) or
+ * -ENOTUNIQ (the candidates listed in err), with a message naming what was asked. */
+int fc_store_person_find(fc_store *s, const char *typed, int64_t *id, char *err);
+/* Whether person may be called name: not empty, valid UTF-8 without control characters,
+ * and no other person's name equal to it ignoring case (-EEXIST names that person). */
+int fc_store_name_check(fc_store *s, int64_t person, const char *name, char *err);
 
 typedef struct {
     int64_t face, person;
@@ -287,14 +292,32 @@ int fc_store_faces_not(fc_store *s, const int64_t *faces, int count, int64_t per
 /* These are not faces: never clustered, never listed. */
 int fc_store_faces_reject(fc_store *s, const int64_t *faces, int count, char *err);
 
+/* The journal: one entry per thing an edit changed, entries of one edit sharing its change
+ * number; detail is JSON (what undo restores: store/undo.c). Strings valid during the call
+ * only. */
+typedef struct {
+    int64_t entry, change;
+    int64_t at; /* unix seconds */
+    const char *action, *detail;
+    int undone;
+} fc_store_journal_entry;
+typedef int (*fc_store_journal_fn)(void *ctx, const fc_store_journal_entry *e);
+/* Calls fn for the entries of the newest `limit` changes (0: all), newest change first, or
+ * of one change (change > 0). fn returns 0 to go on. */
+int fc_store_history(fc_store *s, int64_t change, int limit, fc_store_journal_fn fn, void *ctx,
+                     char *err);
+/* A person's name (caller frees; NULL when unnamed). -ENOENT when there is no such person. */
+int fc_store_person_name_get(fc_store *s, int64_t person, char **name, char *err);
+
 /* Hides a person from the people list (hidden 1) or shows it again (0). */
 int fc_store_person_hide(fc_store *s, int64_t person, int hidden, char *err);
 /* The face that stands for a person (one of its own). */
 int fc_store_person_cover(fc_store *s, int64_t person, int64_t face, char *err);
 
-/* Reverts the last change not undone yet (a name, merge, move, not or reject, whole),
- * saying what in `said`. -ENOENT when there is none. */
-int fc_store_undo(fc_store *s, char *said, size_t cap, char *err);
+/* Reverts the last change not undone yet (a name, merge, move, not, reject, hide or cover,
+ * whole); *change gets its number (fc_store_history lists what it was). -ENOENT when there
+ * is none. */
+int fc_store_undo(fc_store *s, int64_t *change, char *err);
 
 /* --- the learned head ---------------------------------------------------------------- */
 

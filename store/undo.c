@@ -1,6 +1,8 @@
 /* Undo: the last change the user made, reverted whole from the journal's entries. */
 #include "store_internal.h"
 
+#include "../core/text.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,27 +57,24 @@ static const struct {
                     "journal, json_each(journal.detail, '$.nots') AS j WHERE journal.id = ?1"}},
 };
 
-typedef struct {
-    char *said;
-    size_t cap;
-} undo_job;
-
 static int do_undo(fc_store *s, void *ctx, char *err)
 {
-    undo_job *job = ctx;
+    int64_t *change = ctx;
     sqlite3_stmt *st;
     /* the newest change not undone yet, its entries newest first */
-    int rc = sqlite3_prepare_v2(s->db,
-                                "SELECT id, action FROM journal WHERE undone = 0 AND "
-                                "json_extract(detail, '$.change') = (SELECT json_extract(detail, "
-                                "'$.change') FROM journal WHERE undone = 0 ORDER BY id DESC "
-                                "LIMIT 1) ORDER BY id DESC",
-                                -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(
+        s->db,
+        "SELECT id, action, json_extract(detail, '$.change') FROM journal WHERE undone = 0 AND "
+        "json_extract(detail, '$.change') = (SELECT json_extract(detail, "
+        "'$.change') FROM journal WHERE undone = 0 ORDER BY id DESC "
+        "LIMIT 1) ORDER BY id DESC",
+        -1, &st, NULL);
     if (rc != SQLITE_OK) return fc_store_sql_error(s->db, rc, "undoing", err);
     int entries = 0;
     char action[32] = "";
     while (!rc && sqlite3_step(st) == SQLITE_ROW) {
         const int64_t entry = sqlite3_column_int64(st, 0);
+        *change = sqlite3_column_int64(st, 2);
         snprintf(action, sizeof action, "%s", (const char *)sqlite3_column_text(st, 1));
         size_t r = 0;
         while (r < sizeof reverts / sizeof reverts[0] && strcmp(reverts[r].action, action) != 0)
@@ -93,8 +92,6 @@ static int do_undo(fc_store *s, void *ctx, char *err)
     sqlite3_finalize(st);
     if (rc) return rc;
     if (!entries) return fc_errorf(err, -ENOENT, "nothing to undo");
-    snprintf(job->said, job->cap, "undid %s (%d entr%s)", action, entries,
-             entries == 1 ? "y" : "ies");
     /* a person a move made, empty again */
     return fc_store_exec(s,
                          "DELETE FROM people WHERE name IS NULL AND NOT EXISTS (SELECT 1 FROM "
@@ -102,8 +99,8 @@ static int do_undo(fc_store *s, void *ctx, char *err)
                          0, 0, 0, err);
 }
 
-int fc_store_undo(fc_store *s, char *said, size_t cap, char *err)
+int fc_store_undo(fc_store *s, int64_t *change, char *err)
 {
-    undo_job job = {said, cap};
-    return fc_store_atomic(s, do_undo, &job, err);
+    *change = 0;
+    return fc_store_atomic(s, do_undo, change, err);
 }

@@ -86,10 +86,10 @@ kill -TERM "$pid"
 wait "$pid"; rc=$?
 pid=
 check "stopped while one waits: exit 0" test "$rc" -eq 0
-check "stopped while one waits: said so" logged '^<4>1 photo not written (disk full): the next start reads it again'
+check "stopped while one waits: said so" logged '^warning: 1 photo not written (disk full): the next start reads it again'
 rm "$tmp/store/filler"
 "$fcd" --once --watch "$lib" --db "$db" --threads 1 2>"$tmp/log_next"; rc=$?
 check "the next start: exit 0" test "$rc" -eq 0
-check "the next start: the copy recorded" grep -q '1 copies linked' "$tmp/log_next"
+check "the next start: the copy recorded" grep -q '1 copy linked' "$tmp/log_next"
 check "no sanitizer report" test "$(cat "$tmp"/log* | grep -c -e 'Sanitizer' -e 'runtime error')" -eq 0
 finish

@@ -19,7 +19,7 @@ check "bad number explained" grep -q 'threads takes a number' "$tmp/err"
 printf 'watch = %s\nbogus-key = 1\n' "$tmp" >"$tmp/config"
 "$fcd" --once --config "$tmp/config" >/dev/null 2>"$tmp/err"; rc=$?
 check "bad config line is usage" test "$rc" -eq 2
-check "bad config line located" grep -q "$tmp/config, line 2" "$tmp/err"
+check "bad config line located" grep -q "$tmp/config:2: unknown setting 'bogus-key'" "$tmp/err"
 
 need_model_and_samples
 
@@ -52,7 +52,7 @@ run() { # run LOG [flags...]: faceclusterd --once on the library; its exit statu
 }
 status() { "$fc" --db "$db" status --json; }
 field() { status | sed "s/.*\"$1\": \\([0-9]*\\).*/\\1/"; }
-ran() { sed -n 's/.*the pipeline ran \([0-9]*\) times.*/\1/p' "$1"; }
+ran() { sed -n 's/.*the pipeline ran \([0-9]*\) times\{0,1\}).*/\1/p' "$1"; }
 
 # under systemd: READY and STATUS reach $NOTIFY_SOCKET
 python3 -c '
@@ -73,10 +73,10 @@ check "systemd told READY" grep -qx 'READY=1' "$tmp/notified"
 check "systemd told a STATUS" grep -q '^STATUS=' "$tmp/notified"
 check "forged name escaped in the log" grep -q 'forged\\x0a<3>line.jpg: not indexed' "$tmp/log1"
 check "first run exits 0 though files are bad" test "$rc" -eq 0
-check "syslog priority prefixes" grep -q '^<6>' "$tmp/log1"
+check "a file, not the journal: no syslog prefixes" test -z "$(grep '^<[0-9]>' "$tmp/log1")"
 check "photos indexed" test "$(field photos)" -eq 6
 check "every face stored" test "$(field faces)" -eq "$expected_faces"
-check "the copy linked, not run" grep -q '1 copies linked' "$tmp/log1"
+check "the copy linked, not run" grep -q '1 copy linked' "$tmp/log1"
 check "bad files counted" test "$(field bad)" -eq 3
 check "truncated file pending, not bad" test "$(field pending)" -eq 1
 check "nothing missing" test "$(field missing)" -eq 0
@@ -191,9 +191,9 @@ check "the named person is still listed" test $? -eq 0
 # corrections, then a restart and a regroup: every decision holds
 "$fc" --db "$db" show 'Ada Lovelace' --json | sed 's/^{"face": \([0-9]*\),.*/\1/' >"$tmp/ada"
 f1=$(sed -n 1p "$tmp/ada") f2=$(sed -n 2p "$tmp/ada")
-"$fc" --db "$db" move "$f1" --new >"$tmp/moved"; rc=$?
+"$fc" --db "$db" move "$f1" --new --json >"$tmp/moved"; rc=$?
 check "move --new: exit 0" test "$rc" -eq 0
-split=$(sed -n 's/.* now in person \([0-9]*\)$/\1/p' "$tmp/moved")
+split=$(sed -n 's/.*"person": \([0-9]*\).*/\1/p' "$tmp/moved")
 "$fc" --db "$db" not "$f2" 'Ada Lovelace'; rc=$?
 check "not: exit 0" test "$rc" -eq 0
 stranger=$("$fc" --db "$db" people --unsorted --json | sed -n '1s/^{"id": \([0-9]*\),.*/\1/p')
@@ -201,7 +201,7 @@ reject=$("$fc" --db "$db" show "$stranger" --json | sed -n '1s/^{"face": \([0-9]
 "$fc" --db "$db" reject "$reject"; rc=$?
 check "reject: exit 0" test "$rc" -eq 0
 before=$(field faces)
-check "undo reverts the last change" bash -c "\"$fc\" --db \"$db\" undo | grep -q 'undid reject'"
+check "undo reverts the last change" bash -c "\"$fc\" --db \"$db\" undo | grep -q 'undid: face [0-9]* rejected'"
 check "undo: the face is counted again" test "$(field faces)" -eq $((before + 1))
 "$fc" --db "$db" reject "$reject"
 expected_faces=$((expected_faces - 1)) # a rejected face is not counted

@@ -100,7 +100,7 @@ mkdir -m 0755 "$tmp/shared"
 "$fcd" --once --watch "$lib" --db "$tmp/shared/faces.db" --threads 1 2>"$tmp/log_shared"; rc=$?
 check "chosen folder: exit 0" test "$rc" -eq 0
 check "chosen folder: its mode kept" test "$(stat -c %a "$tmp/shared")" = 755
-check "chosen folder: the log warns" grep -q "^<4>the store's folder $tmp/shared is mode 755, open to others: chmod 700 it" "$tmp/log_shared"
+check "chosen folder: the log warns" grep -q "^warning: the store's folder $tmp/shared is mode 755, open to others: chmod 700 it" "$tmp/log_shared"
 "$fc" --db "$tmp/shared/faces.db" status >"$tmp/status"
 check "chosen folder: status warns" grep -q "^warning: the store's folder $tmp/shared is mode 755" "$tmp/status"
 "$fc" --db "$tmp/shared/faces.db" status --json >"$tmp/status.json"
@@ -127,7 +127,7 @@ long=$(printf 'd%.0s' {1..200})
 "$fcd" --once --watch "$lib" --db "$db" --threads 1 2>"$tmp/log_skip"; rc=$?
 check "skipping: exit 0" test "$rc" -eq 0
 check "skipping: the scan line counts them" grep -q "$lib: scanned in .*; skipped 10 other files: 2 heic, 1 png, 1 webp, 1 tiff, 1 raw, 2 video, 1 other, 1 path too long$" "$tmp/log_skip"
-check "skipping: the closing line too" grep -q '^<6>done: .*; skipped 10 other files: 2 heic, ' "$tmp/log_skip"
+check "skipping: the closing line too" grep -q '^done: .*; skipped 10 other files: 2 heic, ' "$tmp/log_skip"
 status >"$tmp/status.json"
 check "skipping: status --json by kind" test "$(json_get skipped <"$tmp/status.json")" = \
     "{'heic': 2, 'png': 1, 'webp': 1, 'tiff': 1, 'raw': 1, 'video': 2, 'other': 1, 'path_too_long': 1}"

@@ -40,7 +40,7 @@ name_pairs() { # name_pairs DB NAME...: each NAME a new person of two faces, one
     done <<<"$list"
     for name in "$@"; do
         person=$("$fc" --db "$db" move "$(echo $first | cut -d' ' -f$i)" \
-            "$(echo $second | cut -d' ' -f$i)" --new | sed -n 's/.* now in person \([0-9]*\)$/\1/p')
+            "$(echo $second | cut -d' ' -f$i)" --new --json | sed -n 's/.*"person": \([0-9]*\).*/\1/p')
         [ -n "$person" ] && "$fc" --db "$db" name "$person" "$name" >/dev/null || return 1
         i=$((i + 1))
     done

@@ -11,6 +11,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+typedef struct {
+    char action[32];
+    int entries;
+} undone_change;
+
+static int count_entry(void *ctx, const fc_store_journal_entry *e)
+{
+    undone_change *u = ctx;
+    snprintf(u->action, sizeof u->action, "%s", e->action);
+    u->entries += e->undone;
+    return 0;
+}
+
+/* Undo, then what the journal says it undid: "undid ACTION (N entries)". */
+static int undo_said(fc_store *s, char *said, size_t cap, char *err)
+{
+    int64_t change;
+    undone_change u = {"", 0};
+    int rc = fc_store_undo(s, &change, err);
+    if (!rc) rc = fc_store_history(s, change, 0, count_entry, &u, err);
+    if (!rc)
+        snprintf(said, cap, "undid %s (%d entr%s)", u.action, u.entries,
+                 u.entries == 1 ? "y" : "ies");
+    return rc;
+}
+
 static char dir[256];
 static int db_counter;
 
@@ -362,26 +388,26 @@ static void test_corrections(void)
 
     /* undo, newest first: each change reverted whole */
     char said[128];
-    CHECK(fc_store_undo(s, said, sizeof said, err) == 0 && strstr(said, "reject"));
+    CHECK(undo_said(s, said, sizeof said, err) == 0 && strstr(said, "reject"));
     CHECK(raw_int(db, "SELECT rejected FROM faces WHERE id = 4") == 0);
     CHECK(raw_int(db, "SELECT person FROM assignments WHERE face = 4") == to);
-    CHECK(fc_store_undo(s, said, sizeof said, err) == 0 && strstr(said, "not"));
+    CHECK(undo_said(s, said, sizeof said, err) == 0 && strstr(said, "not"));
     CHECK(raw_int(db, "SELECT person FROM assignments WHERE face = 3") == 1);
     CHECK(raw_int(db, "SELECT count(*) FROM not_person") == 0);
-    CHECK(fc_store_undo(s, said, sizeof said, err) == 0 && strstr(said, "move"));
+    CHECK(undo_said(s, said, sizeof said, err) == 0 && strstr(said, "move"));
     CHECK(raw_int(db, "SELECT count(*) FROM assignments WHERE face = 4") == 0);
     CHECK(raw_int(db, "SELECT count(*) FROM people WHERE id = ?1 OR id > 3") == 0); /* --new gone */
-    CHECK(fc_store_undo(s, said, sizeof said, err) == 0 && strstr(said, "merge"));
+    CHECK(undo_said(s, said, sizeof said, err) == 0 && strstr(said, "merge"));
     CHECK(raw_int(db, "SELECT person FROM assignments WHERE face = 3") == 2);
     CHECK(raw_int(db, "SELECT by_user FROM assignments WHERE face = 3") == 0);
     CHECK(raw_int(db, "SELECT by_user FROM assignments WHERE face = 1") == 0);
     CHECK(raw_int(db, "SELECT count(*) FROM people") == 3);
-    CHECK(fc_store_undo(s, said, sizeof said, err) == -ENOENT);
+    CHECK(undo_said(s, said, sizeof said, err) == -ENOENT);
     /* a change of several entries (naming, then a two-person merge) goes back whole */
     CHECK(fc_store_person_name(s, 2, "Cy", err) == 0);
     const int64_t ada_2[] = {1, 2};
     CHECK(fc_store_people_merge(s, ada_2, 2, err) == -EEXIST); /* Ada and Cy */
-    CHECK(fc_store_undo(s, said, sizeof said, err) == 0 && strstr(said, "name"));
+    CHECK(undo_said(s, said, sizeof said, err) == 0 && strstr(said, "name"));
     CHECK(raw_int(db, "SELECT count(*) FROM people WHERE name = 'Cy'") == 0);
     fc_store_indexed third = indexed(23, faces, 1, "m1");
     fc_file_identity c = ident(93);
@@ -391,7 +417,7 @@ static void test_corrections(void)
     const int64_t ada_2_4[] = {1, 2, 4}; /* faces 1, 3, 5: three photos */
     CHECK(fc_store_people_merge(s, ada_2_4, 3, err) == 0);
     CHECK(raw_int(db, "SELECT count(*) FROM assignments WHERE person = 1") == 3);
-    CHECK(fc_store_undo(s, said, sizeof said, err) == 0 && strstr(said, "2 entries"));
+    CHECK(undo_said(s, said, sizeof said, err) == 0 && strstr(said, "2 entries"));
     CHECK(raw_int(db, "SELECT person FROM assignments WHERE face = 3") == 2);
     CHECK(raw_int(db, "SELECT person FROM assignments WHERE face = 5") == 4);
     CHECK(raw_int(db, "SELECT count(*) FROM people WHERE id = 1 AND name = 'Ada'") == 1);
@@ -409,9 +435,9 @@ static void test_corrections(void)
     CHECK(fc_store_person_cover(s, 1, 1, err) == 0);
     CHECK(raw_int(db, "SELECT cover_face FROM people WHERE id = 1") == 1);
     char said2[128];
-    CHECK(fc_store_undo(s, said2, sizeof said2, err) == 0 && strstr(said2, "cover"));
+    CHECK(undo_said(s, said2, sizeof said2, err) == 0 && strstr(said2, "cover"));
     CHECK(raw_int(db, "SELECT count(*) FROM people WHERE id = 1 AND cover_face IS NULL") == 1);
-    CHECK(fc_store_undo(s, said2, sizeof said2, err) == 0 && strstr(said2, "hide"));
+    CHECK(undo_said(s, said2, sizeof said2, err) == 0 && strstr(said2, "hide"));
     CHECK(raw_int(db, "SELECT hidden FROM people WHERE id = 1") == 0);
     sqlite3_close(db);
     fc_store_close(s);
@@ -663,7 +689,7 @@ static void test_place_faces_and_overtaken_regroup(void)
     fc_store_faces_free(&f);
     CHECK(fc_store_faces_load(s, &f, err) == 0);
     char said[200];
-    CHECK(fc_store_undo(s, said, sizeof said, err) == 0);
+    CHECK(undo_said(s, said, sizeof said, err) == 0);
     CHECK(fc_store_apply_groups(s, &f, group, 1, ids, err) == -EAGAIN);
     fc_store_faces_free(&f);
     CHECK(fc_store_faces_load(s, &f, err) == 0); /* loaded after: written */
