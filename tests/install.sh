@@ -62,7 +62,7 @@ done
 check "facecluster(1) has the JSON OUTPUT table" grep -q '^JSON OUTPUT' "$tmp/facecluster.txt"
 LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$dest$mandir/man8/faceclusterd.8" >"$tmp/faceclusterd.txt" 2>/dev/null
 for option in $("$fcd" --help | grep -o -- '--[a-z-]*' | sort -u); do
-    check "faceclusterd(8) documents $option" grep -q -- "^ *$option" "$tmp/faceclusterd.txt"
+    check "faceclusterd(8) documents $option" grep -qE -- "^ *(-[a-zA-Z], )?$option( |$)" "$tmp/faceclusterd.txt"
 done
 
 # the completions load: bash through bash-completion's loader, zsh through compinit
