@@ -160,7 +160,8 @@ main_job() {
     local dest
     dest=$(build/cli/facecluster model path) || die "no place to install the model"
     dest=${dest%%$'\n'*}
-    mkdir -p "$(dirname "$dest")"
+    # private, as the store beside it will be (mode 0700: names of people are in there)
+    (umask 077 && mkdir -p "$(dirname "$dest")")
     cp build/facecluster.model "$dest.new"
     mv "$dest.new" "$dest"
     say "model installed in $dest"

@@ -75,7 +75,8 @@ done:
 
 int fc_file_data_path(const char *env_var, const char *name, char *buf, size_t cap, char *err)
 {
-    const char *env = getenv(env_var), *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    const char *env = env_var ? getenv(env_var) : NULL, *xdg = getenv("XDG_DATA_HOME"),
+               *home = getenv("HOME");
     int n;
     if (env && *env)
         n = snprintf(buf, cap, "%s", env);
@@ -84,7 +85,8 @@ int fc_file_data_path(const char *env_var, const char *name, char *buf, size_t c
     else if (home && *home)
         n = snprintf(buf, cap, "%s/.local/share/facecluster/%s", home, name);
     else
-        return fc_errorf(err, -ENOENT, "no place for %s: set %s or HOME", name, env_var);
+        return fc_errorf(err, -ENOENT, "no place for %s: set %s%sHOME", name,
+                         env_var ? env_var : "", env_var ? " or " : "");
     if (n < 0 || (size_t)n >= cap)
         return fc_errorf(err, -ENAMETOOLONG, "the path of %s is too long", name);
     return 0;

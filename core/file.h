@@ -20,7 +20,8 @@ int fc_file_read_stat(const char *path, size_t max_bytes, uint8_t **data, size_t
                       struct stat *st, char *err);
 
 /* Where facecluster keeps a data file: $<env_var> if set, else
- * $XDG_DATA_HOME/facecluster/<name>, else ~/.local/share/facecluster/<name>. Returns 0,
+ * $XDG_DATA_HOME/facecluster/<name>, else ~/.local/share/facecluster/<name> (env_var NULL:
+ * the default place, whatever the environment chose). Returns 0,
  * -ENOENT (no HOME either) or -ENAMETOOLONG. */
 int fc_file_data_path(const char *env_var, const char *name, char *buf, size_t cap, char *err);
 

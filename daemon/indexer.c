@@ -13,6 +13,13 @@
 
 /* A truncated file (still being written?) is tried again after this, doubling each time. */
 #define RETRY_BACKOFF_S 30
+/* A store that cannot take a write (disk full, busy): tried again after this, doubling up
+ * to the most; the photos read meanwhile wait in memory, and no more are read. */
+#define HOLD_FIRST_S 1.0
+#define HOLD_MOST_S 30.0
+/* A write failing for another reason (an I/O error) is given up after this many tries:
+ * one photo must not stop the rest (the next start reads it again). */
+#define HOLD_TRIES 5
 
 typedef struct pending {
     struct pending *next;
@@ -33,7 +40,18 @@ struct indexer {
     void *ctx;
     double started, last_log;
     long network_runs; /* once the pool is stopped */
-    char status_line[160], stored_line[160];
+    char status_line[200], stored_line[200];
+    /* results the store could not take yet, oldest first: written before anything else */
+    work_result *held, *held_tail;
+    long n_held, held_written; /* waiting now; written after waiting, this time */
+    int held_code;             /* the last failure's (negative errno); 0: none waits */
+    char held_cause[FC_ERR_MAX];
+    double hold_s; /* the back-off */
+    uv_timer_t *hold_timer;
+    fc_store_lock *lock; /* borrowed: the state file `status` reads */
+    long reported_held, reported_queued;
+    int reported_code, report_failed; /* report_failed: logged once */
+    long skipped[SCAN_SKIPS];         /* the last indexer_scan's */
 };
 
 /* libuv's monotonic clock, in seconds */
@@ -98,7 +116,8 @@ static void present_again(indexer *ix, const char *path, const fc_store_file *ro
 
 static void feed(indexer *ix)
 {
-    while (ix->head && work_pool_room(ix->pool) > 0) {
+    /* while the store cannot take a write, nothing more is read */
+    while (!ix->held && ix->head && work_pool_room(ix->pool) > 0) {
         pending *p = ix->head;
         /* checked again now: the file may have been indexed since it was queued */
         struct stat st;
@@ -119,7 +138,7 @@ static void feed(indexer *ix)
         ix->queued--;
         free(p);
     }
-    if (!ix->head && work_pool_busy(ix->pool) == 0 && ix->on_idle) ix->on_idle(ix->ctx);
+    if (indexer_idle(ix) && ix->on_idle) ix->on_idle(ix->ctx);
 }
 
 static void enqueue(indexer *ix, const char *path, int embed_again)
@@ -195,9 +214,9 @@ void indexer_gone(indexer *ix, const char *path)
 
 /* --- writing what the workers found --------------------------------------------------- */
 
-static void write_result(indexer *ix, work_result *r)
+/* Writes one result; 0, or an error with err set and nothing written. */
+static int write_result(indexer *ix, work_result *r, char *err)
 {
-    char err[FC_ERR_MAX];
     int rc = 0;
     const int64_t now = (int64_t)time(NULL);
     switch (r->outcome) {
@@ -243,20 +262,123 @@ static void write_result(indexer *ix, work_result *r)
         if (rc >= 0) ix->counts.gone++, rc = 0;
         break;
     }
-    if (rc)
-        log_path(LOG_ERR, r->path, "cannot record: %s", err);
-    else
-        fc_store_touch(ix->store, now, NULL);
+    if (!rc) fc_store_touch(ix->store, now, NULL);
+    return rc;
+}
+
+/* Whether a failed write may pass later: the store full, busy or short of memory
+ * (always), or failing otherwise (a few times). */
+static int may_pass(int code, int tries)
+{
+    return code == -ENOSPC || code == -EBUSY || code == -ENOMEM || tries < HOLD_TRIES;
+}
+
+static const char *cause_of(int code, const char *err)
+{
+    switch (code) {
+    case -ENOSPC:
+        return "disk full";
+    case -EBUSY:
+        return "the store is busy: another process holds its write lock";
+    case -ENOMEM:
+        return "out of memory";
+    default:
+        return err;
+    }
+}
+
+/* The state file tells `status` how many photos wait and why, even when the store
+ * cannot take a write; rewritten only when that changed. */
+static void report_waiting(indexer *ix)
+{
+    const long queued = ix->held ? ix->queued + (ix->pool ? work_pool_busy(ix->pool) : 0) : 0;
+    if (!ix->lock || (ix->n_held == ix->reported_held && queued == ix->reported_queued &&
+                      ix->held_code == ix->reported_code))
+        return;
+    char err[FC_ERR_MAX];
+    if (fc_store_lock_update(ix->lock, ix->n_held, queued,
+                             ix->n_held ? cause_of(ix->held_code, ix->held_cause) : NULL,
+                             (int64_t)time(NULL), err) != 0 &&
+        !ix->report_failed++)
+        log_msg(LOG_WARNING, "%s (status cannot show what waits)", err);
+    ix->reported_held = ix->n_held, ix->reported_queued = queued;
+    ix->reported_code = ix->held_code;
+}
+
+static void on_hold_timer(uv_timer_t *t);
+
+/* Writes the held results in order until one fails for a reason that may pass: it and
+ * the rest wait for the back-off. */
+static void flush_held(indexer *ix)
+{
+    char err[FC_ERR_MAX];
+    while (ix->held) {
+        work_result *r = ix->held;
+        const int rc = write_result(ix, r, err);
+        if (rc && may_pass(rc, ++r->write_tries)) {
+            if (rc != ix->held_code) { /* once per cause */
+                snprintf(ix->held_cause, sizeof ix->held_cause, "%s", err);
+                log_msg(LOG_WARNING,
+                        "cannot write to the store (%s): %ld %s in memory, written as soon "
+                        "as it takes writes again (no more are read meanwhile)",
+                        cause_of(rc, err), ix->n_held,
+                        fc_plural(ix->n_held, "photo waits", "photos wait"));
+                ix->held_code = rc;
+            }
+            ix->hold_s = ix->hold_s > 0 ? ix->hold_s * 2 : HOLD_FIRST_S;
+            if (ix->hold_s > HOLD_MOST_S) ix->hold_s = HOLD_MOST_S;
+            uv_timer_start(ix->hold_timer, on_hold_timer, (uint64_t)(ix->hold_s * 1000), 0);
+            report_waiting(ix);
+            return;
+        }
+        if (rc)
+            log_path(LOG_ERR, r->path, "cannot record (%s): the next start reads it again", err);
+        else if (ix->held_code)
+            ix->held_written++;
+        ix->held = r->next;
+        if (!ix->held) ix->held_tail = NULL;
+        ix->n_held--;
+        work_result_free(r);
+    }
+    if (ix->held_code) {
+        log_msg(LOG_INFO, "the store takes writes again: %ld %s that waited written",
+                ix->held_written, fc_plural(ix->held_written, "photo", "photos"));
+        ix->held_code = 0, ix->held_written = 0, ix->hold_s = 0;
+        ix->held_cause[0] = 0;
+    }
+    report_waiting(ix);
+}
+
+static void hold(indexer *ix, work_result *list)
+{
+    for (work_result *r = list, *next; r; r = next) {
+        next = r->next;
+        r->next = NULL;
+        if (ix->held_tail)
+            ix->held_tail->next = r;
+        else
+            ix->held = r;
+        ix->held_tail = r;
+        ix->n_held++;
+    }
+}
+
+static void on_hold_timer(uv_timer_t *t)
+{
+    indexer *ix = t->data;
+    flush_held(ix);
+    feed(ix);
 }
 
 static void on_results(void *ctx)
 {
     indexer *ix = ctx;
-    for (work_result *r = work_pool_take(ix->pool), *next; r; r = next) {
-        next = r->next;
-        write_result(ix, r);
-        work_result_free(r);
-    }
+    const int waiting = ix->held != NULL; /* then the timer tries again */
+    hold(ix, work_pool_take(ix->pool));
+    if (waiting)
+        report_waiting(ix);
+    else
+        flush_held(ix);
     if (now_s() - ix->last_log >= 10.0) indexer_progress(ix);
     feed(ix);
 }
@@ -337,6 +459,7 @@ done:
 
 int indexer_scan(indexer *ix, const char *root, scan_dir_fn on_dir, void *ctx)
 {
+    char skipped[256];
     char err[FC_ERR_MAX];
     scan_list disk = {0};
     known_list known = {0};
@@ -366,16 +489,18 @@ int indexer_scan(indexer *ix, const char *root, scan_dir_fn on_dir, void *ctx)
     }
     reconcile(ix, &disk, &known);
     if (fc_store_commit(ix->store, err) != 0) log_path(LOG_ERR, root, "cannot scan: %s", err);
+    scan_skip_summary(disk.skipped, skipped, sizeof skipped);
     log_path(LOG_INFO, root,
              "scanned in %.1f s: %zu %s, %ld to index, %ld unchanged, %ld moved, "
-             "%ld back, %ld missing",
+             "%ld back, %ld missing; %s",
              now_s() - t0, disk.count,
              fc_plural((long long)disk.count, "photo file", "photo files"),
              ix->queued - queued_before, ix->counts.unchanged - before.unchanged,
              ix->counts.moved - before.moved, ix->counts.came_back - before.came_back,
-             ix->counts.missing - before.missing);
+             ix->counts.missing - before.missing, skipped);
     rc = 0;
 done:
+    memcpy(ix->skipped, disk.skipped, sizeof ix->skipped);
     for (size_t i = 0; i < known.count; i++) free(known.items[i].path);
     free(known.items);
     scan_list_free(&disk);
@@ -421,6 +546,11 @@ void indexer_retry_due(indexer *ix)
 
 /* --- the rest ---------------------------------------------------------------------------- */
 
+static void free_handle(uv_handle_t *h)
+{
+    free(h);
+}
+
 int indexer_new(uv_loop_t *loop, const daemon_config *cfg, const char *db_path, fc_store *store,
                 const fc_model *model, void (*on_idle)(void *ctx), void *ctx, indexer **out,
                 char *err)
@@ -441,8 +571,16 @@ int indexer_new(uv_loop_t *loop, const daemon_config *cfg, const char *db_path, 
                       .loop = loop,
                       .on_results = on_results,
                       .ctx = ix};
+    ix->hold_timer = malloc(sizeof *ix->hold_timer);
+    if (!ix->hold_timer) {
+        free(ix);
+        return fc_errorf(err, -ENOMEM, "out of memory");
+    }
+    uv_timer_init(loop, ix->hold_timer);
+    ix->hold_timer->data = ix;
     int rc = work_pool_start(&wc, &ix->pool, err);
     if (rc) {
+        uv_close((uv_handle_t *)ix->hold_timer, free_handle);
         free(ix);
         return rc;
     }
@@ -454,7 +592,17 @@ int indexer_new(uv_loop_t *loop, const daemon_config *cfg, const char *db_path, 
 
 int indexer_idle(const indexer *ix)
 {
-    return !ix->head && work_pool_busy(ix->pool) == 0;
+    return !ix->head && !ix->held && work_pool_busy(ix->pool) == 0;
+}
+
+void indexer_set_lock(indexer *ix, fc_store_lock *lock)
+{
+    ix->lock = lock;
+}
+
+const long *indexer_skipped(const indexer *ix)
+{
+    return ix->skipped;
 }
 
 void indexer_on_photo(indexer *ix, void (*fn)(void *ctx, int64_t photo))
@@ -493,7 +641,12 @@ const char *indexer_progress(indexer *ix)
                       ix->counts.gone;
     const long left = ix->queued + work_pool_busy(ix->pool);
     const double rate = t > ix->started ? done / (t - ix->started) : 0.0;
-    if (left > 0 && rate > 0)
+    if (ix->held_code)
+        snprintf(ix->status_line, sizeof ix->status_line,
+                 "waiting: %ld %s to write (%.120s), %ld queued", ix->n_held,
+                 fc_plural(ix->n_held, "photo", "photos"), cause_of(ix->held_code, ix->held_cause),
+                 left);
+    else if (left > 0 && rate > 0)
         snprintf(ix->status_line, sizeof ix->status_line,
                  "indexing: %ld done, %ld queued, %.1f photos/s, about %.0f min left", done, left,
                  rate, left / rate / 60.0);
@@ -501,7 +654,7 @@ const char *indexer_progress(indexer *ix)
         snprintf(ix->status_line, sizeof ix->status_line, "idle: %ld %s indexed, %ld %s",
                  ix->counts.indexed, fc_plural(ix->counts.indexed, "photo", "photos"),
                  ix->counts.faces, fc_plural(ix->counts.faces, "face", "faces"));
-    if (left > 0) log_msg(LOG_INFO, "%s", ix->status_line);
+    if (left > 0 && !ix->held_code) log_msg(LOG_INFO, "%s", ix->status_line);
     if (strcmp(ix->status_line, ix->stored_line) != 0) { /* an idle daemon writes nothing */
         fc_store_put_progress(ix->store, ix->status_line, (int64_t)time(NULL), NULL);
         memcpy(ix->stored_line, ix->status_line, sizeof ix->stored_line);
@@ -515,12 +668,21 @@ void indexer_stop(indexer *ix)
     ix->network_runs = work_pool_network_runs(ix->pool);
     work_pool_reads(ix->pool, &ix->counts.files_read, &ix->counts.bytes_read,
                     ix->counts.pipeline_s);
-    for (work_result *r = work_pool_stop(ix->pool), *next; r; r = next) {
+    hold(ix, work_pool_stop(ix->pool));
+    ix->pool = NULL;
+    uv_timer_stop(ix->hold_timer);
+    flush_held(ix); /* a last try */
+    if (ix->n_held)
+        log_msg(LOG_WARNING, "%ld %s not written (%s): the next start reads %s again", ix->n_held,
+                fc_plural(ix->n_held, "photo", "photos"), cause_of(ix->held_code, ix->held_cause),
+                fc_plural(ix->n_held, "it", "them"));
+    for (work_result *r = ix->held, *next; r; r = next) {
         next = r->next;
-        write_result(ix, r);
         work_result_free(r);
     }
-    ix->pool = NULL;
+    ix->held = ix->held_tail = NULL, ix->n_held = 0;
+    uv_close((uv_handle_t *)ix->hold_timer, free_handle); /* freed with the loop's next turn */
+    ix->hold_timer = NULL;
 }
 
 void indexer_free(indexer *ix)

@@ -49,7 +49,13 @@ void indexer_retry_due(indexer *ix);
 /* fn(ctx, photo) after each photo with faces is written (ctx: indexer_new's). */
 void indexer_on_photo(indexer *ix, void (*fn)(void *ctx, int64_t photo));
 
+/* Nothing queued, in the workers or waiting to be written. */
 int indexer_idle(const indexer *ix);
+/* The daemon's lock (borrowed, outlives ix): its state file is kept telling how many
+ * photos wait to be written to the store and why. */
+void indexer_set_lock(indexer *ix, fc_store_lock *lock);
+/* What the last indexer_scan skipped, by kind (scan.h); borrowed from ix. */
+const long *indexer_skipped(const indexer *ix);
 /* A count that grows with every change to the faces in the store (indexed, moved, back,
  * missing): a regroup is due when it moved. */
 long indexer_changes(const indexer *ix);
@@ -63,7 +69,8 @@ const char *indexer_model_version(const indexer *ix);
 const char *indexer_progress(indexer *ix);
 
 /* Stops the workers: queued paths are dropped (the next scan finds them), the photos in
- * their hands finished and written. */
+ * their hands finished and written (tried once more if they waited for the store; those
+ * it still cannot take are read again at the next start). */
 void indexer_stop(indexer *ix);
 void indexer_free(indexer *ix);
 

@@ -32,12 +32,16 @@ typedef struct {
     daemon_config cfg;
     char db_path[CONFIG_PATH_MAX];
     fc_store *store;
+    fc_store_lock *lock; /* one daemon per store */
     fc_model *model;
     indexer *ix;
     people *people;
     watcher *watch;                   /* NULL with --once */
     dev_t root_dev[CONFIG_MAX_ROOTS]; /* what each root was at its last scan; 0: unreadable */
     ino_t root_ino[CONFIG_MAX_ROOTS];
+    long root_skipped[CONFIG_MAX_ROOTS][SCAN_SKIPS]; /* each root's last full scan's */
+    long skipped_stored[SCAN_SKIPS];                 /* the sum as the store has it */
+    int skipped_known;                               /* skipped_stored was written */
     uv_signal_t sigterm, sigint, sighup;
     uv_timer_t progress, retry, purge, roots, edits;
     int64_t data_version; /* the store's, when last looked at */
@@ -103,6 +107,30 @@ static void watch_dir(void *ctx, const char *dir)
     if (d->watch) watch_add(d->watch, dir);
 }
 
+/* The files the roots' last scans skipped, by kind, over every root configured now. */
+static void skipped_total(const fcd *d, long total[SCAN_SKIPS])
+{
+    memset(total, 0, SCAN_SKIPS * sizeof *total);
+    for (int i = 0; i < d->cfg.root_count; i++)
+        for (int k = 0; k < SCAN_SKIPS; k++) total[k] += d->root_skipped[i][k];
+}
+
+/* Each scan counts afresh what it skips, replacing its root's counts: a rescan counts
+ * nothing twice. The store keeps the sum for `status` (written only when it changed). */
+static void record_skipped(fcd *d)
+{
+    long total[SCAN_SKIPS];
+    char err[FC_ERR_MAX];
+    skipped_total(d, total);
+    if (d->skipped_known && memcmp(total, d->skipped_stored, sizeof total) == 0) return;
+    if (fc_store_put_skipped(d->store, scan_skip_names, total, SCAN_SKIPS, err) != 0) {
+        log_msg(LOG_WARNING, "cannot record the skipped files: %s", err);
+        return;
+    }
+    memcpy(d->skipped_stored, total, sizeof total);
+    d->skipped_known = 1;
+}
+
 /* Compares one root with the store (watching its folders as it goes). */
 static void scan_root_at(fcd *d, int i)
 {
@@ -112,6 +140,7 @@ static void scan_root_at(fcd *d, int i)
     d->root_ino[i] = readable ? st.st_ino : 0;
     d->scanning++;
     indexer_scan(d->ix, d->cfg.roots[i], watch_dir, d);
+    memcpy(d->root_skipped[i], indexer_skipped(d->ix), sizeof d->root_skipped[i]);
     d->scanning--;
 }
 
@@ -121,6 +150,7 @@ static void on_scan(void *ctx, const char *dir)
     fcd *d = ctx;
     if (!dir) {
         for (int i = 0; i < d->cfg.root_count; i++) scan_root_at(d, i);
+        record_skipped(d);
         d->scanning++;
         indexer_embed_stale(d->ix); /* a new model since the last start */
         d->scanning--;
@@ -172,6 +202,7 @@ static void on_roots(uv_timer_t *t)
             (readable ? st.st_ino : 0) != d->root_ino[i]) {
             log_path(LOG_INFO, d->cfg.roots[i], "%s: scanning", readable ? "changed" : "gone");
             scan_root_at(d, i);
+            record_skipped(d);
         }
     }
 }
@@ -300,19 +331,23 @@ static void close_handle(uv_handle_t *h, void *arg)
 
 static void log_summary(const fcd *d)
 {
+    long skipped[SCAN_SKIPS];
+    char line[256];
+    skipped_total(d, skipped);
+    scan_skip_summary(skipped, line, sizeof line);
     const indexer_counts *c = indexer_totals(d->ix);
     const long runs = indexer_network_runs(d->ix);
     log_msg(LOG_INFO,
             "done: %ld %s indexed with %ld %s (the pipeline ran %ld %s), %ld %s linked, %ld "
             "moved, %ld unchanged, %ld back, %ld missing, %ld to retry, %ld bad; %ld %s read "
-            "(%ld %s); %.1f s in the pipeline (%.1f s CPU), %.1f s running",
+            "(%ld %s); %.1f s in the pipeline (%.1f s CPU), %.1f s running; %s",
             c->indexed, fc_plural(c->indexed, "photo", "photos"), c->faces,
             fc_plural(c->faces, "face", "faces"), runs, fc_plural(runs, "time", "times"), c->linked,
             fc_plural(c->linked, "copy", "copies"), c->moved, c->unchanged, c->came_back,
             c->missing + c->gone, c->failed, c->bad, c->files_read,
             fc_plural(c->files_read, "photo file", "photo files"), c->bytes_read,
             fc_plural(c->bytes_read, "byte", "bytes"), c->pipeline_s[0], c->pipeline_s[1],
-            uv_hrtime() * 1e-9 - d->started);
+            uv_hrtime() * 1e-9 - d->started, line);
 }
 
 int main(int argc, char **argv)
@@ -332,6 +367,22 @@ int main(int argc, char **argv)
         log_msg(LOG_ERR, "%s", err);
         goto out;
     }
+    /* the store's folder private (the default one made so), then one daemon per store */
+    char note[FC_ERR_MAX + 64];
+    rc = fc_store_make_private(d.db_path, note, sizeof note, err);
+    if (rc < 0) {
+        log_path(LOG_ERR, d.db_path, "cannot make the store's folder: %s", err);
+        goto out;
+    }
+    if (rc > 0) log_msg(LOG_NOTICE, "%s", note);
+    if (fc_store_exposed(d.db_path, note, sizeof note) > 0) log_msg(LOG_WARNING, "%s", note);
+    if (fc_store_lock_take(d.db_path, (int64_t)time(NULL), &d.lock, err) != 0) {
+        log_msg(LOG_ERR, "%s", err);
+        goto out;
+    }
+    /* its blocks allocated now, while there may be room: rewritten in place later */
+    if (fc_store_lock_update(d.lock, 0, 0, NULL, (int64_t)time(NULL), err) != 0)
+        log_msg(LOG_WARNING, "%s: `status` cannot show what this daemon does", err);
     if (fc_model_open_or_default(d.cfg.model[0] ? d.cfg.model : NULL, &d.model, err) != 0) {
         log_msg(LOG_ERR, "%s (run ./run.sh in the source tree, or pass --model PATH)", err);
         goto out;
@@ -346,6 +397,7 @@ int main(int argc, char **argv)
         goto out_loop;
     }
     indexer_on_photo(d.ix, on_photo);
+    indexer_set_lock(d.ix, d.lock);
     if (people_new(&d.loop, d.store, d.db_path, indexer_model_version(d.ix), 0, &d.people, err) !=
         0) {
         log_msg(LOG_ERR, "%s", err);
@@ -393,6 +445,7 @@ out_loop:
     people_free(d.people);
 out:
     fc_store_close(d.store);
+    fc_store_lock_release(d.lock, (int64_t)time(NULL)); /* after the last write */
     fc_model_close(d.model);
     config_free(&d.cfg);
     return status;

@@ -2,6 +2,8 @@
 
 #include "log.h"
 
+#include "../core/text.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +32,55 @@ int scan_wanted_name(const char *name)
     const char *dot = strrchr(name, '.');
     return dot && (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0 ||
                    strcasecmp(dot, ".ppm") == 0);
+}
+
+const char *const scan_skip_names[SCAN_SKIPS] = {
+    [SCAN_SKIP_HEIC] = "heic",   [SCAN_SKIP_PNG] = "png",
+    [SCAN_SKIP_WEBP] = "webp",   [SCAN_SKIP_TIFF] = "tiff",
+    [SCAN_SKIP_RAW] = "raw",     [SCAN_SKIP_VIDEO] = "video",
+    [SCAN_SKIP_OTHER] = "other", [SCAN_SKIP_TOO_LONG] = "path_too_long",
+};
+
+enum scan_skip scan_skip_kind(const char *name)
+{
+    static const struct {
+        const char *ext;
+        enum scan_skip kind;
+    } kinds[] = {
+        {"heic", SCAN_SKIP_HEIC},  {"heif", SCAN_SKIP_HEIC},  {"hif", SCAN_SKIP_HEIC},
+        {"png", SCAN_SKIP_PNG},    {"webp", SCAN_SKIP_WEBP},  {"tif", SCAN_SKIP_TIFF},
+        {"tiff", SCAN_SKIP_TIFF},  {"dng", SCAN_SKIP_RAW},    {"cr2", SCAN_SKIP_RAW},
+        {"cr3", SCAN_SKIP_RAW},    {"crw", SCAN_SKIP_RAW},    {"nef", SCAN_SKIP_RAW},
+        {"nrw", SCAN_SKIP_RAW},    {"arw", SCAN_SKIP_RAW},    {"srf", SCAN_SKIP_RAW},
+        {"sr2", SCAN_SKIP_RAW},    {"orf", SCAN_SKIP_RAW},    {"rw2", SCAN_SKIP_RAW},
+        {"raf", SCAN_SKIP_RAW},    {"pef", SCAN_SKIP_RAW},    {"srw", SCAN_SKIP_RAW},
+        {"x3f", SCAN_SKIP_RAW},    {"3fr", SCAN_SKIP_RAW},    {"mp4", SCAN_SKIP_VIDEO},
+        {"m4v", SCAN_SKIP_VIDEO},  {"mov", SCAN_SKIP_VIDEO},  {"avi", SCAN_SKIP_VIDEO},
+        {"mkv", SCAN_SKIP_VIDEO},  {"webm", SCAN_SKIP_VIDEO}, {"3gp", SCAN_SKIP_VIDEO},
+        {"mts", SCAN_SKIP_VIDEO},  {"m2ts", SCAN_SKIP_VIDEO}, {"mpg", SCAN_SKIP_VIDEO},
+        {"mpeg", SCAN_SKIP_VIDEO}, {"wmv", SCAN_SKIP_VIDEO},  {"flv", SCAN_SKIP_VIDEO},
+    };
+    const char *dot = strrchr(name, '.');
+    if (dot)
+        for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+            if (strcasecmp(dot + 1, kinds[i].ext) == 0) return kinds[i].kind;
+    return SCAN_SKIP_OTHER;
+}
+
+void scan_skip_summary(const long skipped[SCAN_SKIPS], char *buf, size_t cap)
+{
+    long total = 0;
+    for (int k = 0; k < SCAN_SKIPS; k++) total += skipped[k];
+    size_t n = (size_t)snprintf(buf, cap, "skipped %ld other %s", total,
+                                fc_plural(total, "file", "files"));
+    for (int k = 0, first = 1; k < SCAN_SKIPS && n < cap; k++) {
+        if (!skipped[k]) continue;
+        n += (size_t)snprintf(buf + n, cap - n, "%s%ld ", first ? ": " : ", ", skipped[k]);
+        first = 0;
+        for (const char *c = scan_skip_names[k]; *c && n + 1 < cap; c++)
+            buf[n++] = *c == '_' ? ' ' : *c; /* "path too long" */
+        buf[n < cap ? n : cap - 1] = 0;
+    }
 }
 
 static int add(scan_list *list, const char *path, const struct stat *st)
@@ -108,12 +159,16 @@ static int walk_dir(walk *w, int fd, const char *path, int depth)
         char child[4096];
         if ((size_t)snprintf(child, sizeof child, "%s/%s", path, e->d_name) >= sizeof child) {
             log_path(LOG_WARNING, path, "a name in this folder is too long; skipped");
+            w->out->skipped[SCAN_SKIP_TOO_LONG]++;
             continue;
         }
         struct stat st;
         if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue; /* gone */
         if (S_ISREG(st.st_mode)) {
-            if (scan_wanted_name(e->d_name)) rc = add(w->out, child, &st);
+            if (scan_wanted_name(e->d_name))
+                rc = add(w->out, child, &st);
+            else
+                w->out->skipped[scan_skip_kind(e->d_name)]++;
         } else if (S_ISDIR(st.st_mode) && depth < SCAN_MAX_DEPTH) {
             int first = first_visit(w, &st);
             if (first < 0) rc = first;

@@ -28,6 +28,7 @@ struct work_pool {
     pthread_cond_t wake; /* a job was queued, or stopping */
     job *queue_head, *queue_tail;
     int queued, running, stopping, broken;
+    int done; /* results not taken yet */
     work_result *done_head, *done_tail;
     uv_async_t async;
     atomic_long network_runs;
@@ -142,6 +143,7 @@ static void *worker_main(void *arg)
             else
                 pool->done_head = r;
             pool->done_tail = r;
+            pool->done++;
         }
         uv_async_send(&pool->async);
     }
@@ -223,7 +225,7 @@ int work_pool_room(const work_pool *pool)
 int work_pool_busy(const work_pool *pool)
 {
     pthread_mutex_lock((pthread_mutex_t *)&pool->lock);
-    int busy = pool->queued + pool->running + (pool->done_head != NULL);
+    int busy = pool->queued + pool->running + pool->done;
     pthread_mutex_unlock((pthread_mutex_t *)&pool->lock);
     return busy;
 }
@@ -233,6 +235,7 @@ work_result *work_pool_take(work_pool *pool)
     pthread_mutex_lock(&pool->lock);
     work_result *all = pool->done_head;
     pool->done_head = pool->done_tail = NULL;
+    pool->done = 0;
     pthread_mutex_unlock(&pool->lock);
     return all;
 }

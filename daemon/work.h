@@ -26,6 +26,7 @@ typedef struct work_result {
     fc_photo photo; /* WORK_INDEXED: owned (fc_photo_free) */
     int code;       /* WORK_FAILED: negative errno (-ENODATA: truncated, may pass) */
     char reason[FC_ERR_MAX];
+    int write_tries; /* the loop's: failed writes of this result to the store */
     struct work_result *next;
 } work_result;
 
@@ -51,7 +52,7 @@ int work_pool_start(const work_config *cfg, work_pool **out, char *err);
  * these bytes (its faces were made by another model version). */
 int work_pool_submit(work_pool *pool, const char *path, int embed_again);
 int work_pool_room(const work_pool *pool);
-/* Jobs queued or running. */
+/* Jobs queued, running, or done and not taken yet: each photo in the pool's hands. */
 int work_pool_busy(const work_pool *pool);
 /* Every result finished so far, oldest first; the caller frees each with
  * work_result_free. */

@@ -20,6 +20,42 @@ static int count(fc_store *s, const char *query, const char *text, int64_t *out,
                : fc_store_sql_error(s->db, rc, "reading the status", err);
 }
 
+/* The skipped files' record: "kind=count" words, space-separated, in the daemon's order. */
+static void parse_skipped(const char *text, fc_store_status *out)
+{
+    int n = 0, used;
+    char kind[sizeof out->skipped[0].kind];
+    long long count;
+    out->skipped_kinds = 0;
+    while (n < FC_STORE_SKIP_KINDS_MAX &&
+           sscanf(text, " %23[^= ]=%lld%n", kind, &count, &used) == 2) {
+        snprintf(out->skipped[n].kind, sizeof out->skipped[n].kind, "%s", kind);
+        out->skipped[n++].count = count;
+        text += used;
+    }
+    out->skipped_kinds = n;
+}
+
+int fc_store_put_skipped(fc_store *s, const char *const kinds[], const long counts[], int n,
+                         char *err)
+{
+    char text[FC_STORE_SKIP_KINDS_MAX * 48] = "";
+    size_t len = 0;
+    for (int i = 0; i < n && i < FC_STORE_SKIP_KINDS_MAX; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s%s=%ld", i ? " " : "", kinds[i],
+                                counts[i]);
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "INSERT OR REPLACE INTO meta (key, value) VALUES "
+                                "('skipped', ?1)",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK) return fc_store_sql_error(s->db, rc, "recording skipped files", err);
+    sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : fc_store_sql_error(s->db, rc, "recording skipped files", err);
+}
+
 int fc_store_status_get(fc_store *s, fc_store_status *out, char *err)
 {
     const struct {
@@ -55,6 +91,13 @@ int fc_store_status_get(fc_store *s, fc_store_status *out, char *err)
             snprintf(out->progress, sizeof out->progress, "%s", sqlite3_column_text(st, 0));
             out->progress_at = sqlite3_column_int64(st, 1);
         }
+        sqlite3_finalize(st);
+    }
+    out->skipped_kinds = -1;
+    if (!code && sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'skipped'", -1, &st,
+                                    NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            parse_skipped((const char *)sqlite3_column_text(st, 0), out);
         sqlite3_finalize(st);
     }
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);

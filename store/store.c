@@ -88,8 +88,9 @@ int fc_store_sql_error(sqlite3 *db, int rc, const char *doing, char *err)
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
         return fc_errorf(err, -EBUSY, "%s: the database is in use by another process (%s)", doing,
                          sqlite3_errmsg(db));
-    return fc_errorf(err, primary == SQLITE_NOMEM ? -ENOMEM : -EIO, "%s: %s", doing,
-                     db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    /* a full disk told apart: the daemon keeps what it could not write until there is room */
+    const int code = primary == SQLITE_NOMEM ? -ENOMEM : primary == SQLITE_FULL ? -ENOSPC : -EIO;
+    return fc_errorf(err, code, "%s: %s", doing, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 }
 
 sqlite3_stmt *fc_store_stmt(fc_store *s, enum store_stmt id, char *err)
@@ -108,8 +109,7 @@ sqlite3_stmt *fc_store_stmt(fc_store *s, enum store_stmt id, char *err)
     return st;
 }
 
-/* mkdir -p with mode 0700 for every directory it makes. */
-static int make_dirs(const char *dir, char *err)
+int fc_store_make_dirs(const char *dir, char *err)
 {
     char buf[4096];
     if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
@@ -137,7 +137,7 @@ static int create_private(const char *path, char *err)
         if (n >= sizeof dir) return fc_errorf(err, -ENAMETOOLONG, "path too long: %s", path);
         memcpy(dir, path, n);
         dir[n] = 0;
-        int rc = make_dirs(dir, err);
+        int rc = fc_store_make_dirs(dir, err);
         if (rc) return rc;
     }
     /* Only a file that is not there is touched: close() on a descriptor of a database

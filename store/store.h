@@ -45,6 +45,47 @@ void fc_store_set_busy_timeout(fc_store *s, int ms);
  * and corrections are user data, not cache). */
 int fc_store_default_path(char *buf, size_t cap, char *err);
 
+/* --- the store's files: privacy, and the daemon's lock -------------------------------- */
+
+/* Makes the store's folder (0700, as fc_store_open would) and, when it is the default
+ * data folder ($XDG_DATA_HOME/facecluster or ~/.local/share/facecluster) and open to
+ * others (made earlier by something else), makes it 0700. Returns 1 with a sentence for
+ * the log in note when it changed a mode, 0 when not, or an error. */
+int fc_store_make_private(const char *db_path, char *note, size_t cap, char *err);
+/* How many of the store's folder and files (the database, -wal, -shm, .lock) others can
+ * read; the first one described in msg with the command that fixes it. */
+int fc_store_exposed(const char *db_path, char *msg, size_t cap);
+
+/* The daemon as its lock file beside the store (db_path + ".lock", store/lock.c) tells it. */
+typedef struct {
+    int running;       /* a daemon holds the lock now */
+    long pid;          /* the daemon holding it, or the last one; 0: unknown */
+    int64_t started;   /* unix seconds; 0: unknown */
+    int64_t updated;   /* its last word: a daemon killed was last seen then */
+    int64_t stopped;   /* when it stopped cleanly; 0 while it runs, or if it was killed */
+    int64_t unwritten; /* photos read but waiting to be written to the store */
+    int64_t queued;    /* and, meanwhile, photos waiting to be read */
+    char cause[160];   /* why they wait ("" if none do) */
+} fc_store_daemon;
+
+typedef struct fc_store_lock fc_store_lock;
+/* Takes the one-daemon-per-store lock (flock on db_path + ".lock", made 0600 in the
+ * store's existing folder); the state is written by fc_store_lock_update. -EBUSY when
+ * another daemon holds it: err names its pid. On success *out is the caller's, released
+ * with fc_store_lock_release. */
+int fc_store_lock_take(const char *db_path, int64_t now, fc_store_lock **out, char *err);
+/* Rewrites the state in place: photos waiting to be written, photos queued behind them,
+ * and why (cause NULL or "": none). The first call after taking the lock allocates the
+ * file's blocks (a full disk then: the lock holds, the state waits for room). Works on a full disk
+ * (the file's blocks were allocated when it was taken). */
+int fc_store_lock_update(fc_store_lock *l, int64_t unwritten, int64_t queued, const char *cause,
+                         int64_t now, char *err);
+/* Records a clean stop and releases the lock; frees l. NULL is fine. */
+void fc_store_lock_release(fc_store_lock *l, int64_t now);
+/* Reads the daemon's state without disturbing it: 1 with *out filled, 0 when no daemon
+ * ever ran on this store (no lock file), or an error. */
+int fc_store_daemon_get(const char *db_path, fc_store_daemon *out, char *err);
+
 /* Groups writes into one transaction (BEGIN IMMEDIATE: the write lock is taken at once,
  * so a busy database fails here rather than halfway). Not nestable. */
 int fc_store_begin(fc_store *s, char *err);
@@ -361,12 +402,21 @@ void fc_store_training_free(fc_store_training *t);
 
 /* --- what the CLI shows -------------------------------------------------------------- */
 
+#define FC_STORE_SKIP_KINDS_MAX 16
+
 typedef struct {
     int64_t photos, faces, pending, bad, missing, people, named;
     fc_store_people_counts spread; /* hidden people too; people above is spread.people */
     int64_t last_activity;         /* unix seconds of the last write by the daemon; 0 if none */
     char progress[200];            /* the daemon's last progress line ("" if none) */
     int64_t progress_at;           /* when it wrote it */
+    /* files the daemon's last scans passed over, by kind, in the daemon's order
+     * (skipped_kinds -1: no scan recorded them yet) */
+    int skipped_kinds;
+    struct {
+        char kind[24];
+        int64_t count;
+    } skipped[FC_STORE_SKIP_KINDS_MAX];
 } fc_store_status;
 
 int fc_store_status_get(fc_store *s, fc_store_status *out, char *err);
@@ -393,6 +443,10 @@ int fc_store_edit_mark(fc_store *s, int64_t *mark, char *err);
 
 /* Stamps now as the last activity (the daemon calls it as it writes). */
 int fc_store_touch(fc_store *s, int64_t now, char *err);
+/* Records what the daemon's scans skipped: n kinds (names of at most 23 bytes, no
+ * space or '='), each with its count, replacing the last record. */
+int fc_store_put_skipped(fc_store *s, const char *const kinds[], const long counts[], int n,
+                         char *err);
 /* Records the daemon's progress line (done, queued, photos/s, time left) for `status`. */
 int fc_store_put_progress(fc_store *s, const char *line, int64_t now, char *err);
 

@@ -49,12 +49,15 @@ struct fc_store {
     int64_t change; /* the journal's change id in the open transaction; 0: none yet */
 };
 
+/* mkdir -p with mode 0700 for every directory it makes. */
+int fc_store_make_dirs(const char *dir, char *err);
+
 /* The statement, reset and unbound, ready for its parameters; NULL with err set if it
  * cannot be prepared. Borrowed from the store. */
 sqlite3_stmt *fc_store_stmt(fc_store *s, enum store_stmt id, char *err);
 
-/* An SQLite failure as facecluster's error: -EBUSY for a database in use, -EIO for the
- * rest, with SQLite's own message after `doing`. */
+/* An SQLite failure as facecluster's error: -EBUSY for a database in use, -ENOSPC for a
+ * full disk, -ENOMEM, -EIO for the rest, with SQLite's own message after `doing`. */
 int fc_store_sql_error(sqlite3 *db, int rc, const char *doing, char *err);
 
 /* schema.c */
