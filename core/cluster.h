@@ -97,6 +97,12 @@ int fc_cluster_live_people(const fc_cluster_live *l);
 int64_t fc_cluster_live_nearest(const fc_cluster_live *l, const float e[FC_EMBED_DIM],
                                 const int64_t *skip, int n_skip, float *distance);
 
+/* The k people nearest face e by average linkage, nearest first: their ids into person
+ * and their mean cosine distances into distance (k each, the caller's). Returns how many
+ * (fewer than k when there are fewer people). */
+int fc_cluster_live_nearest_k(const fc_cluster_live *l, const float e[FC_EMBED_DIM], int k,
+                              int64_t *person, float *distance);
+
 /* Face e joins person (a person not seen before is added). Returns 0 or -ENOMEM. */
 int fc_cluster_live_add(fc_cluster_live *l, const float e[FC_EMBED_DIM], int64_t person);
 

@@ -1,6 +1,7 @@
 #include "people.h"
 
 #include "../core/fc_error.h"
+#include "../core/placement.h"
 #include "log.h"
 
 #include <errno.h>
@@ -57,68 +58,57 @@ static void persons_after(const fc_store_faces *f, const int *group, const int64
         person[i] = f->fixed[i] ? f->fixed[i] : group[i] >= 0 ? ids[group[i]] : 0;
 }
 
-/* The head in use into j (none: j->head.w NULL), and the threshold that goes with it. A
- * head that cannot be used or read leaves the raw embeddings, and a note to log: the head
- * refines the grouping, it is never a reason not to group. */
-static void load_head(fc_store *store, const people *p, job *j)
-{
-    fc_store_head h;
-    char err[FC_ERR_MAX];
-    const int rc = fc_store_head_in_use(store, p->model, &h, j->note, sizeof j->note, err);
-    j->threshold = p->threshold > 0 ? p->threshold : FC_CLUSTER_THRESHOLD;
-    if (rc < 0) fc_errorf(j->note, rc, "the learned head is not used: %s", err);
-    if (rc != 1) return;
-    j->head = (fc_head){.dim = h.dim, .w = h.weights};
-    j->threshold = fc_head_threshold(p->threshold, FC_CLUSTER_THRESHOLD, h.cluster_threshold);
-}
-
-/* Loads the faces (through the head in use), regroups them when j->regroup, and builds
- * the index of the people as the store now has them. Runs on any thread, on the
- * connection it is given. */
+/* Loads the faces (through the head in use: fc_store_library_load; one that cannot be
+ * used leaves a note to log, the raw embeddings still group), regroups them when
+ * j->regroup, and builds the index of the people as the store now has them. Runs on any
+ * thread, on the connection it is given. */
 static int compute(fc_store *store, const people *p, job *j)
 {
     const double t0 = now_s();
-    fc_store_faces faces;
-    int rc = fc_store_faces_load(store, &faces, j->err);
+    fc_store_library lib;
+    int rc = fc_store_library_load(store, p->model, &lib, j->err);
     if (rc) return rc;
+    const fc_store_faces *faces = &lib.faces;
+    snprintf(j->note, sizeof j->note, "%s", lib.note);
     fc_head_free(&j->head);
-    load_head(store, p, j);
-    fc_head_transform(&j->head, faces.embedding, faces.n);
-    const size_t n = (size_t)(faces.n > 0 ? faces.n : 1);
+    j->head = lib.head, lib.head = (fc_head){0}; /* the job's now */
+    j->threshold =
+        fc_store_library_threshold(&lib, p->threshold, FC_CLUSTER_THRESHOLD, lib.cluster_threshold);
+    const size_t n = (size_t)(faces->n > 0 ? faces->n : 1);
     int *group = malloc(n * sizeof *group), n_groups = 0;
     int64_t *ids = malloc(n * sizeof *ids), *person = malloc(n * sizeof *person);
     rc = group && ids && person ? 0 : fc_errorf(j->err, -ENOMEM, "out of memory");
     if (!rc && j->regroup) {
-        fc_cluster_input in = {.n = faces.n,
-                               .embedding = (const float(*)[FC_EMBED_DIM])faces.embedding,
-                               .photo = faces.photo,
-                               .fixed = faces.fixed,
-                               .can_seed = faces.can_seed,
-                               .nots = faces.nots,
-                               .n_nots = faces.n_nots,
-                               .apart = (const int(*)[2])faces.apart,
-                               .n_apart = faces.n_apart,
+        fc_cluster_input in = {.n = faces->n,
+                               .embedding = (const float(*)[FC_EMBED_DIM])faces->embedding,
+                               .photo = faces->photo,
+                               .fixed = faces->fixed,
+                               .can_seed = faces->can_seed,
+                               .nots = faces->nots,
+                               .n_nots = faces->n_nots,
+                               .apart = (const int(*)[2])faces->apart,
+                               .n_apart = faces->n_apart,
                                .threshold = j->threshold,
                                .cancel = &j->owner->cancel};
         rc = fc_cluster_regroup(&in, group, &n_groups, j->err);
         if (!rc)
-            rc = fc_cluster_map_ids(group, faces.person, faces.fixed, faces.n, n_groups, ids,
+            rc = fc_cluster_map_ids(group, faces->person, faces->fixed, faces->n, n_groups, ids,
                                     j->err);
-        if (!rc) rc = fc_store_apply_groups(store, &faces, group, n_groups, ids, j->err);
+        if (!rc) rc = fc_store_apply_groups(store, faces, group, n_groups, ids, j->err);
         if (rc > 0) rc = 0;
-        if (!rc) persons_after(&faces, group, ids, person);
+        if (!rc) persons_after(faces, group, ids, person);
         j->unassigned = 0;
-        for (int i = 0; !rc && i < faces.n; i++) j->unassigned += person[i] == 0;
+        for (int i = 0; !rc && i < faces->n; i++) j->unassigned += person[i] == 0;
     } else if (!rc) {
-        if (faces.n) memcpy(person, faces.person, (size_t)faces.n * sizeof *person);
+        if (faces->n) memcpy(person, faces->person, (size_t)faces->n * sizeof *person);
     }
     if (!rc)
-        rc = fc_cluster_live_new((const float(*)[FC_EMBED_DIM])faces.embedding, person, faces.n,
+        rc = fc_cluster_live_new((const float(*)[FC_EMBED_DIM])faces->embedding, person, faces->n,
                                  &j->live, j->err);
-    j->faces = faces.n, j->groups = n_groups;
+    j->faces = faces->n, j->groups = n_groups;
     j->seconds = now_s() - t0;
     free(group), free(ids), free(person);
-    fc_store_faces_free(&faces);
+    fc_store_library_free(&lib);
     return rc;
 }
 
@@ -258,9 +248,10 @@ int people_busy(const people *p)
     return p->running != NULL || p->wanted != WANT_NOTHING;
 }
 
-/* The photo's faces in no person join the nearest person within the threshold (never one
- * holding another face of the photo), or start one when they may seed it: in the space of
- * the head the index was built with, under its threshold. */
+/* The photo's faces in no person placed by the one rule (core/placement.h) in the space
+ * of the head the index was built with, under its threshold, each person at the distance
+ * of the clustering's linkage (what the next regroup would do); a face no person takes
+ * starts one when it may seed it, else waits in none until a regroup says. */
 static void place_now(people *p, int64_t photo)
 {
     char err[FC_ERR_MAX];
@@ -271,46 +262,65 @@ static void place_now(people *p, int64_t photo)
         log_msg(LOG_ERR, "cannot place the faces of photo %lld: %s", (long long)photo, err);
         return;
     }
+    /* enough of each face's nearest people that the nearest it may join is among them:
+     * the photo's other faces take at most count - 1, and its nots the rest */
+    const int per_face = count + n_nots;
     const size_t n = (size_t)(count > 0 ? count : 1);
-    /* skip: the people in the photo (first n_taken), then those this face may not join */
-    int64_t *skip = malloc((n + (size_t)n_nots) * sizeof *skip), *face = malloc(n * sizeof *face);
-    int64_t *person = malloc(n * sizeof *person);
-    int *which = malloc(n * sizeof *which), n_taken = 0, placing = 0;
-    if (!skip || !face || !person || !which) {
+    fc_place_candidate *cand = malloc(n * (size_t)per_face * sizeof *cand + 1);
+    int64_t *in = malloc(n * sizeof *in), *near = malloc((size_t)per_face * sizeof *near + 1);
+    float *dist = malloc((size_t)per_face * sizeof *dist + 1);
+    fc_place_answer *answer = malloc(n * sizeof *answer);
+    int64_t *face = malloc(n * sizeof *face), *person = malloc(n * sizeof *person);
+    int *which = malloc(n * sizeof *which), n_cand = 0, placing = 0;
+    if (!cand || !in || !near || !dist || !answer || !face || !person || !which) {
         log_msg(LOG_ERR, "cannot place the faces of photo %lld: out of memory", (long long)photo);
         goto out;
     }
     for (int i = 0; i < count; i++) {
-        if (faces[i].person) skip[n_taken++] = faces[i].person;
         fc_head_transform(&p->head, &faces[i].embedding, 1);
-    }
-    const float threshold = p->live_threshold;
-    for (int i = 0; i < count; i++) {
+        in[i] = faces[i].person;
         if (faces[i].person) continue;
-        int n_skip = n_taken;
-        for (int k = 0; k < n_nots; k++)
-            if (nots[k].face == i) skip[n_skip++] = nots[k].person;
-        float distance;
-        int64_t nearest =
-            fc_cluster_live_nearest(p->live, faces[i].embedding, skip, n_skip, &distance);
-        if (!nearest || distance > threshold) {
-            if (!faces[i].can_seed) continue; /* in no person until a regroup says */
-            nearest = 0;                      /* a new person */
-        }
-        face[placing] = faces[i].face, person[placing] = nearest, which[placing++] = i;
-        if (nearest) skip[n_taken++] = nearest; /* over this face's own: done with them */
+        const int found =
+            fc_cluster_live_nearest_k(p->live, faces[i].embedding, per_face, near, dist);
+        for (int k = 0; k < found; k++)
+            cand[n_cand++] =
+                (fc_place_candidate){.face = i, .person = near[k], .distance = dist[k]};
     }
-    log_msg(LOG_DEBUG, "photo %lld: %d of its %d faces placed now", (long long)photo, placing,
-            count);
+    const fc_place_input rule = {.n_faces = count,
+                                 .in = in,
+                                 .candidates = cand,
+                                 .n_candidates = n_cand,
+                                 .nots = nots,
+                                 .n_nots = n_nots,
+                                 .threshold = p->live_threshold};
+    if (fc_place(&rule, answer, err) != 0) {
+        log_msg(LOG_ERR, "cannot place the faces of photo %lld: %s", (long long)photo, err);
+        goto out;
+    }
+    for (int i = 0; i < count; i++) {
+        if (faces[i].person || (!answer[i].person && !faces[i].can_seed)) continue;
+        face[placing] = faces[i].face, person[placing] = answer[i].person, which[placing++] = i;
+    }
     if (placing && fc_store_place_faces(p->store, face, person, placing, err) != 0) {
         log_msg(LOG_ERR, "cannot place the faces of photo %lld: %s", (long long)photo, err);
         goto out;
     }
-    for (int k = 0; k < placing; k++)
-        if (person[k] && fc_cluster_live_add(p->live, faces[which[k]].embedding, person[k]) != 0)
+    log_msg(LOG_DEBUG, "photo %lld: %d of its %d faces placed now", (long long)photo, placing,
+            count);
+    for (int k = 0; k < placing; k++) {
+        const int i = which[k];
+        if (answer[i].person)
+            log_msg(LOG_DEBUG, "photo %lld: face %lld placed in person %lld at %.4f",
+                    (long long)photo, (long long)face[k], (long long)person[k], answer[i].distance);
+        else
+            log_msg(LOG_DEBUG, "photo %lld: face %lld starts person %lld", (long long)photo,
+                    (long long)face[k], (long long)person[k]);
+        if (fc_cluster_live_add(p->live, faces[i].embedding, person[k]) != 0)
             log_msg(LOG_ERR, "out of memory placing faces");
+    }
 out:
-    free(skip), free(face), free(person), free(which), free(faces), free(nots);
+    free(cand), free(in), free(near), free(dist), free(answer);
+    free(face), free(person), free(which), free(faces), free(nots);
 }
 
 void people_place(people *p, int64_t photo)
