@@ -10,6 +10,7 @@
 #include "../core/cluster.h"
 #include "../core/fc_error.h"
 #include "../core/placement.h"
+#include "../store/store.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -17,7 +18,6 @@
 
 typedef struct {
     const cli_library *lib;
-    int64_t *named; /* per library face: its person when named, else 0 */
     float threshold;
     int json;
 } who_run;
@@ -70,35 +70,30 @@ static void print_answer(const who_run *run, const char *path, const fc_face *f,
     }
 }
 
-/* The photo's faces named by the one rule over the named people's faces. */
+/* The photo's faces named by the rule the daemon places them among named people with. */
 static void name_faces(void *ctx, const char *path, const fc_photo *photo)
 {
     who_run *run = ctx;
     const cli_library *lib = run->lib;
-    const int count = photo->count, per_face = count > 0 ? count : 1;
-    const size_t n = (size_t)per_face;
+    const size_t n = (size_t)(photo->count > 0 ? photo->count : 1);
     char err[FC_ERR_MAX];
     float(*unit)[FC_EMBED_DIM] = malloc(n * sizeof *unit);
-    fc_place_candidate *cand = malloc(n * n * sizeof *cand);
     fc_place_answer *answer = malloc(n * sizeof *answer);
-    int n_cand = 0;
-    if (!unit || !cand || !answer) {
+    if (!unit || !answer) {
         fprintf(stderr, "facecluster who: out of memory\n");
         goto out;
     }
-    for (int i = 0; i < count; i++) cli_library_query(lib, &photo->faces[i].quantized, unit[i]);
-    fc_place_input rule = {.n_faces = count, .candidates = cand, .threshold = run->threshold};
-    /* one face per named person beyond the photo's other faces' is enough to answer */
-    if (fc_place_nearest_faces((const float(*)[FC_EMBED_DIM])lib->embedding, run->named, lib->n,
-                               (const float(*)[FC_EMBED_DIM])unit, count, per_face, cand, &n_cand,
-                               err) != 0 ||
-        (rule.n_candidates = n_cand, fc_place(&rule, answer, err) != 0)) {
+    for (int i = 0; i < photo->count; i++)
+        cli_library_query(lib, &photo->faces[i].quantized, unit[i]);
+    if (fc_place_named((const float(*)[FC_EMBED_DIM])lib->embedding, lib->loaded->named, lib->n,
+                       (const float(*)[FC_EMBED_DIM])unit, photo->count, NULL, NULL, 0,
+                       run->threshold, answer, err) != 0) {
         fprintf(stderr, "facecluster who: %s\n", err);
         goto out;
     }
-    for (int f = 0; f < count; f++) print_answer(run, path, &photo->faces[f], f, &answer[f]);
+    for (int f = 0; f < photo->count; f++) print_answer(run, path, &photo->faces[f], f, &answer[f]);
 out:
-    free(unit), free(cand), free(answer);
+    free(unit), free(answer);
 }
 
 static int run(const cli_globals *globals, int argc, char **argv)
@@ -126,17 +121,9 @@ static int run(const cli_globals *globals, int argc, char **argv)
     }
     who.lib = &lib;
     who.threshold = cli_library_name_threshold(&lib, (float)value);
-    int64_t *named = malloc((size_t)(lib.n > 0 ? lib.n : 1) * sizeof *named);
-    status = named ? CLI_OK : cli_failed(&cli_cmd_who, "out of memory");
-    for (int i = 0; named && i < lib.n; i++)
-        named[i] = cli_library_name(&lib, lib.person[i]) ? lib.person[i] : 0;
-    who.named = named;
-    if (status == CLI_OK) {
-        fc_faces_opts opts = fc_faces_default_opts(); /* as the daemon indexes */
-        status = cli_each_photo(globals, paths, count, &opts, name_faces, &who);
-    }
+    fc_faces_opts opts = fc_faces_default_opts(); /* as the daemon indexes */
+    status = cli_each_photo(globals, paths, count, &opts, name_faces, &who);
     free(paths);
-    free(named);
     cli_library_close(&lib);
     return status;
 }

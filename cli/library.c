@@ -6,7 +6,6 @@
 #include "../core/cluster.h"
 #include "../core/fc_error.h"
 #include "../core/ids.h"
-#include "../core/placement.h"
 #include "../store/store.h"
 
 #include <errno.h>
@@ -112,9 +111,5 @@ void cli_library_query(const cli_library *lib, const fc_qembed *face, float unit
 
 float cli_library_name_threshold(const cli_library *lib, float given)
 {
-    /* a head is calibrated for the centroid rule: its nearest-face threshold in the same
-     * proportion as the raw embeddings' */
-    const float head =
-        lib->loaded->recognize_threshold * FC_NAME_THRESHOLD / FC_RECOGNIZE_THRESHOLD;
-    return fc_store_library_threshold(lib->loaded, given, FC_NAME_THRESHOLD, head);
+    return fc_store_library_name_threshold(lib->loaded, given);
 }

@@ -118,3 +118,29 @@ int fc_place_nearest_faces(const float (*library)[FC_EMBED_DIM], const int64_t *
     free(ids), free(slot), free(best);
     return rc;
 }
+
+int fc_place_named(const float (*named)[FC_EMBED_DIM], const int64_t *person, int n,
+                   const float (*query)[FC_EMBED_DIM], int m, const int64_t *in,
+                   const fc_cluster_not *nots, int n_nots, float threshold, fc_place_answer *out,
+                   char *err)
+{
+    /* each face's nearest named people, as many as the photo's faces and its nots could
+     * take from it and one more: the nearest it may have is among them */
+    const int per_face = (m > 0 ? m : 1) + (n_nots > 0 ? n_nots : 0);
+    fc_place_candidate *cand = malloc((size_t)(m > 0 ? m : 1) * (size_t)per_face * sizeof *cand);
+    if (!cand) return fc_errorf(err, -ENOMEM, "out of memory");
+    int count = 0;
+    int rc = fc_place_nearest_faces(named, person, n, query, m, per_face, cand, &count, err);
+    if (!rc) {
+        const fc_place_input rule = {.n_faces = m,
+                                     .in = in,
+                                     .candidates = cand,
+                                     .n_candidates = count,
+                                     .nots = nots,
+                                     .n_nots = n_nots,
+                                     .threshold = threshold};
+        rc = fc_place(&rule, out, err);
+    }
+    free(cand);
+    return rc;
+}

@@ -8,11 +8,15 @@
  *     its distance is at most the threshold;
  *   - a face left over is in no person (placing: until a regroup says; `who`: unknown).
  *
- * How far a face is from a person is the caller's measure, given as candidates: the
- * daemon's is the clustering's linkage (the mean distance to the person's faces, from
- * its live index: what the next regroup would do), `who`'s the nearest named face
- * (fc_place_nearest_faces: bench/triplet measured it names more of a user's people's
- * faces at no more strangers named, README "Naming faces"). */
+ * How far a face is from a person is the caller's measure, given as candidates. Named
+ * people are at the distance of their face nearest it, under FC_NAME_THRESHOLD
+ * (fc_place_named: bench/triplet measured that it names more of a user's people's faces
+ * than the linkage rule, at no more strangers or wrong names, README "Naming faces"):
+ * `who` names with it, and the daemon places a photo's new faces among the named people
+ * with it first, so that the daemon files a face under a name exactly when `who` would
+ * give it that name. The faces left join the unnamed people by the clustering's linkage
+ * (the mean distance to the person's faces, from the daemon's live index) under the
+ * clustering's threshold: what the next regroup would do. */
 #ifndef FC_PLACEMENT_H
 #define FC_PLACEMENT_H
 
@@ -66,5 +70,15 @@ int fc_place(const fc_place_input *in, fc_place_answer *out, char *err);
 int fc_place_nearest_faces(const float (*library)[FC_EMBED_DIM], const int64_t *person, int n,
                            const float (*query)[FC_EMBED_DIM], int m, int per_face,
                            fc_place_candidate *out, int *count, char *err);
+
+/* Naming (`who`) and placing among named people (the daemon), in one: the query faces
+ * (m unit rows; in, nots as in fc_place_input) given named people by fc_place over the
+ * candidates of fc_place_nearest_faces among the named faces (n rows, person[i] their
+ * named person, 0: left out), under threshold (FC_NAME_THRESHOLD in the raw space).
+ * Returns 0, -EINVAL or -ENOMEM. */
+int fc_place_named(const float (*named)[FC_EMBED_DIM], const int64_t *person, int n,
+                   const float (*query)[FC_EMBED_DIM], int m, const int64_t *in,
+                   const fc_cluster_not *nots, int n_nots, float threshold, fc_place_answer *out,
+                   char *err);
 
 #endif

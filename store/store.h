@@ -302,8 +302,9 @@ int fc_store_head_in_use(fc_store *s, const char *model, fc_store_head *out, cha
  * `who` and `similar` search): fc_store_faces_load's, through the learned head in use for
  * model (fc_store_head_in_use; NULL: whichever made the faces) when there is one. */
 typedef struct fc_store_library {
-    fc_store_faces faces;                         /* embeddings through head */
-    fc_head head;                                 /* w NULL: none, the raw embeddings */
+    fc_store_faces faces; /* embeddings through head */
+    int64_t *named;       /* per face: its person when that person has a name, else 0 */
+    fc_head head;         /* w NULL: none, the raw embeddings */
     float cluster_threshold, recognize_threshold; /* the head's calibrated ones */
     char note[FC_ERR_MAX]; /* why a stored head is not used, for the user; "": none */
 } fc_store_library;
@@ -313,10 +314,12 @@ typedef struct fc_store_library {
  * error (the faces would not load). */
 int fc_store_library_load(fc_store *s, const char *model, fc_store_library *out, char *err);
 void fc_store_library_free(fc_store_library *l);
-/* A threshold of the library's space: given (0: none) for the raw embeddings, whose
- * default is raw_default; with a head, scaled to its calibrated head_default. */
-float fc_store_library_threshold(const fc_store_library *l, float given, float raw_default,
-                                 float head_default);
+/* The thresholds of the library's space for one given (0: none) for the raw embeddings:
+ * the clustering's (FC_CLUSTER_THRESHOLD raw) and naming's (core/placement.h's
+ * FC_NAME_THRESHOLD raw); with a head, its calibrated ones scaled by given over the raw
+ * default. */
+float fc_store_library_cluster_threshold(const fc_store_library *l, float given);
+float fc_store_library_name_threshold(const fc_store_library *l, float given);
 
 /* What `facecluster train` learns from (core/triplet.h's fc_train_set): the faces of named
  * people among those the clustering considers (present photos, not rejected), labelled by
