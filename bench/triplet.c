@@ -297,7 +297,7 @@ static int fit_head(fc_head *head, const fc_train_set *set, const fc_train_opts 
 static int head_rule(const float (*named)[FC_EMBED_DIM], const int *label, int n, int n_train,
                      int people, const float (*probe)[FC_EMBED_DIM], int asked, int strangers,
                      const int *truth, const fc_train_opts *opts, double *col, double *fit_s,
-                     double *nearest_col)
+                     double *nearest_col, float *closest_share)
 {
     char err[FC_ERR_MAX];
     const fc_train_set set = {&named[0][0], label, n_train, NULL, 0};
@@ -320,14 +320,18 @@ static int head_rule(const float (*named)[FC_EMBED_DIM], const int *label, int n
         rc = nearest_named(CENTROID, (const float(*)[FC_EMBED_DIM])named_h, label, n, people,
                            (const float(*)[FC_EMBED_DIM])probe_h, n_probe, dist, who);
     if (!rc) rc = score_rule(dist, who, truth, asked, strangers, calibrated, col);
-    /* `who` with this head: the nearest face, at the calibrated threshold in the raw
-     * rules' proportion (cli/library.c) */
+    /* `who` with this head: the nearest face, at FC_NAME_HEAD_SHARE of the calibrated
+     * threshold (store/library.c) */
     if (!rc && nearest_col)
         rc = nearest_named(NEAREST_FACE, (const float(*)[FC_EMBED_DIM])named_h, label, n, people,
                            (const float(*)[FC_EMBED_DIM])probe_h, n_probe, dist, who);
     if (!rc && nearest_col)
-        rc = score_rule(dist, who, truth, asked, strangers,
-                        calibrated * FC_NAME_THRESHOLD / FC_RECOGNIZE_THRESHOLD, nearest_col);
+        rc = score_rule(dist, who, truth, asked, strangers, calibrated * FC_NAME_HEAD_SHARE,
+                        nearest_col);
+    /* the closest a stranger or another person's face came, over the calibrated threshold */
+    for (int j = 0; !rc && nearest_col && j < n_probe; j++)
+        if (who[j] != truth[j] && dist[j] / calibrated < *closest_share)
+            *closest_share = dist[j] / calibrated;
     fc_head_free(&head);
     free(named_h), free(probe_h), free(dist), free(who);
     return rc;
@@ -336,7 +340,7 @@ static int head_rule(const float (*named)[FC_EMBED_DIM], const int *label, int n
 /* One random split: the named half of each big person, the asked half and the strangers
  * (probes: asked first, then strangers). */
 static int one_split(const faces_set *s, const options *o, unsigned seed, double (*out)[COLUMNS],
-                     double *fit_s, int *library, float *closest_wrong)
+                     double *fit_s, int *library, float *closest_wrong, float *closest_share)
 {
     const size_t n = (size_t)s->n;
     float(*named)[FC_EMBED_DIM] = malloc(n * sizeof *named);
@@ -409,16 +413,16 @@ static int one_split(const faces_set *s, const options *o, unsigned seed, double
     const int with_library = n_named + n_library;
     if (!rc)
         rc = head_rule(cnamed, named_label, n_named, with_library, people, cprobe, asked, strangers,
-                       truth, &opts, out[3], fit_s, out[4]);
+                       truth, &opts, out[3], fit_s, out[4], closest_share);
     if (!rc)
         rc = head_rule(cnamed, named_label, n_named, with_library, people, cprobe, asked, strangers,
-                       truth, &paper, out[5], &unused, NULL);
+                       truth, &paper, out[5], &unused, NULL, NULL);
     if (!rc)
         rc = head_rule(cnamed, named_label, n_named, n_named, people, cprobe, asked, strangers,
-                       truth, &opts, out[6], &unused, NULL);
+                       truth, &opts, out[6], &unused, NULL, NULL);
     if (!rc)
         rc = head_rule(cnamed, named_label, n_named, n_named, people, cprobe, asked, strangers,
-                       truth, NULL, out[7], &unused, NULL);
+                       truth, NULL, out[7], &unused, NULL, NULL);
     free(named), free(probe), free(named_label), free(truth), free(who), free(order);
     free(dist), free(label_of), free(seen);
     return rc;
@@ -456,11 +460,12 @@ static int run_personalisation(const faces_set *s, const options *o)
     if (!v) return -ENOMEM;
     double fit_s = 0;
     int library = 0;
-    float closest_wrong = 2;
+    float closest_wrong = 2, closest_share = 100;
     for (int k = 0; k < o->splits; k++) {
         double seconds;
         float closest;
-        if (one_split(s, o, 1000u + (unsigned)k * 7919u, v[k], &seconds, &library, &closest) != 0) {
+        if (one_split(s, o, 1000u + (unsigned)k * 7919u, v[k], &seconds, &library, &closest,
+                      &closest_share) != 0) {
             free(v);
             return -1;
         }
@@ -485,10 +490,12 @@ static int run_personalisation(const faces_set *s, const options *o)
     printf("(fc_head_fit per split, training and calibration: %.1f s on average; the last split's "
            "library had %d faces of unnamed people, the others are the strangers scored)\n",
            fit_s / o->splits, library);
-    printf("who now: the nearest named face at FC_NAME_THRESHOLD %.4f (with a head: its calibrated "
-           "threshold x %.4f / %.4f); no head, the closest a stranger or another person's face "
-           "came to a named face in any split: %.4f\n",
-           FC_NAME_THRESHOLD, FC_NAME_THRESHOLD, FC_RECOGNIZE_THRESHOLD, closest_wrong);
+    printf("who now: the nearest named face at FC_NAME_THRESHOLD %.4f (with a head: %.2f x its "
+           "calibrated "
+           "threshold); no head, the closest a stranger or another person's face "
+           "came to a named face in any split: %.4f (with the trained head: %.4f x its "
+           "calibrated threshold)\n",
+           FC_NAME_THRESHOLD, FC_NAME_HEAD_SHARE, closest_wrong, closest_share);
     free(v);
     return 0;
 }

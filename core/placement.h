@@ -28,9 +28,15 @@
 /* Naming by the nearest named face (`who`): a face is a named person's when its nearest
  * face of theirs is at most this cosine distance away. Chosen on bench/triplet's LFW
  * personalisation (README "Naming faces"): the largest threshold at which no stranger and
- * no face of another person was named in any of its five splits, as the centroid rule at
- * FC_RECOGNIZE_THRESHOLD does. */
-#define FC_NAME_THRESHOLD 0.030f
+ * no face of another person was named in any of its five splits (the closest came at
+ * 0.0328), as the centroid rule at FC_RECOGNIZE_THRESHOLD names none. */
+#define FC_NAME_THRESHOLD 0.032f
+
+/* With a learned head: this share of its calibrated recognition threshold (which is
+ * calibrated for the linkage rule). Chosen the same way, on the heads bench/triplet trains
+ * as `facecluster train` does: the closest a stranger or another person's face came to a
+ * named face was 0.671 of it. */
+#define FC_NAME_HEAD_SHARE 0.65f
 
 /* Face `face` (an index into the photo's faces) could be `person`, `distance` away. */
 typedef struct {

@@ -92,11 +92,8 @@ float fc_store_library_cluster_threshold(const fc_store_library *l, float given)
 
 float fc_store_library_name_threshold(const fc_store_library *l, float given)
 {
-    /* a head's recognition threshold is calibrated for the linkage rule: the nearest
-     * face's is taken in the raw space's proportion */
     if (l->head.w)
         return fc_head_threshold(given, FC_NAME_THRESHOLD,
-                                 l->recognize_threshold * FC_NAME_THRESHOLD /
-                                     FC_RECOGNIZE_THRESHOLD);
+                                 FC_NAME_HEAD_SHARE * l->recognize_threshold);
     return given > 0 ? given : FC_NAME_THRESHOLD;
 }
