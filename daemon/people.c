@@ -131,10 +131,10 @@ static int compute(fc_store *store, const people *p, job *j)
     if (rc) return rc;
     const fc_store_faces *faces = &lib.faces;
     snprintf(j->note, sizeof j->note, "%s", lib.note);
-    fc_head_free(&j->head);
-    j->head = lib.head, lib.head = (fc_head){0}; /* the job's now */
     j->threshold = fc_store_library_cluster_threshold(&lib, p->threshold);
     j->name_threshold = fc_store_library_name_threshold(&lib, 0);
+    fc_head_free(&j->head);
+    j->head = lib.head, lib.head = (fc_head){0}; /* the job's now (its thresholds taken) */
     const size_t n = (size_t)(faces->n > 0 ? faces->n : 1);
     int *group = malloc(n * sizeof *group), n_groups = 0;
     int64_t *ids = malloc(n * sizeof *ids), *person = malloc(n * sizeof *person);
@@ -218,9 +218,11 @@ static void take(people *p, job *j)
         p->live_threshold = j->threshold;
         p->name_threshold = j->name_threshold;
         if (j->regroup) {
-            char with[64] = "";
+            char with[96] = "";
             if (p->head.w)
-                snprintf(with, sizeof with, " with the learned head (%d dimensions)", p->head.dim);
+                snprintf(with, sizeof with,
+                         " with the learned head (%d dimensions, threshold %.4f)", p->head.dim,
+                         p->live_threshold);
             p->regroup_due = 0;
             log_msg(LOG_INFO,
                     "regrouped %d faces into %d people (%d face%s in no person)%s in %.1f s",

@@ -318,7 +318,8 @@ check "similar IMAGE with a head: each indexed face finds itself (one space)" te
 snapshot decisions >"$tmp/decisions0"
 run "$tmp/log_head"; rc=$?
 check "with a head: the daemon exits 0" test "$rc" -eq 0
-check "with a head: the daemon regroups with it" grep -q 'regrouped [0-9]* faces into [0-9]* people (.*) with the learned head (32 dimensions)' "$tmp/log_head"
+check "with a head: the daemon regroups with it" grep -q 'regrouped [0-9]* faces into [0-9]* people (.*) with the learned head (32 dimensions, threshold [0-9.]*)' "$tmp/log_head"
+check "with a head: under the head's threshold" grep -q "with the learned head (32 dimensions, threshold $(status | json_get head.cluster_threshold | xargs printf %.4f))" "$tmp/log_head"
 snapshot decisions >"$tmp/decisions1"
 check "with a head: every name and decision holds" cmp -s "$tmp/decisions0" "$tmp/decisions1"
 check "with a head: the named people listed" test "$("$fc" --db "$db" people --json --all | grep -c -e '"name": "Bob"' -e '"name": "Cy"')" -eq 2
