@@ -15,11 +15,15 @@
  *   1. Personalisation: the people with >= 10 faces are the user's; half of each one's
  *      faces are named, the rest asked about; the other people are strangers, half of
  *      them (at random) in the library unnamed, the others new and scored. `who` by the
- *      centroid rule without a head, by the nearest named face without a head, and with
- *      heads trained on the named half (fc_head_fit, as `facecluster train`; with
- *      FaceNet's settings; with the library's unnamed people too): named right, named
- *      wrong, strangers named at each one's threshold, and named right at equal
- *      strangers named. --splits random halves.
+ *      centroid rule without a head (`who` before issue 13), by the nearest named face
+ *      without a head (at a threshold matched per split, and at FC_NAME_THRESHOLD: `who`
+ *      now, through core/placement.h's own code), and with heads trained on the named
+ *      half (fc_head_fit, as `facecluster train`, by either rule; with FaceNet's
+ *      settings; with the library's unnamed people too): named right, named wrong,
+ *      strangers named at each one's threshold, and named right at equal strangers
+ *      named; then the closest a stranger or another person's face came to a named
+ *      face (what FC_NAME_THRESHOLD and FC_NAME_HEAD_SHARE were chosen under). --splits
+ *      random halves.
  *   2. No harm: a head trained on the people of the first 60% of pairs.txt's folds,
  *      verification on the other folds (other people), against no head.
  *   3. Table 5 of the paper as a size trade-off: heads of 32, 64 and 128 outputs.
