@@ -1,7 +1,6 @@
 #include "placement.h"
 
 #include "fc_error.h"
-#include "ids.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -64,25 +63,33 @@ int fc_place(const fc_place_input *in, fc_place_answer *out, char *err)
     return 0;
 }
 
-static int by_id(const void *a, const void *b)
+/* Row `person` at distance d into kept[0..*count) (at most cap, nearest first, a person
+ * at most once, at the distance of their nearest row). */
+static void offer(fc_place_candidate *kept, int *count, int cap, int face, int64_t person, float d)
 {
-    const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
+    if (*count == cap && d >= kept[cap - 1].distance) return; /* most rows: farther */
+    int at = -1;
+    for (int c = 0; c < *count && at < 0; c++)
+        if (kept[c].person == person) at = c;
+    if (at >= 0 && d >= kept[at].distance) return;        /* a nearer row of theirs is kept */
+    if (at < 0) at = *count < cap ? (*count)++ : cap - 1; /* a new one, or the farthest out */
+    while (at > 0 && kept[at - 1].distance > d) kept[at] = kept[at - 1], at--;
+    kept[at] = (fc_place_candidate){.face = face, .person = person, .distance = d};
 }
 
-/* The per_face smallest of best[0..k) (people ids[]) for query q, appended to out. */
-static int keep_nearest(const float *best, const int64_t *ids, int k, int q, int per_face,
-                        fc_place_candidate *out)
+/* fc_embed_distance from q to four rows at once, each summed in the same order as it
+ * sums (so equal to it, bit for bit: tests/test_placement.c): four independent sums keep
+ * the adder busy where one waits on itself, about four times the rows a second. */
+static void distances4(const float q[FC_EMBED_DIM], const float (*row)[FC_EMBED_DIM], float d[4])
 {
-    int kept = 0;
-    for (int p = 0; p < k; p++) {
-        if (best[p] > 2) continue; /* no face of theirs */
-        if (kept == per_face && best[p] >= out[kept - 1].distance) continue;
-        int at = kept < per_face ? kept++ : kept - 1;
-        while (at > 0 && out[at - 1].distance > best[p]) out[at] = out[at - 1], at--;
-        out[at] = (fc_place_candidate){.face = q, .person = ids[p], .distance = best[p]};
+    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+    for (int k = 0; k < FC_EMBED_DIM; k++) {
+        s0 += q[k] * row[0][k];
+        s1 += q[k] * row[1][k];
+        s2 += q[k] * row[2][k];
+        s3 += q[k] * row[3][k];
     }
-    return kept;
+    d[0] = 1.0f - s0, d[1] = 1.0f - s1, d[2] = 1.0f - s2, d[3] = 1.0f - s3;
 }
 
 int fc_place_nearest_faces(const float (*library)[FC_EMBED_DIM], const int64_t *person, int n,
@@ -92,31 +99,22 @@ int fc_place_nearest_faces(const float (*library)[FC_EMBED_DIM], const int64_t *
     *count = 0;
     if (n < 0 || m < 0 || per_face < 1 || (n && (!library || !person)) || (m && !query))
         return fc_errorf(err, -EINVAL, "bad input for the nearest faces");
-    const size_t size = (size_t)(n > 0 ? n : 1);
-    int64_t *ids = malloc(size * sizeof *ids);
-    int *slot = malloc(size * sizeof *slot);
-    float *best = malloc(size * sizeof *best);
-    int rc = ids && slot && best ? 0 : fc_errorf(err, -ENOMEM, "out of memory");
-    int k = 0;
-    for (int i = 0; !rc && i < n; i++)
-        if (person[i] > 0) ids[k++] = person[i];
-    if (!rc) qsort(ids, (size_t)k, sizeof *ids, by_id);
-    int people = 0;
-    for (int i = 0; !rc && i < k; i++)
-        if (!people || ids[people - 1] != ids[i]) ids[people++] = ids[i];
-    for (int i = 0; !rc && i < n; i++)
-        slot[i] = person[i] > 0 ? fc_ids_find(ids, people, person[i]) : -1;
-    for (int q = 0; !rc && q < m; q++) {
-        for (int p = 0; p < people; p++) best[p] = 3; /* above any distance */
-        for (int i = 0; i < n; i++) {
-            if (slot[i] < 0) continue;
-            const float d = fc_embed_distance(query[q], library[i]);
-            if (d < best[slot[i]]) best[slot[i]] = d;
+    for (int q = 0; q < m; q++) {
+        fc_place_candidate *kept = out + *count;
+        int n_kept = 0, i = 0;
+        for (; i + 4 <= n; i += 4) {
+            float d[4];
+            distances4(query[q], library + i, d);
+            for (int r = 0; r < 4; r++)
+                if (person[i + r] > 0) offer(kept, &n_kept, per_face, q, person[i + r], d[r]);
         }
-        *count += keep_nearest(best, ids, people, q, per_face, out + *count);
+        for (; i < n; i++)
+            if (person[i] > 0)
+                offer(kept, &n_kept, per_face, q, person[i],
+                      fc_embed_distance(query[q], library[i]));
+        *count += n_kept;
     }
-    free(ids), free(slot), free(best);
-    return rc;
+    return 0;
 }
 
 int fc_place_named(const float (*named)[FC_EMBED_DIM], const int64_t *person, int n,

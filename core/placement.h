@@ -70,9 +70,10 @@ int fc_place(const fc_place_input *in, fc_place_answer *out, char *err);
 
 /* The candidates by the nearest face: for each query (m unit rows), its per_face nearest
  * people among the library's faces (n unit rows, person[i] their person; 0: left out),
- * each person at the distance of its face nearest the query (fc_embed_distance). Writes
- * at most m * per_face candidates into out (the caller's, that many) and *count. Returns
- * 0, -EINVAL or -ENOMEM. */
+ * each person at the distance of its face nearest the query (fc_embed_distance, to the
+ * bit). Writes at most m * per_face candidates into out (the caller's, that many; each
+ * query's nearest first) and *count. One pass over the library, nothing allocated.
+ * Returns 0 or -EINVAL. */
 int fc_place_nearest_faces(const float (*library)[FC_EMBED_DIM], const int64_t *person, int n,
                            const float (*query)[FC_EMBED_DIM], int m, int per_face,
                            fc_place_candidate *out, int *count, char *err);

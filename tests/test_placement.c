@@ -141,6 +141,32 @@ static void test_nearest_faces(void)
                                  NULL) == -EINVAL);
 }
 
+/* The nearest face's distances are fc_embed_distance's exactly, however many rows (the
+ * search takes four at a time): each person here has one face. */
+static void test_nearest_faces_are_the_distance(void)
+{
+    enum { ROWS = 11 };
+    static float lib[ROWS][FC_EMBED_DIM], q[1][FC_EMBED_DIM];
+    int64_t person[ROWS];
+    unsigned state = 7;
+    for (int i = 0; i < ROWS; i++) {
+        for (int k = 0; k < FC_EMBED_DIM; k++) lib[i][k] = harness_random(&state);
+        fc_embed_normalize(lib[i], lib[i]);
+        person[i] = 100 + i;
+    }
+    for (int k = 0; k < FC_EMBED_DIM; k++) q[0][k] = harness_random(&state);
+    fc_embed_normalize(q[0], q[0]);
+    fc_place_candidate out[ROWS];
+    int count, same = 0;
+    CHECK(fc_place_nearest_faces((const float(*)[FC_EMBED_DIM])lib, person, ROWS,
+                                 (const float(*)[FC_EMBED_DIM])q, 1, ROWS, out, &count, NULL) == 0);
+    CHECK(count == ROWS);
+    for (int c = 0; c < count; c++)
+        same += out[c].distance == fc_embed_distance(q[0], lib[out[c].person - 100]);
+    CHECK_MSG(same == ROWS, "%d of %d equal", same, ROWS);
+    for (int c = 1; c < count; c++) CHECK(out[c - 1].distance <= out[c].distance);
+}
+
 int main(void)
 {
     RUN(test_closest_face_first);
@@ -150,5 +176,6 @@ int main(void)
     RUN(test_threshold);
     RUN(test_bad_input);
     RUN(test_nearest_faces);
+    RUN(test_nearest_faces_are_the_distance);
     return harness_exit();
 }
