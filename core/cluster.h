@@ -34,8 +34,10 @@
  * bench/cluster_threshold.py says how). */
 #define FC_CLUSTER_THRESHOLD 0.058f
 
-/* Naming a face (`who`): the nearest named person by the same linkage rule, when the mean
- * cosine distance to that person's faces is at most this; else unknown. Tuned on the LFW
+/* Recognition by the linkage rule: a face is a named person's when the mean cosine
+ * distance to that person's faces is at most this (`who`'s rule before issue 13; it names
+ * by the nearest face now, core/placement.h). A learned head's recognition threshold is
+ * calibrated from this one, and `who` with a head uses a share of it. Tuned on the LFW
  * dev folds (half of each person's images named, the rest and every one-image person
  * asked, five splits): the largest threshold whose wrong names stay at or under 1% of the
  * names given (0.68% there; 58.9% of the known faces named, 0.55% of strangers named;
