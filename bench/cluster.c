@@ -12,6 +12,7 @@
 #include "bench_util.h"
 #include "cluster_eval.h"
 #include "../core/cluster.h"
+#include "../core/placement.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -128,6 +129,74 @@ static int time_adds(const float (*emb)[FC_EMBED_DIM], const int *label, int n, 
     return 0;
 }
 
+#define NAMED_SHARE 10 /* one person in this many named, for placing as the daemon does */
+#define PLACES 2000
+
+/* New faces placed one photo face at a time as the daemon's place_now does it
+ * (core/placement.h): first among the named people by the nearest named face
+ * (fc_place_named; a tenth of the groups named), then among the unnamed people through
+ * the live index's k nearest and fc_place; the face joins. Printed: the time per face. */
+static int time_place(const float (*emb)[FC_EMBED_DIM], const int *label, int n,
+                      const float (*centre)[FC_EMBED_DIM], int people)
+{
+    int64_t *unnamed = malloc((size_t)n * sizeof *unnamed),
+            *named = malloc((size_t)n * sizeof *named);
+    float(*named_emb)[FC_EMBED_DIM] = malloc((size_t)(n + PLACES) * sizeof *named_emb);
+    double *took = malloc(PLACES * sizeof *took);
+    fc_cluster_live *live = NULL;
+    char err[256];
+    int n_named = 0, by_name = 0, joined = 0;
+    if (!unnamed || !named || !named_emb || !took) return 1;
+    for (int i = 0; i < n; i++) {
+        const int64_t p = label[i] + 1; /* group g is person g + 1; unassigned: 0 */
+        unnamed[i] = p && p % NAMED_SHARE == 0 ? 0 : p;
+        if (p && p % NAMED_SHARE == 0)
+            memcpy(named_emb[n_named], emb[i], sizeof named_emb[0]), named[n_named++] = p;
+    }
+    if (fc_cluster_live_new(emb, unnamed, n, &live, err) != 0) {
+        fprintf(stderr, "cluster: %s\n", err);
+        return 1;
+    }
+    int64_t next = n + 1;
+    for (int a = 0; a < PLACES; a++) {
+        float e[FC_EMBED_DIM], dist[1];
+        int64_t near[1];
+        face_of(centre[(int)(uniform() * people)], e);
+        const double s0 = now_s();
+        fc_place_answer answer;
+        if (fc_place_named((const float(*)[FC_EMBED_DIM])named_emb, named, n_named,
+                           (const float(*)[FC_EMBED_DIM])e, 1, NULL, NULL, 0, FC_NAME_THRESHOLD,
+                           &answer, err) != 0)
+            return 1;
+        if (answer.person) {
+            memcpy(named_emb[n_named], e, sizeof named_emb[0]), named[n_named++] = answer.person;
+            by_name++;
+        } else {
+            const int found = fc_cluster_live_nearest_k(live, e, 1, near, dist);
+            fc_place_candidate cand = {.face = 0, .person = near[0], .distance = dist[0]};
+            const fc_place_input rule = {.n_faces = 1,
+                                         .candidates = &cand,
+                                         .n_candidates = found,
+                                         .threshold = FC_CLUSTER_THRESHOLD};
+            if (fc_place(&rule, &answer, err) != 0) return 1;
+            joined += answer.person != 0;
+            if (fc_cluster_live_add(live, e, answer.person ? answer.person : next++) != 0) return 1;
+        }
+        took[a] = now_s() - s0;
+    }
+    qsort(took, PLACES, sizeof *took, cmp_double);
+    double total = 0;
+    for (int a = 0; a < PLACES; a++) total += took[a];
+    printf("          place one face as the daemon does (1 in %d people named: %d named faces "
+           "searched by the nearest face, then the live index): mean %.3f ms, median %.3f ms, "
+           "p99 %.3f ms, max %.3f ms (%d faces: %d named, %d joined an unnamed person)\n",
+           NAMED_SHARE, n_named - by_name, 1e3 * total / PLACES, 1e3 * took[PLACES / 2],
+           1e3 * took[PLACES * 99 / 100], 1e3 * took[PLACES - 1], PLACES, by_name, joined);
+    fc_cluster_live_free(live);
+    free(unnamed), free(named), free(named_emb), free(took);
+    return 0;
+}
+
 static int run_size(int n)
 {
     float(*emb)[FC_EMBED_DIM] = malloc((size_t)n * sizeof *emb);
@@ -171,7 +240,10 @@ static int run_size(int n)
     printf("%8d faces, %7d people: regroup %.2f s, peak RSS %.0f MiB (%.0f before: the "
            "embeddings), %d groups, BCubed precision %.4f recall %.4f\n",
            n, people, seconds, peak_rss_mib(), before, groups, precision, recall);
-    const int rc = time_adds(emb, label, n, groups, (const float(*)[FC_EMBED_DIM])centre, people);
+    int rc = time_adds(emb, label, n, groups, (const float(*)[FC_EMBED_DIM])centre, people);
+    if (!rc)
+        rc = time_place((const float(*)[FC_EMBED_DIM])emb, label, n,
+                        (const float(*)[FC_EMBED_DIM])centre, people);
     free(emb), free(photo), free(truth), free(label), free(centre);
     return rc;
 }

@@ -15,11 +15,15 @@
  *   1. Personalisation: the people with >= 10 faces are the user's; half of each one's
  *      faces are named, the rest asked about; the other people are strangers, half of
  *      them (at random) in the library unnamed, the others new and scored. `who` by the
- *      centroid rule without a head, by the nearest named face without a head, and with
- *      heads trained on the named half (fc_head_fit, as `facecluster train`; with
- *      FaceNet's settings; with the library's unnamed people too): named right, named
- *      wrong, strangers named at each one's threshold, and named right at equal
- *      strangers named. --splits random halves.
+ *      centroid rule without a head (`who` before issue 13), by the nearest named face
+ *      without a head (at a threshold matched per split, and at FC_NAME_THRESHOLD: `who`
+ *      now, through core/placement.h's own code), and with heads trained on the named
+ *      half (fc_head_fit, as `facecluster train`, by either rule; with FaceNet's
+ *      settings; with the library's unnamed people too): named right, named wrong,
+ *      strangers named at each one's threshold, and named right at equal strangers
+ *      named; then the closest a stranger or another person's face came to a named
+ *      face (what FC_NAME_THRESHOLD and FC_NAME_HEAD_SHARE were chosen under). --splits
+ *      random halves.
  *   2. No harm: a head trained on the people of the first 60% of pairs.txt's folds,
  *      verification on the other folds (other people), against no head.
  *   3. Table 5 of the paper as a size trade-off: heads of 32, 64 and 128 outputs.
@@ -36,6 +40,7 @@
 #include "lfw_truth.h"
 #include "../core/cluster.h"
 #include "../core/fc_error.h"
+#include "../core/placement.h"
 #include "../core/triplet.h"
 
 #include <errno.h>
@@ -128,13 +133,31 @@ static float (*through(const fc_head *h, const float (*x)[FC_EMBED_DIM], int n))
 
 enum rule { CENTROID, NEAREST_FACE };
 
+/* The nearest named face of each probe, through `who`'s own code (core/placement.h). */
+static int nearest_face(const float (*named)[FC_EMBED_DIM], const int *label, int n,
+                        const float (*probe)[FC_EMBED_DIM], int n_probe, float *dist, int *who)
+{
+    char err[FC_ERR_MAX];
+    int64_t *person = malloc((size_t)(n > 0 ? n : 1) * sizeof *person);
+    fc_place_candidate *cand = malloc((size_t)(n_probe > 0 ? n_probe : 1) * sizeof *cand);
+    int count = 0, rc = person && cand ? 0 : -ENOMEM;
+    for (int i = 0; !rc && i < n; i++) person[i] = label[i] + 1; /* -1, unnamed: 0, left out */
+    if (!rc) rc = fc_place_nearest_faces(named, person, n, probe, n_probe, 1, cand, &count, err);
+    for (int j = 0; !rc && j < n_probe; j++) who[j] = -1, dist[j] = 2;
+    for (int c = 0; !rc && c < count; c++)
+        who[cand[c].face] = (int)cand[c].person - 1, dist[cand[c].face] = cand[c].distance;
+    free(person), free(cand);
+    return rc;
+}
+
 /* `who` over probes: for each, the nearest named person (CENTROID: by the linkage rule,
- * 1 - x . mean, as `who` does; NEAREST_FACE: its nearest named face) and its distance;
- * what is named is then a matter of threshold. */
+ * 1 - x . mean, as `who` did; NEAREST_FACE: its nearest named face, as `who` does) and its
+ * distance; what is named is then a matter of threshold. */
 static int nearest_named(enum rule rule, const float (*named)[FC_EMBED_DIM], const int *label,
                          int n, int people, const float (*probe)[FC_EMBED_DIM], int n_probe,
                          float *dist, int *who)
 {
+    if (rule == NEAREST_FACE) return nearest_face(named, label, n, probe, n_probe, dist, who);
     float(*sum)[FC_EMBED_DIM] = calloc((size_t)people, sizeof *sum);
     int *count = calloc((size_t)people, sizeof *count);
     if (!sum || !count) {
@@ -148,16 +171,9 @@ static int nearest_named(enum rule rule, const float (*named)[FC_EMBED_DIM], con
     for (int j = 0; j < n_probe; j++) {
         float best = -2;
         who[j] = -1;
-        if (rule == CENTROID) {
-            for (int q = 0; q < people; q++) {
-                const float s = count[q] ? dotf(probe[j], sum[q]) / (float)count[q] : -2;
-                if (s > best) best = s, who[j] = q;
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                const float s = 1.0f - fc_embed_distance(probe[j], named[i]);
-                if (s > best) best = s, who[j] = label[i];
-            }
+        for (int q = 0; q < people; q++) {
+            const float s = count[q] ? dotf(probe[j], sum[q]) / (float)count[q] : -2;
+            if (s > best) best = s, who[j] = q;
         }
         dist[j] = 1.0f - best;
     }
@@ -237,11 +253,12 @@ static int score_rule(const float *dist, const int *who, const int *truth, int a
     return 0;
 }
 
-#define METHODS 6
+#define METHODS 8
 static const char *const method_name[METHODS] = {
-    "no head, centroid rule (who today)", "no head, nearest named face",
-    "trained head (facecluster train)",   "head with FaceNet's settings",
-    "head from the named faces alone",    "within-person whitening (no triplets)",
+    "no head, centroid rule (who before)",  "no head, nearest face, matched",
+    "no head, nearest face (who now)",      "trained head (facecluster train)",
+    "trained head, nearest face (who now)", "head with FaceNet's settings",
+    "head from the named faces alone",      "within-person whitening (no triplets)",
 };
 
 static void shuffle(int *v, int n, unsigned *rng)
@@ -283,7 +300,8 @@ static int fit_head(fc_head *head, const fc_train_set *set, const fc_train_opts 
  * whitening), scored. */
 static int head_rule(const float (*named)[FC_EMBED_DIM], const int *label, int n, int n_train,
                      int people, const float (*probe)[FC_EMBED_DIM], int asked, int strangers,
-                     const int *truth, const fc_train_opts *opts, double *col, double *fit_s)
+                     const int *truth, const fc_train_opts *opts, double *col, double *fit_s,
+                     double *nearest_col, float *closest_share)
 {
     char err[FC_ERR_MAX];
     const fc_train_set set = {&named[0][0], label, n_train, NULL, 0};
@@ -306,6 +324,18 @@ static int head_rule(const float (*named)[FC_EMBED_DIM], const int *label, int n
         rc = nearest_named(CENTROID, (const float(*)[FC_EMBED_DIM])named_h, label, n, people,
                            (const float(*)[FC_EMBED_DIM])probe_h, n_probe, dist, who);
     if (!rc) rc = score_rule(dist, who, truth, asked, strangers, calibrated, col);
+    /* `who` with this head: the nearest face, at FC_NAME_HEAD_SHARE of the calibrated
+     * threshold (store/library.c) */
+    if (!rc && nearest_col)
+        rc = nearest_named(NEAREST_FACE, (const float(*)[FC_EMBED_DIM])named_h, label, n, people,
+                           (const float(*)[FC_EMBED_DIM])probe_h, n_probe, dist, who);
+    if (!rc && nearest_col)
+        rc = score_rule(dist, who, truth, asked, strangers, calibrated * FC_NAME_HEAD_SHARE,
+                        nearest_col);
+    /* the closest a stranger or another person's face came, over the calibrated threshold */
+    for (int j = 0; !rc && nearest_col && j < n_probe; j++)
+        if (who[j] != truth[j] && dist[j] / calibrated < *closest_share)
+            *closest_share = dist[j] / calibrated;
     fc_head_free(&head);
     free(named_h), free(probe_h), free(dist), free(who);
     return rc;
@@ -314,7 +344,7 @@ static int head_rule(const float (*named)[FC_EMBED_DIM], const int *label, int n
 /* One random split: the named half of each big person, the asked half and the strangers
  * (probes: asked first, then strangers). */
 static int one_split(const faces_set *s, const options *o, unsigned seed, double (*out)[COLUMNS],
-                     double *fit_s, int *library)
+                     double *fit_s, int *library, float *closest_wrong, float *closest_share)
 {
     const size_t n = (size_t)s->n;
     float(*named)[FC_EMBED_DIM] = malloc(n * sizeof *named);
@@ -375,6 +405,11 @@ static int one_split(const faces_set *s, const options *o, unsigned seed, double
     if (!rc)
         rc = score_rule(dist, who, truth, asked, strangers,
                         nearest_face_threshold(cnamed, named_label, n_named, people), out[1]);
+    if (!rc) rc = score_rule(dist, who, truth, asked, strangers, FC_NAME_THRESHOLD, out[2]);
+    /* how far the nearest-face rule could go naming no stranger and nobody wrong */
+    *closest_wrong = 2;
+    for (int j = 0; !rc && j < asked + strangers; j++)
+        if (who[j] != truth[j] && dist[j] < *closest_wrong) *closest_wrong = dist[j];
     fc_train_opts opts = options_train(o), paper = fc_train_paper_opts();
     opts.seed = paper.seed = seed;
     double unused;
@@ -382,16 +417,16 @@ static int one_split(const faces_set *s, const options *o, unsigned seed, double
     const int with_library = n_named + n_library;
     if (!rc)
         rc = head_rule(cnamed, named_label, n_named, with_library, people, cprobe, asked, strangers,
-                       truth, &opts, out[2], fit_s);
+                       truth, &opts, out[3], fit_s, out[4], closest_share);
     if (!rc)
         rc = head_rule(cnamed, named_label, n_named, with_library, people, cprobe, asked, strangers,
-                       truth, &paper, out[3], &unused);
+                       truth, &paper, out[5], &unused, NULL, NULL);
     if (!rc)
         rc = head_rule(cnamed, named_label, n_named, n_named, people, cprobe, asked, strangers,
-                       truth, &opts, out[4], &unused);
+                       truth, &opts, out[6], &unused, NULL, NULL);
     if (!rc)
         rc = head_rule(cnamed, named_label, n_named, n_named, people, cprobe, asked, strangers,
-                       truth, NULL, out[5], &unused);
+                       truth, NULL, out[7], &unused, NULL, NULL);
     free(named), free(probe), free(named_label), free(truth), free(who), free(order);
     free(dist), free(label_of), free(seen);
     return rc;
@@ -429,13 +464,17 @@ static int run_personalisation(const faces_set *s, const options *o)
     if (!v) return -ENOMEM;
     double fit_s = 0;
     int library = 0;
+    float closest_wrong = 2, closest_share = 100;
     for (int k = 0; k < o->splits; k++) {
         double seconds;
-        if (one_split(s, o, 1000u + (unsigned)k * 7919u, v[k], &seconds, &library) != 0) {
+        float closest;
+        if (one_split(s, o, 1000u + (unsigned)k * 7919u, v[k], &seconds, &library, &closest,
+                      &closest_share) != 0) {
             free(v);
             return -1;
         }
         fit_s += seconds;
+        if (closest < closest_wrong) closest_wrong = closest;
     }
     printf("%-36s %-17s %-17s %-17s %-17s %-17s %s\n", "", "named right %", "named wrong %",
            "strangers named %", "threshold", "right @0.1% str.", "right @0.5% str.");
@@ -455,6 +494,12 @@ static int run_personalisation(const faces_set *s, const options *o)
     printf("(fc_head_fit per split, training and calibration: %.1f s on average; the last split's "
            "library had %d faces of unnamed people, the others are the strangers scored)\n",
            fit_s / o->splits, library);
+    printf("who now: the nearest named face at FC_NAME_THRESHOLD %.4f (with a head: %.2f x its "
+           "calibrated "
+           "threshold); no head, the closest a stranger or another person's face "
+           "came to a named face in any split: %.4f (with the trained head: %.4f x its "
+           "calibrated threshold)\n",
+           FC_NAME_THRESHOLD, FC_NAME_HEAD_SHARE, closest_wrong, closest_share);
     free(v);
     return 0;
 }

@@ -153,20 +153,18 @@ int cli_each_photo(const cli_globals *globals, char **paths, int count, const fc
                    cli_photo_fn fn, void *ctx);
 
 /* The library as `who` and `similar` search it: every face the clustering considers and
- * the people's names, in the space the daemon groups them in: through the learned head
- * when the store has one that fits its faces (facecluster train), else the raw
- * embeddings. */
+ * the people's names, in the space the daemon groups them in (fc_store_library_load, the
+ * daemon's loader: through the learned head when the store has one that fits its faces,
+ * else the raw embeddings). */
 typedef struct {
     struct fc_store *store;
-    int n;
+    struct fc_store_library *loaded; /* owned */
+    int n;                           /* loaded's faces, for short: */
     int64_t *face, *person, *photo;
-    float (*embedding)[FC_EMBED_DIM]; /* through head */
+    float (*embedding)[FC_EMBED_DIM]; /* through the head */
     int64_t *named;                   /* ids of named people, ascending */
     char **names;                     /* their names, parallel */
     int n_named;
-    fc_head head;              /* the learned head in use; w NULL: none */
-    float recognize_threshold; /* its calibrated recognition threshold */
-    float cluster_threshold;   /* and its clustering threshold */
 } cli_library;
 
 /* Opens the store read-only and loads it (a head that does not fit is left out, saying
@@ -176,9 +174,9 @@ void cli_library_close(cli_library *lib);
 /* A face found in a photo, in the library's space: unit from its 128-byte form, through
  * the head. */
 void cli_library_query(const cli_library *lib, const fc_qembed *face, float unit[FC_EMBED_DIM]);
-/* `who`'s threshold in the library's space for one the user gave for the raw embeddings
- * (0: none, the default). */
-float cli_library_recognize_threshold(const cli_library *lib, float given);
+/* `who`'s threshold in the library's space (core/placement.h's nearest-face rule) for
+ * one the user gave for the raw embeddings (0: none, the default). */
+float cli_library_name_threshold(const cli_library *lib, float given);
 /* A person's name, or NULL when unnamed. */
 const char *cli_library_name(const cli_library *lib, int64_t person);
 /* The index of face id `face` among the loaded ones, or -1. */

@@ -56,9 +56,10 @@ static int add_doubts(const cli_library *lib, int64_t person, cli_faces *out, in
 
 int cli_faces_load(const cli_library *lib, int64_t person, cli_faces *out, char *err)
 {
-    out->threshold = lib->head.w ? fc_head_threshold(FC_DOUBT_THRESHOLD, FC_CLUSTER_THRESHOLD,
-                                                     lib->cluster_threshold)
-                                 : FC_DOUBT_THRESHOLD;
+    const fc_store_library *l = lib->loaded;
+    out->threshold = l->head.w ? fc_head_threshold(FC_DOUBT_THRESHOLD, FC_CLUSTER_THRESHOLD,
+                                                   l->cluster_threshold)
+                               : FC_DOUBT_THRESHOLD;
     const int first = out->n;
     int rc = person ? fc_store_person_faces(lib->store, person, add_row, out, err)
                     : fc_store_unplaced_faces(lib->store, add_row, out, err);

@@ -1,5 +1,6 @@
-/* The library `who` and `similar` search: the store's faces and people's names, through
- * the learned head when there is one to use (the daemon groups them so). */
+/* The library `who` and `similar` search: the store's faces, through the learned head
+ * when there is one to use (fc_store_library_load, as the daemon groups them), and the
+ * people's names. */
 #include "cli.h"
 
 #include "../core/cluster.h"
@@ -7,6 +8,7 @@
 #include "../core/ids.h"
 #include "../store/store.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,50 +48,29 @@ static void sort_named(cli_library *lib)
         }
 }
 
-/* The head in use, applied to the library's faces. One that does not fit the faces is
- * left out (said on stderr): the raw embeddings still answer. */
-static int use_head(cli_library *lib)
-{
-    char err[FC_ERR_MAX], note[FC_ERR_MAX];
-    fc_store_head h;
-    const int rc = fc_store_head_in_use(lib->store, NULL, &h, note, sizeof note, err);
-    if (rc < 0) {
-        cli_warn(NULL, NULL, err);
-        cli_library_close(lib);
-        return CLI_FAILED;
-    }
-    if (note[0]) {
-        fputs("facecluster: ", stderr);
-        fc_text_escape(stderr, note);
-        fputc('\n', stderr);
-    }
-    if (rc == 1) {
-        lib->head = (fc_head){.dim = h.dim, .w = h.weights};
-        lib->recognize_threshold = h.recognize_threshold;
-        lib->cluster_threshold = h.cluster_threshold;
-        fc_head_transform(&lib->head, lib->embedding, lib->n);
-    }
-    return CLI_OK;
-}
-
 int cli_library_open(const cli_globals *globals, cli_library *lib)
 {
     memset(lib, 0, sizeof *lib);
     lib->store = cli_open_store(globals, 1);
     if (!lib->store) return CLI_FAILED;
     char err[FC_ERR_MAX];
-    fc_store_faces faces;
-    int rc = fc_store_faces_load(lib->store, &faces, err);
+    lib->loaded = malloc(sizeof *lib->loaded);
+    int rc = lib->loaded ? fc_store_library_load(lib->store, NULL, lib->loaded, err)
+                         : fc_errorf(err, -ENOMEM, "out of memory");
     if (rc) {
+        free(lib->loaded), lib->loaded = NULL;
         cli_warn(NULL, NULL, err);
         cli_library_close(lib);
         return CLI_FAILED;
     }
-    /* the parts kept, the rest released */
-    lib->n = faces.n, lib->face = faces.face, lib->person = faces.person;
-    lib->photo = faces.photo, lib->embedding = faces.embedding;
-    faces.face = faces.person = faces.photo = NULL, faces.embedding = NULL;
-    fc_store_faces_free(&faces);
+    if (lib->loaded->note[0]) { /* the raw embeddings answer */
+        fputs("facecluster: ", stderr);
+        fc_text_escape(stderr, lib->loaded->note);
+        fputc('\n', stderr);
+    }
+    const fc_store_faces *faces = &lib->loaded->faces;
+    lib->n = faces->n, lib->face = faces->face, lib->person = faces->person;
+    lib->photo = faces->photo, lib->embedding = faces->embedding;
     name_list list = {lib, 0};
     rc = fc_store_people(lib->store, 1, 0, 1, add_name, &list, err);
     if (rc) {
@@ -98,15 +79,15 @@ int cli_library_open(const cli_globals *globals, cli_library *lib)
         return CLI_FAILED;
     }
     sort_named(lib);
-    return use_head(lib);
+    return CLI_OK;
 }
 
 void cli_library_close(cli_library *lib)
 {
     for (int i = 0; i < lib->n_named; i++) free(lib->names[i]);
     free(lib->names), free(lib->named);
-    free(lib->face), free(lib->person), free(lib->photo), free(lib->embedding);
-    fc_head_free(&lib->head);
+    if (lib->loaded) fc_store_library_free(lib->loaded);
+    free(lib->loaded);
     fc_store_close(lib->store);
     memset(lib, 0, sizeof *lib);
 }
@@ -125,12 +106,10 @@ int cli_library_index(const cli_library *lib, int64_t face)
 void cli_library_query(const cli_library *lib, const fc_qembed *face, float unit[FC_EMBED_DIM])
 {
     fc_qembed_unit(face, unit);
-    fc_head_transform(&lib->head, (float(*)[FC_EMBED_DIM])unit, 1);
+    fc_head_transform(&lib->loaded->head, (float(*)[FC_EMBED_DIM])unit, 1);
 }
 
-float cli_library_recognize_threshold(const cli_library *lib, float given)
+float cli_library_name_threshold(const cli_library *lib, float given)
 {
-    if (lib->head.w)
-        return fc_head_threshold(given, FC_RECOGNIZE_THRESHOLD, lib->recognize_threshold);
-    return given > 0 ? given : FC_RECOGNIZE_THRESHOLD;
+    return fc_store_library_name_threshold(lib->loaded, given);
 }

@@ -34,8 +34,10 @@
  * bench/cluster_threshold.py says how). */
 #define FC_CLUSTER_THRESHOLD 0.058f
 
-/* Naming a face (`who`): the nearest named person by the same linkage rule, when the mean
- * cosine distance to that person's faces is at most this; else unknown. Tuned on the LFW
+/* Recognition by the linkage rule: a face is a named person's when the mean cosine
+ * distance to that person's faces is at most this (`who`'s rule before issue 13; it names
+ * by the nearest face now, core/placement.h). A learned head's recognition threshold is
+ * calibrated from this one, and `who` with a head uses a share of it. Tuned on the LFW
  * dev folds (half of each person's images named, the rest and every one-image person
  * asked, five splits): the largest threshold whose wrong names stay at or under 1% of the
  * names given (0.68% there; 58.9% of the known faces named, 0.55% of strangers named;
@@ -96,6 +98,12 @@ int fc_cluster_live_people(const fc_cluster_live *l);
  * the distance with its threshold. */
 int64_t fc_cluster_live_nearest(const fc_cluster_live *l, const float e[FC_EMBED_DIM],
                                 const int64_t *skip, int n_skip, float *distance);
+
+/* The k people nearest face e by average linkage, nearest first: their ids into person
+ * and their mean cosine distances into distance (k each, the caller's). Returns how many
+ * (fewer than k when there are fewer people). */
+int fc_cluster_live_nearest_k(const fc_cluster_live *l, const float e[FC_EMBED_DIM], int k,
+                              int64_t *person, float *distance);
 
 /* Face e joins person (a person not seen before is added). Returns 0 or -ENOMEM. */
 int fc_cluster_live_add(fc_cluster_live *l, const float e[FC_EMBED_DIM], int64_t person);

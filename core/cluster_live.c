@@ -207,23 +207,26 @@ int fc_cluster_live_people(const fc_cluster_live *l)
     return l->people;
 }
 
-static int taken(int64_t id, const int64_t *skip, int n_skip)
+/* Keeps the k most similar people seen so far, most similar first. */
+static int keep(int64_t id, float sim, int k, int kept, int64_t *person, float *best)
 {
-    for (int i = 0; i < n_skip; i++)
-        if (skip[i] == id) return 1;
-    return 0;
+    if (kept == k && sim <= best[k - 1]) return kept;
+    int at = kept < k ? kept++ : k - 1;
+    while (at > 0 && best[at - 1] < sim) person[at] = person[at - 1], best[at] = best[at - 1], at--;
+    person[at] = id, best[at] = sim;
+    return kept;
 }
 
-int64_t fc_cluster_live_nearest(const fc_cluster_live *l, const float e[FC_EMBED_DIM],
-                                const int64_t *skip, int n_skip, float *distance)
+int fc_cluster_live_nearest_k(const fc_cluster_live *l, const float e[FC_EMBED_DIM], int k,
+                              int64_t *person, float *distance)
 {
     int probe[MAX_PROBES];
     float score[MAX_PROBES];
     int want = l->n_cells / PROBE_SHARE > PROBES ? l->n_cells / PROBE_SHARE : PROBES;
     if (want > MAX_PROBES) want = MAX_PROBES;
     if (want > l->n_cells) want = l->n_cells;
-    int64_t best = 0;
-    float best_sim = -2.0f;
+    if (k < 1) return 0;
+    int kept = 0;
     if (want > 0)
         fc_cluster_nearest_cells((const float(*)[FC_EMBED_DIM])l->centre, l->n_cells, e, want,
                                  probe, score);
@@ -233,11 +236,33 @@ int64_t fc_cluster_live_nearest(const fc_cluster_live *l, const float e[FC_EMBED
             const int s = c->slot[j];
             if (!l->count[s]) continue;
             const float sim = fc_cluster_dot(e, sum_of(l, s)) / (float)l->count[s];
-            if (sim > best_sim && !taken(l->person[s], skip, n_skip))
-                best_sim = sim, best = l->person[s];
+            kept = keep(l->person[s], sim, k, kept, person, distance);
         }
     }
-    *distance = best ? 1.0f - best_sim : 2.0f;
+    for (int i = 0; i < kept; i++) distance[i] = 1.0f - distance[i];
+    return kept;
+}
+
+int64_t fc_cluster_live_nearest(const fc_cluster_live *l, const float e[FC_EMBED_DIM],
+                                const int64_t *skip, int n_skip, float *distance)
+{
+    int64_t small_person[8];
+    float small_distance[8];
+    const int k = n_skip + 1;
+    int64_t *person = k <= 8 ? small_person : malloc((size_t)k * sizeof *person);
+    float *dist = k <= 8 ? small_distance : malloc((size_t)k * sizeof *dist);
+    int64_t best = 0;
+    *distance = 2.0f;
+    if (person && dist) {
+        const int found = fc_cluster_live_nearest_k(l, e, k, person, dist);
+        for (int i = 0; i < found && !best; i++) {
+            int skipped = 0;
+            for (int s = 0; s < n_skip && !skipped; s++) skipped = skip[s] == person[i];
+            if (!skipped) best = person[i], *distance = dist[i];
+        }
+    }
+    if (person != small_person) free(person);
+    if (dist != small_distance) free(dist);
     return best;
 }
 

@@ -2,6 +2,8 @@
 
 #include "../core/fc_error.h"
 #include "../core/text.h"
+#include "../core/ids.h"
+#include "../core/placement.h"
 #include "log.h"
 
 #include <errno.h>
@@ -11,6 +13,35 @@
 
 enum { WANT_NOTHING, WANT_REFRESH, WANT_REGROUP };
 
+/* The named people's faces, as `who` names by them (in the head's space). */
+typedef struct {
+    float (*embedding)[FC_EMBED_DIM];
+    int64_t *person;
+    int n, cap;
+} named_faces;
+
+static void named_free(named_faces *f)
+{
+    free(f->embedding), free(f->person);
+    memset(f, 0, sizeof *f);
+}
+
+static int named_add(named_faces *f, const float e[FC_EMBED_DIM], int64_t person)
+{
+    if (f->n == f->cap) {
+        const int cap = f->cap ? 2 * f->cap : 64;
+        float(*embedding)[FC_EMBED_DIM] = realloc(f->embedding, (size_t)cap * sizeof *embedding);
+        if (embedding) f->embedding = embedding;
+        int64_t *grown = realloc(f->person, (size_t)cap * sizeof *grown);
+        if (grown) f->person = grown;
+        if (!embedding || !grown) return -ENOMEM;
+        f->cap = cap;
+    }
+    memcpy(f->embedding[f->n], e, sizeof f->embedding[0]);
+    f->person[f->n++] = person;
+    return 0;
+}
+
 /* One regroup or refresh: what it needs, and what it made for the loop to take. */
 typedef struct {
     uv_work_t req;
@@ -18,9 +49,11 @@ typedef struct {
     int regroup;
     int rc;
     char err[FC_ERR_MAX];
-    fc_cluster_live *live;
+    fc_cluster_live *live; /* the unnamed people */
+    named_faces named;     /* the named people's faces */
     fc_head head;          /* the head live was built with (w NULL: none); owned */
     float threshold;       /* the clustering's threshold in that space */
+    float name_threshold;  /* naming's, in that space */
     char note[FC_ERR_MAX]; /* why a stored head was not used ("": none stored, or used) */
     int faces, groups, alone, unassigned; /* alone: groups of one face */
     double seconds;
@@ -32,9 +65,11 @@ struct people {
     char *db_path;
     char *model;           /* the version new faces are embedded by */
     float threshold;       /* as configured; 0: the default */
-    fc_cluster_live *live; /* NULL until the first job ends */
+    fc_cluster_live *live; /* the unnamed people; NULL until the first job ends */
+    named_faces named;     /* the named people's faces, from the same job */
     fc_head head;          /* the head live was built with; w NULL: the raw embeddings */
     float live_threshold;  /* the clustering's threshold in live's space */
+    float name_threshold;  /* naming's (`who`'s), in that space */
     char note[FC_ERR_MAX]; /* the last note about the head, logged once */
     job *running;
     int wanted; /* WANT_*: the job to start when the running one ends */
@@ -58,75 +93,92 @@ static void persons_after(const fc_store_faces *f, const int *group, const int64
         person[i] = f->fixed[i] ? f->fixed[i] : group[i] >= 0 ? ids[group[i]] : 0;
 }
 
-/* The head in use into j (none: j->head.w NULL), and the threshold that goes with it. A
- * head that cannot be used or read leaves the raw embeddings, and a note to log: the head
- * refines the grouping, it is never a reason not to group. */
-static void load_head(fc_store *store, const people *p, job *j)
+static int by_id(const void *a, const void *b)
 {
-    fc_store_head h;
-    char err[FC_ERR_MAX];
-    const int rc = fc_store_head_in_use(store, p->model, &h, j->note, sizeof j->note, err);
-    j->threshold = p->threshold > 0 ? p->threshold : FC_CLUSTER_THRESHOLD;
-    if (rc < 0) fc_errorf(j->note, rc, "the learned head is not used: %s", err);
-    if (rc != 1) return;
-    j->head = (fc_head){.dim = h.dim, .w = h.weights};
-    j->threshold = fc_head_threshold(p->threshold, FC_CLUSTER_THRESHOLD, h.cluster_threshold);
+    const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
 }
 
-/* Loads the faces (through the head in use), regroups them when j->regroup, and builds
- * the index of the people as the store now has them. Runs on any thread, on the
- * connection it is given. */
+/* The faces of named people (by their person now: a regroup may have added some) into
+ * j->named; person[] keeps the others' (those of named people become 0: the live index
+ * holds the unnamed people only). */
+static int split_named(const fc_store_library *lib, int64_t *person, job *j)
+{
+    const int n = lib->faces.n;
+    int64_t *ids = malloc((size_t)(n > 0 ? n : 1) * sizeof *ids);
+    int n_ids = 0, rc = ids ? 0 : -ENOMEM;
+    for (int i = 0; !rc && i < n; i++)
+        if (lib->named[i]) ids[n_ids++] = lib->named[i];
+    if (!rc) qsort(ids, (size_t)n_ids, sizeof *ids, by_id);
+    named_free(&j->named);
+    for (int i = 0; !rc && i < n; i++) {
+        if (!person[i] || fc_ids_find(ids, n_ids, person[i]) < 0) continue;
+        rc = named_add(&j->named, lib->faces.embedding[i], person[i]);
+        person[i] = 0;
+    }
+    free(ids);
+    return rc ? fc_errorf(j->err, rc, "out of memory") : 0;
+}
+
+/* Loads the faces (through the head in use: fc_store_library_load; one that cannot be
+ * used leaves a note to log, the raw embeddings still group), regroups them when
+ * j->regroup, and builds the index of the people as the store now has them. Runs on any
+ * thread, on the connection it is given. */
 static int compute(fc_store *store, const people *p, job *j)
 {
     const double t0 = now_s();
-    fc_store_faces faces;
-    int rc = fc_store_faces_load(store, &faces, j->err);
+    fc_store_library lib;
+    int rc = fc_store_library_load(store, p->model, &lib, j->err);
     if (rc) return rc;
+    const fc_store_faces *faces = &lib.faces;
+    snprintf(j->note, sizeof j->note, "%s", lib.note);
+    j->threshold = fc_store_library_cluster_threshold(&lib, p->threshold);
+    j->name_threshold = fc_store_library_name_threshold(&lib, 0);
     fc_head_free(&j->head);
-    load_head(store, p, j);
-    fc_head_transform(&j->head, faces.embedding, faces.n);
-    const size_t n = (size_t)(faces.n > 0 ? faces.n : 1);
+    j->head = lib.head, lib.head = (fc_head){0}; /* the job's now (its thresholds taken) */
+    const size_t n = (size_t)(faces->n > 0 ? faces->n : 1);
     int *group = malloc(n * sizeof *group), n_groups = 0;
     int64_t *ids = malloc(n * sizeof *ids), *person = malloc(n * sizeof *person);
     rc = group && ids && person ? 0 : fc_errorf(j->err, -ENOMEM, "out of memory");
     if (!rc && j->regroup) {
-        fc_cluster_input in = {.n = faces.n,
-                               .embedding = (const float(*)[FC_EMBED_DIM])faces.embedding,
-                               .photo = faces.photo,
-                               .fixed = faces.fixed,
-                               .can_seed = faces.can_seed,
-                               .nots = faces.nots,
-                               .n_nots = faces.n_nots,
-                               .apart = (const int(*)[2])faces.apart,
-                               .n_apart = faces.n_apart,
+        fc_cluster_input in = {.n = faces->n,
+                               .embedding = (const float(*)[FC_EMBED_DIM])faces->embedding,
+                               .photo = faces->photo,
+                               .fixed = faces->fixed,
+                               .can_seed = faces->can_seed,
+                               .nots = faces->nots,
+                               .n_nots = faces->n_nots,
+                               .apart = (const int(*)[2])faces->apart,
+                               .n_apart = faces->n_apart,
                                .threshold = j->threshold,
                                .cancel = &j->owner->cancel};
         rc = fc_cluster_regroup(&in, group, &n_groups, j->err);
         if (!rc)
-            rc = fc_cluster_map_ids(group, faces.person, faces.fixed, faces.n, n_groups, ids,
+            rc = fc_cluster_map_ids(group, faces->person, faces->fixed, faces->n, n_groups, ids,
                                     j->err);
-        if (!rc) rc = fc_store_apply_groups(store, &faces, group, n_groups, ids, j->err);
+        if (!rc) rc = fc_store_apply_groups(store, faces, group, n_groups, ids, j->err);
         if (rc > 0) rc = 0;
-        if (!rc) persons_after(&faces, group, ids, person);
+        if (!rc) persons_after(faces, group, ids, person);
         j->unassigned = j->alone = 0;
-        for (int i = 0; !rc && i < faces.n; i++) j->unassigned += person[i] == 0;
+        for (int i = 0; !rc && i < faces->n; i++) j->unassigned += person[i] == 0;
         /* the groups of one face, counted as `people` and `status` count them */
         int *size = rc ? NULL : calloc((size_t)(n_groups > 0 ? n_groups : 1), sizeof *size);
         if (!rc && !size) rc = fc_errorf(j->err, -ENOMEM, "out of memory");
-        for (int i = 0; !rc && i < faces.n; i++)
+        for (int i = 0; !rc && i < faces->n; i++)
             if (group[i] >= 0) size[group[i]]++;
         for (int g = 0; !rc && g < n_groups; g++) j->alone += size[g] == 1;
         free(size);
     } else if (!rc) {
-        if (faces.n) memcpy(person, faces.person, (size_t)faces.n * sizeof *person);
+        if (faces->n) memcpy(person, faces->person, (size_t)faces->n * sizeof *person);
     }
+    if (!rc) rc = split_named(&lib, person, j);
     if (!rc)
-        rc = fc_cluster_live_new((const float(*)[FC_EMBED_DIM])faces.embedding, person, faces.n,
+        rc = fc_cluster_live_new((const float(*)[FC_EMBED_DIM])faces->embedding, person, faces->n,
                                  &j->live, j->err);
-    j->faces = faces.n, j->groups = n_groups;
+    j->faces = faces->n, j->groups = n_groups;
     j->seconds = now_s() - t0;
     free(group), free(ids), free(person);
-    fc_store_faces_free(&faces);
+    fc_store_library_free(&lib);
     return rc;
 }
 
@@ -167,13 +219,18 @@ static void take(people *p, job *j)
     } else {
         fc_cluster_live_free(p->live);
         p->live = j->live, j->live = NULL;
+        named_free(&p->named);
+        p->named = j->named, j->named = (named_faces){0};
         fc_head_free(&p->head);
         p->head = j->head, j->head = (fc_head){0};
         p->live_threshold = j->threshold;
+        p->name_threshold = j->name_threshold;
         if (j->regroup) {
-            char with[64] = "";
+            char with[96] = "";
             if (p->head.w)
-                snprintf(with, sizeof with, " with the learned head (%d dimensions)", p->head.dim);
+                snprintf(with, sizeof with,
+                         " with the learned head (%d dimensions, threshold %.4f)", p->head.dim,
+                         p->live_threshold);
             p->regroup_due = 0;
             log_msg(LOG_INFO,
                     "regrouped %d %s into %d %s (%d with 2+ faces, %d alone; %d %s in no "
@@ -184,6 +241,7 @@ static void take(people *p, job *j)
         }
     }
     fc_cluster_live_free(j->live);
+    named_free(&j->named);
     fc_head_free(&j->head);
 }
 
@@ -245,6 +303,7 @@ int people_run_now(people *p, int regroup)
         j.rc = compute(p->store, p, &j);
         if (j.rc != -EAGAIN) break;
         fc_cluster_live_free(j.live), j.live = NULL;
+        named_free(&j.named);
     }
     take(p, &j);
     if (regroup) p->n_pending = 0; /* the regroup saw their faces */
@@ -268,9 +327,12 @@ int people_busy(const people *p)
     return p->running != NULL || p->wanted != WANT_NOTHING;
 }
 
-/* The photo's faces in no person join the nearest person within the threshold (never one
- * holding another face of the photo), or start one when they may seed it: in the space of
- * the head the index was built with, under its threshold. */
+/* The photo's faces in no person placed by the one rule (core/placement.h), in the space
+ * of the head the index was built with: first among the named people, as `who` names
+ * them (fc_place_named, under the naming threshold), then the faces left among the
+ * unnamed people by the clustering's linkage, under its threshold (what the next regroup
+ * would do). A face no person takes starts one when it may seed it, else waits in none
+ * until a regroup says. */
 static void place_now(people *p, int64_t photo)
 {
     char err[FC_ERR_MAX];
@@ -281,46 +343,79 @@ static void place_now(people *p, int64_t photo)
         log_msg(LOG_ERR, "cannot place the faces of photo %lld: %s", (long long)photo, err);
         return;
     }
-    const size_t n = (size_t)(count > 0 ? count : 1);
-    /* skip: the people in the photo (first n_taken), then those this face may not join */
-    int64_t *skip = malloc((n + (size_t)n_nots) * sizeof *skip), *face = malloc(n * sizeof *face);
-    int64_t *person = malloc(n * sizeof *person);
-    int *which = malloc(n * sizeof *which), n_taken = 0, placing = 0;
-    if (!skip || !face || !person || !which) {
+    /* enough of each face's nearest people that the nearest it may join is among them:
+     * the photo's other faces take at most count - 1, and its nots the rest */
+    const int per_face = count + n_nots;
+    const size_t n = (size_t)(count > 0 ? count : 1), k = (size_t)(per_face > 0 ? per_face : 1);
+    float(*unit)[FC_EMBED_DIM] = malloc(n * sizeof *unit);
+    fc_place_candidate *cand = malloc(n * k * sizeof *cand);
+    int64_t *in = malloc(n * sizeof *in), *near = malloc(k * sizeof *near);
+    float *dist = malloc(k * sizeof *dist);
+    fc_place_answer *named = malloc(n * sizeof *named), *answer = malloc(n * sizeof *answer);
+    int64_t *face = malloc(n * sizeof *face), *person = malloc(n * sizeof *person);
+    int *which = malloc(n * sizeof *which), n_cand = 0, placing = 0;
+    if (!unit || !cand || !in || !near || !dist || !named || !answer || !face || !person ||
+        !which) {
         log_msg(LOG_ERR, "cannot place the faces of photo %lld: out of memory", (long long)photo);
         goto out;
     }
     for (int i = 0; i < count; i++) {
-        if (faces[i].person) skip[n_taken++] = faces[i].person;
-        fc_head_transform(&p->head, &faces[i].embedding, 1);
+        memcpy(unit[i], faces[i].embedding, sizeof unit[i]);
+        in[i] = faces[i].person;
     }
-    const float threshold = p->live_threshold;
+    fc_head_transform(&p->head, unit, count);
+    if (fc_place_named((const float(*)[FC_EMBED_DIM])p->named.embedding, p->named.person,
+                       p->named.n, (const float(*)[FC_EMBED_DIM])unit, count, in, nots, n_nots,
+                       p->name_threshold, named, err) != 0) {
+        log_msg(LOG_ERR, "cannot place the faces of photo %lld: %s", (long long)photo, err);
+        goto out;
+    }
     for (int i = 0; i < count; i++) {
-        if (faces[i].person) continue;
-        int n_skip = n_taken;
-        for (int k = 0; k < n_nots; k++)
-            if (nots[k].face == i) skip[n_skip++] = nots[k].person;
-        float distance;
-        int64_t nearest =
-            fc_cluster_live_nearest(p->live, faces[i].embedding, skip, n_skip, &distance);
-        if (!nearest || distance > threshold) {
-            if (!faces[i].can_seed) continue; /* in no person until a regroup says */
-            nearest = 0;                      /* a new person */
-        }
-        face[placing] = faces[i].face, person[placing] = nearest, which[placing++] = i;
-        if (nearest) skip[n_taken++] = nearest; /* over this face's own: done with them */
+        in[i] = named[i].person; /* theirs, or given a name: taken */
+        if (in[i]) continue;
+        const int found = fc_cluster_live_nearest_k(p->live, unit[i], per_face, near, dist);
+        for (int c = 0; c < found; c++)
+            cand[n_cand++] =
+                (fc_place_candidate){.face = i, .person = near[c], .distance = dist[c]};
     }
-    log_msg(LOG_DEBUG, "photo %lld: %d of its %d %s placed now", (long long)photo, placing, count,
-            fc_plural(count, "face", "faces"));
+    const fc_place_input unnamed = {.n_faces = count,
+                                    .in = in,
+                                    .candidates = cand,
+                                    .n_candidates = n_cand,
+                                    .nots = nots,
+                                    .n_nots = n_nots,
+                                    .threshold = p->live_threshold};
+    if (fc_place(&unnamed, answer, err) != 0) {
+        log_msg(LOG_ERR, "cannot place the faces of photo %lld: %s", (long long)photo, err);
+        goto out;
+    }
+    for (int i = 0; i < count; i++) {
+        if (faces[i].person || (!answer[i].person && !faces[i].can_seed)) continue;
+        face[placing] = faces[i].face, person[placing] = answer[i].person, which[placing++] = i;
+    }
     if (placing && fc_store_place_faces(p->store, face, person, placing, err) != 0) {
         log_msg(LOG_ERR, "cannot place the faces of photo %lld: %s", (long long)photo, err);
         goto out;
     }
-    for (int k = 0; k < placing; k++)
-        if (person[k] && fc_cluster_live_add(p->live, faces[which[k]].embedding, person[k]) != 0)
-            log_msg(LOG_ERR, "out of memory placing faces");
+    log_msg(LOG_DEBUG, "photo %lld: %d of its %d faces placed now", (long long)photo, placing,
+            count);
+    for (int c = 0; c < placing; c++) {
+        const int i = which[c], by_name = named[i].person != 0;
+        if (!person[c]) continue; /* the store kept it out (a decision meanwhile) */
+        if (answer[i].person)
+            log_msg(LOG_DEBUG, "photo %lld: face %lld (index %d) placed in %s person %lld at %.4f",
+                    (long long)photo, (long long)face[c], i, by_name ? "named" : "unnamed",
+                    (long long)person[c], by_name ? named[i].distance : answer[i].distance);
+        else
+            log_msg(LOG_DEBUG, "photo %lld: face %lld (index %d) starts person %lld",
+                    (long long)photo, (long long)face[c], i, (long long)person[c]);
+        const int rc = by_name ? named_add(&p->named, unit[i], person[c])
+                               : fc_cluster_live_add(p->live, unit[i], person[c]);
+        if (rc != 0) log_msg(LOG_ERR, "out of memory placing faces");
+    }
 out:
-    free(skip), free(face), free(person), free(which), free(faces), free(nots);
+    free(unit), free(cand), free(in), free(near), free(dist), free(named), free(answer);
+    free(face), free(person), free(which), free(faces), free(nots);
 }
 
 void people_place(people *p, int64_t photo)
@@ -362,6 +457,7 @@ void people_free(people *p)
 {
     if (!p) return;
     fc_cluster_live_free(p->live);
+    named_free(&p->named);
     fc_head_free(&p->head);
     free(p->pending), free(p->db_path), free(p->model);
     free(p);

@@ -1,9 +1,11 @@
 /* The daemon's people: new faces placed as photos arrive, and regroups of every face off
  * the loop thread.
  *
- * Between regroups, each new photo's faces join the person each is nearest by the linkage
- * rule (core's fc_cluster_live over the store's people) when within the threshold, or
- * start a new person (when they may seed one). A regroup loads every face and the user's
+ * Between regroups, each new photo's faces are placed by core's one rule
+ * (core/placement.h): among the named people as `who` names them (their nearest face,
+ * under the naming threshold), then among the unnamed people by the linkage rule (core's
+ * fc_cluster_live over them) under the clustering's threshold, or they start a new person
+ * (when they may seed one). A regroup loads every face and the user's
  * constraints on a thread of its own (with its own connection to the store), clusters
  * them, writes the result and builds a fresh index of the people, which then replaces
  * the loop's. While one runs, new photos wait to be placed after it: a face is never in

@@ -13,6 +13,7 @@
 
 #include "../core/cluster.h"
 #include "../core/faces.h"
+#include "../core/fc_error.h"
 #include "../core/triplet.h"
 
 #include <stddef.h>
@@ -372,6 +373,29 @@ int fc_store_head_check(fc_store *s, const fc_store_head *head, const char *mode
  * holds nothing) or an error. */
 int fc_store_head_in_use(fc_store *s, const char *model, fc_store_head *out, char *note, size_t cap,
                          char *err);
+
+/* The faces as the clustering and recognition see them (the daemon groups and places,
+ * `who` and `similar` search): fc_store_faces_load's, through the learned head in use for
+ * model (fc_store_head_in_use; NULL: whichever made the faces) when there is one. */
+typedef struct fc_store_library {
+    fc_store_faces faces; /* embeddings through head */
+    int64_t *named;       /* per face: its person when that person has a name, else 0 */
+    fc_head head;         /* w NULL: none, the raw embeddings */
+    float cluster_threshold, recognize_threshold; /* the head's calibrated ones */
+    char note[FC_ERR_MAX]; /* why a stored head is not used, for the user; "": none */
+} fc_store_library;
+
+/* Loads it (the caller frees with fc_store_library_free). A head that cannot be used or
+ * read is left out, saying why in note: the raw embeddings still answer. Returns 0 or an
+ * error (the faces would not load). */
+int fc_store_library_load(fc_store *s, const char *model, fc_store_library *out, char *err);
+void fc_store_library_free(fc_store_library *l);
+/* The thresholds of the library's space for one given (0: none) for the raw embeddings:
+ * the clustering's (FC_CLUSTER_THRESHOLD raw) and naming's (core/placement.h's
+ * FC_NAME_THRESHOLD raw); with a head, its calibrated ones scaled by given over the raw
+ * default. */
+float fc_store_library_cluster_threshold(const fc_store_library *l, float given);
+float fc_store_library_name_threshold(const fc_store_library *l, float given);
 
 /* What `facecluster train` learns from (core/triplet.h's fc_train_set): the faces of named
  * people among those the clustering considers (present photos, not rejected), labelled by

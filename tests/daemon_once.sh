@@ -276,6 +276,9 @@ print(db.execute("SELECT count(*) FROM not_person n JOIN people p ON p.id = n.pe
                  "ON f.id = n.face JOIN photos ph ON ph.id = f.photo WHERE p.name IS NOT NULL "
                  "AND NOT f.rejected AND ph.missing_since IS NULL").fetchone()[0])' "$db")
 "$fc" --db "$db" who "$bob_photo" --json >"$tmp/who_raw"
+# a photo not indexed (mirrored: no face of it is in the library, 0 away): its distances
+jpegtran -flip horizontal "$bob_photo" >"$tmp/bob_mirror.jpg"
+"$fc" --db "$db" who "$tmp/bob_mirror.jpg" --json >"$tmp/who_raw_mirror"
 "$fc" --db "$db" similar "$bob_face" -n 3 --json >"$tmp/similar_raw"
 snapshot all >"$tmp/rows0"
 people_now >"$tmp/people0"
@@ -305,7 +308,9 @@ check "train --json: nothing changed either" cmp -s "$tmp/rows0" "$tmp/rows1"
 # who and similar answer in the head's space: other distances than the raw ones
 "$fc" --db "$db" who "$bob_photo" --json >"$tmp/who_head" 2>"$tmp/err"; rc=$?
 check "who with a head: exit 0, a line per face" test "$rc" -eq 0 -a "$(wc -l <"$tmp/who_head")" -eq "$(wc -l <"$tmp/who_raw")"
-check "who with a head: its distances" bash -c "! cmp -s <(grep -o '\"distance\": [0-9.]*' '$tmp/who_raw') <(grep -o '\"distance\": [0-9.]*' '$tmp/who_head')"
+"$fc" --db "$db" who "$tmp/bob_mirror.jpg" --json >"$tmp/who_head_mirror"
+check "who with a head: its distances" bash -c "! cmp -s <(grep -o '\"distance\": [0-9.]*' '$tmp/who_raw_mirror') <(grep -o '\"distance\": [0-9.]*' '$tmp/who_head_mirror')"
+check "who with a head: distances at all" grep -q '"distance": 0\.0*[1-9]' "$tmp/who_head_mirror"
 "$fc" --db "$db" similar "$bob_face" -n 3 --json >"$tmp/similar_head"; rc=$?
 check "similar with a head: exit 0, 3 faces" test "$rc" -eq 0 -a "$(wc -l <"$tmp/similar_head")" -eq 3
 check "similar with a head: its distances" bash -c "! cmp -s <(grep -o '\"distance\": [0-9.]*' '$tmp/similar_raw') <(grep -o '\"distance\": [0-9.]*' '$tmp/similar_head')"
@@ -315,7 +320,8 @@ check "similar IMAGE with a head: each indexed face finds itself (one space)" te
 snapshot decisions >"$tmp/decisions0"
 run "$tmp/log_head"; rc=$?
 check "with a head: the daemon exits 0" test "$rc" -eq 0
-check "with a head: the daemon regroups with it" grep -q 'regrouped [0-9]* faces into [0-9]* people (.*) with the learned head (32 dimensions)' "$tmp/log_head"
+check "with a head: the daemon regroups with it" grep -q 'regrouped [0-9]* faces into [0-9]* people (.*) with the learned head (32 dimensions, threshold [0-9.]*)' "$tmp/log_head"
+check "with a head: under the head's threshold" grep -q "with the learned head (32 dimensions, threshold $(status | json_get head.cluster_threshold | xargs printf %.4f))" "$tmp/log_head"
 snapshot decisions >"$tmp/decisions1"
 check "with a head: every name and decision holds" cmp -s "$tmp/decisions0" "$tmp/decisions1"
 check "with a head: the named people listed" test "$("$fc" --db "$db" people --json --all | grep -c -e '"name": "Bob"' -e '"name": "Cy"')" -eq 2

@@ -286,6 +286,12 @@ static void test_live_nearest(void)
     const int64_t first = fc_cluster_live_nearest(live, emb[4], NULL, 0, &distance);
     const int64_t second = fc_cluster_live_nearest(live, emb[4], &first, 1, &other);
     CHECK(first == 101 && second != 101 && second != 0 && other > distance);
+    /* the k nearest: the same, in order */
+    int64_t near[3];
+    float far[3];
+    CHECK(fc_cluster_live_nearest_k(live, emb[4], 3, near, far) == 3);
+    CHECK(near[0] == first && near[1] == second && far[0] == distance && far[1] == other &&
+          far[2] >= far[1]);
     /* added faces: a new person found next time; the mean moves */
     float stranger[FC_EMBED_DIM];
     for (int k = 0; k < FC_EMBED_DIM; k++) stranger[k] = gaussian();
