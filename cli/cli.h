@@ -145,10 +145,13 @@ int cli_parse_photo_args(const cli_args *args, int embeddings, cli_photo_args *o
  * on. Returns CLI_OK, or CLI_FAILED if any file failed. */
 int cli_run_photos(const cli_globals *globals, const cli_photo_args *args);
 
-/* Runs the whole-photo pipeline on each file with opts, calling fn with what it found; a
- * file that fails is named on stderr and the others go on. Returns CLI_OK, or CLI_FAILED
- * if the model would not open or any file failed. */
-typedef void (*cli_photo_fn)(void *ctx, const char *path, const fc_photo *photo);
+/* Runs the whole-photo pipeline on each file with opts, calling fn with what it found and,
+ * when the store holds the same bytes as an indexed photo, each face's id there (0: not
+ * known; store_ids NULL when out of memory); a file that fails is named on stderr and the
+ * others go on. Returns CLI_OK, or CLI_FAILED if the model would not open or any file
+ * failed. */
+typedef void (*cli_photo_fn)(void *ctx, const char *path, const fc_photo *photo,
+                             const int64_t *store_ids);
 int cli_each_photo(const cli_globals *globals, char **paths, int count, const fc_faces_opts *opts,
                    cli_photo_fn fn, void *ctx);
 
@@ -182,15 +185,24 @@ const char *cli_library_name(const cli_library *lib, int64_t person);
 /* The index of face id `face` among the loaded ones, or -1. */
 int cli_library_index(const cli_library *lib, int64_t face);
 
-/* Writes s as a JSON string literal: quotes, backslashes and control bytes escaped, bytes
- * that are not valid UTF-8 replaced by U+FFFD (paths on Linux need not be UTF-8). */
-void cli_json_string(FILE *out, const char *s);
-/* JSON output is built with jansson: a string of s by the same rule (NULL: null), an
+/* JSON output is built with jansson: a string of s, bytes that are not valid UTF-8
+ * replaced by U+FFFD (paths on Linux need not be UTF-8; NULL: null), an
  * array of ids; each a new reference (NULL when out of memory). */
 json_t *cli_json_text(const char *s);
 json_t *cli_json_ids(const int64_t *ids, int count);
 /* Prints o as one line (JSON Lines) and drops the reference; -1 if it could not. */
 int cli_json_print(json_t *o);
+/* A capture time from the store ("2016-12-17T23:11:47", as the camera's clock said) as
+ * ISO 8601 with a zone: a time without one is taken as local time here; NULL or "" give
+ * null. A new reference. */
+json_t *cli_json_time(const char *taken);
+/* v rounded to that many decimals; a box [x, y, w, h] to 2; an id, or null for 0. New
+ * references. */
+json_t *cli_json_number(double v, int decimals);
+json_t *cli_json_box(const float box[4]);
+json_t *cli_json_id_or_null(int64_t id);
+/* n floats as an array (each exactly, at cli_json_print's 9 digits). */
+json_t *cli_json_floats(const float *v, int n);
 
 /* A journal entry (fc_store_journal_entry) in words, escaped ("moved face 812 to person
  * 3"), and as JSON: {"entry", "change", "at", "action", "undone", "detail"}. */

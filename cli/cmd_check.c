@@ -9,14 +9,14 @@
 
 typedef struct {
     int json, count;
+    json_t *problems; /* with json */
 } problem_printer;
 
 static void print_problem(void *ctx, const char *problem)
 {
     problem_printer *p = ctx;
     if (p->json) {
-        fputs(p->count ? ", " : "", stdout);
-        cli_json_string(stdout, problem);
+        json_array_append_new(p->problems, cli_json_text(problem));
     } else {
         fc_text_escape(stdout, problem);
         fputc('\n', stdout);
@@ -31,16 +31,16 @@ static const cli_option_spec options[] = {
 
 static int exec(const cli_globals *globals, const cli_args *args)
 {
-    problem_printer p = {.json = cli_args_has(args, "json")};
+    problem_printer p = {.json = cli_args_has(args, "json"), .problems = json_array()};
     fc_store *store = cli_open_store(globals, 1);
     if (!store) return CLI_FAILED;
     char err[FC_ERR_MAX];
-    if (p.json) fputs("{\"problems\": [", stdout);
     int found = fc_store_check(store, print_problem, &p, err);
-    if (p.json)
-        printf("], \"ok\": %s}\n", found == 0 ? "true" : "false");
+    if (p.json && found >= 0)
+        cli_json_print(json_pack("{s:O, s:b}", "problems", p.problems, "ok", found == 0));
     else if (found == 0)
         puts("ok");
+    json_decref(p.problems);
     if (found < 0) {
         cli_failed(&cli_cmd_check, err);
     }

@@ -35,11 +35,8 @@ static int embed_one(fc_recog *net, const char *path, int json)
     char hex[2 * FC_EMBED_DIM + 1];
     for (int i = 0; i < FC_EMBED_DIM; i++) snprintf(hex + 2 * i, 3, "%02x", (uint8_t)q.v[i]);
     if (json) {
-        fputs("{\"path\": ", stdout);
-        cli_json_string(stdout, path);
-        fputs(", \"embedding\": [", stdout);
-        for (int i = 0; i < FC_EMBED_DIM; i++) printf("%s%.9g", i ? ", " : "", unit[i]);
-        printf("], \"quantized\": \"%s\"}\n", hex);
+        cli_json_print(json_pack("{s:o, s:o, s:s}", "path", cli_json_text(path), "embedding",
+                                 cli_json_floats(unit, FC_EMBED_DIM), "quantized", hex));
     } else {
         fc_text_escape(stdout, path);
         printf("\t%s\n", hex);

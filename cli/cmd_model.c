@@ -24,10 +24,9 @@ static int info(const cli_globals *globals, int argc, int json)
     fc_model *model = cli_open_model(globals);
     if (!model) return CLI_FAILED;
     if (json) {
-        fputs("{\"source\": ", stdout);
-        cli_json_string(stdout, fc_model_source(model));
-        printf(", \"version\": %d, \"tensors\": %zu}\n", FC_MODEL_VERSION,
-               fc_model_tensor_count(model));
+        cli_json_print(json_pack("{s:o, s:i, s:I}", "source", cli_json_text(fc_model_source(model)),
+                                 "version", FC_MODEL_VERSION, "tensors",
+                                 (json_int_t)fc_model_tensor_count(model)));
     } else {
         fputs("source:  ", stdout); /* text from the file: escaped like any untrusted string */
         fc_text_escape(stdout, fc_model_source(model));

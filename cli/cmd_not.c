@@ -39,10 +39,13 @@ static int exec(const cli_globals *globals, const cli_args *args)
     json_t *what = NULL;
     if (!rc) {
         what = json_pack("{s:s, s:o}", "edit", "not", "faces", cli_json_ids(faces, count));
-        if (shown)
+        if (shown) {
             cli_person_words(store, shown, who, sizeof who, what);
-        else
+        } else {
             snprintf(who, sizeof who, "the person it was in");
+            json_object_set_new(what, "person", json_null());
+            json_object_set_new(what, "name", json_null());
+        }
     }
     free(faces);
     fc_store_close(store);

@@ -13,31 +13,16 @@ typedef struct {
     int json, count;
 } person_printer;
 
-static void json_or_null(const char *s)
-{
-    if (s)
-        cli_json_string(stdout, s);
-    else
-        fputs("null", stdout);
-}
-
 static int print_person(void *ctx, const fc_store_person *p)
 {
     person_printer *out = ctx;
     out->count++;
-    if (out->json) {
-        printf("{\"id\": %lld, \"name\": ", (long long)p->id);
-        json_or_null(p->name);
-        printf(", \"faces\": %lld, \"photos\": %lld, \"first\": ", (long long)p->faces,
-               (long long)p->photos);
-        json_or_null(p->first);
-        fputs(", \"last\": ", stdout);
-        json_or_null(p->last);
-        printf(", \"hidden\": %s, \"example\": ", p->hidden ? "true" : "false");
-        json_or_null(p->example);
-        fputs("}\n", stdout);
-        return 0;
-    }
+    if (out->json)
+        return cli_json_print(json_pack(
+            "{s:I, s:o, s:I, s:I, s:o, s:o, s:b, s:o}", "person", (json_int_t)p->id, "name",
+            cli_json_text(p->name), "faces", (json_int_t)p->faces, "photos", (json_int_t)p->photos,
+            "first", cli_json_time(p->first), "last", cli_json_time(p->last), "hidden", p->hidden,
+            "example", cli_json_text(p->example)));
     char dates[48] = "";
     if (p->first && p->last) snprintf(dates, sizeof dates, "%.10s..%.10s", p->first, p->last);
     printf("%6lld  ", (long long)p->id);

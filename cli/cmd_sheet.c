@@ -480,12 +480,10 @@ static int exec(const cli_globals *globals, const cli_args *args)
                 missing, faces.count, fc_plural(faces.count, "face", "faces"));
     const int shown_people = a.all ? people.count - (unplaced > 0) : 1;
     if (a.json) {
-        fputs("{\"path\": ", stdout);
-        cli_json_string(stdout, a.out);
-        printf(", \"faces\": %d, \"people\": %d, \"missing\": %d, \"width\": %d, \"height\": %d, "
-               "\"unplaced\": %lld, \"doubtful\": %d}\n",
-               faces.count, shown_people, missing, img->width, img->height, (long long)unplaced,
-               marked);
+        cli_json_print(json_pack("{s:o, s:i, s:i, s:i, s:i, s:i, s:I, s:i}", "path",
+                                 cli_json_text(a.out), "faces", faces.count, "people", shown_people,
+                                 "missing", missing, "width", img->width, "height", img->height,
+                                 "unplaced", (json_int_t)unplaced, "doubtful", marked));
     } else {
         printf("wrote ");
         fc_text_escape(stdout, a.out);

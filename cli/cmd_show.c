@@ -12,21 +12,12 @@ static void print_face(const cli_face *c, int json)
 {
     const fc_store_face_row *f = &c->row;
     if (json) {
-        printf("{\"face\": %lld, \"person\": %lld, \"path\": ", (long long)f->face,
-               (long long)f->person);
-        if (f->path)
-            cli_json_string(stdout, f->path);
-        else
-            fputs("null", stdout);
-        printf(", \"box\": [%.1f, %.1f, %.1f, %.1f], \"score\": %.4f, \"confirmed\": %s, "
-               "\"doubt\": ",
-               f->box[0], f->box[1], f->box[2], f->box[3], f->score,
-               f->confirmed ? "true" : "false");
-        if (c->doubt >= 0)
-            printf("%.4f", c->doubt);
-        else
-            fputs("null", stdout);
-        printf(", \"doubtful\": %s}\n", c->doubtful ? "true" : "false");
+        cli_json_print(json_pack(
+            "{s:I, s:o, s:o, s:o, s:o, s:b, s:o, s:b}", "face", (json_int_t)f->face, "person",
+            cli_json_id_or_null(f->person), "path", cli_json_text(f->path), "box",
+            cli_json_box(f->box), "score", cli_json_number(f->score, 4), "confirmed", f->confirmed,
+            "doubt", c->doubt >= 0 ? cli_json_number(c->doubt, 4) : json_null(), "doubtful",
+            c->doubtful));
         return;
     }
     char doubt[16] = "    -";

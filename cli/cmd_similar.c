@@ -42,8 +42,9 @@ static int nearest(similar_run *run, const float *unit, int self)
 typedef struct {
     const similar_run *run;
     const char *query_path;
-    int query_face; /* the face's index in its photo, or -1 */
-    int64_t query_id;
+    int query_face;         /* the face's index in its photo, or -1 */
+    int64_t query_id;       /* a face id asked for */
+    int64_t query_store_id; /* a photo's face: its id in the store (0: not indexed) */
     float distance;
 } match_ctx;
 
@@ -51,34 +52,15 @@ static int print_match(void *ctx, const fc_store_face_row *row)
 {
     const match_ctx *m = ctx;
     const char *name = row->person ? cli_library_name(m->run->lib, row->person) : NULL;
-    if (m->run->json) {
-        fputs("{\"query\": ", stdout);
-        if (m->query_path) {
-            cli_json_string(stdout, m->query_path);
-            printf(", \"query_face\": %d", m->query_face);
-        } else {
-            printf("%lld", (long long)m->query_id);
-        }
-        printf(", \"face\": %lld, \"distance\": %.4f, \"person\": ", (long long)row->face,
-               m->distance);
-        if (row->person)
-            printf("%lld", (long long)row->person);
-        else
-            fputs("null", stdout);
-        fputs(", \"name\": ", stdout);
-        if (name)
-            cli_json_string(stdout, name);
-        else
-            fputs("null", stdout);
-        fputs(", \"path\": ", stdout);
-        if (row->path)
-            cli_json_string(stdout, row->path);
-        else
-            fputs("null", stdout);
-        printf(", \"box\": [%.1f, %.1f, %.1f, %.1f]}\n", row->box[0], row->box[1], row->box[2],
-               row->box[3]);
-        return 0;
-    }
+    if (m->run->json)
+        return cli_json_print(json_pack(
+            "{s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o}", "query",
+            m->query_path ? cli_json_text(m->query_path) : json_integer(m->query_id), "index",
+            m->query_path ? json_integer(m->query_face) : json_null(), "query_face",
+            m->query_path ? cli_json_id_or_null(m->query_store_id) : json_integer(m->query_id),
+            "face", (json_int_t)row->face, "distance", cli_json_number(m->distance, 4), "person",
+            cli_json_id_or_null(row->person), "name", cli_json_text(name), "path",
+            cli_json_text(row->path), "box", cli_json_box(row->box)));
     printf("%8lld  %.3f  ", (long long)row->face, m->distance);
     if (name)
         fc_text_escape(stdout, name);
@@ -110,7 +92,8 @@ static int print_nearest(similar_run *run, const float *unit, int self, match_ct
     return rc;
 }
 
-static void similar_in_photo(void *ctx, const char *path, const fc_photo *photo)
+static void similar_in_photo(void *ctx, const char *path, const fc_photo *photo,
+                             const int64_t *store_ids)
 {
     similar_run *run = ctx;
     for (int f = 0; f < photo->count; f++) {
@@ -121,7 +104,10 @@ static void similar_in_photo(void *ctx, const char *path, const fc_photo *photo)
             printf("  face %d at %.0f,%.0f %.0fx%.0f:\n", f, photo->faces[f].box[0],
                    photo->faces[f].box[1], photo->faces[f].box[2], photo->faces[f].box[3]);
         }
-        match_ctx m = {.run = run, .query_path = path, .query_face = f};
+        match_ctx m = {.run = run,
+                       .query_path = path,
+                       .query_face = f,
+                       .query_store_id = store_ids ? store_ids[f] : 0};
         if (print_nearest(run, unit, -1, &m) != 0) run->failed = 1;
     }
 }

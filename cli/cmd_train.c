@@ -65,14 +65,15 @@ static void print_summary(const train_run *run, const fc_store_head *h, int nots
                           const float *raw, double seconds)
 {
     if (run->json) {
-        printf("{\"dim\": %d, \"epochs\": %d, \"faces\": %lld, \"people\": %lld, "
-               "\"known_negatives\": %d, \"background\": %d, \"loss\": %.6f, \"active\": %.6f, "
-               "\"cluster_threshold\": %.6f, \"raw_cluster_threshold\": %.6f, "
-               "\"recognize_threshold\": %.6f, \"raw_recognize_threshold\": %.6f, "
-               "\"seconds\": %.3f}\n",
-               h->dim, run->epochs, (long long)h->faces, (long long)h->people, nots, background,
-               run->loss, run->active, h->cluster_threshold, raw[0], h->recognize_threshold, raw[1],
-               seconds);
+        cli_json_print(json_pack(
+            "{s:i, s:i, s:I, s:I, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "dim", h->dim,
+            "epochs", run->epochs, "faces", (json_int_t)h->faces, "people", (json_int_t)h->people,
+            "known_negatives", nots, "background", background, "loss",
+            cli_json_number(run->loss, 6), "active", cli_json_number(run->active, 6),
+            "cluster_threshold", cli_json_number(h->cluster_threshold, 6), "raw_cluster_threshold",
+            cli_json_number(raw[0], 6), "recognize_threshold",
+            cli_json_number(h->recognize_threshold, 6), "raw_recognize_threshold",
+            cli_json_number(raw[1], 6), "seconds", cli_json_number(seconds, 3)));
         return;
     }
     printf("learned a head of %d dimensions from %lld %s of %lld named %s, %d \"not this "
@@ -153,7 +154,7 @@ static int reset(fc_store *store, int json)
     const int removed = fc_store_head_delete(store, err);
     if (removed < 0) return cli_failed(&cli_cmd_train, err);
     if (json)
-        printf("{\"removed\": %d}\n", removed);
+        cli_json_print(json_pack("{s:i}", "removed", removed));
     else if (removed)
         puts("the learned head is removed: back to the raw embeddings; people and your "
              "decisions are unchanged");

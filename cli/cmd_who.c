@@ -23,7 +23,7 @@ typedef struct {
 } who_run;
 
 static void print_answer(const who_run *run, const char *path, const fc_face *f, int index,
-                         const fc_place_answer *given)
+                         int64_t id, const fc_place_answer *given)
 {
     /* named, or else the nearest it could have been; a face's own copy in the library
      * (an indexed photo) is 0 away, not a rounding's -0 */
@@ -34,26 +34,12 @@ static void print_answer(const who_run *run, const char *path, const fc_face *f,
     const int known = given->person != 0;
     const char *name = a.person ? cli_library_name(run->lib, a.person) : NULL;
     if (run->json) {
-        fputs("{\"path\": ", stdout);
-        cli_json_string(stdout, path);
-        printf(", \"face\": %d, \"box\": [%.1f, %.1f, %.1f, %.1f], \"name\": ", index, f->box[0],
-               f->box[1], f->box[2], f->box[3]);
-        if (known)
-            cli_json_string(stdout, name);
-        else
-            fputs("null", stdout);
-        if (a.person)
-            printf(", \"person\": %lld, \"nearest\": ", (long long)a.person);
-        else
-            fputs(", \"person\": null, \"nearest\": ", stdout);
-        if (name)
-            cli_json_string(stdout, name);
-        else
-            fputs("null", stdout);
-        if (a.person)
-            printf(", \"distance\": %.4f}\n", a.distance);
-        else
-            puts(", \"distance\": null}");
+        cli_json_print(
+            json_pack("{s:o, s:i, s:o, s:o, s:o, s:o, s:o, s:o}", "path", cli_json_text(path),
+                      "index", index, "face", cli_json_id_or_null(id), "box", cli_json_box(f->box),
+                      "name", cli_json_text(known ? name : NULL), "person",
+                      cli_json_id_or_null(a.person), "nearest", cli_json_text(name), "distance",
+                      a.person ? cli_json_number(a.distance, 4) : json_null()));
         return;
     }
     fc_text_escape(stdout, path);
@@ -71,7 +57,7 @@ static void print_answer(const who_run *run, const char *path, const fc_face *f,
 }
 
 /* The photo's faces named by the rule the daemon places them among named people with. */
-static void name_faces(void *ctx, const char *path, const fc_photo *photo)
+static void name_faces(void *ctx, const char *path, const fc_photo *photo, const int64_t *store_ids)
 {
     who_run *run = ctx;
     const cli_library *lib = run->lib;
@@ -91,7 +77,8 @@ static void name_faces(void *ctx, const char *path, const fc_photo *photo)
         fprintf(stderr, "facecluster who: %s\n", err);
         goto out;
     }
-    for (int f = 0; f < photo->count; f++) print_answer(run, path, &photo->faces[f], f, &answer[f]);
+    for (int f = 0; f < photo->count; f++)
+        print_answer(run, path, &photo->faces[f], f, store_ids ? store_ids[f] : 0, &answer[f]);
 out:
     free(unit), free(answer);
 }

@@ -4,46 +4,44 @@
 
 #include "../core/faces.h"
 #include "../core/fc_error.h"
+#include "../core/file.h"
+#include "../store/store.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
-static void print_hex(const fc_qembed *q)
-{
-    for (int i = 0; i < FC_EMBED_DIM; i++) printf("%02x", (uint8_t)q->v[i]);
-}
-
-static void print_face(const char *path, const fc_photo *photo, int index, int json, int embeddings)
+static void print_face(const char *path, const fc_photo *photo, int index, int64_t id, int json,
+                       int embeddings)
 {
     const fc_face *f = &photo->faces[index];
+    char hex[2 * FC_EMBED_DIM + 1];
+    for (int i = 0; i < FC_EMBED_DIM; i++)
+        snprintf(hex + 2 * i, 3, "%02x", (uint8_t)f->quantized.v[i]);
     if (!json) {
         fc_text_escape(stdout, path);
         printf("\t%d\t%.1f,%.1f,%.1f,%.1f\t%.4f", index, f->box[0], f->box[1], f->box[2], f->box[3],
                f->score);
-        if (embeddings) {
-            putchar('\t');
-            print_hex(&f->quantized);
-        }
+        if (embeddings) printf("\t%s", hex);
         putchar('\n');
         return;
     }
-    fputs("{\"path\": ", stdout);
-    cli_json_string(stdout, path);
-    printf(", \"width\": %d, \"height\": %d, \"face\": %d, \"score\": %.6g, "
-           "\"box\": [%.2f, %.2f, %.2f, %.2f], \"landmarks\": [",
-           photo->width, photo->height, index, f->score, f->box[0], f->box[1], f->box[2],
-           f->box[3]);
-    for (int i = 0; i < FC_LANDMARK_POINTS; i++)
-        printf("%s[%.2f, %.2f]", i ? ", " : "", f->landmarks[i][0], f->landmarks[i][1]);
-    printf("], \"small\": %s", f->small ? "true" : "false");
-    if (embeddings) {
-        fputs(", \"embedding\": [", stdout);
-        for (int i = 0; i < FC_EMBED_DIM; i++) printf("%s%.9g", i ? ", " : "", f->embedding[i]);
-        fputs("], \"quantized\": \"", stdout);
-        print_hex(&f->quantized);
-        putchar('"');
+    json_t *landmarks = json_array();
+    for (int i = 0; landmarks && i < FC_LANDMARK_POINTS; i++)
+        json_array_append_new(landmarks, json_pack("[o, o]", cli_json_number(f->landmarks[i][0], 2),
+                                                   cli_json_number(f->landmarks[i][1], 2)));
+    json_t *o =
+        json_pack("{s:o, s:i, s:i, s:i, s:o, s:o, s:o, s:o, s:b}", "path", cli_json_text(path),
+                  "width", photo->width, "height", photo->height, "index", index, "face",
+                  cli_json_id_or_null(id), "score", cli_json_number(f->score, 6), "box",
+                  cli_json_box(f->box), "landmarks", landmarks, "small", f->small);
+    if (o && embeddings) {
+        json_object_set_new(o, "embedding", cli_json_floats(f->embedding, FC_EMBED_DIM));
+        json_object_set_new(o, "quantized", json_string(hex));
     }
-    puts("}");
+    cli_json_print(o);
 }
 
 const cli_option_spec cli_detect_options[] = {
@@ -78,18 +76,64 @@ int cli_parse_photo_args(const cli_args *args, int embeddings, cli_photo_args *o
     return CLI_OK;
 }
 
+static double overlap(const float a[4], const float b[4])
+{
+    const double x0 = fmax(a[0], b[0]), y0 = fmax(a[1], b[1]);
+    const double x1 = fmin(a[0] + a[2], b[0] + b[2]), y1 = fmin(a[1] + a[3], b[1] + b[3]);
+    const double inter = x1 > x0 && y1 > y0 ? (x1 - x0) * (y1 - y0) : 0;
+    const double uni = (double)a[2] * a[3] + (double)b[2] * b[3] - inter;
+    return uni > 0 ? inter / uni : 0;
+}
+
+/* Each face found in the file at path: its id in the store when the same bytes are an
+ * indexed photo there (the face of the photo whose box overlaps it most, at least half,
+ * each store face taken once), else 0. */
+static void store_ids(fc_store *store, const char *path, const fc_photo *photo, int64_t *ids)
+{
+    memset(ids, 0, (size_t)photo->count * sizeof *ids);
+    uint8_t *data = NULL, hash[FC_STORE_HASH_BYTES];
+    size_t len = 0;
+    if (!store || !photo->count ||
+        fc_file_read(path, FC_IMAGE_MAX_FILE_BYTES, &data, &len, NULL) != 0)
+        return;
+    fc_store_hash(data, len, hash);
+    free(data);
+    int64_t *faces = NULL;
+    float(*boxes)[4] = NULL;
+    int n = 0;
+    if (fc_store_photo_boxes(store, hash, &faces, &boxes, &n, NULL) != 0) return;
+    for (int i = 0; i < photo->count; i++) {
+        int best = -1;
+        double best_overlap = 0.5;
+        for (int k = 0; k < n; k++) {
+            const double o = faces[k] ? overlap(photo->faces[i].box, boxes[k]) : 0;
+            if (o >= best_overlap) best = k, best_overlap = o;
+        }
+        if (best >= 0) ids[i] = faces[best], faces[best] = 0;
+    }
+    free(faces), free(boxes);
+}
+
 int cli_each_photo(const cli_globals *globals, char **paths, int count, const fc_faces_opts *opts,
                    cli_photo_fn fn, void *ctx)
 {
     fc_model *model = cli_open_model(globals);
     if (!model) return CLI_FAILED;
-    char err[FC_ERR_MAX];
+    char err[FC_ERR_MAX], db[4096];
     fc_faces *faces = NULL;
     if (fc_faces_new(model, &faces, err) != 0) {
         cli_warn(NULL, NULL, err);
         fc_model_close(model);
         return CLI_FAILED;
     }
+    /* the store, if there is one, tells which faces are known (no store: no ids) */
+    fc_store *store = NULL;
+    if (globals->db_path)
+        snprintf(db, sizeof db, "%s", globals->db_path);
+    else if (fc_store_default_path(db, sizeof db, NULL) != 0)
+        db[0] = 0;
+    if (db[0] && access(db, F_OK) == 0 && fc_store_open(db, FC_STORE_READ_ONLY, &store, err) != 0)
+        store = NULL;
     int status = CLI_OK;
     for (int i = 0; i < count; i++) {
         fc_photo photo;
@@ -98,19 +142,24 @@ int cli_each_photo(const cli_globals *globals, char **paths, int count, const fc
             status = CLI_FAILED;
             continue;
         }
-        fn(ctx, paths[i], &photo);
+        int64_t *ids = calloc((size_t)(photo.count ? photo.count : 1), sizeof *ids);
+        if (ids) store_ids(store, paths[i], &photo, ids);
+        fn(ctx, paths[i], &photo, ids);
+        free(ids);
         fc_photo_free(&photo);
     }
     fflush(stdout);
+    fc_store_close(store);
     fc_faces_free(faces);
     fc_model_close(model);
     return status;
 }
 
-static void print_photo(void *ctx, const char *path, const fc_photo *photo)
+static void print_photo(void *ctx, const char *path, const fc_photo *photo, const int64_t *ids)
 {
     const cli_photo_args *args = ctx;
-    for (int f = 0; f < photo->count; f++) print_face(path, photo, f, args->json, args->embeddings);
+    for (int f = 0; f < photo->count; f++)
+        print_face(path, photo, f, ids ? ids[f] : 0, args->json, args->embeddings);
 }
 
 int cli_run_photos(const cli_globals *globals, const cli_photo_args *args)

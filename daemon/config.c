@@ -257,7 +257,7 @@ static int read_file(daemon_config *cfg, const char *path, int must_exist)
     if (!f) {
         if (!must_exist && errno == ENOENT) return 0;
         char why[FC_ERR_MAX];
-        snprintf(why, sizeof why, "cannot read %s: %s", path, strerror(errno));
+        snprintf(why, sizeof why, "cannot read %.200s: %s", path, strerror(errno));
         complain(NULL, 0, why);
         return 2;
     }

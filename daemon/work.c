@@ -74,9 +74,7 @@ static void process(work_pool *pool, fc_faces *faces, fc_store *reader, int embe
     atomic_fetch_add(&pool->files_read, 1);
     atomic_fetch_add(&pool->bytes_read, (long)len);
     r->ident = scan_identity(&st);
-    XXH128_canonical_t canon;
-    XXH128_canonicalFromHash(&canon, XXH3_128bits(data, len));
-    memcpy(r->hash, canon.digest, FC_STORE_HASH_BYTES);
+    fc_store_hash(data, len, r->hash);
     int64_t photo;
     int status;
     char err[FC_ERR_MAX];

@@ -110,6 +110,14 @@ typedef struct {
     int photo_status;      /* enum fc_photo_status of its photo */
 } fc_store_file;
 
+/* A photo's content hash (XXH3-128 of its bytes): what the store knows a photo by. */
+void fc_store_hash(const void *data, size_t len, uint8_t hash[FC_STORE_HASH_BYTES]);
+/* The faces (ids and boxes, in the upright photo's full-size pixels; rejected ones left
+ * out) of the indexed photo with this hash; *count 0 when there is none. The caller frees
+ * *faces and *boxes. Returns 0 or an error. */
+int fc_store_photo_boxes(fc_store *s, const uint8_t hash[FC_STORE_HASH_BYTES], int64_t **faces,
+                         float (**boxes)[4], int *count, char *err);
+
 /* Looks a file up by path. Returns 1 (found, *out filled), 0 (unknown) or an error. */
 int fc_store_file_get(fc_store *s, const char *path, fc_store_file *out, char *err);
 

@@ -54,7 +54,7 @@ mkdir "$tmp/photos"
 cp "$samples"/sample{1,2}.jpg "$tmp/photos/"
 db=$tmp/faces.db
 "$fcd" --once --watch "$tmp/photos" --db "$db" 2>"$tmp/log" || { cat "$tmp/log" >&2; exit 1; }
-person=$("$fc" --db "$db" people --unsorted --json | sed -n '1s/^{"id": \([0-9]*\),.*/\1/p')
+person=$("$fc" --db "$db" people --unsorted --json | sed -n '1s/^{"person": \([0-9]*\),.*/\1/p')
 "$fc" --db "$db" hide "$person" >/dev/null
 "$fc" --db "$db" unhide "$person" >/dev/null
 "$fc" --db "$db" hide "$person" >/dev/null

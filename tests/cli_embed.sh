@@ -53,7 +53,7 @@ check "plain output carries the same bytes" grep -q "	$hex\$" "$tmp/plain"
 "$fc" embed --json "$samples/sample1.jpg" "$tmp/text.jpg" >"$tmp/photo" 2>"$tmp/err"; rc=$?
 check "photo with a bad file: exit 1" test "$rc" -eq 1
 check "faces of sample1 found" test "$(wc -l <"$tmp/photo")" -ge 3
-for field in path width height face score box landmarks small embedding quantized; do
+for field in path width height index face score box landmarks small embedding quantized; do
     check "field $field present" grep -q "\"$field\": " "$tmp/photo"
 done
 points=$(head -1 "$tmp/photo" | sed 's/.*"landmarks": \[\(.*\)\], "small".*/\1/' | grep -o '\[' | wc -l)

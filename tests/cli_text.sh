@@ -106,7 +106,7 @@ for bad in $'Ann\e[1m' $'two\nlines' $'bell\a' $'\xff\xfe' $'c1\xc2\x9b' $'bidi\
 done
 
 # matching a person as typed
-people=$({ fc_db people --all --json; fc_db people --all --unsorted --json; } | sed 's/^{"id": \([0-9]*\),.*/\1/' | grep -v "^$evil$" | head -5)
+people=$({ fc_db people --all --json; fc_db people --all --unsorted --json; } | sed 's/^{"person": \([0-9]*\),.*/\1/' | grep -v "^$evil$" | head -5)
 set -- $people
 fc_db name "$1" "Ada Lovelace" >/dev/null
 fc_db name "$2" "Adam Smith" >/dev/null

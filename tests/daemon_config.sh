@@ -93,7 +93,7 @@ check "1 photo indexed, the pipeline ran 1 time" \
 check "1 photo file read" grep -q '; 1 photo file read (' "$tmp/log1"
 # the CLI's counts read the same way
 db="$home/store #1/faces.db"
-person=$("$fc" --db "$db" people --unsorted --json | sed -n '1s/^{"id": \([0-9]*\),.*/\1/p')
+person=$("$fc" --db "$db" people --unsorted --json | sed -n '1s/^{"person": \([0-9]*\),.*/\1/p')
 face=$("$fc" --db "$db" show "$person" --json | sed -n '1s/^{"face": \([0-9]*\),.*/\1/p')
 check "the CLI: 1 face moved" grep -q '^1 face now in person [0-9]*, a new person$' <("$fc" --db "$db" move "$face" --new)
 check "the CLI: 1 face, 1 photo" grep -q ' 1 face  *1 photo ' <("$fc" --db "$db" people --unsorted)

@@ -88,12 +88,12 @@ check "the empty file listed" grep -q "$lib/empty.jpg" "$tmp/bad"
 # the faces grouped into people at the end of the run
 "$fc" --db "$db" people --json >"$tmp/people"
 check "people found" test "$(wc -l <"$tmp/people")" -ge 1
-for key in id name faces photos first last hidden example; do
+for key in person name faces photos first last hidden example; do
     check "people lists $key" grep -q "\"$key\": " "$tmp/people"
 done
 check "regroup logged" grep -q 'regrouped [0-9]* faces into [0-9]* people' "$tmp/log1"
 # a person named: found by name, its faces confirmed, the name kept by later regroups
-first=$(sed -n '1s/^{"id": \([0-9]*\),.*/\1/p' "$tmp/people")
+first=$(sed -n '1s/^{"person": \([0-9]*\),.*/\1/p' "$tmp/people")
 "$fc" --db "$db" name "$first" "Ada Lovelace" >/dev/null; rc=$?
 check "name: exit 0" test "$rc" -eq 0
 check "show by name: all confirmed" bash -c "\"$fc\" --db \"$db\" show 'Ada Lovelace' --json | grep -q '\"confirmed\": true' && ! \"$fc\" --db \"$db\" show 'Ada Lovelace' --json | grep -q '\"confirmed\": false'"
@@ -178,7 +178,7 @@ check "similar FACE: not itself" test "$(grep -c "\"face\": $ada_face," "$tmp/si
 check "similar FACE FACE: each its matches" test "$("$fc" --db "$db" similar "$ada_face" "$ada_face" -n 2 | wc -l)" -eq 4
 check "similar FACE: nearest first" bash -c "sed 's/.*\"distance\": \([0-9.]*\).*/\1/' '$tmp/similar' | sort -c -n"
 "$fc" --db "$db" similar -n 1 --json "$ada_photo" >"$tmp/similar"
-check "similar IMAGE: each indexed face finds itself" test "$(grep -c '"distance": 0.0000' "$tmp/similar")" -eq "$(wc -l <"$tmp/who")"
+check "similar IMAGE: each indexed face finds itself" test "$(grep -c '"distance": 0.0,' "$tmp/similar")" -eq "$(wc -l <"$tmp/who")"
 "$fc" --db "$db" similar 999999 >/dev/null 2>"$tmp/err"; rc=$?
 check "similar, an unknown face: exit 1, said so" test "$rc" -eq 1 -a -n "$(grep 'no face 999999' "$tmp/err")"
 
@@ -198,7 +198,7 @@ check "move --new: exit 0" test "$rc" -eq 0
 split=$(sed -n 's/.*"person": \([0-9]*\).*/\1/p' "$tmp/moved")
 "$fc" --db "$db" not "$f2" 'Ada Lovelace'; rc=$?
 check "not: exit 0" test "$rc" -eq 0
-stranger=$("$fc" --db "$db" people --unsorted --json | sed -n '1s/^{"id": \([0-9]*\),.*/\1/p')
+stranger=$("$fc" --db "$db" people --unsorted --json | sed -n '1s/^{"person": \([0-9]*\),.*/\1/p')
 reject=$("$fc" --db "$db" show "$stranger" --json | sed -n '1s/^{"face": \([0-9]*\),.*/\1/p')
 "$fc" --db "$db" reject "$reject"; rc=$?
 check "reject: exit 0" test "$rc" -eq 0
@@ -216,16 +216,16 @@ check "the moved face stays where it was put" grep -q "\"face\": $f1," "$tmp/spl
 "$fc" --db "$db" show 'Ada Lovelace' --json >"$tmp/ada2"
 check "the face said not Ada never returns" test "$(grep -c "\"face\": $f2," "$tmp/ada2")" -eq 0
 check "the rejected face is in no person" test "$("$fc" --db "$db" people --unsorted --json |
-    while read -r line; do id=$(printf '%s' "$line" | sed 's/^{"id": \([0-9]*\),.*/\1/')
+    while read -r line; do id=$(printf '%s' "$line" | sed 's/^{"person": \([0-9]*\),.*/\1/')
         "$fc" --db "$db" show "$id" --json; done | grep -c "\"face\": $reject,")" -eq 0
 # hide and unhide: out of the list and back (people lists groups of 2 or more, --unsorted
 # the others: both are looked at)
 everyone() { "$fc" --db "$db" people --json "$@"; "$fc" --db "$db" people --unsorted --json "$@"; }
 "$fc" --db "$db" hide "$split"
-check "a hidden person is not listed" test "$(everyone | grep -c "\"id\": $split,")" -eq 0
-check "people --all lists it" test "$(everyone --all | grep -c "\"id\": $split, .*\"hidden\": true")" -eq 1
+check "a hidden person is not listed" test "$(everyone | grep -c "\"person\": $split,")" -eq 0
+check "people --all lists it" test "$(everyone --all | grep -c "\"person\": $split, .*\"hidden\": true")" -eq 1
 "$fc" --db "$db" unhide "$split"
-check "unhidden: listed again" test "$(everyone | grep -c "\"id\": $split,")" -eq 1
+check "unhidden: listed again" test "$(everyone | grep -c "\"person\": $split,")" -eq 1
 check "the store is sound" bash -c "\"$fc\" --db \"$db\" check >/dev/null"
 
 # a learned head (facecluster train) from the named people and the user's "not this
@@ -315,7 +315,7 @@ check "who with a head: distances at all" grep -q '"distance": 0\.0*[1-9]' "$tmp
 check "similar with a head: exit 0, 3 faces" test "$rc" -eq 0 -a "$(wc -l <"$tmp/similar_head")" -eq 3
 check "similar with a head: its distances" bash -c "! cmp -s <(grep -o '\"distance\": [0-9.]*' '$tmp/similar_raw') <(grep -o '\"distance\": [0-9.]*' '$tmp/similar_head')"
 "$fc" --db "$db" similar -n 1 --json "$bob_photo" >"$tmp/similar_image"
-check "similar IMAGE with a head: each indexed face finds itself (one space)" test "$(grep -c '"distance": 0.0000' "$tmp/similar_image")" -eq "$(wc -l <"$tmp/who_head")"
+check "similar IMAGE with a head: each indexed face finds itself (one space)" test "$(grep -c '"distance": 0.0,' "$tmp/similar_image")" -eq "$(wc -l <"$tmp/who_head")"
 # the daemon regroups with it; every name and decision holds
 snapshot decisions >"$tmp/decisions0"
 run "$tmp/log_head"; rc=$?

@@ -72,7 +72,7 @@ sleep 3
 check "one overflow logged" test "$(grep -c 'queue overflowed' "$log")" -eq 1
 
 # an edit through the CLI while the daemon runs: noticed (PRAGMA data_version)
-person=$("$fc" --db "$db" people --unsorted --json | sed -n '1s/^{"id": \([0-9]*\),.*/\1/p')
+person=$("$fc" --db "$db" people --unsorted --json | sed -n '1s/^{"person": \([0-9]*\),.*/\1/p')
 "$fc" --db "$db" name "$person" "Grace Hopper" >/dev/null; rc=$?
 check "name while the daemon runs: exit 0" test "$rc" -eq 0
 edit_noticed() { grep -q 'the store was edited' "$log"; }
@@ -80,7 +80,7 @@ check "the daemon notices the edit" wait_for 30 edit_noticed
 
 # a new photo between regroups: its faces join their people at once (the same pixels as
 # a photo already indexed, one byte more after the image: another file, the same faces)
-example=$("$fc" --db "$db" people --unsorted --json | sed -n "/\"id\": $person,/s/.*\"example\": \"\([^\"]*\)\".*/\1/p")
+example=$("$fc" --db "$db" people --unsorted --json | sed -n "/\"person\": $person,/s/.*\"example\": \"\([^\"]*\)\".*/\1/p")
 faces_before=$("$fc" --db "$db" show "Grace Hopper" --json | wc -l)
 regroups=$(grep -c 'regrouped' "$log")
 { cat "$example"; printf 'x'; } >"$b/again.jpg"

@@ -23,7 +23,7 @@ finish() {
 }
 faces_by_photo() { # faces_by_photo DB: "FACE PATH" for each face in a person, hidden too
     { "$fc" --db "$1" people --json --all; "$fc" --db "$1" people --unsorted --json --all; } |
-        sed 's/^{"id": \([0-9]*\),.*/\1/' |
+        sed 's/^{"person": \([0-9]*\),.*/\1/' |
         while read -r id; do "$fc" --db "$1" show "$id" --json; done |
         sed 's/^{"face": \([0-9]*\),.*"path": "\([^"]*\)".*/\1 \2/'
 }

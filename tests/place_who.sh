@@ -41,7 +41,7 @@ check "who: exit 0" test $? -eq 0
 faces=$(wc -l <"$tmp/who")
 check "who: the faces of both halves" test "$faces" -ge 4
 # index: person (empty: unknown)
-sed 's/.*"face": \([0-9]*\),.*"name": \(null\|"[^"]*"\), "person": \(null\|[0-9]*\),.*/\1 \2 \3/' "$tmp/who" |
+sed 's/.*"index": \([0-9]*\),.*"name": \(null\|"[^"]*"\), "person": \(null\|[0-9]*\),.*/\1 \2 \3/' "$tmp/who" |
     while read -r i name person; do [ "$name" = null ] && person=; echo "$i $person"; done | sort -n >"$tmp/who_says"
 check "who names some" grep -q ' [0-9]' "$tmp/who_says"
 check "who leaves some unknown (each person is twice)" grep -q ' $' "$tmp/who_says"
