@@ -266,11 +266,14 @@ static const char script[] =
     "if(i.complete&&i.naturalWidth>0)ok++;else{bad++;i.closest('figure').classList.add("
     "'broken')}}document.body.dataset.imagesLoaded=ok;document.body.dataset.imagesBroken=bad})";
 
-static void write_face(FILE *out, const cli_face *face, const page_thumb *t)
+/* A face; person, when not 0, is named under it (in the section of people alone). */
+static void write_face(FILE *out, const cli_face *face, const page_thumb *t, int64_t person)
 {
     const fc_store_face_row *f = &face->row;
-    fprintf(out, "<figure class=\"face%s\" data-face=\"%lld\"%s>", face->doubtful ? " doubt" : "",
+    fprintf(out, "<figure class=\"face%s\" data-face=\"%lld\"%s", face->doubtful ? " doubt" : "",
             (long long)f->face, face->doubtful ? " data-doubtful=\"1\"" : "");
+    if (person) fprintf(out, " data-person=\"%lld\"", (long long)person);
+    fputc('>', out);
     if (t->shown)
         fprintf(out, "<img src=\"faces/%s\" alt=\"face %lld\" width=\"%d\" height=\"%d\">", t->file,
                 (long long)f->face, THUMB, THUMB);
@@ -280,7 +283,8 @@ static void write_face(FILE *out, const cli_face *face, const page_thumb *t)
                 "height=\"%d\">",
                 (long long)f->face, THUMB, THUMB);
     fprintf(out, "<figcaption><b>%lld</b>%s", (long long)f->face, f->confirmed ? " ✓" : "");
-    if (face->doubtful) fprintf(out, " <span class=\"mark\">doubtful %.3f</span>", face->doubt);
+    if (person) fprintf(out, " · person %lld", (long long)person);
+    if (face->doubtful) fprintf(out, "<br><span class=\"mark\">doubtful %.3f</span>", face->doubt);
     fputs("<br>", out);
     if (f->path) {
         const char *slash = strrchr(f->path, '/');
@@ -338,7 +342,32 @@ static void write_person(FILE *out, const page_person *p)
                      "facecluster reject FACE...            # these are not faces\n");
     }
     fputs("</pre></details>\n<div class=\"faces\">\n", out);
-    for (int i = 0; i < count; i++) write_face(out, &faces[i], &p->thumbs[i]);
+    for (int i = 0; i < count; i++) write_face(out, &faces[i], &p->thumbs[i], 0);
+    fputs("</div>\n</section>\n", out);
+}
+
+/* An unnamed person of one face (a stranger, mostly): shown with the others alike in one
+ * section, as `people --unsorted` lists them, so that they do not bury the people. */
+static int alone(const page_person *p)
+{
+    return p->id && !p->name && !p->hidden && p->faces.n == 1;
+}
+
+static void write_alone(FILE *out, const page_run *run, int n_alone)
+{
+    fprintf(out,
+            "<section class=\"person alone\" id=\"alone\" data-faces=\"%d\">\n<h2>People "
+            "with one face<span class=\"count\">%d</span></h2>\n<details><summary>commands to "
+            "fix them</summary><pre>facecluster name PERSON 'NAME'         # name one\n"
+            "facecluster move FACE... PERSON       # these faces are that person\n"
+            "facecluster merge PERSON PERSON...    # these people are one\n"
+            "facecluster reject FACE...            # these are not faces\n</pre></details>\n"
+            "<div class=\"faces\">\n",
+            n_alone, n_alone);
+    for (int i = 0; i < run->n_people; i++)
+        if (alone(&run->people[i]))
+            write_face(out, &run->people[i].faces.face[0], &run->people[i].thumbs[0],
+                       run->people[i].id);
     fputs("</div>\n</section>\n", out);
 }
 
@@ -372,12 +401,11 @@ static int write_html(page_run *run, char *err)
             "are cut.</p>\n<nav>",
             doubt, fc_plural(doubt, "face is", "faces are"), doubt == 1 ? "it looks" : "they look",
             doubt == 1 ? "its" : "their", run->threshold);
+    int n_alone = 0;
+    for (int i = 0; i < run->n_people; i++) n_alone += alone(&run->people[i]);
     for (int i = 0; i < run->n_people; i++) {
         const page_person *p = &run->people[i];
-        if (!p->id) {
-            fputs("<a href=\"#unsorted\">faces in no person</a>", out);
-            continue;
-        }
+        if (alone(p) || !p->id) continue;
         fprintf(out, "<a href=\"#person-%lld\">", (long long)p->id);
         if (p->name)
             html(out, p->name);
@@ -385,8 +413,18 @@ static int write_html(page_run *run, char *err)
             fprintf(out, "person %lld", (long long)p->id);
         fputs("</a> ", out);
     }
+    if (n_alone)
+        fprintf(out, "<a href=\"#alone\">%d %s with one face</a> ", n_alone,
+                fc_plural(n_alone, "person", "people"));
+    for (int i = 0; i < run->n_people; i++)
+        if (!run->people[i].id) fputs("<a href=\"#unsorted\">faces in no person</a>", out);
     fputs("</nav></header>\n", out);
-    for (int i = 0; i < run->n_people; i++) write_person(out, &run->people[i]);
+    /* the people, then those alone, then the faces in no person (the last "person") */
+    for (int i = 0; i < run->n_people; i++)
+        if (run->people[i].id && !alone(&run->people[i])) write_person(out, &run->people[i]);
+    if (n_alone) write_alone(out, run, n_alone);
+    for (int i = 0; i < run->n_people; i++)
+        if (!run->people[i].id) write_person(out, &run->people[i]);
     fprintf(out, "<script>%s</script>\n</body></html>\n", script);
     if (fclose(out) != 0) {
         free(buf);
