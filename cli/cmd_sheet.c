@@ -163,75 +163,43 @@ static void person_label(const sheet_person *p, int64_t id, char *buf, size_t ca
         snprintf(buf, cap, "person %lld", (long long)id);
 }
 
-static int by_path(const void *a, const void *b)
+typedef struct {
+    fc_sheet *sheet;
+    int missing;
+} cells;
+
+static int fill_cell(void *ctx, const cli_cut *cut, const fc_image *img, const double square[4])
 {
-    const sheet_face *x = a, *y = b;
-    if (!x->path || !y->path) return (x->path != NULL) - (y->path != NULL);
-    return strcmp(x->path, y->path);
+    cells *c = ctx;
+    const sheet_face *f = cut->item;
+    char label[32], err[FC_ERR_MAX];
+    if (f->doubt >= 0) /* how far from the person's other faces */
+        snprintf(label, sizeof label, "%lld %.3f", (long long)f->face, f->doubt);
+    else
+        snprintf(label, sizeof label, "%lld", (long long)f->face);
+    if (!img || fc_sheet_put(c->sheet, f->row, f->col, img, square, label, err) != 0) {
+        fc_sheet_put_missing(c->sheet, f->row, f->col, label);
+        c->missing++;
+    }
+    if (f->mark) fc_sheet_mark(c->sheet, f->row, f->col);
+    return 0;
 }
 
-/* Fills every face's cell: each photo read and decoded once, for all of its faces. Returns
- * how many cells show "missing" (naming each photo that failed on stderr), or an error
- * that stops the sheet (out of memory). */
+/* Fills every face's cell, each photo read and decoded once for all of its faces
+ * (cli_cut_faces). Returns how many cells show "missing" (each photo that failed named
+ * on stderr), or an error that stops the sheet (out of memory). */
 static int fill_cells(fc_sheet *sheet, sheet_face *faces, int count, int cell)
 {
-    int missing = 0;
-    qsort(faces, (size_t)count, sizeof *faces, by_path);
-    float(*boxes)[4] = malloc((size_t)(count ? count : 1) * sizeof *boxes);
-    double(*squares)[4] = malloc((size_t)(count ? count : 1) * sizeof *squares);
-    if (!boxes || !squares) {
-        free(boxes);
-        free(squares);
-        return -ENOMEM;
+    cli_cut *cuts = malloc((size_t)(count ? count : 1) * sizeof *cuts);
+    if (!cuts) return -ENOMEM;
+    for (int i = 0; i < count; i++) {
+        cuts[i] = (cli_cut){.path = faces[i].path, .item = &faces[i]};
+        memcpy(cuts[i].box, faces[i].box, sizeof cuts[i].box);
     }
-    int rc = 0;
-    for (int first = 0, last; first < count && rc >= 0; first = last) {
-        for (last = first + 1; last < count && faces[first].path && faces[last].path &&
-                               strcmp(faces[first].path, faces[last].path) == 0;
-             last++)
-            continue;
-        const int n = last - first;
-        char err[FC_ERR_MAX], label[32];
-        uint8_t *data = NULL;
-        size_t len = 0;
-        fc_image img = {0};
-        int failed = faces[first].path ? 0 : fc_errorf(err, -ENOENT, "no file shows its photo");
-        if (!failed)
-            failed = fc_file_read(faces[first].path, FC_IMAGE_MAX_FILE_BYTES, &data, &len, err);
-        for (int i = 0; i < n && !failed; i++)
-            memcpy(boxes[i], faces[first + i].box, sizeof *boxes);
-        if (!failed)
-            failed = fc_sheet_decode_faces(data, len, (const float(*)[4])boxes, n, MARGIN, cell,
-                                           &img, squares, err);
-        free(data);
-        if (failed == -ENOMEM) rc = failed;
-        if (failed) {
-            fputs("facecluster sheet: ", stderr);
-            if (faces[first].path) {
-                fc_text_escape(stderr, faces[first].path);
-                fputs(": ", stderr);
-            }
-            fc_text_escape(stderr, err);
-            fputc('\n', stderr);
-        }
-        for (int i = first; i < last; i++) {
-            if (faces[i].doubt >= 0) /* how far from the person's other faces */
-                snprintf(label, sizeof label, "%lld %.3f", (long long)faces[i].face,
-                         faces[i].doubt);
-            else
-                snprintf(label, sizeof label, "%lld", (long long)faces[i].face);
-            if (failed || fc_sheet_put(sheet, faces[i].row, faces[i].col, &img, squares[i - first],
-                                       label, err) != 0) {
-                fc_sheet_put_missing(sheet, faces[i].row, faces[i].col, label);
-                missing++;
-            }
-            if (faces[i].mark) fc_sheet_mark(sheet, faces[i].row, faces[i].col);
-        }
-        fc_image_free(&img);
-    }
-    free(boxes);
-    free(squares);
-    return rc < 0 ? rc : missing;
+    cells c = {.sheet = sheet};
+    const int rc = cli_cut_faces(&cli_cmd_sheet, cuts, count, cell, MARGIN, fill_cell, &c);
+    free(cuts);
+    return rc < 0 ? rc : c.missing;
 }
 
 typedef struct {
