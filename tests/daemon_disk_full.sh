@@ -28,16 +28,6 @@ if [ "$(id -u)" -ne 0 ] || ! mount -t tmpfs -o size=3m,mode=0700 tmpfs "$tmp/sto
 fi
 mounted=1
 
-field() { "$fc" --db "$db" status --json | sed "s/.*\"$1\": \\([0-9]*\\).*/\\1/"; }
-wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds (or the daemon dies)
-    local until=$((SECONDS + $1)); shift
-    while ! "$@" 2>/dev/null; do
-        [ "$SECONDS" -ge "$until" ] && return 1
-        kill -0 "$pid" 2>/dev/null || { echo "faceclusterd died:" >&2; tail -20 "$log" >&2; return 1; }
-        sleep 0.2
-    done
-}
-photos_are() { [ "$(field photos)" -eq "$1" ]; }
 json_get() { python3 -c 'import json, sys; print(json.load(sys.stdin).get(sys.argv[1]))' "$1"; }
 logged() { grep -q "$1" "$log"; }
 

@@ -20,14 +20,6 @@ v = json.load(sys.stdin)
 for k in sys.argv[1].split("."): v = v[k]
 print(v)' "$1"
 }
-wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds (or the daemon dies)
-    local until=$((SECONDS + $1)); shift
-    while ! "$@" 2>/dev/null; do
-        [ "$SECONDS" -ge "$until" ] && return 1
-        kill -0 "$pid" 2>/dev/null || { echo "faceclusterd died:" >&2; tail -20 "$log" >&2; return 1; }
-        sleep 0.2
-    done
-}
 indexed() { [ "$(status | json_get photos)" -eq 1 ]; }
 
 # --- one daemon per store ---------------------------------------------------------------

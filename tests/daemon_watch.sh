@@ -14,16 +14,6 @@ a=$tmp/a b=$tmp/b db=$tmp/faces.db log=$tmp/log
 mkdir -p "$a/album" "$b"
 cp "$samples/sample1.jpg" "$a/album/"
 
-field() { "$fc" --db "$db" status --json | sed "s/.*\"$1\": \\([0-9]*\\).*/\\1/"; }
-wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds (or the daemon dies)
-    local until=$((SECONDS + $1)); shift
-    while ! "$@" 2>/dev/null; do
-        [ "$SECONDS" -ge "$until" ] && return 1
-        kill -0 "$pid" 2>/dev/null || { echo "faceclusterd died:" >&2; tail -20 "$log" >&2; return 1; }
-        sleep 0.2
-    done
-}
-photos_are() { [ "$(field photos)" -eq "$1" ]; }
 
 "$fcd" --watch "$a" --watch "$b" --db "$db" --threads 1 2>"$log" &
 pid=$!

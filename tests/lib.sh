@@ -3,6 +3,8 @@
 #   need_model_and_samples         exits 77 (skip) without them, or fails under CI=true
 #   finish                         prints the counts; its status is the script's
 #   faces_by_photo, name_pairs     faces by photo; people named by hand (for train)
+#   field, wait_for, photos_are    a number from the status of $db; waiting on a running
+#                                  daemon ($pid, its log in $log)
 set -u
 fc=${FACECLUSTER_CLI:?}
 samples=${FACECLUSTER_SAMPLES:?}
@@ -46,3 +48,14 @@ name_pairs() { # name_pairs DB NAME...: each NAME a new person of two faces, one
     done
     printf '%s\n' "$top"
 }
+
+field() { "$fc" --db "$db" status --json | sed "s/.*\"$1\": \\([0-9]*\\).*/\\1/"; }
+wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds (or the daemon dies)
+    local until=$((SECONDS + $1)); shift
+    while ! "$@" 2>/dev/null; do
+        [ "$SECONDS" -ge "$until" ] && return 1
+        kill -0 "$pid" 2>/dev/null || { echo "faceclusterd died:" >&2; tail -20 "$log" >&2; return 1; }
+        sleep 0.2
+    done
+}
+photos_are() { [ "$(field photos)" -eq "$1" ]; }
