@@ -60,6 +60,14 @@ single=$(fc_db people --json --unsorted | sed -n '1s/^{"person": \([0-9]*\),.*/\
 run merge fc_db merge Ada "$single" --json
 run history fc_db history --json
 check "every command ran" test ! -s "$tmp/failed"
+# an indexed photo's faces carry their store ids (those show lists), a new photo's none
+ids_of() { grep -F "\"path\": \"$1\"" "$out/detect" | sed 's/.*"face": \([0-9a-z]*\),.*/\1/' | sort; }
+check "detect: an indexed photo's faces have their ids" test -n "$(ids_of "$samples/sample1.jpg" | grep -v null)"
+known=$( { faces_by_photo "$db"; fc_db show --unsorted --json | sed 's/^{"face": \([0-9]*\),.*"path": "\([^"]*\)".*/\1 \2/'; } |
+    grep 'sample1.jpg$' | cut -d' ' -f1 | sort)
+check "detect: ids as the store has them" test "$(ids_of "$samples/sample1.jpg")" = "$known"
+check "detect: a photo not indexed has none" test "$(ids_of "$tmp/mirrored.jpg" | sort -u)" = null
+check "who: the same ids" test "$(grep -F "$samples/sample1.jpg" "$out/who" | sed 's/.*"face": \([0-9a-z]*\),.*/\1/' | sort)" = "$(ids_of "$samples/sample1.jpg")"
 [ -s "$tmp/failed" ] && cat "$tmp/failed" >&2
 
 check "the outputs match facecluster(1)'s JSON OUTPUT" python3 - "$man_source" "$out" <<'PY'
