@@ -183,6 +183,10 @@ main_job() {
     [ $# -eq 0 ] || sheet=$root/.cache/people.jpg
     build/cli/facecluster "${db_args[@]}" sheet --all --unsorted -o "$sheet" >/dev/null &&
         say "a contact sheet of everyone: $sheet (facecluster sheet PERSON -o FILE.jpg: one person)"
+    # and a page to review them in a browser
+    local page=${sheet%/*}/page
+    build/cli/facecluster "${db_args[@]}" page -o "$page" >/dev/null &&
+        say "a page to review them: file://$page/index.html"
 }
 
 case "${1:-}" in
