@@ -180,7 +180,7 @@ static void remove_stale(page_run *run)
     int n = 0;
     for (int p = 0; names && p < run->n_people; p++)
         for (int i = 0; i < run->people[p].faces.n; i++) names[n++] = run->people[p].thumbs[i].file;
-    if (names) qsort(names, (size_t)n, sizeof *names, by_name);
+    if (names && n > 1) qsort(names, (size_t)n, sizeof *names, by_name);
     struct dirent *e;
     while (names && (e = readdir(d))) {
         long long id;
@@ -503,7 +503,8 @@ static int load(page_run *run, const cli_library *lib, char *err)
     }
     for (int i = kept; i < run->n_people && rc; i++) free(run->people[i].name);
     run->n_people = kept;
-    qsort(run->people, (size_t)run->n_people, sizeof *run->people, person_order);
+    if (run->n_people > 1)
+        qsort(run->people, (size_t)run->n_people, sizeof *run->people, person_order);
     return rc;
 }
 

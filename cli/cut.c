@@ -21,7 +21,7 @@ static int by_path(const void *a, const void *b)
 int cli_cut_faces(const cli_command *cmd, cli_cut *faces, int count, int cell, double margin,
                   cli_cut_fn fn, void *ctx)
 {
-    qsort(faces, (size_t)count, sizeof *faces, by_path);
+    if (count > 1) qsort(faces, (size_t)count, sizeof *faces, by_path);
     const size_t room = (size_t)(count ? count : 1);
     float(*boxes)[4] = malloc(room * sizeof *boxes);
     double(*squares)[4] = malloc(room * sizeof *squares);

@@ -44,7 +44,8 @@ int fc_place(const fc_place_input *in, fc_place_answer *out, char *err)
         out[i] = (fc_place_answer){.person = in->in ? in->in[i] : 0, .distance = 2};
     for (int i = 0; i < in->n_faces; i++)
         if (out[i].person) out[i].distance = 0;
-    qsort(in->candidates, (size_t)in->n_candidates, sizeof *in->candidates, by_distance);
+    if (in->n_candidates > 1)
+        qsort(in->candidates, (size_t)in->n_candidates, sizeof *in->candidates, by_distance);
     for (int c = 0; c < in->n_candidates; c++) {
         const fc_place_candidate *p = &in->candidates[c];
         fc_place_answer *a = &out[p->face];
