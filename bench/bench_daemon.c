@@ -1,5 +1,5 @@
-#include "bench_daemon.h"
-#include "bench_util.h"
+#include "bench/bench_daemon.h"
+#include "bench/bench_util.h"
 
 #include <fcntl.h>
 #include <libgen.h>

@@ -1,7 +1,7 @@
-#include "bench_images.h"
+#include "bench/bench_images.h"
 
-#include "../core/fc_error.h"
-#include "../core/image.h"
+#include "core/fc_error.h"
+#include "core/image/image.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,10 +9,10 @@
  * apart on average. How many faces a person has follows a long tail (most people few,
  * some hundreds), and faces come three to a photo. Printed: regroup time, peak resident
  * memory, and BCubed precision and recall against the true people. */
-#include "bench_util.h"
-#include "cluster_eval.h"
-#include "../core/cluster.h"
-#include "../core/placement.h"
+#include "bench/bench_util.h"
+#include "bench/cluster_eval.h"
+#include "core/cluster/cluster.h"
+#include "core/cluster/placement.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
-#include "cluster_album.h"
+#include "bench/cluster_album.h"
 
-#include "../core/fc_error.h"
-#include "../core/image.h"
+#include "core/fc_error.h"
+#include "core/image/image.h"
 
 #include <errno.h>
 #include <stdint.h>

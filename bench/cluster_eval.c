@@ -1,4 +1,4 @@
-#include "cluster_eval.h"
+#include "bench/cluster_eval.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -20,16 +20,16 @@
  * Then an album of --album N (default 600) composites of 2-6 faces of distinct people
  * (cluster_album.h), indexed into a second store: no person may hold two faces of one
  * photo, and ours is scored again. */
-#include "bench_daemon.h"
-#include "bench_util.h"
-#include "cluster_album.h"
-#include "cluster_eval.h"
-#include "cluster_methods.h"
-#include "cluster_store.h"
-#include "lfw_truth.h"
-#include "dlib_norm.h"
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "bench/bench_daemon.h"
+#include "bench/bench_util.h"
+#include "bench/cluster_album.h"
+#include "bench/cluster_eval.h"
+#include "bench/cluster_methods.h"
+#include "bench/cluster_store.h"
+#include "bench/lfw_truth.h"
+#include "bench/dlib_norm.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <math.h>

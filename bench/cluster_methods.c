@@ -1,4 +1,4 @@
-#include "cluster_methods.h"
+#include "bench/cluster_methods.h"
 
 #include <errno.h>
 #include <float.h>

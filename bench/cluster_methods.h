@@ -5,7 +5,7 @@
 #ifndef FC_BENCH_CLUSTER_METHODS_H
 #define FC_BENCH_CLUSTER_METHODS_H
 
-#include "../core/embedding.h"
+#include "core/nets/embedding.h"
 
 #include <stdint.h>
 

@@ -1,6 +1,6 @@
-#include "cluster_store.h"
+#include "bench/cluster_store.h"
 
-#include "../core/fc_error.h"
+#include "core/fc_error.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #ifndef FC_BENCH_CLUSTER_STORE_H
 #define FC_BENCH_CLUSTER_STORE_H
 
-#include "../store/store.h"
+#include "store/store.h"
 
 #include <stdint.h>
 

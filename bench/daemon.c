@@ -12,13 +12,13 @@
  * 2. A restart over --files unchanged files (default 100,000 small distinct JPEGs in 100
  *    folders, indexed once first): its time, and how many photo files and bytes it read
  *    (the daemon's own count; must be zero). */
-#include "bench_daemon.h"
-#include "bench_images.h"
-#include "bench_util.h"
-#include "../core/faces.h"
-#include "../core/fc_error.h"
-#include "../core/file.h"
-#include "../core/image.h"
+#include "bench/bench_daemon.h"
+#include "bench/bench_images.h"
+#include "bench/bench_util.h"
+#include "core/nets/faces.h"
+#include "core/fc_error.h"
+#include "core/util/file.h"
+#include "core/image/image.h"
 
 #include <errno.h>
 #include <stdio.h>

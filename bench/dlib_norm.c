@@ -1,12 +1,12 @@
-#include "dlib_norm.h"
+#include "bench/dlib_norm.h"
 
-#include "../core/align.h"
-#include "../core/faces.h"
-#include "../core/fc_error.h"
-#include "../core/image.h"
-#include "../core/model.h"
-#include "../core/recog.h"
-#include "lfw_data.h"
+#include "core/nets/align.h"
+#include "core/nets/faces.h"
+#include "core/fc_error.h"
+#include "core/image/image.h"
+#include "core/nn/model.h"
+#include "core/nets/recog.h"
+#include "bench/lfw_data.h"
 
 #include <errno.h>
 #include <math.h>

@@ -7,11 +7,11 @@
  * --runs runs of about --faces faces per thread, and where one thread's time goes by
  * layer type. The input is a fixed synthetic face-sized image: the network's cost does
  * not depend on pixel values. */
-#include "bench_util.h"
-#include "../core/fc_error.h"
-#include "../core/model.h"
-#include "../core/nn.h"
-#include "../core/recog.h"
+#include "bench/bench_util.h"
+#include "core/fc_error.h"
+#include "core/nn/model.h"
+#include "core/nn/nn.h"
+#include "core/nets/recog.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -7,9 +7,9 @@
  * im2col time included; our implicit-GEMM AVX2 kernel; and our Winograd kernel where the
  * network may use it. Prints each layer and the total for one face, weighted by how
  * often the shape occurs. This is the measurement behind the README's choice of GEMM. */
-#include "bench_util.h"
-#include "../core/nn.h"
-#include "../core/nn_internal.h"
+#include "bench/bench_util.h"
+#include "core/nn/nn.h"
+#include "core/nn/nn_internal.h"
 
 #include <cblas.h>
 #include <stdio.h>

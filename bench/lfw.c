@@ -22,14 +22,14 @@
  * fixed centre crop of the deep-funneled 250 x 250 image (--crop N pixels, default 110:
  * the best of 85-190 on the dev folds). --save writes each photo's chosen face and
  * embedding, for looking into errors. */
-#include "../core/align.h"
-#include "../core/embedding.h"
-#include "../core/faces.h"
-#include "../core/fc_error.h"
-#include "../core/image.h"
-#include "../core/model.h"
-#include "../core/recog.h"
-#include "lfw_data.h"
+#include "core/nets/align.h"
+#include "core/nets/embedding.h"
+#include "core/nets/faces.h"
+#include "core/fc_error.h"
+#include "core/image/image.h"
+#include "core/nn/model.h"
+#include "core/nets/recog.h"
+#include "bench/lfw_data.h"
 
 #include <math.h>
 #include <pthread.h>

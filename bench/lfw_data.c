@@ -1,4 +1,4 @@
-#include "lfw_data.h"
+#include "bench/lfw_data.h"
 
 #include <math.h>
 #include <stdio.h>

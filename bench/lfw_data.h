@@ -4,7 +4,7 @@
 #ifndef FC_BENCH_LFW_DATA_H
 #define FC_BENCH_LFW_DATA_H
 
-#include "../core/faces.h"
+#include "core/nets/faces.h"
 
 typedef struct {
     int a, b; /* indices into the photo list */

@@ -1,5 +1,5 @@
 /* Who is in each face of an LFW-like folder (lfw_truth.h). */
-#include "lfw_truth.h"
+#include "bench/lfw_truth.h"
 
 #include <errno.h>
 #include <math.h>

@@ -5,7 +5,7 @@
 #ifndef FC_BENCH_LFW_TRUTH_H
 #define FC_BENCH_LFW_TRUTH_H
 
-#include "cluster_store.h"
+#include "bench/cluster_store.h"
 
 #include <stdint.h>
 

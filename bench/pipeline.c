@@ -10,13 +10,13 @@
  * by stage and by layer type. Last, a 6000 x 4000 JPEG (24 MP: sample1 enlarged, quality
  * 92) goes through the pipeline in a fresh process, which reports its time and its peak
  * resident memory (the mapped model weights it touched included). */
-#include "bench_images.h"
-#include "bench_util.h"
-#include "../core/faces.h"
-#include "../core/fc_error.h"
-#include "../core/file.h"
-#include "../core/image.h"
-#include "../core/nn.h"
+#include "bench/bench_images.h"
+#include "bench/bench_util.h"
+#include "core/nets/faces.h"
+#include "core/fc_error.h"
+#include "core/util/file.h"
+#include "core/image/image.h"
+#include "core/nn/nn.h"
 
 #include <pthread.h>
 #include <stdio.h>

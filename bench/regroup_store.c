@@ -7,9 +7,9 @@
  * Synthetic photos of three faces (people drawn like bench/cluster's), written through the
  * store's own API; then load, cluster, and apply twice: the first regroup (every face
  * newly assigned) and one after a few faces changed (a typical coalesced regroup). */
-#include "bench_util.h"
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "bench/bench_util.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <math.h>

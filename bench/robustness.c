@@ -12,13 +12,13 @@
  *
  * It runs the pipeline seven times over every photo: over an hour on two cores for the
  * five dev folds; --folds 2 (the first two, 1,200 pairs) about half an hour. */
-#include "../core/align.h"
-#include "../core/faces.h"
-#include "../core/fc_error.h"
-#include "../core/file.h"
-#include "../core/image.h"
-#include "bench_util.h"
-#include "lfw_data.h"
+#include "core/nets/align.h"
+#include "core/nets/faces.h"
+#include "core/fc_error.h"
+#include "core/util/file.h"
+#include "core/image/image.h"
+#include "bench/bench_util.h"
+#include "bench/lfw_data.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -32,16 +32,16 @@
  *   5. Clustering the folder with the head of 2 against without, scored on the held-out
  *      people (and everyone).
  *   6. Training time on 10,000 faces. */
-#include "bench_daemon.h"
-#include "bench_util.h"
-#include "cluster_eval.h"
-#include "cluster_store.h"
-#include "lfw_data.h"
-#include "lfw_truth.h"
-#include "../core/cluster.h"
-#include "../core/fc_error.h"
-#include "../core/placement.h"
-#include "../core/triplet.h"
+#include "bench/bench_daemon.h"
+#include "bench/bench_util.h"
+#include "bench/cluster_eval.h"
+#include "bench/cluster_store.h"
+#include "bench/lfw_data.h"
+#include "bench/lfw_truth.h"
+#include "core/cluster/cluster.h"
+#include "core/fc_error.h"
+#include "core/cluster/placement.h"
+#include "core/train/triplet.h"
 
 #include <errno.h>
 #include <math.h>

@@ -3,7 +3,7 @@
  * options anywhere among the arguments, `--name value`, `--name=value`, `-n value`,
  * `-nvalue`, flags grouped (`-ab`), `--` ending the options, `-` an argument, --help and
  * -h on every command, a bad option named in the error. */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <errno.h>
 #include <stdlib.h>

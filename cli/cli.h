@@ -3,12 +3,12 @@
 #ifndef FC_CLI_H
 #define FC_CLI_H
 
-#include "../core/faces.h"
-#include "../core/file.h"
-#include "../core/image.h"
-#include "../core/text.h"
-#include "../core/triplet.h"
-#include "../store/store.h"
+#include "core/nets/faces.h"
+#include "core/util/file.h"
+#include "core/image/image.h"
+#include "core/util/text.h"
+#include "core/train/triplet.h"
+#include "store/store.h"
 
 #include <jansson.h>
 #include <stdint.h>

@@ -1,9 +1,9 @@
 /* facecluster check [--json]: is the store sound? SQLite's integrity check and
  * facecluster's own invariants; exit 1 when anything is wrong. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 #include <string.h>
 

@@ -1,8 +1,8 @@
 /* facecluster cover PERSON FACE: the face that stands for a person. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 static int exec(const cli_globals *globals, const cli_args *args)
 {

@@ -1,6 +1,6 @@
 /* facecluster detect [--json] [--detector ssd|tiny] IMAGE...: every face of each photo, with its
  * box, score and 68 landmarks, without embedding it. */
-#include "cli.h"
+#include "cli/cli.h"
 
 static int exec(const cli_globals *globals, const cli_args *args)
 {

@@ -2,12 +2,12 @@
  * photo, found, aligned and embedded. With --aligned, each image is instead one already-aligned
  * face crop (JPEG or binary PPM), padded to a centred square and resized to 150 x 150 as the
  * reference does. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/embedding.h"
-#include "../core/fc_error.h"
-#include "../core/image.h"
-#include "../core/recog.h"
+#include "core/nets/embedding.h"
+#include "core/fc_error.h"
+#include "core/image/image.h"
+#include "core/nets/recog.h"
 
 #include <string.h>
 

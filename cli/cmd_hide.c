@@ -1,8 +1,8 @@
 /* facecluster hide PERSON / unhide PERSON: out of the people list, or back in it. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 static int hide_or_unhide(const cli_command *cmd, int hidden, const cli_globals *globals,
                           const cli_args *args)

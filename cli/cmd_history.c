@@ -1,8 +1,8 @@
 /* facecluster history [-n N] [--json]: the journal of your edits, newest first. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 static const cli_option_spec options[] = {
     {"count", 'n', "N", "the last N changes (default 20; 0: all)"},

@@ -1,8 +1,8 @@
 /* facecluster merge PERSON PERSON...: the others join the first. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /* facecluster model convert PACKAGE_DIR OUT | model info [--json] | model path */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/faceapi.h"
-#include "../core/fc_error.h"
-#include "../core/file.h"
-#include "../core/model.h"
+#include "convert/faceapi.h"
+#include "core/fc_error.h"
+#include "core/util/file.h"
+#include "core/nn/model.h"
 
 #include <string.h>
 

@@ -1,8 +1,8 @@
 /* facecluster move FACE... PERSON | move FACE... --new: put faces in a person. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 #include <stdlib.h>
 

@@ -1,11 +1,11 @@
 /* facecluster name PERSON NAME: names or renames a person; its faces become confirmed. The
  * faces that look least like the rest of the person (doubt.h) are named with the commands
  * that take them out: naming confirms them too, and a wrong face confirmed stays. */
-#include "cli.h"
-#include "doubt.h"
+#include "cli/cli.h"
+#include "cli/doubt.h"
 
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 #define LISTED 10 /* doubtful faces named at most; show --doubt has the rest */
 

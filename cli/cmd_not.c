@@ -1,8 +1,8 @@
 /* facecluster not FACE... [PERSON]: these faces are not that person. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 #include <stdlib.h>
 

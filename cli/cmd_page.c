@@ -7,14 +7,14 @@
  * second run cuts only new faces; KEY changes when a face's photo or box does, so a
  * reused id never shows an old face) and .facecluster-page, the mark that DIR is a page
  * this command may write over. Every file goes through fc_file_write_atomic. */
-#include "cli.h"
-#include "doubt.h"
+#include "cli/cli.h"
+#include "cli/doubt.h"
 
-#include "../core/cluster.h"
-#include "../core/embedding.h"
-#include "../core/fc_error.h"
-#include "../core/sheet.h"
-#include "../store/store.h"
+#include "core/cluster/cluster.h"
+#include "core/nets/embedding.h"
+#include "core/fc_error.h"
+#include "core/sheet/sheet.h"
+#include "store/store.h"
 
 #include <dirent.h>
 #include <errno.h>

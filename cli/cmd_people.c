@@ -1,9 +1,9 @@
 /* facecluster people [--json] [--unsorted]: the people found, largest first. Groups of
  * fewer than UNSORTED_BELOW faces (a stranger in the background) are listed apart. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 #include <string.h>
 

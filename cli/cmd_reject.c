@@ -1,8 +1,8 @@
 /* facecluster reject FACE...: these are not faces. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 #include <stdlib.h>
 

@@ -11,16 +11,16 @@
  * written. FILE is written atomically, never over the store, a device, a link or a
  * folder, and over an existing file only if it is a JPEG (an earlier sheet) or with
  * --force. */
-#include "cli.h"
-#include "doubt.h"
+#include "cli/cli.h"
+#include "cli/doubt.h"
 
-#include "../core/fc_error.h"
-#include "../core/file.h"
-#include "../core/font.h"
-#include "../core/typeface.h"
-#include "../core/image.h"
-#include "../core/sheet.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "core/util/file.h"
+#include "core/sheet/font.h"
+#include "core/sheet/typeface.h"
+#include "core/image/image.h"
+#include "core/sheet/sheet.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /* facecluster show (PERSON [--doubt] | --unsorted) [--json]: a person's faces, best first,
  * each with its doubt (its mean distance to the person's other faces, as the clustering
  * measures it); --doubt: the most doubtful first. --unsorted: the faces in no person. */
-#include "cli.h"
-#include "doubt.h"
+#include "cli/cli.h"
+#include "cli/doubt.h"
 
-#include "../core/fc_error.h"
+#include "core/fc_error.h"
 
 #include <string.h>
 

@@ -1,11 +1,11 @@
 /* facecluster similar FACE|IMAGE... [-n N] [--json]: the library's faces nearest a face of
  * the library (by id) or the faces found in photos, nearest first; with a learned head
  * (facecluster train), by the head's distances. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/embedding.h"
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/nets/embedding.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <math.h>

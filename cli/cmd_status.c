@@ -1,10 +1,10 @@
 /* facecluster status [--json] [--bad]: what the store holds (and the learned head in use),
  * whether a daemon runs on it now, or the files it could not index and why. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/fc_error.h"
-#include "../core/text.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "core/util/text.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -4,11 +4,11 @@
  * thresholds that mean with it what the raw ones meant, and stores it; or removes it.
  * Raw embeddings, people and decisions are never changed: faceclusterd notices the new
  * head and regroups with it, and `who` and `similar` use it from then on. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/cluster.h"
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/cluster/cluster.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* facecluster undo: reverts the last change (an edit, whole) and lists what it undid. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 typedef struct {
     int json, count;

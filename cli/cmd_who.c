@@ -5,12 +5,12 @@
  * wrong names, README "Naming faces"). Farther than FC_NAME_THRESHOLD: unknown. With a
  * learned head (facecluster train) the distances are the head's, and so is the
  * threshold, scaled by --threshold over the raw default when given. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/cluster.h"
-#include "../core/fc_error.h"
-#include "../core/placement.h"
-#include "../store/store.h"
+#include "core/cluster/cluster.h"
+#include "core/fc_error.h"
+#include "core/cluster/placement.h"
+#include "store/store.h"
 
 #include <math.h>
 #include <stdlib.h>

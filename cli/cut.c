@@ -1,11 +1,11 @@
 /* Faces cut out of their photos for sheets and pages: each photo read and decoded once
  * for all of its faces, at the smallest DCT scale that still fills a face's cell. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/fc_error.h"
-#include "../core/file.h"
-#include "../core/image.h"
-#include "../core/sheet.h"
+#include "core/fc_error.h"
+#include "core/util/file.h"
+#include "core/image/image.h"
+#include "core/sheet/sheet.h"
 
 #include <errno.h>
 #include <stdlib.h>

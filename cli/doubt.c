@@ -1,10 +1,10 @@
 /* Doubt: a person's faces farthest from the rest of the person first, as the clustering
  * sees them (through the learned head when the daemon uses one). */
-#include "doubt.h"
+#include "cli/doubt.h"
 
-#include "../core/cluster.h"
-#include "../core/fc_error.h"
-#include "../core/ids.h"
+#include "core/cluster/cluster.h"
+#include "core/fc_error.h"
+#include "core/cluster/ids.h"
 
 #include <errno.h>
 #include <stdlib.h>

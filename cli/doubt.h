@@ -4,9 +4,9 @@
 #ifndef FC_CLI_DOUBT_H
 #define FC_CLI_DOUBT_H
 
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../store/store.h"
+#include "store/store.h"
 
 typedef struct {
     fc_store_face_row row; /* row.path owned (NULL: no present file) */

@@ -1,6 +1,6 @@
 /* What an edit says it did: a sentence, or with --json one object {"edit": ..., ...}
  * built by the command. Every edit says something: silence would hide what changed. */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

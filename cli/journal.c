@@ -1,6 +1,6 @@
 /* The journal in words and in JSON: what `history` lists and `undo` says it undid. Each
  * entry's detail is what undo restores (store/undo.c); the words say what the edit did. */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <string.h>
 #include <time.h>

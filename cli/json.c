@@ -1,6 +1,6 @@
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/text.h"
+#include "core/util/text.h"
 
 #include <math.h>
 #include <stddef.h>

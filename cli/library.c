@@ -1,12 +1,12 @@
 /* The library `who` and `similar` search: the store's faces, through the learned head
  * when there is one to use (fc_store_library_load, as the daemon groups them), and the
  * people's names. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/cluster.h"
-#include "../core/fc_error.h"
-#include "../core/ids.h"
-#include "../store/store.h"
+#include "core/cluster/cluster.h"
+#include "core/fc_error.h"
+#include "core/cluster/ids.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <stdlib.h>

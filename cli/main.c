@@ -1,9 +1,9 @@
 /* facecluster: the command-line interface. `facecluster help` lists the commands. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/fc_error.h"
-#include "../core/model.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "core/nn/model.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <stdio.h>

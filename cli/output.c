@@ -1,9 +1,9 @@
 /* Where a command may write its output file (cli.h): never over the store or the model,
  * whatever --db and --model name, nor over anything file.h refuses. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/model.h"
-#include "../store/store.h"
+#include "core/nn/model.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <string.h>

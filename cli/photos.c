@@ -1,11 +1,11 @@
 /* What `embed` and `detect` share: running the whole-photo pipeline over files and
  * printing one line per face. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/faces.h"
-#include "../core/fc_error.h"
-#include "../core/file.h"
-#include "../store/store.h"
+#include "core/nets/faces.h"
+#include "core/fc_error.h"
+#include "core/util/file.h"
+#include "store/store.h"
 
 #include <math.h>
 #include <stdio.h>

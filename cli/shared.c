@@ -1,8 +1,8 @@
 /* What the commands share: face ids from the command line, and saying why one failed. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "fc_error.h"
+#include "core/fc_error.h"
 
 #include <stdarg.h>
 #include <stdio.h>

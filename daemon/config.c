@@ -44,11 +44,11 @@
  * user's pictures folder: XDG_PICTURES_DIR in $XDG_CONFIG_HOME/user-dirs.dirs (by default
  * ~/.config/user-dirs.dirs; how it is read: user_dirs.c); without one (or when it is the
  * home folder itself, which xdg-user-dirs uses to disable it), ~/Pictures. */
-#include "config.h"
+#include "daemon/config.h"
 
-#include "../core/fc_error.h"
-#include "../core/text.h"
-#include "user_dirs.h"
+#include "core/fc_error.h"
+#include "core/util/text.h"
+#include "daemon/user_dirs.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -2,7 +2,7 @@
 #ifndef FC_DAEMON_CONFIG_H
 #define FC_DAEMON_CONFIG_H
 
-#include "../core/detect.h"
+#include "core/nets/detect.h"
 
 #include <stddef.h>
 

@@ -1,8 +1,8 @@
-#include "indexer.h"
+#include "daemon/indexer.h"
 
-#include "log.h"
+#include "daemon/log.h"
 
-#include "../core/text.h"
+#include "core/util/text.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -4,9 +4,9 @@
 #ifndef FC_DAEMON_INDEXER_H
 #define FC_DAEMON_INDEXER_H
 
-#include "config.h"
-#include "scan.h"
-#include "work.h"
+#include "daemon/config.h"
+#include "daemon/scan.h"
+#include "daemon/work.h"
 
 #include <uv.h>
 

@@ -1,6 +1,6 @@
-#include "log.h"
+#include "daemon/log.h"
 
-#include "../core/text.h"
+#include "core/util/text.h"
 
 #include <pthread.h>
 #include <stdarg.h>

@@ -1,14 +1,14 @@
 /* faceclusterd: watches photo folders and indexes every face once (see README). */
-#include "../core/fc_error.h"
-#include "../core/model.h"
-#include "../core/text.h"
-#include "../store/store.h"
-#include "config.h"
-#include "indexer.h"
-#include "log.h"
-#include "notify.h"
-#include "people.h"
-#include "watch.h"
+#include "core/fc_error.h"
+#include "core/nn/model.h"
+#include "core/util/text.h"
+#include "store/store.h"
+#include "daemon/config.h"
+#include "daemon/indexer.h"
+#include "daemon/log.h"
+#include "daemon/notify.h"
+#include "daemon/people.h"
+#include "daemon/watch.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
-#include "people.h"
+#include "daemon/people.h"
 
-#include "../core/fc_error.h"
-#include "../core/text.h"
-#include "../core/ids.h"
-#include "../core/placement.h"
-#include "log.h"
+#include "core/fc_error.h"
+#include "core/util/text.h"
+#include "core/cluster/ids.h"
+#include "core/cluster/placement.h"
+#include "daemon/log.h"
 
 #include <errno.h>
 #include <stdio.h>

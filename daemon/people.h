@@ -19,7 +19,7 @@
 #ifndef FC_DAEMON_PEOPLE_H
 #define FC_DAEMON_PEOPLE_H
 
-#include "../store/store.h"
+#include "store/store.h"
 
 #include <uv.h>
 

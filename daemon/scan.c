@@ -1,8 +1,8 @@
-#include "scan.h"
+#include "daemon/scan.h"
 
-#include "log.h"
+#include "daemon/log.h"
 
-#include "../core/text.h"
+#include "core/util/text.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -2,7 +2,7 @@
 #ifndef FC_DAEMON_SCAN_H
 #define FC_DAEMON_SCAN_H
 
-#include "../store/store.h"
+#include "store/store.h"
 
 #include <stddef.h>
 #include <sys/stat.h>

@@ -10,7 +10,7 @@
  * line overrides an earlier one, as when the shell sources the file. A folder set to $HOME
  * itself is disabled (user-dirs.defaults(5)), as is anything we do not read as one of the
  * two forms: the caller then falls back to its own default, never to the whole home. */
-#include "user_dirs.h"
+#include "daemon/user_dirs.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
-#include "watch.h"
+#include "daemon/watch.h"
 
-#include "../core/fc_error.h"
-#include "log.h"
-#include "scan.h"
+#include "core/fc_error.h"
+#include "daemon/log.h"
+#include "daemon/scan.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
-#include "work.h"
+#include "daemon/work.h"
 
-#include "../core/file.h"
-#include "log.h"
-#include "scan.h"
+#include "core/util/file.h"
+#include "daemon/log.h"
+#include "daemon/scan.h"
 
 #include <errno.h>
 #include <pthread.h>

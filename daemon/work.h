@@ -4,9 +4,9 @@
 #ifndef FC_DAEMON_WORK_H
 #define FC_DAEMON_WORK_H
 
-#include "../core/faces.h"
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/nets/faces.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 #include <uv.h>
 

@@ -1,6 +1,6 @@
 /* The user's corrections: merge, move, not, reject. Each runs in one transaction and
  * leaves a journal entry holding what it replaced. */
-#include "store_internal.h"
+#include "store/store_internal.h"
 
 #include <errno.h>
 #include <stdio.h>

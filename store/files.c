@@ -1,7 +1,7 @@
 /* Photos and the files that show them: what the daemon writes as it indexes. */
-#include "store_internal.h"
+#include "store/store_internal.h"
 
-#include "../core/detect.h"
+#include "core/nets/detect.h"
 
 #include <errno.h>
 #include <stdlib.h>

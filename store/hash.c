@@ -1,7 +1,7 @@
 /* What a photo is known by: the XXH3-128 hash of its bytes (several GB/s, so hashing a
  * photo costs less than decoding it), for the daemon that indexes and the CLI that asks
  * whether a file it was given is indexed. */
-#include "store_internal.h"
+#include "store/store_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* The learned head: one row in use, weights as a little-endian float32 blob; a mark in
  * meta that moves with it; whether it fits the faces it would be applied to. */
-#include "store_internal.h"
+#include "store/store_internal.h"
 
 #include <errno.h>
 #include <stdio.h>

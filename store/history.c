@@ -1,6 +1,6 @@
 /* The journal of the user's edits, read back: what `history` lists and `undo` says it
  * undid. The entries are written where each edit is made (edits.c, people.c). */
-#include "store_internal.h"
+#include "store/store_internal.h"
 
 #include <errno.h>
 

@@ -1,10 +1,10 @@
 /* The faces as the clustering and recognition see them: loaded, and through the learned
  * head in use when one fits them. The daemon groups and places in this space and `who`
  * and `similar` search it: one loader, so that they never disagree about the space. */
-#include "store_internal.h"
+#include "store/store_internal.h"
 
-#include "../core/ids.h"
-#include "../core/placement.h"
+#include "core/cluster/ids.h"
+#include "core/cluster/placement.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -19,9 +19,9 @@
  * The daemon writes the whole record in place with one pwrite at offset 0 and never
  * truncates: the file's blocks are allocated once at start, so it can still be
  * rewritten when the disk is full and the store cannot take a write. */
-#include "store.h"
+#include "store/store.h"
 
-#include "../core/fc_error.h"
+#include "core/fc_error.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* People: what the clustering reads and writes, and the list the CLI shows. */
-#include "store_internal.h"
+#include "store/store_internal.h"
 
-#include "../core/ids.h"
+#include "core/cluster/ids.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* Whether the store is private, as the README promises: mode 0600 files in a 0700 folder. */
-#include "store_internal.h"
+#include "store/store_internal.h"
 
-#include "../core/file.h"
+#include "core/util/file.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * v + 1; PRAGMA user_version records where a store is. A migration runs in the same
  * transaction as the version bump, so a crash leaves the store at one version or the
  * next, never between. Never edit a migration that has shipped: add the next one. */
-#include "store_internal.h"
+#include "store/store_internal.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* What `facecluster status` shows, read in one snapshot. */
-#include "store_internal.h"
+#include "store/store_internal.h"
 
 #include <errno.h>
 #include <stdio.h>

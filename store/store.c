@@ -1,7 +1,7 @@
 /* Opening the store, its prepared statements and transactions. */
-#include "store_internal.h"
+#include "store/store_internal.h"
 
-#include "../core/file.h"
+#include "core/util/file.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -11,10 +11,10 @@
 #ifndef FC_STORE_H
 #define FC_STORE_H
 
-#include "../core/cluster.h"
-#include "../core/faces.h"
-#include "../core/fc_error.h"
-#include "../core/triplet.h"
+#include "core/cluster/cluster.h"
+#include "core/nets/faces.h"
+#include "core/fc_error.h"
+#include "core/train/triplet.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,8 +2,8 @@
 #ifndef FC_STORE_INTERNAL_H
 #define FC_STORE_INTERNAL_H
 
-#include "../core/fc_error.h"
-#include "store.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 #include <sqlite3.h>
 

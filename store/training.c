@@ -8,9 +8,9 @@
  * them back. Their faces only stand as strangers: other than the named people (the
  * clustering keeps people apart with 99.5% precision), which is what `who` must not name
  * (bench/triplet: they are what makes the head better than none at equal strangers). */
-#include "store_internal.h"
+#include "store/store_internal.h"
 
-#include "../core/ids.h"
+#include "core/cluster/ids.h"
 
 #include <errno.h>
 #include <stdlib.h>

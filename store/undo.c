@@ -1,7 +1,7 @@
 /* Undo: the last change the user made, reverted whole from the journal's entries. */
-#include "store_internal.h"
+#include "store/store_internal.h"
 
-#include "../core/text.h"
+#include "core/util/text.h"
 
 #include <errno.h>
 #include <stdio.h>

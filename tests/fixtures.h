@@ -3,11 +3,11 @@
 #ifndef FC_TEST_FIXTURES_H
 #define FC_TEST_FIXTURES_H
 
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/fc_error.h"
-#include "../core/image.h"
-#include "../core/model.h"
+#include "core/fc_error.h"
+#include "core/image/image.h"
+#include "core/nn/model.h"
 
 #include <errno.h>
 #include <jansson.h>

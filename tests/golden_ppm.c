@@ -1,8 +1,8 @@
 /* golden_ppm SAMPLES_DIR OUT_DIR: decodes sample1.jpg ... sample6.jpg with facecluster's
  * own decoder and writes them as binary PPMs, the raw pixels tests/golden/generate.js
  * feeds the reference, so the reference and our network see identical inputs. */
-#include "../core/fc_error.h"
-#include "../core/image.h"
+#include "core/fc_error.h"
+#include "core/image/image.h"
 
 #include <stdio.h>
 

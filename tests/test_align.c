@@ -1,8 +1,8 @@
 /* Face alignment: the similarity fit, dlib's template, and sampling the chip. */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/align.h"
-#include "../core/fc_error.h"
+#include "core/nets/align.h"
+#include "core/fc_error.h"
 
 #include <errno.h>
 

@@ -1,9 +1,9 @@
 /* Clustering on constructed embeddings: people as points on the sphere with faces
  * scattered around them (within-person cosine distance about 0.03, as real faces of one
  * person), each constraint on its own, and a larger set through the inverted file. */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/cluster.h"
+#include "core/cluster/cluster.h"
 
 #include <errno.h>
 

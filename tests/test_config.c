@@ -1,11 +1,11 @@
 /* The daemon's config file, line by line (the syntax at the top of daemon/config.c): ~,
  * quotes, comments after a value, and the errors; then whole files through config_load,
  * and the default folder from user-dirs.dirs (HOME and XDG_CONFIG_HOME set per case). */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/fc_error.h"
-#include "../daemon/config.h"
-#include "../daemon/user_dirs.h"
+#include "core/fc_error.h"
+#include "daemon/config.h"
+#include "daemon/user_dirs.h"
 
 #include <errno.h>
 #include <sys/stat.h>

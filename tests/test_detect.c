@@ -2,15 +2,15 @@
  * detection_tiny.json): for each sample photo and a large-face portrait, the network
  * input (hashed), the 50 best anchors' raw outputs and scores, and the final detections
  * (every face found, boxes within 1 px, scores within 0.005; measured far tighter). */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/fc_error.h"
-#include "../core/image.h"
-#include "../core/model.h"
-#include "../core/sha256.h"
-#include "../core/ssd.h"
-#include "../core/tiny.h"
-#include "fixtures.h"
+#include "core/fc_error.h"
+#include "core/image/image.h"
+#include "core/nn/model.h"
+#include "core/util/sha256.h"
+#include "core/nets/ssd.h"
+#include "core/nets/tiny.h"
+#include "tests/fixtures.h"
 
 #include <errno.h>
 #include <jansson.h>

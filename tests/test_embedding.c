@@ -1,7 +1,7 @@
 /* The unit embedding, THE distance, and the 128-byte form. */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/embedding.h"
+#include "core/nets/embedding.h"
 
 #include <errno.h>
 

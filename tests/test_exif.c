@@ -4,12 +4,12 @@
  *   test_exif --variants DIR   DIR/orig.jpg and DIR/1.jpg .. 8.jpg, made by
  *                              tests/orient_jpegtran.sh: each stored so that orientation n
  *                              turns it back; the EXIF tag is added here */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/exif.h"
-#include "../core/fc_error.h"
-#include "../core/image.h"
-#include "exif_builder.h"
+#include "core/image/exif.h"
+#include "core/fc_error.h"
+#include "core/image/image.h"
+#include "tests/exif_builder.h"
 
 #include <errno.h>
 #include <stdint.h>

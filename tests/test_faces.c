@@ -5,14 +5,14 @@
  *   test_faces                   the checks above
  *   test_faces --variants DIR    DIR/orig.jpg and DIR/1..8.jpg (orient_jpegtran.sh): the
  *                                same faces in every orientation, upright coordinates */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/exif.h"
-#include "../core/faces.h"
-#include "../core/fc_error.h"
-#include "../core/image.h"
-#include "exif_builder.h"
-#include "fixtures.h"
+#include "core/image/exif.h"
+#include "core/nets/faces.h"
+#include "core/fc_error.h"
+#include "core/image/image.h"
+#include "tests/exif_builder.h"
+#include "tests/fixtures.h"
 
 #include <errno.h>
 #include <jansson.h>

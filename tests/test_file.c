@@ -1,8 +1,8 @@
 /* Writing output files (core/file.h): what may be replaced, and what never is. */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/fc_error.h"
-#include "../core/file.h"
+#include "core/fc_error.h"
+#include "core/util/file.h"
 
 #include <errno.h>
 #include <stdint.h>

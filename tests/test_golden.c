@@ -3,14 +3,14 @@
  * match the reference's with cosine >= 0.99999 and max |difference| <= 1e-4. The decoded
  * pixels are pinned by SHA-256 so a decoder change cannot hide behind the tolerance.
  * The golden data and its generator live in tests/golden/ (see its README). */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/fc_error.h"
-#include "../core/image.h"
-#include "../core/model.h"
-#include "../core/recog.h"
-#include "../core/sha256.h"
-#include "fixtures.h"
+#include "core/fc_error.h"
+#include "core/image/image.h"
+#include "core/nn/model.h"
+#include "core/nets/recog.h"
+#include "core/util/sha256.h"
+#include "tests/fixtures.h"
 
 #include <errno.h>
 #include <jansson.h>

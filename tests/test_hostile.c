@@ -2,13 +2,13 @@
  * each gets an error that says what is wrong, or is read as well as it can be, and never
  * crashes or leaks (this suite also runs under ASan and UBSan). The model is not needed
  * for the files refused before detection; the others skip without it. */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/faces.h"
-#include "../core/fc_error.h"
-#include "../core/image.h"
-#include "exif_builder.h"
-#include "fixtures.h"
+#include "core/nets/faces.h"
+#include "core/fc_error.h"
+#include "core/image/image.h"
+#include "tests/exif_builder.h"
+#include "tests/fixtures.h"
 
 #include <errno.h>
 #include <unistd.h>

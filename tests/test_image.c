@@ -1,10 +1,10 @@
 /* Decoding: real sample photos, PPM, and every kind of bad input as an error. Also the
  * SHA-256 that pins decoded pixels in the golden tests. */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/fc_error.h"
-#include "../core/image.h"
-#include "../core/sha256.h"
+#include "core/fc_error.h"
+#include "core/image/image.h"
+#include "core/util/sha256.h"
 
 #include <errno.h>
 #include <stdint.h>

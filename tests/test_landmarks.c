@@ -3,13 +3,13 @@
  * (tests/golden/landmarks.json), all 68 points must agree within 0.5 px. The reference
  * places points relative to its detection box's unrounded corner while it crops at the
  * rounded one; the comparison applies the same shift. */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/fc_error.h"
-#include "../core/image.h"
-#include "../core/landmarks.h"
-#include "../core/model.h"
-#include "fixtures.h"
+#include "core/fc_error.h"
+#include "core/image/image.h"
+#include "core/nets/landmarks.h"
+#include "core/nn/model.h"
+#include "tests/fixtures.h"
 
 #include <errno.h>
 #include <jansson.h>

@@ -1,11 +1,11 @@
 /* The model file: what the writer writes the reader reads back; every kind of damage is
  * an error with a message, never a crash (run under ASan too). */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/fc_error.h"
-#include "../core/model.h"
-#include "../core/model_internal.h"
-#include "../core/recog.h"
+#include "core/fc_error.h"
+#include "core/nn/model.h"
+#include "core/nn/model_internal.h"
+#include "core/nets/recog.h"
 
 #include <errno.h>
 #include <stdint.h>

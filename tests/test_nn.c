@@ -2,11 +2,11 @@
  * reference against a naive computation over unpacked weights (so the packing, the
  * padding rule and the activations are checked too). Every case runs on a batch of two
  * images, which the kernels must keep apart. */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/model.h"
-#include "../core/nn.h"
-#include "../core/nn_internal.h"
+#include "core/nn/model.h"
+#include "core/nn/nn.h"
+#include "core/nn/nn_internal.h"
 
 #include <stdint.h>
 

@@ -1,10 +1,10 @@
 /* The one rule for placing and naming a photo's faces (core/placement.h): closest first,
  * one person per photo, "not this person", the threshold, faces already in a person;
  * and the nearest-face candidates it is given by `who`. */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/fc_error.h"
-#include "../core/placement.h"
+#include "core/fc_error.h"
+#include "core/cluster/placement.h"
 
 #include <errno.h>
 

@@ -1,15 +1,15 @@
 /* Contact sheets: the bitmap font's glyphs and UTF-8 handling, a sheet's geometry, crops
  * resampled into cells at the right places, "missing" cells, face squares, and decoding
  * a photo's faces upright (EXIF orientation) at a reduced scale. No model needed. */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "exif_builder.h"
+#include "tests/exif_builder.h"
 
-#include "../core/fc_error.h"
-#include "../core/font.h"
-#include "../core/image.h"
-#include "../core/sheet.h"
-#include "../core/typeface.h"
+#include "core/fc_error.h"
+#include "core/sheet/font.h"
+#include "core/image/image.h"
+#include "core/sheet/sheet.h"
+#include "core/sheet/typeface.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -1,10 +1,10 @@
 /* The store on temporary databases: schema and permissions, a photo fully indexed or
  * absent, album copies, renames, missing files, edits and model changes that keep the
  * user's decisions, failures and retries, a database in use. */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/fc_error.h"
-#include "../store/store.h"
+#include "core/fc_error.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <sqlite3.h>

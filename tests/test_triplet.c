@@ -1,9 +1,9 @@
 /* FaceNet's triplet loss in core/triplet: the gradients against finite differences, the
  * three mining rules on hand-placed faces, and training on synthetic data whose identity
  * is entangled with a nuisance the head must learn to ignore. */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../core/triplet.h"
+#include "core/train/triplet.h"
 
 #include <errno.h>
 #include <string.h>

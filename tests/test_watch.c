@@ -2,9 +2,9 @@
  * rescan; real writes settle before they are ready; renames pair by cookie; a file moved
  * out of the roots is gone; a new folder is reported; no watches left falls back to
  * rescans. */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "../daemon/watch.h"
+#include "daemon/watch.h"
 
 #include <fcntl.h>
 #include <sys/inotify.h>

@@ -5,8 +5,8 @@
  * embeddings), so that any photo is an input and every option is reached. It replays
  * the image corpus and two sample photos (tests/meson.build). The model comes from
  * FACECLUSTER_MODEL (or the installed one). */
-#include "../../core/faces.h"
-#include "../../core/fc_error.h"
+#include "core/nets/faces.h"
+#include "core/fc_error.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -1,9 +1,9 @@
 /* Fuzz target: decoding untrusted bytes as a photo (JPEG or PPM), at full size and DCT-
  * scaled, reading its EXIF and turning it upright never crashes, leaks or hands back an
  * image that breaks the size limits. */
-#include "../../core/exif.h"
-#include "../../core/fc_error.h"
-#include "../../core/image.h"
+#include "core/image/exif.h"
+#include "core/fc_error.h"
+#include "core/image/image.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* Fuzz target: opening an untrusted model file and building the recognition network on
  * it never crashes; every tensor it hands out lies inside the mapped file. */
-#include "../../core/fc_error.h"
-#include "../../core/model.h"
-#include "../../core/recog.h"
+#include "core/fc_error.h"
+#include "core/nn/model.h"
+#include "core/nets/recog.h"
 
 #include <stdint.h>
 #include <stdio.h>

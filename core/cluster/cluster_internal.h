@@ -1,0 +1,59 @@
+/* Between the clustering's source files. */
+#ifndef FC_CLUSTER_INTERNAL_H
+#define FC_CLUSTER_INTERNAL_H
+
+#include "core/cluster/cluster.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* a . b over FC_EMBED_DIM floats. */
+float fc_cluster_dot(const float *a, const float *b);
+
+/* A relation as compressed rows: the items of row r are items[start[r] .. start[r+1]). */
+typedef struct {
+    int *start, *items;
+} fc_csr;
+
+/* Rows 0..n-1 from count (row, item) entries (a counting sort by row). */
+int fc_csr_rows(const int *rows, const int *items, size_t count, int n, fc_csr *out);
+/* Per face, the other faces with the same key (key 0: none: such faces get no row). */
+int fc_csr_group_by_key(const int64_t *key, int n, fc_csr *out);
+/* Per face, the indexes of its entries in nots. */
+int fc_csr_nots(const fc_cluster_not *nots, int n_nots, int n, fc_csr *out);
+/* Per face, the faces it is paired with (both directions). */
+int fc_csr_pairs(const int (*pairs)[2], int n_pairs, int n, fc_csr *out);
+void fc_csr_free(fc_csr *csr);
+
+/* Sorts indexes by key[index] ascending (stable for equal keys: by index). */
+void fc_sort_by_key(int *idx, int count, const int64_t *key);
+/* Sorts group roots: anchored ones first by anchor ascending, then by size descending,
+ * ties by root ascending (a deterministic order). */
+void fc_sort_groups(int *roots, int count, const int64_t *anchor, const int *size);
+
+/* Each face's nearest faces by cosine similarity (at most k, at least min_sim), from an
+ * inverted file: index[f * k + j], -1 past the last. */
+typedef struct {
+    int k;
+    int *index;
+} fc_neighbours;
+
+/* The inverted file's parts, shared with the incremental add (cluster_live.c). Centres
+ * by spherical k-means over a deterministic sample of the vectors (unit ones, or sums:
+ * only directions matter); the `want` cells nearest v, best first (-1 past the last). */
+int fc_cluster_place_centres(const float (*v)[FC_EMBED_DIM], int n, int cells,
+                             float (*centre)[FC_EMBED_DIM]);
+void fc_cluster_nearest_cells(const float (*centre)[FC_EMBED_DIM], int cells, const float *v,
+                              int want, int *best, float *score);
+
+int fc_cluster_neighbours(const float (*embedding)[FC_EMBED_DIM], int n, float min_sim,
+                          const int *cancel, fc_neighbours *out);
+
+/* Whether another thread asked the clustering to stop (cancel may be NULL). */
+static inline int fc_cluster_cancelled(const int *cancel)
+{
+    return cancel && __atomic_load_n(cancel, __ATOMIC_RELAXED);
+}
+void fc_neighbours_free(fc_neighbours *nb);
+
+#endif
