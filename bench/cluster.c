@@ -133,7 +133,7 @@ static int time_adds(const float (*emb)[FC_EMBED_DIM], const int *label, int n, 
 #define PLACES 2000
 
 /* New faces placed one photo face at a time as the daemon's place_now does it
- * (core/placement.h): first among the named people by the nearest named face
+ * (core/cluster/placement.h): first among the named people by the nearest named face
  * (fc_place_named; a tenth of the groups named), then among the unnamed people through
  * the live index's k nearest and fc_place; the face joins. Printed: the time per face. */
 static int time_place(const float (*emb)[FC_EMBED_DIM], const int *label, int n,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How FC_CLUSTER_THRESHOLD (core/cluster.h) was chosen, until bench/cluster-lfw exists.
+"""How FC_CLUSTER_THRESHOLD (core/cluster/cluster.h) was chosen, until bench/cluster-lfw exists.
 
 Exact batch average linkage (Lance-Williams updates on the full similarity matrix) over
 the embeddings `build/bench/lfw --save FILE` wrote for every LFW dev photo (the face at

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How well doubt (core/cluster.h fc_cluster_doubt: a face's mean cosine distance to its
+"""How well doubt (core/cluster/cluster.h fc_cluster_doubt: a face's mean cosine distance to its
 person's other faces) finds the faces the daemon put in the wrong person, on a store of
 an LFW-like folder (one folder per identity) indexed and grouped by faceclusterd.
 

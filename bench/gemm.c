@@ -24,7 +24,7 @@ typedef struct {
 } shape;
 
 /* The network's convolutions for one face: input size, channels, kernel, stride, 'same',
- * occurrences (see core/recog.c). The fully connected layer is left out (0.2%). */
+ * occurrences (see core/nets/recog.c). The fully connected layer is left out (0.2%). */
 static const shape shapes[] = {
     {150, 3, 32, 7, 2, 0, 1},  {35, 32, 32, 3, 1, 1, 6},  {35, 32, 64, 3, 2, 0, 1},
     {17, 64, 64, 3, 1, 1, 7},  {17, 64, 128, 3, 2, 0, 1}, {8, 128, 128, 3, 1, 1, 5},

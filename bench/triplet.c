@@ -1,4 +1,4 @@
-/* bench/triplet: what a head trained with FaceNet's triplet loss (core/triplet.h) on a
+/* bench/triplet: what a head trained with FaceNet's triplet loss (core/train/triplet.h) on a
  * user's named people buys, on real faces.
  *
  *   triplet [DATA_DIR] [--store PATH] [--daemon PATH] [--model PATH] [--threads N]
@@ -17,7 +17,7 @@
  *      them (at random) in the library unnamed, the others new and scored. `who` by the
  *      centroid rule without a head (`who` before issue 13), by the nearest named face
  *      without a head (at a threshold matched per split, and at FC_NAME_THRESHOLD: `who`
- *      now, through core/placement.h's own code), and with heads trained on the named
+ *      now, through core/cluster/placement.h's own code), and with heads trained on the named
  *      half (fc_head_fit, as `facecluster train`, by either rule; with FaceNet's
  *      settings; with the library's unnamed people too): named right, named wrong,
  *      strangers named at each one's threshold, and named right at equal strangers
@@ -133,7 +133,7 @@ static float (*through(const fc_head *h, const float (*x)[FC_EMBED_DIM], int n))
 
 enum rule { CENTROID, NEAREST_FACE };
 
-/* The nearest named face of each probe, through `who`'s own code (core/placement.h). */
+/* The nearest named face of each probe, through `who`'s own code (core/cluster/placement.h). */
 static int nearest_face(const float (*named)[FC_EMBED_DIM], const int *label, int n,
                         const float (*probe)[FC_EMBED_DIM], int n_probe, float *dist, int *who)
 {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How FC_RECOGNIZE_THRESHOLD (core/cluster.h) was chosen: `who` names a face by the
+"""How FC_RECOGNIZE_THRESHOLD (core/cluster/cluster.h) was chosen: `who` names a face by the
 nearest named person under the clustering's linkage rule (the mean cosine distance to that
 person's named faces) when within the threshold, else says unknown.
 
@@ -20,7 +20,7 @@ import sys
 
 import numpy as np
 
-SCALE = 320.0  # FC_QEMBED_SCALE (core/embedding.h)
+SCALE = 320.0  # FC_QEMBED_SCALE (core/nets/embedding.h)
 
 
 def load(path):

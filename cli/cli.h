@@ -114,7 +114,7 @@ int cli_failed(const cli_command *cmd, const char *err);
  * the one rule for text from outside); cmd and subject may be NULL. */
 void cli_warn(const cli_command *cmd, const char *subject, const char *err);
 
-/* What a command's output file may replace (core/file.h): never the store (--db,
+/* What a command's output file may replace (core/util/file.h): never the store (--db,
  * FACECLUSTER_DB or the default) nor the model; an existing file only if it starts with
  * magic, or with force. Check with fc_file_output_check(path, &o.how, err) before the
  * work, write with fc_file_write_atomic(path, bytes, len, &o.how, err). */
@@ -177,7 +177,7 @@ void cli_library_close(cli_library *lib);
 /* A face found in a photo, in the library's space: unit from its 128-byte form, through
  * the head. */
 void cli_library_query(const cli_library *lib, const fc_qembed *face, float unit[FC_EMBED_DIM]);
-/* `who`'s threshold in the library's space (core/placement.h's nearest-face rule) for
+/* `who`'s threshold in the library's space (core/cluster/placement.h's nearest-face rule) for
  * one the user gave for the raw embeddings (0: none, the default). */
 float cli_library_name_threshold(const cli_library *lib, float given);
 /* A person's name, or NULL when unnamed. */

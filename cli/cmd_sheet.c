@@ -6,7 +6,7 @@
  * ones left out, groups of one too with --unsorted, and then the faces in no person), its
  * label on the left, then its best faces and at the row's end its doubtful ones (or, when
  * none is and not all fit, its most doubtful one). Each photo is read and decoded once for
- * all its faces, at the smallest DCT scale that still fills a cell (core/sheet.h); a photo
+ * all its faces, at the smallest DCT scale that still fills a cell (core/sheet/sheet.h); a photo
  * that cannot be read any more shows a grey "missing" cell, and the sheet is still
  * written. FILE is written atomically, never over the store, a device, a link or a
  * folder, and over an existing file only if it is a JPEG (an earlier sheet) or with

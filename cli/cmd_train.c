@@ -1,6 +1,6 @@
 /* facecluster train [--dim D] [--epochs N] [--json] | train --reset: learns a head on the
  * frozen embeddings from the people the user named (FaceNet's triplet loss, with the
- * user's "not this person" decisions as known negatives: core/triplet.h), with the
+ * user's "not this person" decisions as known negatives: core/train/triplet.h), with the
  * thresholds that mean with it what the raw ones meant, and stores it; or removes it.
  * Raw embeddings, people and decisions are never changed: faceclusterd notices the new
  * head and regroups with it, and `who` and `similar` use it from then on. */

@@ -1,5 +1,5 @@
 /* facecluster who IMAGE... [--json] [--threshold D]: names the faces in photos (indexed or
- * not) by the rule the daemon places faces with (core/placement.h: closest first, one
+ * not) by the rule the daemon places faces with (core/cluster/placement.h: closest first, one
  * person per photo), each named person at the distance of their face nearest it (the
  * rule bench/triplet found names the most of a user's people at no more strangers and
  * wrong names, README "Naming faces"). Farther than FC_NAME_THRESHOLD: unknown. With a

@@ -1,5 +1,5 @@
 /* Doubt (doubt.c): how far each of a person's faces is from the person's other faces, by
- * the clustering's rule (core/cluster.h fc_cluster_doubt) in the library's space (through
+ * the clustering's rule (core/cluster/cluster.h fc_cluster_doubt) in the library's space (through
  * the learned head when the daemon uses one), for `show`, `sheet` and `name`. */
 #ifndef FC_CLI_DOUBT_H
 #define FC_CLI_DOUBT_H

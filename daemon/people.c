@@ -327,7 +327,7 @@ int people_busy(const people *p)
     return p->running != NULL || p->wanted != WANT_NOTHING;
 }
 
-/* The photo's faces in no person placed by the one rule (core/placement.h), in the space
+/* The photo's faces in no person placed by the one rule (core/cluster/placement.h), in the space
  * of the head the index was built with: first among the named people, as `who` names
  * them (fc_place_named, under the naming threshold), then the faces left among the
  * unnamed people by the clustering's linkage, under its threshold (what the next regroup

@@ -2,7 +2,7 @@
  * the loop thread.
  *
  * Between regroups, each new photo's faces are placed by core's one rule
- * (core/placement.h): among the named people as `who` names them (their nearest face,
+ * (core/cluster/placement.h): among the named people as `who` names them (their nearest face,
  * under the naming threshold), then among the unnamed people by the linkage rule (core's
  * fc_cluster_live over them) under the clustering's threshold, or they start a new person
  * (when they may seed one). A regroup loads every face and the user's

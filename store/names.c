@@ -1,6 +1,6 @@
 /* People by what a user types: an id, a name in any case, or the start of one. Names are
  * few (one per person the user named), so they are matched here in C, with Unicode case
- * folding (core/text.h), rather than by SQLite's ASCII-only NOCASE. */
+ * folding (core/util/text.h), rather than by SQLite's ASCII-only NOCASE. */
 #include "store/store_internal.h"
 
 #include "core/util/text.h"

@@ -39,7 +39,7 @@ static const char *const migrations[] = {
     "  score REAL NOT NULL,"
     "  landmarks BLOB NOT NULL CHECK (length(landmarks) = 544)," /* 68 x, y float32 LE */
     "  small INTEGER NOT NULL,"
-    "  embedding BLOB NOT NULL CHECK (length(embedding) = 128)," /* core/embedding.h v1 */
+    "  embedding BLOB NOT NULL CHECK (length(embedding) = 128)," /* core/nets/embedding.h v1 */
     "  model TEXT NOT NULL,"
     "  rejected INTEGER NOT NULL DEFAULT 0" /* the user said: not a face */
     ");"
@@ -76,7 +76,7 @@ static const char *const migrations[] = {
     "  undone INTEGER NOT NULL DEFAULT 0"
     ");"
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;",
-    /* 1 -> 2: the head learned from the user's people (core/triplet.h); the newest row is
+    /* 1 -> 2: the head learned from the user's people (core/train/triplet.h); the newest row is
      * the one in use, none: the raw embeddings */
     "CREATE TABLE heads ("
     "  id INTEGER PRIMARY KEY,"

@@ -342,7 +342,7 @@ int fc_store_undo(fc_store *s, int64_t *change, char *err);
 
 /* --- the learned head ---------------------------------------------------------------- */
 
-/* A head trained on the user's people (core/triplet.h) and what it was trained on. */
+/* A head trained on the user's people (core/train/triplet.h) and what it was trained on. */
 typedef struct {
     int dim;
     float *weights; /* dim x FC_EMBED_DIM; fc_store_head_get's is the caller's (free) */
@@ -360,7 +360,7 @@ int fc_store_head_get(fc_store *s, fc_store_head *out, char *err);
  * Returns how many there were. */
 int fc_store_head_delete(fc_store *s, char *err);
 
-/* What a head's weights mean: core/triplet.h's linear map of the 128-d embedding, then
+/* What a head's weights mean: core/train/triplet.h's linear map of the 128-d embedding, then
  * L2 normalisation. A head stored with another version is not used. */
 #define FC_HEAD_VERSION 1
 
@@ -399,13 +399,13 @@ typedef struct fc_store_library {
 int fc_store_library_load(fc_store *s, const char *model, fc_store_library *out, char *err);
 void fc_store_library_free(fc_store_library *l);
 /* The thresholds of the library's space for one given (0: none) for the raw embeddings:
- * the clustering's (FC_CLUSTER_THRESHOLD raw) and naming's (core/placement.h's
+ * the clustering's (FC_CLUSTER_THRESHOLD raw) and naming's (core/cluster/placement.h's
  * FC_NAME_THRESHOLD raw); with a head, its calibrated ones scaled by given over the raw
  * default. */
 float fc_store_library_cluster_threshold(const fc_store_library *l, float given);
 float fc_store_library_name_threshold(const fc_store_library *l, float given);
 
-/* What `facecluster train` learns from (core/triplet.h's fc_train_set): the faces of named
+/* What `facecluster train` learns from (core/train/triplet.h's fc_train_set): the faces of named
  * people among those the clustering considers (present photos, not rejected), labelled by
  * person, and the user's "not this person" decisions about named people as known
  * negatives; a face such a decision names that is in no named person is there too, with

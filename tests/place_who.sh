@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The daemon's placing and `who` answer alike for the same photo (core/placement.h): the
+# The daemon's placing and `who` answer alike for the same photo (core/cluster/placement.h): the
 # samples indexed, every person named, then a new photo holding each of them twice (the
 # photo beside a copy of itself: two faces want each person, the closer has them). `who`
 # on it before the daemon sees it, then the daemon places its faces: a face is filed

@@ -1,4 +1,4 @@
-/* Writing output files (core/file.h): what may be replaced, and what never is. */
+/* Writing output files (core/util/file.h): what may be replaced, and what never is. */
 #include "tests/harness.h"
 
 #include "core/fc_error.h"

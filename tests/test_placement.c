@@ -1,4 +1,4 @@
-/* The one rule for placing and naming a photo's faces (core/placement.h): closest first,
+/* The one rule for placing and naming a photo's faces (core/cluster/placement.h): closest first,
  * one person per photo, "not this person", the threshold, faces already in a person;
  * and the nearest-face candidates it is given by `who`. */
 #include "tests/harness.h"

@@ -36,7 +36,7 @@
 
 /* Recognition by the linkage rule: a face is a named person's when the mean cosine
  * distance to that person's faces is at most this (`who`'s rule before issue 13; it names
- * by the nearest face now, core/placement.h). A learned head's recognition threshold is
+ * by the nearest face now, core/cluster/placement.h). A learned head's recognition threshold is
  * calibrated from this one, and `who` with a head uses a share of it. Tuned on the LFW
  * dev folds (half of each person's images named, the rest and every one-image person
  * asked, five splits): the largest threshold whose wrong names stay at or under 1% of the

@@ -28,7 +28,7 @@
  * Layout 2 (FC_LAYOUT_WINO_P16): dims 4, 4, Cin, Cout. A 3x3 stride-1 kernel g already
  * transformed for Winograd's F(2x2, 3x3), U = G g G^T (4 x 4 per channel pair), stored as
  * 16 matrices, one per position t = 4i + j of U, each in layout 1's panel order
- * [Cout/16][Cin][16]. See fc_wino_p16_index() and core/nn_wino.c.
+ * [Cout/16][Cin][16]. See fc_wino_p16_index() and core/nn/nn_wino.c.
  *
  * Version history: 1 had no layout 2; 2 checksummed only the tensor data. A file of
  * another version is refused with a message to convert again (the build does that by

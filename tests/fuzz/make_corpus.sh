@@ -38,7 +38,7 @@ head -c 200 "$img/baseline.jpg" >"$img/truncated.jpg"
 printf '\xff\xd8\xff' >"$img/magic-only.jpg"
 : >"$img/empty"
 
-# model files: a valid two-tensor model in the format of core/model.c, and damaged copies
+# model files: a valid two-tensor model in the format of core/nn/model.c, and damaged copies
 python3 - "$model" <<'PY'
 import struct, sys
 d = sys.argv[1]
