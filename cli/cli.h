@@ -101,6 +101,10 @@ int cli_usage(const cli_command *cmd);
  * prints why (and how to get one) and returns NULL. Caller closes with fc_model_close. */
 struct fc_model *cli_open_model(const cli_globals *globals);
 
+/* The store's path: --db, else FACECLUSTER_DB, else the default place (store.h). 0, or a
+ * negative errno with err set. */
+int cli_store_path(const cli_globals *globals, char *buf, size_t cap, char *err);
+
 /* Opens the store named by --db / FACECLUSTER_DB / the default place (read-only: never
  * creates one); on failure prints why and returns NULL. Caller closes with
  * fc_store_close. */

@@ -93,11 +93,8 @@ static int view_daemon(const cli_globals *globals, daemon_view *v, char *err)
 {
     char path[4096];
     memset(v, 0, sizeof *v);
-    int rc = 0;
-    if (globals->db_path)
-        snprintf(path, sizeof path, "%s", globals->db_path);
-    else if ((rc = fc_store_default_path(path, sizeof path, err)) != 0)
-        return rc;
+    int rc = cli_store_path(globals, path, sizeof path, err);
+    if (rc) return rc;
     /* not knowing about the daemon is no reason to hide the store */
     rc = fc_store_daemon_get(path, &v->d, v->unknown);
     v->known = rc > 0;

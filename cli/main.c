@@ -37,13 +37,19 @@ struct fc_model *cli_open_model(const cli_globals *globals)
     return model;
 }
 
+int cli_store_path(const cli_globals *globals, char *buf, size_t cap, char *err)
+{
+    if (!globals->db_path) return fc_store_default_path(buf, cap, err);
+    if (snprintf(buf, cap, "%s", globals->db_path) >= (int)cap)
+        return fc_errorf(err, -ENAMETOOLONG, "the store's path is too long");
+    return 0;
+}
+
 struct fc_store *cli_open_store(const cli_globals *globals, int read_only)
 {
     char path[4096], err[FC_ERR_MAX];
     fc_store *store = NULL;
-    if (globals->db_path)
-        snprintf(path, sizeof path, "%s", globals->db_path);
-    else if (fc_store_default_path(path, sizeof path, err) != 0) {
+    if (cli_store_path(globals, path, sizeof path, err) != 0) {
         cli_warn(NULL, NULL, err);
         return NULL;
     }

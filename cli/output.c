@@ -14,9 +14,7 @@ void cli_output_init(cli_output *o, const cli_globals *globals, const void *magi
 {
     memset(o, 0, sizeof *o);
     int n = 0;
-    if (globals->db_path) snprintf(o->store, sizeof o->store, "%s", globals->db_path);
-    if (o->store[0] || fc_store_default_path(o->store, sizeof o->store, NULL) == 0)
-        o->protect[n++] = o->store;
+    if (cli_store_path(globals, o->store, sizeof o->store, NULL) == 0) o->protect[n++] = o->store;
     /* the model given, or every place one is looked for */
     char **places = NULL;
     if (globals->model_path) {

@@ -5,6 +5,7 @@
 #include "core/nets/faces.h"
 #include "core/fc_error.h"
 #include "core/util/file.h"
+#include "core/nets/detect.h"
 #include "store/store.h"
 
 #include <math.h>
@@ -76,37 +77,29 @@ int cli_parse_photo_args(const cli_args *args, int embeddings, cli_photo_args *o
     return CLI_OK;
 }
 
-static double overlap(const float a[4], const float b[4])
-{
-    const double x0 = fmax(a[0], b[0]), y0 = fmax(a[1], b[1]);
-    const double x1 = fmin(a[0] + a[2], b[0] + b[2]), y1 = fmin(a[1] + a[3], b[1] + b[3]);
-    const double inter = x1 > x0 && y1 > y0 ? (x1 - x0) * (y1 - y0) : 0;
-    const double uni = (double)a[2] * a[3] + (double)b[2] * b[3] - inter;
-    return uni > 0 ? inter / uni : 0;
-}
-
-/* Each face found in the file at path: its id in the store when the same bytes are an
- * indexed photo there (the face of the photo whose box overlaps it most, at least half,
+/* Each face found in a photo of these bytes: its id in the store when the same bytes are an
+ * indexed photo there (the face of the photo whose box overlaps it most, by at least half,
  * each store face taken once), else 0. */
-static void store_ids(fc_store *store, const char *path, const fc_photo *photo, int64_t *ids)
+static void store_ids(fc_store *store, const uint8_t *data, size_t len, const fc_photo *photo,
+                      int64_t *ids)
 {
     memset(ids, 0, (size_t)photo->count * sizeof *ids);
-    uint8_t *data = NULL, hash[FC_STORE_HASH_BYTES];
-    size_t len = 0;
-    if (!store || !photo->count ||
-        fc_file_read(path, FC_IMAGE_MAX_FILE_BYTES, &data, &len, NULL) != 0)
-        return;
+    uint8_t hash[FC_STORE_HASH_BYTES];
+    if (!store || !photo->count) return;
     fc_store_hash(data, len, hash);
-    free(data);
     int64_t *faces = NULL;
     float(*boxes)[4] = NULL;
     int n = 0;
     if (fc_store_photo_boxes(store, hash, &faces, &boxes, &n, NULL) != 0) return;
     for (int i = 0; i < photo->count; i++) {
+        const float *f = photo->faces[i].box;
+        const double found[4] = {f[0], f[1], f[0] + f[2], f[1] + f[3]};
         int best = -1;
         double best_overlap = 0.5;
         for (int k = 0; k < n; k++) {
-            const double o = faces[k] ? overlap(photo->faces[i].box, boxes[k]) : 0;
+            const double known[4] = {boxes[k][0], boxes[k][1], boxes[k][0] + boxes[k][2],
+                                     boxes[k][1] + boxes[k][3]};
+            const double o = faces[k] ? fc_box_iou(found, known) : 0;
             if (o >= best_overlap) best = k, best_overlap = o;
         }
         if (best >= 0) ids[i] = faces[best], faces[best] = 0;
@@ -128,22 +121,25 @@ int cli_each_photo(const cli_globals *globals, char **paths, int count, const fc
     }
     /* the store, if there is one, tells which faces are known (no store: no ids) */
     fc_store *store = NULL;
-    if (globals->db_path)
-        snprintf(db, sizeof db, "%s", globals->db_path);
-    else if (fc_store_default_path(db, sizeof db, NULL) != 0)
-        db[0] = 0;
+    if (cli_store_path(globals, db, sizeof db, NULL) != 0) db[0] = 0;
     if (db[0] && access(db, F_OK) == 0 && fc_store_open(db, FC_STORE_READ_ONLY, &store, err) != 0)
         store = NULL;
     int status = CLI_OK;
     for (int i = 0; i < count; i++) {
-        fc_photo photo;
-        if (fc_faces_run_file(faces, paths[i], opts, &photo, err) != 0) {
+        /* read once: the pipeline runs on the bytes, the store knows them by their hash */
+        fc_photo photo = {0};
+        uint8_t *data = NULL;
+        size_t len = 0;
+        if (fc_file_read(paths[i], FC_IMAGE_MAX_FILE_BYTES, &data, &len, err) != 0 ||
+            fc_faces_run(faces, data, len, opts, &photo, err) != 0) {
             cli_warn(NULL, paths[i], err);
             status = CLI_FAILED;
+            free(data);
             continue;
         }
         int64_t *ids = calloc((size_t)(photo.count ? photo.count : 1), sizeof *ids);
-        if (ids) store_ids(store, paths[i], &photo, ids);
+        if (ids) store_ids(store, data, len, &photo, ids);
+        free(data);
         fn(ctx, paths[i], &photo, ids);
         free(ids);
         fc_photo_free(&photo);

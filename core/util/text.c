@@ -7,6 +7,15 @@
 #include <wchar.h>
 #include <wctype.h>
 
+/* The code point of the n bytes at s, decoded without checking them. */
+static uint32_t code_point(const unsigned char *s, size_t n)
+{
+    if (n == 1) return s[0];
+    uint32_t cp = s[0] & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) cp = cp << 6 | (s[i] & 0x3F);
+    return cp;
+}
+
 size_t fc_utf8_sequence(const unsigned char *s)
 {
     if (s[0] < 0x80) return 1;
@@ -14,8 +23,7 @@ size_t fc_utf8_sequence(const unsigned char *s)
     if (n == 0 || s[0] > 0xF4) return 0;
     for (size_t i = 1; i < n; i++)
         if ((s[i] & 0xC0) != 0x80) return 0;
-    uint32_t cp = s[0] & (0x7F >> n);
-    for (size_t i = 1; i < n; i++) cp = cp << 6 | (s[i] & 0x3F);
+    const uint32_t cp = code_point(s, n);
     if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
         (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
         return 0;
@@ -63,15 +71,6 @@ static locale_t unicode(void)
 {
     pthread_once(&unicode_once, make_unicode_locale);
     return unicode_locale;
-}
-
-/* The code point of the valid sequence of n bytes at s. */
-static uint32_t code_point(const unsigned char *s, size_t n)
-{
-    if (n == 1) return s[0];
-    uint32_t cp = s[0] & (0x7F >> n);
-    for (size_t i = 1; i < n; i++) cp = cp << 6 | (s[i] & 0x3F);
-    return cp;
 }
 
 int fc_text_width(const char *str)
