@@ -24,14 +24,18 @@ root=$(pwd)
 # variants; npm fetches the model package; clang-format checks style; clang builds the
 # tests a second way (warnings are errors on both compilers) and the fuzzers; scdoc builds
 # the man pages; FreeType draws the contact sheets' labels in DejaVu Sans, with Droid Sans
-# Fallback for the characters it lacks (Chinese, Japanese, Korean names).
+# Fallback for the characters it lacks (Chinese, Japanese, Korean names). One library per
+# photo format (libheif, libspng, libwebp, libtiff, libraw) and Exempi for XMP.
 DEBIAN_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libjpeg62-turbo-dev libjansson-dev
                  libuv1-dev libsqlite3-dev libexif-dev libxxhash-dev libopenblas-dev libjpeg-turbo-progs npm
-                 clang-format clang scdoc libfreetype-dev fonts-dejavu-core fonts-droid-fallback)
+                 clang-format clang scdoc libfreetype-dev fonts-dejavu-core fonts-droid-fallback
+                 libheif-dev libspng-dev libwebp-dev libtiff-dev libraw-dev libexempi-dev)
 # Only for `./run.sh test`: man-db renders the man pages, zsh and bash-completion load the
 # completions (tests/install.sh), systemd's systemd-analyze checks the unit, Chromium
-# loads the review page headless (tests/page.sh).
-TEST_PACKAGES=(man-db zsh bash-completion systemd chromium)
+# loads the review page headless (tests/page.sh); heif-enc, cwebp/dwebp and the libtiff
+# tools make the format tests' photos from the samples, exiftool writes and reads XMP.
+TEST_PACKAGES=(man-db zsh bash-completion systemd chromium libheif-examples webp libtiff-tools
+               libimage-exiftool-perl)
 
 # The pretrained weights and sample photos: @vladmandic/face-api, MIT, pinned version and
 # the registry's integrity hash for that tarball (`npm view @vladmandic/face-api@1.7.15

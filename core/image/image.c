@@ -30,6 +30,75 @@ void fc_image_free(fc_image *img)
     img->width = img->height = 0;
 }
 
+/* Averages each k x k block (k = 8 / n, any n/8 scale: blocks of fractional size are
+ * weighted by their overlap) of src, rows y0..y1 and columns x0..x1 of the scaled image. */
+static void average_down(const fc_image *src, int num, int x0, int y0, fc_image *dst)
+{
+    const double step = 8.0 / num;
+    for (int y = 0; y < dst->height; y++) {
+        const double top = (y0 + y) * step, bottom = fmin(top + step, src->height);
+        for (int x = 0; x < dst->width; x++) {
+            const double left = (x0 + x) * step, right = fmin(left + step, src->width);
+            double sum[3] = {0, 0, 0}, weight = 0;
+            for (int sy = (int)top; sy < bottom; sy++) {
+                const double wy = fmin(sy + 1, bottom) - fmax(sy, top);
+                for (int sx = (int)left; sx < right; sx++) {
+                    const double w = wy * (fmin(sx + 1, right) - fmax(sx, left));
+                    const uint8_t *p = src->rgb + ((size_t)sy * src->width + sx) * 3;
+                    sum[0] += w * p[0], sum[1] += w * p[1], sum[2] += w * p[2];
+                    weight += w;
+                }
+            }
+            uint8_t *d = dst->rgb + ((size_t)y * dst->width + x) * 3;
+            for (int c = 0; c < 3; c++) d[c] = (uint8_t)lround(weight > 0 ? sum[c] / weight : 0);
+        }
+    }
+}
+
+int fc_image_pick_scale(int width, int height, int min_long_side)
+{
+    const int long_side = width > height ? width : height;
+    if (min_long_side <= 0 || min_long_side >= long_side) return 8;
+    for (int n = 1; n < 8; n++)
+        if ((long_side * n + 7) / 8 >= min_long_side) return n;
+    return 8;
+}
+
+int fc_image_reduce(fc_image *full, const fc_decode_opts *opts, fc_image *out, fc_decode_info *info,
+                    char *err)
+{
+    memset(out, 0, sizeof *out);
+    const int num = opts->scale_num >= 1 && opts->scale_num <= 8
+                        ? opts->scale_num
+                        : fc_image_pick_scale(full->width, full->height, opts->min_long_side);
+    const int scaled_w = (full->width * num + 7) / 8, scaled_h = (full->height * num + 7) / 8;
+    int x0 = 0, y0 = 0, x1 = scaled_w, y1 = scaled_h;
+    if (opts->region[2] > 0 && opts->region[3] > 0) {
+        const double k = num / 8.0;
+        x0 = (int)fmax(floor(opts->region[0] * k), 0);
+        y0 = (int)fmax(floor(opts->region[1] * k), 0);
+        x1 = (int)fmin(ceil((opts->region[0] + (double)opts->region[2]) * k), x1);
+        y1 = (int)fmin(ceil((opts->region[1] + (double)opts->region[3]) * k), y1);
+        if (x0 >= x1 || y0 >= y1) {
+            fc_image_free(full);
+            return fc_errorf(err, -EINVAL, "region outside the image");
+        }
+    }
+    *info = (fc_decode_info){full->width, full->height, num, 8, x0, y0};
+    int rc = 0;
+    if (num == 8 && x0 == 0 && y0 == 0 && x1 == scaled_w && y1 == scaled_h) {
+        *out = *full; /* nothing to do: hand the pixels over */
+        memset(full, 0, sizeof *full);
+        return 0;
+    }
+    if (num == 8)
+        rc = fc_image_crop(full, x0, y0, x1 - x0, y1 - y0, out, err);
+    else if ((rc = fc_image_alloc(out, x1 - x0, y1 - y0, err)) == 0)
+        average_down(full, num, x0, y0, out);
+    fc_image_free(full);
+    return rc;
+}
+
 int fc_image_decode_opts(const uint8_t *data, size_t len, const fc_decode_opts *opts, fc_image *out,
                          fc_decode_info *info, char *err)
 {
@@ -38,11 +107,37 @@ int fc_image_decode_opts(const uint8_t *data, size_t len, const fc_decode_opts *
     memset(out, 0, sizeof *out);
     if (!opts) opts = &full_size;
     if (!info) info = &ignored;
-    if (len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
+    const fc_format format = fc_image_sniff(data, len);
+    fc_image full = {0};
+    int rc;
+    switch (format) {
+    case FC_FORMAT_JPEG:
         return fc_image_decode_jpeg(data, len, opts, out, info, err);
-    if (len >= 2 && data[0] == 'P' && data[1] == '6')
-        return fc_image_decode_ppm(data, len, out, info, err);
-    return fc_errorf(err, -EINVAL, "not a JPEG or binary PPM image");
+    case FC_FORMAT_RAW:
+        return fc_image_decode_raw(data, len, opts, out, info, err);
+    case FC_FORMAT_PPM:
+        rc = fc_image_decode_ppm(data, len, &full, err);
+        break;
+    case FC_FORMAT_PNG:
+        rc = fc_image_decode_png(data, len, &full, err);
+        break;
+    case FC_FORMAT_WEBP:
+        rc = fc_image_decode_webp(data, len, &full, err);
+        break;
+    case FC_FORMAT_TIFF:
+        rc = fc_image_decode_tiff(data, len, &full, err);
+        break;
+    case FC_FORMAT_HEIF:
+        rc = fc_image_decode_heif(data, len, &full, err);
+        break;
+    case FC_FORMAT_VIDEO:
+        return fc_errorf(err, -ENOTSUP, "a video, not a photo");
+    default:
+        return fc_errorf(err, -EINVAL,
+                         "not a photo in a format we read (JPEG, HEIF, PNG, WebP, TIFF, RAW, PPM)");
+    }
+    if (rc) return rc;
+    return fc_image_reduce(&full, opts, out, info, err);
 }
 
 int fc_image_decode(const uint8_t *data, size_t len, fc_image *out, char *err)

@@ -34,13 +34,13 @@ typedef struct {
     /* > 0: decode a JPEG at the smallest DCT scale n/8 (n = 1..8) whose longer side is at
      * least this many pixels, never larger than the stored image: a detector that needs
      * 1024 pixels gets a 24 MP photo at 1/4 scale, decoded in a fraction of the time and
-     * memory. PPMs are always decoded at full size. */
+     * memory. Other formats are decoded whole and averaged down to the same size. */
     int min_long_side;
-    /* 1..8: decode at exactly scale_num / 8 instead (JPEG only). */
+    /* 1..8: decode at exactly scale_num / 8 instead. */
     int scale_num;
     /* region[2] > 0: decode only the rectangle (x, y, w, h) of the stored image, in its
      * full-size pixels, clipped to it. The decoder widens it to whole blocks: info says
-     * where the pixels it returns start. JPEG only; PPMs ignore it. */
+     * where the pixels it returns start. */
     int region[4];
 } fc_decode_opts;
 
@@ -51,7 +51,30 @@ typedef struct {
     int region_x, region_y;      /* the decoded pixels' top left, in scaled pixels */
 } fc_decode_info;
 
-/* Decodes a JPEG or binary PPM (P6, maxval 255) held in memory, chosen by its magic bytes.
+/* The formats a photo may come in, told by content (magic bytes and, for TIFF-based RAW
+ * files, the first directory), never by the file's name. */
+typedef enum {
+    FC_FORMAT_UNKNOWN = 0,
+    FC_FORMAT_JPEG,
+    FC_FORMAT_PPM,
+    FC_FORMAT_PNG,
+    FC_FORMAT_WEBP,
+    FC_FORMAT_TIFF,
+    FC_FORMAT_HEIF, /* HEIC and the other HEIF brands (and AVIF when libheif reads it) */
+    FC_FORMAT_RAW,  /* camera RAW: only its embedded preview JPEG is read */
+    FC_FORMAT_VIDEO /* MP4/QuickTime/Matroska/AVI...: recognised to be counted, never decoded */
+} fc_format;
+
+/* How many leading bytes fc_image_sniff needs to tell every format but TIFF-based RAW
+ * from plain TIFF (which needs the whole first directory: pass what you have). */
+#define FC_IMAGE_SNIFF_BYTES 400
+
+/* The format of data (FC_FORMAT_UNKNOWN when none of the above). */
+fc_format fc_image_sniff(const uint8_t *data, size_t len);
+/* "jpeg", "ppm", "png", "webp", "tiff", "heif", "raw", "video" or "unknown". */
+const char *fc_format_name(fc_format format);
+
+/* Decodes a photo held in memory in any fc_format but VIDEO, chosen by its content.
  * On success *out owns new pixels (caller frees with fc_image_free); on failure *out is
  * zeroed and err says why (-EINVAL: not an image or corrupt, -ENODATA: truncated, which a
  * file still being written is, -ENOTSUP: a format or colour space we do not read, -ENOMEM). JPEGs
@@ -70,11 +93,29 @@ int fc_image_encode_jpeg(const fc_image *img, int quality, uint8_t **out, size_t
  * refused, never waited on) and decodes it as above. */
 int fc_image_load(const char *path, fc_image *out, char *err);
 
-/* Format-specific decoders behind fc_image_decode_opts, same contract. */
+/* Format-specific decoders behind fc_image_decode_opts, same contract. JPEG (and RAW,
+ * through its preview JPEG) decode scaled and cropped themselves; the others decode the
+ * whole stored image (upright for HEIF, whose container's rotation and mirroring libheif
+ * applies) and fc_image_decode_opts reduces it to the asked scale and region after. */
 int fc_image_decode_jpeg(const uint8_t *data, size_t len, const fc_decode_opts *opts, fc_image *out,
                          fc_decode_info *info, char *err);
-int fc_image_decode_ppm(const uint8_t *data, size_t len, fc_image *out, fc_decode_info *info,
-                        char *err);
+int fc_image_decode_raw(const uint8_t *data, size_t len, const fc_decode_opts *opts, fc_image *out,
+                        fc_decode_info *info, char *err);
+int fc_image_decode_ppm(const uint8_t *data, size_t len, fc_image *out, char *err);
+int fc_image_decode_png(const uint8_t *data, size_t len, fc_image *out, char *err);
+int fc_image_decode_webp(const uint8_t *data, size_t len, fc_image *out, char *err);
+int fc_image_decode_tiff(const uint8_t *data, size_t len, fc_image *out, char *err);
+int fc_image_decode_heif(const uint8_t *data, size_t len, fc_image *out, char *err);
+
+/* The scale n (of 8) min_long_side asks of a width x height image: the smallest whose
+ * longer side is at least min_long_side, 8 when none is or min_long_side <= 0. */
+int fc_image_pick_scale(int width, int height, int min_long_side);
+
+/* Reduces a whole decoded image to what opts ask (the same scale n/8 and region rules as
+ * the JPEG decoder, by averaging), consuming *full: on return *out owns the result (which
+ * may be *full's own pixels) and *full is zeroed, on success or failure. */
+int fc_image_reduce(fc_image *full, const fc_decode_opts *opts, fc_image *out, fc_decode_info *info,
+                    char *err);
 
 /* 0 if the rectangle (x, y, w, h) is non-empty and lies inside img, else -EINVAL. */
 int fc_image_rect_check(const fc_image *img, int x, int y, int w, int h, char *err);

@@ -48,16 +48,6 @@ static void jpeg_emit_message(j_common_ptr cinfo, int level)
     }
 }
 
-/* The smallest DCT scale n/8 whose longer side reaches min_long (libjpeg rounds up). */
-static unsigned pick_scale(unsigned width, unsigned height, int min_long)
-{
-    unsigned long_side = width > height ? width : height;
-    if (min_long <= 0 || (unsigned)min_long >= long_side) return 8;
-    for (unsigned n = 1; n < 8; n++)
-        if ((long_side * n + 7) / 8 >= (unsigned)min_long) return n;
-    return 8;
-}
-
 /* Refuses progressive files with absurdly many scans, each of which costs a full pass. */
 static void jpeg_progress(j_common_ptr cinfo)
 {
@@ -116,9 +106,11 @@ int fc_image_decode_jpeg(const uint8_t *data, size_t len, const fc_decode_opts *
     cinfo.out_color_space = JCS_RGB;
     cinfo.dct_method = JDCT_ISLOW;
     cinfo.do_fancy_upsampling = TRUE;
-    cinfo.scale_num = opts->scale_num >= 1 && opts->scale_num <= 8
-                          ? (unsigned)opts->scale_num
-                          : pick_scale(cinfo.image_width, cinfo.image_height, opts->min_long_side);
+    cinfo.scale_num =
+        opts->scale_num >= 1 && opts->scale_num <= 8
+            ? (unsigned)opts->scale_num
+            : (unsigned)fc_image_pick_scale((int)cinfo.image_width, (int)cinfo.image_height,
+                                            opts->min_long_side);
     cinfo.scale_denom = 8;
     jpeg_calc_output_dimensions(&cinfo);
     if (cinfo.output_width > FC_IMAGE_MAX_SIDE || cinfo.output_height > FC_IMAGE_MAX_SIDE) {

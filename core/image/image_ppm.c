@@ -33,8 +33,7 @@ static long ppm_field(const uint8_t *data, size_t len, size_t *pos, long limit)
     return value;
 }
 
-int fc_image_decode_ppm(const uint8_t *data, size_t len, fc_image *out, fc_decode_info *info,
-                        char *err)
+int fc_image_decode_ppm(const uint8_t *data, size_t len, fc_image *out, char *err)
 {
     memset(out, 0, sizeof *out);
     if (len < 2 || data[0] != 'P' || data[1] != '6')
@@ -55,6 +54,5 @@ int fc_image_decode_ppm(const uint8_t *data, size_t len, fc_image *out, fc_decod
     int rc = fc_image_alloc(out, (int)width, (int)height, err);
     if (rc) return rc;
     memcpy(out->rgb, data + pos, (size_t)need);
-    *info = (fc_decode_info){(int)width, (int)height, 1, 1, 0, 0};
     return 0;
 }
