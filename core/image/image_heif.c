@@ -23,8 +23,10 @@ static int heif_failure(struct heif_error e, const char *what, char *err)
     if (e.code == heif_error_Unsupported_feature || e.code == heif_error_Unsupported_filetype)
         code = -ENOTSUP;
     if (e.subcode == heif_suberror_End_of_data) code = -ENODATA;
-    if (e.subcode == heif_suberror_Security_limit_exceeded) code = -EINVAL;
-    return fc_errorf(err, code, "%s HEIF: %.160s", what, e.message ? e.message : "unknown error");
+    if (e.subcode == heif_suberror_Security_limit_exceeded) code = -EINVAL, what = "too large a";
+    const char *message = e.message ? e.message : "unknown error";
+    int n = (int)strcspn(message, "\n"); /* some of libheif's messages end in a newline */
+    return fc_errorf(err, code, "%s HEIF: %.*s", what, n < 160 ? n : 160, message);
 }
 
 /* Opens data's primary image with our limits; on success the caller releases *handle and
@@ -35,15 +37,17 @@ static int open_primary(const uint8_t *data, size_t len, struct heif_context **c
     *handle = NULL;
     *ctx = heif_context_alloc();
     if (!*ctx) return fc_errorf(err, -ENOMEM, "out of memory");
-    heif_context_set_maximum_image_size_limit(*ctx, FC_IMAGE_MAX_SIDE);
+    /* libheif's own size limit (32768 a side) is tighter than ours and checked on the
+     * header; our pixel count is checked on the handle before decoding */
     /* one worker is one core: grid tiles are decoded in the calling thread */
     heif_context_set_max_decoding_threads(*ctx, 0);
     struct heif_error e = heif_context_read_from_memory_without_copy(*ctx, data, len, NULL);
     if (!e.code) e = heif_context_get_primary_image_handle(*ctx, handle);
     if (e.code) {
+        const int rc = heif_failure(e, "corrupt", err); /* the message lives in the context */
         heif_context_free(*ctx);
         *ctx = NULL;
-        return heif_failure(e, "corrupt", err);
+        return rc;
     }
     return 0;
 }

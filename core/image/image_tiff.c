@@ -81,8 +81,9 @@ static int drop_warning(TIFF *tif, void *user, const char *module, const char *f
 
 static int tiff_failure(const tiff_source *s, const char *what, char *err)
 {
-    if (strstr(s->message, "Read error") || strstr(s->message, "EOF") ||
-        strstr(s->message, "past end"))
+    /* a file cut short (still being copied) shows as reads and seeks past its end */
+    if (strstr(s->message, "Read error") || strstr(s->message, "Seek error") ||
+        strstr(s->message, "EOF") || strstr(s->message, "past end"))
         return fc_errorf(err, -ENODATA, "truncated TIFF: %s", s->message);
     return fc_errorf(err, -EINVAL, "%s TIFF%s%s", what, s->message[0] ? ": " : "", s->message);
 }
