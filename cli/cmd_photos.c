@@ -49,7 +49,22 @@ enum { LIST_LINES, LIST_NUL, LIST_JSON };
 /* Stops at the first object JSON cannot print: stop set to 1. */
 typedef struct {
     int how, stop;
+    int escaped; /* lines whose path was escaped: not the file's name as it is */
 } lister;
+
+/* Whether fc_text_escape changes s. */
+static int needs_escape(const char *s)
+{
+    char *shown = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&shown, &len);
+    if (!mem) return 0;
+    fc_text_escape(mem, s);
+    fclose(mem);
+    const int differs = !shown || strcmp(shown, s) != 0;
+    free(shown);
+    return differs;
+}
 
 static int print_photo(void *ctx, const fc_store_person_photo *p)
 {
@@ -66,6 +81,7 @@ static int print_photo(void *ctx, const fc_store_person_photo *p)
     } else {
         fc_text_escape(stdout, p->path);
         fputc('\n', stdout);
+        out->escaped += needs_escape(p->path);
     }
     return 0;
 }
@@ -413,6 +429,11 @@ static int exec(const cli_globals *globals, const cli_args *args)
         rc = make_album(globals, args, store, person, err);
     else if (!rc)
         rc = fc_store_person_photos(store, person, print_photo, &out, err);
+    if (!rc && out.escaped) /* a pipe to xargs would miss them: say how to get them */
+        fprintf(stderr,
+                "facecluster photos: %d %s shown escaped (\\xNN); -0 prints every path as it "
+                "is\n",
+                out.escaped, fc_plural(out.escaped, "path", "paths"));
     if (out.stop || (!rc && fflush(stdout) != 0))
         rc = fc_errorf(err, -EIO, "the output could not be written");
     fc_store_close(store);

@@ -55,7 +55,8 @@ objs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 key = [(o["taken"] is None, o["taken"] or "", o["path"].encode()) for o in objs]
 sys.exit(not (key == sorted(key) and any(o["taken"] for o in objs)))
 PY
-cli photos Anna >"$tmp/lines"
+cli photos Anna >"$tmp/lines" 2>"$tmp/err"
+check "photos: says a path was escaped, and what prints it as it is" grep -qx "facecluster photos: 1 path shown escaped (\\\\xNN); -0 prints every path as it is" "$tmp/err"
 check "photos: one line per photo (the newline escaped)" test "$(wc -l <"$tmp/lines")" -eq 3
 check "photos: the order of --json" test "$(sed 's/\\x0a/\\n/' "$tmp/lines")" = "$(paths <"$tmp/json")"
 check "photos: ordinary names as they are" grep -qxF "$lib/sample1.jpg" "$tmp/lines"
