@@ -233,7 +233,7 @@ static int read_manifest(album *a, const char *dir, int fd, char *err)
 }
 
 /* Our links to photos still wanted are kept (one per photo), the others removed. */
-static void remove_stale(album *a, int fd, const char *dir)
+static void remove_stale(album *a, int fd)
 {
     int n = 0;
     for (int i = 0; i < a->n_ours; i++) {
@@ -245,7 +245,7 @@ static void remove_stale(album *a, int fd, const char *dir)
             a->removed++;
             free(a->ours[i]);
         } else {
-            cli_warn(&cli_cmd_photos, dir, strerror(errno));
+            cli_warn(&cli_cmd_photos, a->ours[i], strerror(errno));
             a->ours[n++] = a->ours[i];
             a->failed++;
         }
@@ -371,7 +371,7 @@ static int make_album(const cli_globals *globals, const cli_args *args, fc_store
     if (!rc) rc = open_album_dir(globals, dir, &fd, err);
     if (!rc) rc = read_manifest(&a, dir, fd, err);
     if (!rc) {
-        remove_stale(&a, fd, dir);
+        remove_stale(&a, fd);
         adopt_users_links(&a, fd);
         rc = link_photos(globals, &a, fd, dir, err);
     }
