@@ -84,6 +84,7 @@ extern const cli_command cli_cmd_name;
 extern const cli_command cli_cmd_not;
 extern const cli_command cli_cmd_page;
 extern const cli_command cli_cmd_people;
+extern const cli_command cli_cmd_photos;
 extern const cli_command cli_cmd_reject;
 extern const cli_command cli_cmd_sheet;
 extern const cli_command cli_cmd_show;

@@ -279,6 +279,22 @@ typedef struct {
 typedef int (*fc_store_face_fn)(void *ctx, const fc_store_face_row *f);
 int fc_store_person_faces(fc_store *s, int64_t person, fc_store_face_fn fn, void *ctx, char *err);
 
+/* A photo of a person: one present file showing it (the first by path) and the person's
+ * faces in it (ids, ascending). Valid during the call only. */
+typedef struct {
+    int64_t photo;
+    const char *path;
+    const char *taken; /* ISO 8601 as the camera said; NULL when unknown */
+    const int64_t *faces;
+    int n_faces;
+} fc_store_person_photo;
+
+/* Calls fn for each present photo holding a face of person (rejected faces left out),
+ * once however many of the person's faces it holds: by capture time (photos without one
+ * last), then path. fn returns 0 to go on, non-zero to stop (that value is returned). */
+typedef int (*fc_store_photo_fn)(void *ctx, const fc_store_person_photo *p);
+int fc_store_person_photos(fc_store *s, int64_t person, fc_store_photo_fn fn, void *ctx, char *err);
+
 /* Calls fn for each face in no person (the clustering left it out: no group with a face
  * that may seed one), best score first: person is 0. */
 int fc_store_unplaced_faces(fc_store *s, fc_store_face_fn fn, void *ctx, char *err);
