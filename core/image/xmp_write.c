@@ -302,9 +302,10 @@ int fc_xmp_regions_write(const char *existing, size_t existing_len, const fc_xmp
                   xmp_get_error());
         goto cleanup;
     }
-    /* a sidecar is the packet alone: no xpacket wrapper, so no padding either */
+    /* wrapped as exiftool and Exiv2 write sidecars; 0 would ask for the toolkit's 2 KiB of
+     * padding (for editing a photo's packet in place), which a sidecar never needs */
     s = xmp_string_new();
-    if (!s || !xmp_serialize(w.xmp, s, XMP_SERIAL_OMITPACKETWRAPPER, 0)) {
+    if (!s || !xmp_serialize(w.xmp, s, 0, 1)) {
         rc = fc_errorf(err, s ? -EINVAL : -ENOMEM, "cannot serialize the XMP (error %d)",
                        xmp_get_error());
         goto cleanup;
