@@ -295,6 +295,22 @@ typedef struct {
 typedef int (*fc_store_photo_fn)(void *ctx, const fc_store_person_photo *p);
 int fc_store_person_photos(fc_store *s, int64_t person, fc_store_photo_fn fn, void *ctx, char *err);
 
+/* A named face and the file showing its photo, for writing names into sidecars. */
+typedef struct {
+    const char *path; /* a present file of the photo */
+    int64_t photo, face, person;
+    const char *name;
+    float box[4];      /* x, y, w, h in the upright photo's pixels */
+    int width, height; /* the upright photo's */
+} fc_store_named_face;
+typedef int (*fc_store_named_face_fn)(void *ctx, const fc_store_named_face *f);
+/* Calls fn for every named face (rejected ones and missing photos left out) of every photo
+ * holding a face of person (0: of anyone named), once per present file showing the photo, in
+ * path order, then face id: a file's faces come together. Strings are valid during the call
+ * only; fn returns 0 to go on. */
+int fc_store_named_faces(fc_store *s, int64_t person, fc_store_named_face_fn fn, void *ctx,
+                         char *err);
+
 /* Calls fn for each face in no person (the clustering left it out: no group with a face
  * that may seed one), best score first: person is 0. */
 int fc_store_unplaced_faces(fc_store *s, fc_store_face_fn fn, void *ctx, char *err);
