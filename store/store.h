@@ -250,8 +250,9 @@ typedef struct {
 } fc_store_person;
 
 /* Calls fn for each person with at least min_faces faces (below: at most max_faces; 0:
- * no bound), the largest first; hidden people only with_hidden. Strings are valid during
- * the call only. */
+ * no bound), the largest first; hidden people only with_hidden. A named person counts as
+ * many faces as it takes: named by the user (or by a file's face region), it is never a
+ * stranger, however few its faces. Strings are valid during the call only. */
 typedef int (*fc_store_person_fn)(void *ctx, const fc_store_person *p);
 int fc_store_people(fc_store *s, int min_faces, int max_faces, int with_hidden,
                     fc_store_person_fn fn, void *ctx, char *err);
@@ -316,7 +317,7 @@ int fc_store_named_faces(fc_store *s, int64_t person, fc_store_named_face_fn fn,
 int fc_store_unplaced_faces(fc_store *s, fc_store_face_fn fn, void *ctx, char *err);
 
 /* How the faces the clustering considers are spread, in one snapshot: people with faces
- * (with_hidden: hidden ones too; named or not), those of them with one face only, the
+ * (with_hidden: hidden ones too; named or not), the unnamed of them with one face only, the
  * faces in no person, and the hidden people left out. What `people` and `status` say. */
 typedef struct {
     int64_t people, alone, unplaced, hidden;
