@@ -214,7 +214,7 @@ static int contradiction(fc_store *s, int64_t face, int64_t person, char *reason
     }
     const int64_t other = query_int(s,
                                     "SELECT a.face FROM assignments a JOIN faces f ON f.id = "
-                                    "a.face WHERE a.person = ?2 AND a.by_user != 0 AND a.face != "
+                                    "a.face WHERE a.person = ?2 AND a.by_user = 1 AND a.face != "
                                     "?1 AND f.photo = (SELECT photo FROM faces WHERE id = ?1)",
                                     face, person, err, rc);
     if (!*rc && other) {
@@ -261,9 +261,10 @@ static int assign(fc_store *s, int64_t face, int64_t person, char *err)
         return fc_store_exec(s,
                              "UPDATE assignments SET by_user = 0 WHERE face = ?1 AND by_user = 2",
                              face, 0, 0, err);
-    /* a face of the same photo the clustering put there goes back to the clustering */
+    /* a face of the same photo the clustering or an older region put there goes back to
+     * the clustering: one face a photo */
     rc = fc_store_exec(s,
-                       "DELETE FROM assignments WHERE person = ?2 AND by_user = 0 AND face != ?1 "
+                       "DELETE FROM assignments WHERE person = ?2 AND by_user != 1 AND face != ?1 "
                        "AND face IN (SELECT id FROM faces WHERE photo = (SELECT photo FROM faces "
                        "WHERE id = ?1))",
                        face, person, 0, err);
