@@ -390,3 +390,41 @@ int fc_store_region_conflicts(fc_store *s, fc_store_conflict_fn fn, void *ctx, c
     }
     return finish(s, st, stop ? SQLITE_DONE : step, err);
 }
+
+int fc_store_sidecar_put(fc_store *s, const char *path, const fc_file_identity *ident, char *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s,
+                     ident ? "INSERT INTO sidecars (path, size, mtime_ns) VALUES (?1, ?2, ?3) ON "
+                             "CONFLICT (path) DO UPDATE SET size = ?2, mtime_ns = ?3"
+                           : "DELETE FROM sidecars WHERE path = ?1",
+                     &st, err);
+    if (rc) return rc;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    if (ident) {
+        sqlite3_bind_int64(st, 2, ident->size);
+        sqlite3_bind_int64(st, 3, ident->mtime_ns);
+    }
+    return finish(s, st, sqlite3_step(st), err);
+}
+
+int fc_store_sidecars_under(fc_store *s, const char *dir,
+                            int (*fn)(void *ctx, const char *path, const fc_file_identity *ident),
+                            void *ctx, char *err)
+{
+    sqlite3_stmt *st;
+    /* '/' + 1 = '0': the range holds exactly the paths under the directory */
+    int rc = prepare(s,
+                     "SELECT path, size, mtime_ns FROM sidecars WHERE path > ?1 || '/' AND path "
+                     "< ?1 || '0' ORDER BY path",
+                     &st, err);
+    if (rc) return rc;
+    sqlite3_bind_text(st, 1, strcmp(dir, "/") == 0 ? "" : dir, -1, SQLITE_TRANSIENT);
+    int step, stop = 0;
+    while (!stop && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const fc_file_identity ident = {.size = sqlite3_column_int64(st, 1),
+                                        .mtime_ns = sqlite3_column_int64(st, 2)};
+        stop = fn(ctx, (const char *)sqlite3_column_text(st, 0), &ident);
+    }
+    return finish(s, st, stop ? SQLITE_DONE : step, err);
+}

@@ -115,4 +115,11 @@ check "a deleted sidecar gives its face back" wait_for 60 released
 kill -TERM "$pid" && wait "$pid"
 check "the daemon stops cleanly" test $? -eq 0
 pid=
+
+# while no daemon runs, a sidecar comes: the next start's scan finds it
+exiftool -q -o "$lib/ghost.jpg.xmp" "$(region "$lib/ghost.jpg" 1 Later)"
+"$fcd" --once --watch "$lib" --db "$db" --threads 2 2>"$tmp/log2"
+check "a sidecar added while stopped is read at the next start" in_person Later ghost.jpg
+check "  and said so" grep -q "1 sidecar changed since the last scan" "$tmp/log2"
+check "sidecars are not counted as skipped files" bash -c "! grep -q 'skipped [1-9]' '$tmp/log2'"
 finish
