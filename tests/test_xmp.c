@@ -1,7 +1,7 @@
 /* XMP face regions (core/image/xmp.h): packets made by exiftool at test time and by hand,
  * found in each container, read at every orientation, hostile ones refused or skipped, and
  * written back merged into what a sidecar held. */
-#include "harness.h"
+#include "tests/harness.h"
 
 #include "core/fc_error.h"
 #include "core/image/image.h"
