@@ -311,6 +311,14 @@ int fc_xmp_regions_write(const char *existing, size_t existing_len, const fc_xmp
         goto cleanup;
     }
     const size_t len = xmp_string_len(s);
+    /* what the toolkit accepted it may write back unreadable (a namespace URI of garbage
+     * bytes): a sidecar we could not read again is never written */
+    XmpPtr check = NULL;
+    if (fc_xmp_open(xmp_string_cstr(s), len, &check, err)) {
+        rc = fc_errorf(err, -EINVAL, "the packet would not read back (broken XMP in it)");
+        goto cleanup;
+    }
+    xmp_free(check);
     if (!(*out = malloc(len + 1))) {
         rc = fc_errorf(err, -ENOMEM, "out of memory");
         goto cleanup;
