@@ -2,7 +2,8 @@
 # xmp write (issue 14, item 3): after naming every person, each named face reads back in
 # exiftool from the photo's sidecar with its name and its area within 1% of the photo, as
 # MWG and Microsoft regions; a photo stored turned (jpegtran, then EXIF orientation 6) gets
-# its areas in the stored frame (MWG 2.0, 5.9; docs/xmp-regions.md); an existing Lightroom
+# its areas in the stored frame (MWG 2.0, 5.9; docs/xmp-regions.md); a photo whose faces are
+# unnamed since loses facecluster's regions from its sidecar; an existing Lightroom
 # style NAME.xmp is the one written, keeping its rating, keywords and a foreign region; a
 # second run changes nothing; the photos stay byte for byte what they were.
 . "$(dirname "$0")/lib.sh"
@@ -15,7 +16,7 @@ for tool in exiftool jpegtran python3; do
     exit 77
 done
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 lib=$tmp/photos db=$tmp/store/faces.db
 mkdir -p "$lib"
 cp "$samples"/sample{1,2,3}.jpg "$lib/"
@@ -133,5 +134,12 @@ cli name "$person" "Renamed Person" >/dev/null
 cli xmp write "Renamed Person" >/dev/null
 check "a rename: the old name gone" bash -c "! cat '$lib'/*.xmp | grep -q \"Person 1 Zoë\""
 check "a rename: the new name written" bash -c "cat '$lib'/*.xmp | grep -q 'Renamed Person'"
+# faces no longer named anywhere in a photo: its sidecar loses our regions, keeps the rest
+turned_faces=$(grep '"path": "[^"]*turned.jpg"' "$tmp/faces" | sed 's/^{"face": \([0-9]*\),.*/\1/')
+for face in $turned_faces; do cli move "$face" --new >/dev/null; done # each a person of its own
+cli xmp write >"$tmp/cleared"
+check "unnamed since: its sidecar written" grep -q "^written  *$lib/turned.jpg.xmp (0 faces)$" "$tmp/cleared"
+check "unnamed since: no region left" test -z "$(exiftool -s3 -XMP:RegionName -XMP:RegionPersonDisplayName "$lib/turned.jpg.xmp")"
+check "unnamed since: the other sidecars unchanged" grep -q '^1 sidecar written, 3 unchanged$' "$tmp/cleared"
 check "the photos are byte for byte the same" sha256sum --quiet -c "$tmp/photos.sha"
 finish

@@ -79,6 +79,9 @@ int fc_xmp_sidecar_paths(const char *photo, char paths[2][FC_XMP_PATH_MAX], char
 
 /* --- writing ------------------------------------------------------------------------------ */
 
+/* facecluster's own namespace, which every packet it wrote declares (xmp_write.c). */
+#define FC_XMP_NS "http://facecluster.invalid/xmp/1.0/"
+
 /* A named face to write: its box in 0..1 of the upright photo. */
 typedef struct {
     const char *name;

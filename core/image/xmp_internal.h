@@ -15,7 +15,7 @@
 #define FC_NS_MPREG "http://ns.microsoft.com/photo/1.2/t/Region#"
 /* facecluster's own: which regions it wrote (xmp_write.c). A URI names a namespace and need
  * not resolve; .invalid is reserved, so it can never clash with a real one. */
-#define FC_NS_FC "http://facecluster.invalid/xmp/1.0/"
+#define FC_NS_FC FC_XMP_NS
 
 /* The prefixes Exempi registered for those namespaces (a packet may spell them otherwise:
  * paths use these), set by fc_xmp_setup. */
