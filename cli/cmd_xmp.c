@@ -37,6 +37,8 @@ typedef struct {
     named *faces;
     int n, cap;
     int failed, written, unchanged, would;
+    char **visited; /* the files pass one wrote, in path order */
+    int n_visited, cap_visited, next_visited;
 } job;
 
 static int wanted(const job *j)
@@ -64,7 +66,7 @@ static void report(job *j, const char *sidecar, const char *status)
     }
     printf("%-11s ", status);
     fc_text_escape(stdout, sidecar);
-    printf(" (%d %s:", j->n, fc_plural(j->n, "face", "faces"));
+    printf(" (%d %s%s", j->n, fc_plural(j->n, "face", "faces"), j->n ? ":" : "");
     for (int i = 0; i < j->n; i++) {
         fputs(i ? ", " : " ", stdout);
         fc_text_escape(stdout, j->faces[i].face.name);
@@ -91,24 +93,31 @@ static int target(job *j, char *sidecar, char **old, size_t *old_len, char *err)
     return rc;
 }
 
-/* Writes the gathered file's sidecar. */
-static void flush(job *j)
+/* Writes the gathered file's sidecar; clearing: a file with no named face now, whose
+ * existing sidecar loses the regions facecluster wrote there before. */
+static void write_one(job *j, int clearing)
 {
-    if (!j->n || !wanted(j)) return;
     char err[FC_ERR_MAX] = "", sidecar[FC_XMP_PATH_MAX];
     char *old = NULL, *packet = NULL;
     size_t old_len = 0, len = 0;
     uint8_t *head = NULL;
-    size_t head_len;
-    int rc = j->width > 0 && j->height > 0
+    size_t head_len = 0;
+    int rc = clearing || (j->width > 0 && j->height > 0)
                  ? 0
                  : fc_errorf(err, -EINVAL, "the store has no size for this photo (index it again)");
-    if (!rc) rc = cli_xmp_read_head(j->path, HEAD_BYTES, &head, &head_len, err);
+    if (!rc && !clearing) rc = cli_xmp_read_head(j->path, HEAD_BYTES, &head, &head_len, err);
     if (!rc) rc = target(j, sidecar, &old, &old_len, err);
+    /* a sidecar facecluster never wrote to has nothing of ours to clear (its namespace is
+     * in every packet it wrote): not even parsed */
+    if (!rc && clearing && (!old || !memmem(old, old_len, FC_XMP_NS, strlen(FC_XMP_NS)))) {
+        free(old);
+        return;
+    }
     if (!rc) {
         fc_xmp_face *faces = malloc((size_t)j->n * sizeof *faces);
         for (int i = 0; faces && i < j->n; i++) faces[i] = j->faces[i].face;
-        const fc_xmp_photo photo = {j->width, j->height, cli_xmp_orientation(head, head_len)};
+        const fc_xmp_photo photo = {clearing ? 1 : j->width, clearing ? 1 : j->height,
+                                    clearing ? 1 : cli_xmp_orientation(head, head_len)};
         rc = faces ? fc_xmp_regions_write(old, old_len, &photo, faces, j->n, &packet, &len, err)
                    : fc_errorf(err, -ENOMEM, "out of memory");
         free(faces);
@@ -130,6 +139,36 @@ static void flush(job *j)
     free(head), free(old), free(packet);
 }
 
+/* Writes the gathered file's sidecar, when it has faces the command was asked for, and
+ * remembers it for pass two. */
+static int flush(job *j)
+{
+    if (!j->n || !wanted(j)) return 0;
+    write_one(j, 0);
+    if (j->n_visited == j->cap_visited) {
+        const int cap = j->cap_visited ? 2 * j->cap_visited : 64;
+        char **grown = realloc(j->visited, (size_t)cap * sizeof *grown);
+        if (!grown) return -ENOMEM;
+        j->visited = grown, j->cap_visited = cap;
+    }
+    return (j->visited[j->n_visited] = strdup(j->path)) ? (j->n_visited++, 0) : -ENOMEM;
+}
+
+/* Pass two, for every present file in path order: one pass one did not write whose
+ * sidecar holds regions of ours loses them (its faces were unnamed, renamed away or
+ * moved since). */
+static int clear_stale(void *ctx, const char *path, const fc_store_file *file)
+{
+    (void)file;
+    job *j = ctx;
+    while (j->next_visited < j->n_visited && strcmp(j->visited[j->next_visited], path) < 0)
+        j->next_visited++;
+    if (j->next_visited < j->n_visited && !strcmp(j->visited[j->next_visited], path)) return 0;
+    snprintf(j->path, sizeof j->path, "%s", path);
+    write_one(j, 1);
+    return 0;
+}
+
 static void clear(job *j)
 {
     for (int i = 0; i < j->n; i++) free((char *)j->faces[i].face.name);
@@ -140,7 +179,7 @@ static int gather(void *ctx, const fc_store_named_face *f)
 {
     job *j = ctx;
     if (strcmp(f->path, j->path)) {
-        flush(j);
+        if (flush(j)) return -ENOMEM;
         clear(j);
         snprintf(j->path, sizeof j->path, "%s", f->path);
         j->width = f->width, j->height = f->height;
@@ -191,9 +230,13 @@ static int write_sidecars(const cli_globals *globals, const cli_args *args)
     /* a sidecar may be replaced whatever it holds: its other tags are merged, not lost */
     cli_output_init(&j.out, globals, NULL, 0, 1);
     if (!rc) rc = fc_store_named_faces(store, 0, gather, &j, err);
-    if (rc == -ENOMEM) fc_errorf(err, rc, "out of memory");
-    if (!rc) flush(&j);
+    if (!rc) rc = flush(&j);
     clear(&j);
+    /* asked for everyone: every file's sidecar is as the store says, stale regions too */
+    if (!rc && !j.n_people) rc = fc_store_files_under(store, "/", clear_stale, &j, err);
+    if (rc == -ENOMEM) fc_errorf(err, rc, "out of memory");
+    for (int i = 0; i < j.n_visited; i++) free(j.visited[i]);
+    free(j.visited);
     free(j.faces);
     free(people);
     fc_store_close(store);

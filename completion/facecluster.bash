@@ -48,7 +48,7 @@ _facecluster()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
     local commands="check cover detect embed help hide history merge model move name not
-        page people photos reject sheet show similar status train undo unhide who"
+        page people photos reject sheet show similar status train undo unhide who xmp"
     COMPREPLY=()
     # the global options before the command, kept to ask the same store for its people
     local cli=${COMP_WORDS[0]/#\~/$HOME} global=() i=1 cmd=
@@ -132,6 +132,14 @@ _facecluster()
         status) options="--json --bad" ;;
         train) options="--dim --epochs --json --reset" ;;
         who) options="--json --threshold"; files=1 ;;
+        xmp)
+            if ((npos == 0)); then
+                _facecluster_add write read
+            elif [[ ${COMP_WORDS[i + 1]} == write ]]; then
+                options="--dry-run -n --json"; person=1
+            else
+                options=--json; files=1
+            fi ;;
         *) return ;;
     esac
     if [[ $cur == -* ]]; then

@@ -39,6 +39,7 @@ static int take_regions(const fc_xmp_regions *r, xmp_source *s)
         fc_store_region *out = &s->regions[s->n];
         if (!(out->name = strdup(x->name))) return -ENOMEM;
         for (int k = 0; k < 4; k++) out->box[k] = (float)x->box[k];
+        out->ours = x->ours; /* facecluster's own, written from the store: no decision */
         s->n++;
     }
     return 0;
@@ -133,7 +134,8 @@ void xmp_import_read(const char *path, const uint8_t *data, size_t len, xmp_foun
         free(bytes);
     }
     for (int i = 0; i < out->count; i++)
-        for (int k = 0; k < out->source[i].n; k++) add_marked(out, &out->source[i].regions[k]);
+        for (int k = 0; k < out->source[i].n; k++)
+            if (!out->source[i].regions[k].ours) add_marked(out, &out->source[i].regions[k]);
 }
 
 void xmp_found_free(xmp_found *f)

@@ -149,6 +149,19 @@ static int64_t face_under(import_job *job, const float box[4])
     return job->faces[at].id;
 }
 
+/* Whether box shows face (of the photo's faces). */
+static int on_face(const import_job *job, int64_t face, const float box[4])
+{
+    const double region[4] = {box[0], box[1], box[0] + box[2], box[1] + box[3]};
+    for (int i = 0; i < job->n_faces; i++)
+        if (job->faces[i].id == face) {
+            const float *b = job->faces[i].box;
+            const double f[4] = {b[0], b[1], b[0] + b[2], b[1] + b[3]};
+            return fc_box_region_match(f, region) > 0;
+        }
+    return 0;
+}
+
 static void claim(import_job *job, int64_t face)
 {
     for (int i = 0; i < job->n_faces; i++)
@@ -337,8 +350,9 @@ static int do_import(fc_store *s, void *ctx, char *err)
     for (int i = 0; i < job->n; i++)
         for (int o = 0; o < job->n_old && !unchanged[i]; o++) {
             old_region *old = &job->old[o];
-            if (old->kept || old->retry || strcmp(old->name, job->regions[i].name) != 0 ||
-                !same_area(old->box, job->regions[i].box))
+            const fc_store_region *r = &job->regions[i];
+            if (old->kept || old->retry || strcmp(old->name, r->name) != 0 ||
+                !(same_area(old->box, r->box) || (r->ours && on_face(job, old->face, r->box))))
                 continue;
             if (old->state == REGION_NO_FACE) { /* the photo may have the face now */
                 old->retry = 1;
@@ -351,7 +365,7 @@ static int do_import(fc_store *s, void *ctx, char *err)
     for (int o = 0; o < job->n_old && !rc; o++)
         if (!job->old[o].kept) rc = drop_region(s, job, &job->old[o], err);
     for (int i = 0; i < job->n && !rc; i++)
-        if (!unchanged[i]) rc = take_region(s, job, &job->regions[i], err);
+        if (!unchanged[i] && !job->regions[i].ours) rc = take_region(s, job, &job->regions[i], err);
     free(unchanged);
     return rc;
 }

@@ -475,6 +475,8 @@ void fc_store_training_free(fc_store_training *t);
 typedef struct {
     const char *name; /* UTF-8, as the file has it */
     float box[4];     /* left, top, width, height as fractions of the upright photo */
+    int ours;         /* written by facecluster (xmp write): it decides nothing, but a face
+                         a region named before and ours names still is named still */
 } fc_store_region;
 
 /* What reading one file's regions did. */

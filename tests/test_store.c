@@ -736,6 +736,7 @@ static void test_learned_head(void)
     sqlite3 *db = raw_open(path);
     raw_exec(db, "DROP TABLE heads");
     raw_exec(db, "DROP TABLE regions");
+    raw_exec(db, "DROP TABLE sidecars");
     raw_exec(db, "PRAGMA user_version = 1");
     sqlite3_close(db);
     CHECK(fc_store_open(path, FC_STORE_READ_ONLY, &s, err) == -EPROTO); /* the CLI waits */
@@ -891,7 +892,8 @@ static int count_conflict(void *ctx, const fc_store_conflict *c)
  * larger than the detector's box. */
 static fc_store_region region_on(const char *name, int i)
 {
-    return (fc_store_region){name, {(5 + 100.0f * i) / 640, 10.0f / 480, 70.0f / 640, 85.0f / 480}};
+    return (fc_store_region){
+        .name = name, .box = {(5 + 100.0f * i) / 640, 10.0f / 480, 70.0f / 640, 85.0f / 480}};
 }
 
 static void test_regions_import(void)
@@ -909,7 +911,8 @@ static void test_regions_import(void)
     fc_store_import out;
 
     /* a region names the face under it: a person made for the name, a decision of the user's */
-    fc_store_region r[2] = {region_on("Ada Lovelace", 0), {"Nobody", {0.9f, 0.9f, 0.05f, 0.05f}}};
+    fc_store_region r[2] = {region_on("Ada Lovelace", 0),
+                            {.name = "Nobody", .box = {0.9f, 0.9f, 0.05f, 0.05f}}};
     CHECK(fc_store_regions_put(s, photo, "/r/a.jpg.xmp", r, 2, &out, err) == 0);
     CHECK_MSG(out.applied == 1 && out.unmatched == 1, "applied %d unmatched %d", out.applied,
               out.unmatched);
@@ -945,6 +948,21 @@ static void test_regions_import(void)
              (long long)face1);
     CHECK(raw_int(db, q) == 1);
     CHECK(raw_int(db, "SELECT count(*) FROM regions") == 2);
+
+    /* facecluster's own region (xmp write) over the same face, the other program's gone:
+     * the name stays; facecluster's own region alone decides nothing */
+    fc_store_region ours = region_on("Ada Lovelace", 1);
+    ours.box[0] += 0.004f, ours.ours = 1; /* the detector's box, not the hand-drawn one */
+    fc_store_region both[2] = {ours, r[1]};
+    CHECK(fc_store_regions_put(s, photo, "/r/a.jpg.xmp", both, 2, &out, err) == 0);
+    CHECK_MSG(out.removed == 0 && out.applied == 0, "removed %d applied %d", out.removed,
+              out.applied);
+    CHECK(raw_int(db, q) == 1);
+    fc_store_region only_ours = region_on("Someone Else", 2);
+    only_ours.ours = 1;
+    CHECK(fc_store_regions_put(s, photo, "/r/other.xmp", &only_ours, 1, &out, err) == 0);
+    CHECK(out.applied == 0 && raw_int(db, "SELECT count(*) FROM people WHERE name = 'Someone "
+                                          "Else'") == 0);
 
     /* one person per name: another photo's region, written in another case */
     fc_face more[1];
@@ -985,7 +1003,7 @@ static void test_regions_import(void)
     int64_t change = 0;
     CHECK(fc_store_undo(s, &change, err) == 0);
     CHECK(raw_int(db, q) == 1);
-    fc_store_region nameless = {"", {0, 0, 0.1f, 0.1f}};
+    fc_store_region nameless = {.name = "", .box = {0, 0, 0.1f, 0.1f}};
     CHECK(fc_store_regions_put(s, photo, "/r/a.jpg.xmp", &nameless, 1, &out, err) == -EINVAL);
     sqlite3_close(db);
     fc_store_close(s);

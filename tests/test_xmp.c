@@ -413,6 +413,14 @@ static void test_round_trip(void)
         size_t again_len = 0;
         CHECK(fc_xmp_regions_write(out, len, &photo, faces, 2, &again, &again_len, err) == 0);
         CHECK(again && again_len == len && !memcmp(again, out, len));
+        /* all ours removed: no region blocks left behind */
+        char *none = NULL;
+        size_t none_len = 0;
+        CHECK(fc_xmp_regions_write(out, len, &photo, NULL, 0, &none, &none_len, err) == 0);
+        CHECK_MSG(none && !strstr(none, "mwg-rs:Regions") && !strstr(none, "MP:RegionInfo") &&
+                      !strstr(none, "facecluster:"),
+                  "%s", none ? none : "");
+        free(none);
         fc_xmp_regions_free(&r);
         free(again);
         free(out);
@@ -478,8 +486,11 @@ static void test_merge(void)
     fc_xmp_regions_free(&r);
 
     /* a sidecar we cannot read is never replaced */
-    CHECK(fc_xmp_regions_write("<broken", 7, &photo, &ann, 1, &renamed, &renamed_len, err) ==
-          -EINVAL);
+    char *refused = NULL;
+    size_t refused_len = 0;
+    CHECK(fc_xmp_regions_write("<broken", 7, &photo, &ann, 1, &refused, &refused_len, err) ==
+              -EINVAL &&
+          !refused);
     /* bad faces are refused */
     const fc_xmp_face bad = {"x", {0.9, 0.9, 0.3, 0.3}};
     char *none = NULL;

@@ -57,7 +57,7 @@ exiftool -q -overwrite_original "$(region "$lib/turned.jpg" 0 Turned)" "$lib/tur
 turned_stored=$(expect "$lib/turned.jpg" 0)
 exiftool -q -overwrite_original -Orientation#=6 "$lib/turned.jpg"
 
-"$fcd" --watch "$lib" --db "$db" --threads 2 2>"$log" &
+"$fcd" --watch "$lib" --db "$db" --threads 2 --verbose 2>"$log" &
 pid=$!
 check "start-up scan indexes the five photos" wait_for 180 photos_are 5
 check "embedded MWG region: Roger Federer" wait_for 60 in_person "Roger Federer" embedded.jpg
@@ -111,6 +111,18 @@ check "  said in words" bash -c "\"$fc\" --db \"$db\" status | grep -q 'Grace Ho
 rm "$lib/ghost.jpg.xmp"
 released() { ! cli show Ghost --json 2>/dev/null | grep -q '"confirmed": true'; }
 check "a deleted sidecar gives its face back" wait_for 60 released
+
+# `xmp write` puts the names in the sidecars; the daemon reads them again and takes none of
+# facecluster's own regions for a decision (no loop: nothing applied, nothing journalled)
+reads() { grep -c "^$lib/digikam.jpg: [0-9]* faces" "$log"; }
+before_reads=$(reads) before_names=$(grep -c 'face names' "$log") before_journal=$(cli history | wc -l)
+cli xmp write >/dev/null
+check "xmp write names Ada in her sidecar" bash -c "exiftool -s3 -RegionName '$lib/digikam.jpg.xmp' | grep -q Bob"
+read_again() { [ "$(reads)" -gt "$before_reads" ]; }
+check "the daemon reads the sidecar it did not write" wait_for 60 read_again
+sleep 1
+check "  and takes none of facecluster's own regions as decisions" test "$(grep -c 'face names' "$log")" -eq "$before_names"
+check "  nothing journalled" test "$(cli history | wc -l)" -eq "$before_journal"
 
 kill -TERM "$pid" && wait "$pid"
 check "the daemon stops cleanly" test $? -eq 0

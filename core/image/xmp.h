@@ -28,6 +28,8 @@ typedef struct {
     double box[4]; /* left, top, width, height in 0..1 of the UPRIGHT photo */
     int has_dims;  /* MWG AppliedToDimensions came with it (in pixels) */
     int dims[2];   /* its width, height: of the image as stored, as the area is */
+    int ours;      /* facecluster wrote it (xmp write): a copy of what the store holds, never
+                      to be read back as a decision of the user's */
 } fc_xmp_region;
 
 typedef struct {
@@ -78,6 +80,9 @@ void fc_xmp_regions_free(fc_xmp_regions *r);
 int fc_xmp_sidecar_paths(const char *photo, char paths[2][FC_XMP_PATH_MAX], char *err);
 
 /* --- writing ------------------------------------------------------------------------------ */
+
+/* facecluster's own namespace, which every packet it wrote declares (xmp_write.c). */
+#define FC_XMP_NS "http://facecluster.invalid/xmp/1.0/"
 
 /* A named face to write: its box in 0..1 of the upright photo. */
 typedef struct {

@@ -15,7 +15,7 @@
 #define FC_NS_MPREG "http://ns.microsoft.com/photo/1.2/t/Region#"
 /* facecluster's own: which regions it wrote (xmp_write.c). A URI names a namespace and need
  * not resolve; .invalid is reserved, so it can never clash with a real one. */
-#define FC_NS_FC "http://facecluster.invalid/xmp/1.0/"
+#define FC_NS_FC FC_XMP_NS
 
 /* The prefixes Exempi registered for those namespaces (a packet may spell them otherwise:
  * paths use these), set by fc_xmp_setup. */
@@ -46,5 +46,21 @@ int fc_xmp_number(const char *text, double *out);
 /* Maps a normalized box (left, top, width, height) of the image stored with orientation to
  * the upright image (to_upright) or back. */
 void fc_xmp_box_orient(int orientation, int to_upright, const double in[4], double out[4]);
+
+/* What facecluster:Regions records of the regions facecluster wrote (xmp_record.c): their
+ * kind, numbers as written (MWG: centre x, y, w, h; MP: left, top, w, h; stored frame) and
+ * name. The writer replaces them; the reader marks them, so that an import never takes
+ * facecluster's own writes for the user's decisions. */
+typedef struct {
+    fc_xmp_kind kind;
+    double v[4];
+    char name[4 * FC_XMP_MAX_NAME];
+} fc_xmp_written;
+
+/* Loads the record of xmp into *out (n of them; the caller frees *out). 0 or -ENOMEM. */
+int fc_xmp_written_load(XmpPtr xmp, fc_xmp_written **out, int *n);
+/* Whether a region (kind, numbers as written, name) is in the record. */
+int fc_xmp_written_has(const fc_xmp_written *w, int n, fc_xmp_kind kind, const double v[4],
+                       const char *name);
 
 #endif

@@ -29,6 +29,8 @@ typedef struct {
     int orientation;
     fc_xmp_regions *out;
     int cap;
+    fc_xmp_written *ours; /* the record of what facecluster wrote */
+    int n_ours;
 } reader;
 
 static void skip(reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -44,7 +46,7 @@ static void skip(reader *r, const char *fmt, ...)
 
 /* Checks a stored-frame box and adds the region, turned upright. -ENOMEM or 0. */
 static int add(reader *r, fc_xmp_kind kind, int i, const char *name, const double stored[4],
-               const int *dims)
+               const int *dims, const double written[4])
 {
     const char *what = kind == FC_XMP_MWG ? "MWG" : "Microsoft";
     const double l = stored[0], t = stored[1], w = stored[2], h = stored[3];
@@ -76,6 +78,7 @@ static int add(reader *r, fc_xmp_kind kind, int i, const char *name, const doubl
                                fmin(t + h, 1) - fmax(t, 0)};
     fc_xmp_box_orient(r->orientation, 1, clipped, g->box);
     if (dims) g->has_dims = 1, g->dims[0] = dims[0], g->dims[1] = dims[1];
+    g->ours = fc_xmp_written_has(r->ours, r->n_ours, kind, written, name);
     r->out->n++;
     return 0;
 }
@@ -168,7 +171,7 @@ static int read_mwg(reader *r)
         }
         /* MWG's x, y is the area's centre */
         const double stored[4] = {v[0] - v[2] / 2, v[1] - v[3] / 2, v[2], v[3]};
-        if (add(r, FC_XMP_MWG, i, name, stored, has_dims ? dims : NULL)) return -ENOMEM;
+        if (add(r, FC_XMP_MWG, i, name, stored, has_dims ? dims : NULL, v)) return -ENOMEM;
     }
     return 0;
 }
@@ -214,7 +217,7 @@ static int read_mp(reader *r)
             skip(r, "Microsoft region %d: no rectangle of four numbers", i);
             continue;
         }
-        if (add(r, FC_XMP_MP, i, name, v, NULL)) return -ENOMEM;
+        if (add(r, FC_XMP_MP, i, name, v, NULL, v)) return -ENOMEM;
     }
     return 0;
 }
@@ -227,8 +230,10 @@ int fc_xmp_regions_parse(const char *packet, size_t len, int orientation, fc_xmp
     if (!(r.px = fc_xmp_setup(err))) return -EIO;
     int rc = fc_xmp_open(packet, len, &r.xmp, err);
     if (rc) return rc;
-    rc = read_mwg(&r);
+    rc = fc_xmp_written_load(r.xmp, &r.ours, &r.n_ours);
+    if (!rc) rc = read_mwg(&r);
     if (!rc) rc = read_mp(&r);
+    free(r.ours);
     xmp_free(r.xmp);
     if (rc) {
         fc_xmp_regions_free(out);

@@ -20,19 +20,11 @@
 /* How much a region must overlap a face of the same name to be that face's (intersection
  * over union): a box drawn by hand in digiKam and a detector's differ in margins, not place. */
 #define SAME_FACE_IOU 0.3
-/* Written numbers are "%.6f": equal within rounding. */
-#define SAME_NUMBER 2e-6
-
-typedef struct {
-    fc_xmp_kind kind;
-    double v[4]; /* MWG: centre x, y, w, h; MP: left, top, w, h; stored frame */
-    char name[4 * FC_XMP_MAX_NAME];
-} written;
 
 typedef struct {
     XmpPtr xmp;
     const fc_xmp_prefixes *px;
-    written *mine; /* what the packet says we wrote */
+    fc_xmp_written *mine; /* what the packet says we wrote */
     int n_mine;
     const fc_xmp_face *faces;
     double (*stored)[4]; /* the faces' boxes in the stored frame, left/top/w/h */
@@ -48,41 +40,10 @@ static double iou(const double a[4], const double b[4])
     return inter / (a[2] * a[3] + b[2] * b[3] - inter);
 }
 
-static int load_mine(writer *w)
-{
-    char text[sizeof(written) + 128];
-    for (int i = 1; i <= 2 * FC_XMP_MAX_REGIONS; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "Regions[%d]", i);
-        if (!xmp_has_property(w->xmp, FC_NS_FC, path)) break;
-        if (!fc_xmp_get(w->xmp, FC_NS_FC, path, text, sizeof text)) continue;
-        written r = {0};
-        char kind[8];
-        int at = 0;
-        if (sscanf(text, "%7s %lf %lf %lf %lf %n", kind, &r.v[0], &r.v[1], &r.v[2], &r.v[3], &at) !=
-                5 ||
-            !at || strlen(text + at) >= sizeof r.name)
-            continue;
-        r.kind = !strcmp(kind, "MWG") ? FC_XMP_MWG : !strcmp(kind, "MP") ? FC_XMP_MP : 0;
-        if (!r.kind) continue;
-        strcpy(r.name, text + at);
-        written *grown = realloc(w->mine, (size_t)(w->n_mine + 1) * sizeof *grown);
-        if (!grown) return -ENOMEM;
-        w->mine = grown;
-        w->mine[w->n_mine++] = r;
-    }
-    return 0;
-}
-
 /* Whether a region (kind, its numbers as stored, name) is ours to replace. */
 static int ours(const writer *w, fc_xmp_kind kind, const double v[4], const char *name)
 {
-    for (int i = 0; i < w->n_mine; i++) {
-        const written *m = &w->mine[i];
-        int same = m->kind == kind && !strcmp(m->name, name);
-        for (int k = 0; same && k < 4; k++) same = fabs(m->v[k] - v[k]) <= SAME_NUMBER;
-        if (same) return 1;
-    }
+    if (fc_xmp_written_has(w->mine, w->n_mine, kind, v, name)) return 1;
     const double box[4] = {kind == FC_XMP_MWG ? v[0] - v[2] / 2 : v[0],
                            kind == FC_XMP_MWG ? v[1] - v[3] / 2 : v[1], v[2], v[3]};
     for (int i = 0; i < w->n; i++)
@@ -289,7 +250,7 @@ int fc_xmp_regions_write(const char *existing, size_t existing_len, const fc_xmp
     }
     XmpStringPtr s = NULL;
     w.stored = malloc((size_t)(n ? n : 1) * sizeof *w.stored);
-    rc = w.stored ? load_mine(&w) : -ENOMEM;
+    rc = w.stored ? fc_xmp_written_load(w.xmp, &w.mine, &w.n_mine) : -ENOMEM;
     if (rc) goto cleanup;
     for (int i = 0; i < n; i++) fc_xmp_box_orient(orientation, 0, faces[i].box, w.stored[i]);
     remove_ours(&w, FC_XMP_MWG);
@@ -311,6 +272,14 @@ int fc_xmp_regions_write(const char *existing, size_t existing_len, const fc_xmp
         goto cleanup;
     }
     const size_t len = xmp_string_len(s);
+    /* what the toolkit accepted it may write back unreadable (a namespace URI of garbage
+     * bytes): a sidecar we could not read again is never written */
+    XmpPtr check = NULL;
+    if (fc_xmp_open(xmp_string_cstr(s), len, &check, err)) {
+        rc = fc_errorf(err, -EINVAL, "the packet would not read back (broken XMP in it)");
+        goto cleanup;
+    }
+    xmp_free(check);
     if (!(*out = malloc(len + 1))) {
         rc = fc_errorf(err, -ENOMEM, "out of memory");
         goto cleanup;

@@ -143,4 +143,48 @@ open(f"{d}/small.model", "wb").write(good)
 open(f"{d}/truncated.model", "wb").write(good[:150])
 open(f"{d}/header-only.model", "wb").write(good[:96])
 PY
+# XMP (fuzz_xmp): hand-written packets with MWG and Microsoft regions, facecluster's record,
+# a few wrong ones, and the packet inside each container that carries one
+xmp="$here/corpus/xmp"
+mkdir -p "$xmp"
+python3 - "$xmp" <<'PY'
+import struct, sys, zlib
+d = sys.argv[1]
+head = ("<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
+        "<rdf:Description rdf:about='' xmlns:mwg-rs='http://www.metadataworkinggroup.com/schemas/regions/' "
+        "xmlns:stArea='http://ns.adobe.com/xmp/sType/Area#' xmlns:stDim='http://ns.adobe.com/xap/1.0/sType/Dimensions#' "
+        "xmlns:MP='http://ns.microsoft.com/photo/1.2/' xmlns:MPRI='http://ns.microsoft.com/photo/1.2/t/RegionInfo#' "
+        "xmlns:MPReg='http://ns.microsoft.com/photo/1.2/t/Region#' xmlns:facecluster='http://facecluster.invalid/xmp/1.0/' "
+        "xmlns:xmp='http://ns.adobe.com/xap/1.0/'><xmp:Rating>3</xmp:Rating>")
+tail = "</rdf:Description></rdf:RDF></x:xmpmeta>"
+def region(name, x, y, w, h, kind="Face"):
+    return ("<rdf:li rdf:parseType='Resource'><mwg-rs:Name>%s</mwg-rs:Name><mwg-rs:Type>%s</mwg-rs:Type>"
+            "<mwg-rs:Area rdf:parseType='Resource'><stArea:x>%s</stArea:x><stArea:y>%s</stArea:y><stArea:w>%s</stArea:w>"
+            "<stArea:h>%s</stArea:h><stArea:unit>normalized</stArea:unit></mwg-rs:Area></rdf:li>" % (name, kind, x, y, w, h))
+mwg = ("<mwg-rs:Regions rdf:parseType='Resource'><mwg-rs:AppliedToDimensions rdf:parseType='Resource'>"
+       "<stDim:w>640</stDim:w><stDim:h>480</stDim:h><stDim:unit>pixel</stDim:unit></mwg-rs:AppliedToDimensions>"
+       "<mwg-rs:RegionList><rdf:Bag>" + region("Ada", "0.5", "0.4", "0.2", "0.3") + region("Rex", "0.2", "0.2", "0.1", "0.1", "Pet")
+       + region("Bad", "nan", "-1", "1e308", "0") + "</rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions>")
+mp = ("<MP:RegionInfo rdf:parseType='Resource'><MPRI:Regions><rdf:Bag><rdf:li rdf:parseType='Resource'>"
+      "<MPReg:PersonDisplayName>Bob</MPReg:PersonDisplayName><MPReg:Rectangle>0.1, 0.2, 0.3, 0.4</MPReg:Rectangle>"
+      "</rdf:li></rdf:Bag></MPRI:Regions></MP:RegionInfo>")
+mine = ("<facecluster:Regions><rdf:Bag><rdf:li>MWG 0.500000 0.400000 0.200000 0.300000 Ada</rdf:li>"
+        "<rdf:li>MP 0.1 0.2 0.3 0.4 Bob</rdf:li></rdf:Bag></facecluster:Regions>")
+packet = (head + mwg + mp + mine + tail).encode()
+open(f"{d}/regions.xmp", "wb").write(packet)
+open(f"{d}/truncated.xmp", "wb").write(packet[:300])
+open(f"{d}/doctype.xmp", "wb").write(b"<!DOCTYPE x [<!ENTITY a 'a'>]>" + packet)
+def png_chunk(t, data):
+    return struct.pack(">I", len(data)) + t + data + struct.pack(">I", zlib.crc32(t + data))
+png = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+itxt = b"XML:com.adobe.xmp\0"
+open(f"{d}/plain.png", "wb").write(png + png_chunk(b"iTXt", itxt + b"\0\0\0\0" + packet) + png_chunk(b"IEND", b""))
+open(f"{d}/compressed.png", "wb").write(png + png_chunk(b"iTXt", itxt + b"\1\0\0\0" + zlib.compress(packet)) + png_chunk(b"IEND", b""))
+app1 = b"http://ns.adobe.com/xap/1.0/\0" + packet
+open(f"{d}/app1.jpg", "wb").write(b"\xff\xd8" + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + b"\xff\xd9")
+chunk = b"XMP " + struct.pack("<I", len(packet)) + packet + (b"\0" if len(packet) % 2 else b"")
+open(f"{d}/riff.webp", "wb").write(b"RIFF" + struct.pack("<I", 4 + len(chunk)) + b"WEBP" + chunk)
+ifd = struct.pack("<H", 1) + struct.pack("<HHII", 700, 7, len(packet), 26) + struct.pack("<I", 0)
+open(f"{d}/tag700.tif", "wb").write(b"II*\0" + struct.pack("<I", 8) + ifd + packet)
+PY
 echo "corpora written to $here/corpus"
