@@ -21,7 +21,7 @@
 
 /* The schema version this code writes (PRAGMA user_version); older stores are migrated
  * forward on open, newer ones refused. */
-#define FC_STORE_SCHEMA_VERSION 2 /* 2: heads */
+#define FC_STORE_SCHEMA_VERSION 3 /* 2: heads, 3: face regions read from XMP */
 #define FC_STORE_HASH_BYTES 16
 
 typedef struct fc_store fc_store;
@@ -261,6 +261,9 @@ int fc_store_people(fc_store *s, int min_faces, int max_faces, int with_hidden,
  * name looks like an id is reached by its own id. *id gets it. -ENOENT (none) or
  * -ENOTUNIQ (the candidates listed in err), with a message naming what was asked. */
 int fc_store_person_find(fc_store *s, const char *typed, int64_t *id, char *err);
+/* The person called `name` as written, or else the one whose name equals it ignoring case
+ * (never an id, never a start of a name): 0, or -ENOENT. */
+int fc_store_person_by_name(fc_store *s, const char *name, int64_t *id, char *err);
 /* Whether person may be called name: not empty, valid UTF-8 without control characters,
  * and no other person's name equal to it ignoring case (-EEXIST names that person). */
 int fc_store_name_check(fc_store *s, int64_t person, const char *name, char *err);
@@ -434,10 +437,47 @@ void fc_store_training_free(fc_store_training *t);
 
 /* --- what the CLI shows -------------------------------------------------------------- */
 
+/* A named face region another program wrote (digiKam, Lightroom, Picasa... as XMP), in
+ * the photo or in a sidecar beside it. */
+typedef struct {
+    const char *name; /* UTF-8, as the file has it */
+    float box[4];     /* left, top, width, height as fractions of the upright photo */
+} fc_store_region;
+
+/* What reading one file's regions did. */
+typedef struct {
+    int applied;      /* a face now in the person of its region's name */
+    int unchanged;    /* read before, the same: left as they are (later edits win) */
+    int contradicted; /* against a decision made in facecluster: kept aside for `status` */
+    int unmatched;    /* no face of the photo under it (yet) */
+    int removed;      /* gone from the file since: their faces back to the clustering */
+} fc_store_import;
+
+/* Takes the regions `source` (the photo's own path, or its sidecar's) holds now for photo,
+ * whose faces are stored, as decisions of the user's, in one transaction: each new or
+ * moved region names the face it shows best (core/nets/detect.h fc_box_region_match), in
+ * the person of that name (made if none: one person per name), unless that contradicts a
+ * decision made in facecluster; a region read before and unchanged is left as it is, so
+ * that a later edit in facecluster wins; one no longer in the file gives its face back to
+ * the clustering. Every change is journalled ("import": `history` shows it, `undo` takes it
+ * back). out (may be NULL) says what happened. */
+int fc_store_regions_put(fc_store *s, int64_t photo, const char *source,
+                         const fc_store_region *regions, int n, fc_store_import *out, char *err);
+
+/* A region not applied because it contradicts a decision of the user's. */
+typedef struct {
+    const char *source, *name;
+    int64_t face;
+    const char *reason;
+} fc_store_conflict;
+typedef int (*fc_store_conflict_fn)(void *ctx, const fc_store_conflict *c); /* non-zero stops */
+int fc_store_region_conflicts(fc_store *s, fc_store_conflict_fn fn, void *ctx, char *err);
+
 #define FC_STORE_SKIP_KINDS_MAX 16
 
 typedef struct {
     int64_t photos, faces, pending, bad, missing, people, named;
+    int64_t region_conflicts;      /* face names read from files, contradicting the user */
     fc_store_people_counts spread; /* hidden people too; people above is spread.people */
     int64_t last_activity;         /* unix seconds of the last write by the daemon; 0 if none */
     char progress[200];            /* the daemon's last progress line ("" if none) */
