@@ -1,5 +1,7 @@
 #include "daemon/indexer.h"
 
+#include "daemon/xmp_import.h"
+
 #include "daemon/log.h"
 
 #include "core/util/text.h"
@@ -164,14 +166,33 @@ void indexer_queue(indexer *ix, const char *path)
     enqueue(ix, path, 0);
 }
 
+static void queue_described(void *ctx, const char *photo)
+{
+    enqueue(ctx, photo, 1);
+}
+
+/* A sidecar was written, came or went: the photos it describes are read again, networks
+ * and all (a new region may mark a face no detector found). 1 if path is a sidecar. */
+static int sidecar_changed(indexer *ix, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || !xmp_is_sidecar(slash + 1)) return 0;
+    xmp_sidecar_photos(path, scan_wanted_name, queue_described, ix);
+    feed(ix);
+    return 1;
+}
+
 void indexer_add(indexer *ix, const char *path)
 {
+    if (sidecar_changed(ix, path)) return;
     indexer_queue(ix, path);
     feed(ix);
 }
 
 void indexer_renamed(indexer *ix, const char *from, const char *to)
 {
+    /* a program saving a sidecar writes a temporary file and renames it over */
+    if (sidecar_changed(ix, from) | sidecar_changed(ix, to)) return;
     char err[FC_ERR_MAX];
     int moved = fc_store_file_rename(ix->store, from, to, err);
     struct stat st;
@@ -197,6 +218,7 @@ static int mark_missing(void *ctx, const char *path, const fc_store_file *row)
 
 void indexer_gone(indexer *ix, const char *path)
 {
+    if (sidecar_changed(ix, path)) return;
     char err[FC_ERR_MAX];
     int known = fc_store_file_missing(ix->store, path, (int64_t)time(NULL), err);
     if (known > 0) ix->counts.missing++;
@@ -230,6 +252,7 @@ static int write_result(indexer *ix, work_result *r, char *err)
         fc_exif_time_string(&r->photo.exif, what.taken);
         int64_t photo;
         rc = fc_store_put_indexed(ix->store, r->path, &r->ident, &what, &photo, err);
+        if (!rc) xmp_import_apply(ix->store, photo, &r->xmp);
         if (!rc) {
             if (ix->on_photo && r->photo.count) ix->on_photo(ix->ctx, photo);
             ix->counts.indexed++, ix->counts.faces += r->photo.count;
@@ -240,6 +263,7 @@ static int write_result(indexer *ix, work_result *r, char *err)
     }
     case WORK_KNOWN:
         rc = fc_store_file_put(ix->store, r->path, &r->ident, r->known_photo, err);
+        if (!rc) xmp_import_apply(ix->store, r->known_photo, &r->xmp);
         if (!rc) ix->counts.linked++;
         break;
     case WORK_FAILED: {

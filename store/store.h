@@ -250,8 +250,9 @@ typedef struct {
 } fc_store_person;
 
 /* Calls fn for each person with at least min_faces faces (below: at most max_faces; 0:
- * no bound), the largest first; hidden people only with_hidden. Strings are valid during
- * the call only. */
+ * no bound), the largest first; hidden people only with_hidden. A named person counts as
+ * many faces as it takes: named by the user (or by a file's face region), it is never a
+ * stranger, however few its faces. Strings are valid during the call only. */
 typedef int (*fc_store_person_fn)(void *ctx, const fc_store_person *p);
 int fc_store_people(fc_store *s, int min_faces, int max_faces, int with_hidden,
                     fc_store_person_fn fn, void *ctx, char *err);
@@ -279,12 +280,44 @@ typedef struct {
 typedef int (*fc_store_face_fn)(void *ctx, const fc_store_face_row *f);
 int fc_store_person_faces(fc_store *s, int64_t person, fc_store_face_fn fn, void *ctx, char *err);
 
+/* A photo of a person: one present file showing it (the first by path) and the person's
+ * faces in it (ids, ascending). Valid during the call only. */
+typedef struct {
+    int64_t photo;
+    const char *path;
+    const char *taken; /* ISO 8601 as the camera said; NULL when unknown */
+    const int64_t *faces;
+    int n_faces;
+} fc_store_person_photo;
+
+/* Calls fn for each present photo holding a face of person (rejected faces left out),
+ * once however many of the person's faces it holds: by capture time (photos without one
+ * last), then path. fn returns 0 to go on, non-zero to stop (that value is returned). */
+typedef int (*fc_store_photo_fn)(void *ctx, const fc_store_person_photo *p);
+int fc_store_person_photos(fc_store *s, int64_t person, fc_store_photo_fn fn, void *ctx, char *err);
+
+/* A named face and the file showing its photo, for writing names into sidecars. */
+typedef struct {
+    const char *path; /* a present file of the photo */
+    int64_t photo, face, person;
+    const char *name;
+    float box[4];      /* x, y, w, h in the upright photo's pixels */
+    int width, height; /* the upright photo's */
+} fc_store_named_face;
+typedef int (*fc_store_named_face_fn)(void *ctx, const fc_store_named_face *f);
+/* Calls fn for every named face (rejected ones and missing photos left out) of every photo
+ * holding a face of person (0: of anyone named), once per present file showing the photo, in
+ * path order, then face id: a file's faces come together. Strings are valid during the call
+ * only; fn returns 0 to go on. */
+int fc_store_named_faces(fc_store *s, int64_t person, fc_store_named_face_fn fn, void *ctx,
+                         char *err);
+
 /* Calls fn for each face in no person (the clustering left it out: no group with a face
  * that may seed one), best score first: person is 0. */
 int fc_store_unplaced_faces(fc_store *s, fc_store_face_fn fn, void *ctx, char *err);
 
 /* How the faces the clustering considers are spread, in one snapshot: people with faces
- * (with_hidden: hidden ones too; named or not), those of them with one face only, the
+ * (with_hidden: hidden ones too; named or not), the unnamed of them with one face only, the
  * faces in no person, and the hidden people left out. What `people` and `status` say. */
 typedef struct {
     int64_t people, alone, unplaced, hidden;
