@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every photo format against its JPEG original (issue 14), through the core pipeline and
 # the CLI. tests/make_formats.sh makes sample1 in every format and variant and in the 8
-# orientations of PNG, WebP, TIFF and HEIC, and sample2 (an odd height) in fewer;
+# orientations of PNG, WebP, TIFF and HEIC, sample2 (an odd height) in fewer, and sample1
+# four times over (3840x2560, by jpegtran: a photo the pipeline decodes reduced, where
+# only JPEG scales while decoding and the other formats are averaged down after) in a few;
 # test_formats compares each file's pixels, capture time and faces with the JPEG's; then
 # `detect --json` and `embed --json` must answer for each file as for the JPEG (the same
 # faces, boxes within 2 px on the upright photo, embeddings within cosine distance 0.01),
@@ -11,7 +13,7 @@
 fcd=${FACECLUSTERD:?}
 test_formats=${FACECLUSTER_TEST_FORMATS:?}
 export FACECLUSTER_MAKE_HEIF=${FACECLUSTER_MAKE_HEIF:?}
-for tool in djpeg cwebp dwebp ppm2tiff tiffcp tiffcrop tiffset tiff2rgba heif-enc exiftool; do
+for tool in djpeg jpegtran cwebp dwebp ppm2tiff tiffcp tiffcrop tiffset tiff2rgba heif-enc exiftool; do
     command -v "$tool" >/dev/null && continue
     if [ "${CI:-}" = true ]; then echo "FAIL (CI=true): $tool missing" >&2; exit 1; fi
     echo "SKIP: $tool missing (./run.sh test installs the format tools)" >&2
@@ -20,12 +22,19 @@ done
 need_model_and_samples
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-s1=$tmp/sample1 s2=$tmp/sample2
+s1=$tmp/sample1 s2=$tmp/sample2 s3=$tmp/four
 "$(dirname "$0")/make_formats.sh" "$s1" "$samples/sample1.jpg" || exit 1
 "$(dirname "$0")/make_formats.sh" "$s2" "$samples/sample2.jpg" --few || exit 1
+# sample1 (whole 16-pixel MCUs) dropped losslessly into the four quarters of a canvas
+one=$samples/sample1.jpg
+jpegtran -copy all -crop 3840x2560+0+0 "$one" >"$tmp/canvas.jpg" &&
+    jpegtran -copy all -drop +1920+0 "$one" "$tmp/canvas.jpg" >"$tmp/1.jpg" &&
+    jpegtran -copy all -drop +0+1280 "$one" "$tmp/1.jpg" >"$tmp/2.jpg" &&
+    jpegtran -copy all -drop +1920+1280 "$one" "$tmp/2.jpg" >"$tmp/four.jpg" || exit 1
+"$(dirname "$0")/make_formats.sh" "$s3" "$tmp/four.jpg" --large || exit 1
 
 # the core pipeline: pixels, capture time, faces
-"$test_formats" "$s1" "$s2"
+"$test_formats" "$s1" "$s2" "$s3"
 check "test_formats: every file as its JPEG" test $? -eq 0
 
 # compare DIR OUT: each photo's lines in a detect/embed --json OUT against DIR/orig.jpg's:
@@ -78,9 +87,9 @@ compare() {
 # one file in each format as stored (a turned one where the format turns) and a lossy one
 asked="$s1/png-o6.png $s1/png-named.jpg $s1/webp-o7.webp $s1/webp-q90.webp $s1/tiff-o5.tif
 $s1/tiff-jpeg.tif $s1/heic-o8.heic $s1/heic-q90.heic $s2/png-o5.png $s2/webp-o7.webp
-$s2/tiff-o6.tif $s2/heic-o7.heic $s2/webp-q90.webp"
+$s2/tiff-o6.tif $s2/heic-o7.heic $s2/webp-q90.webp $s3/png-o6.png $s3/heic-q90.heic"
 for cmd in detect embed; do
-    for s in "$s1" "$s2"; do
+    for s in "$s1" "$s2" "$s3"; do
         # shellcheck disable=SC2086 # the generated names have no spaces
         "$fc" "$cmd" --json "$s/orig.jpg" $(printf '%s\n' $asked | grep "^$s/") >"$tmp/$cmd" 2>"$tmp/$cmd.err"
         check "$cmd: every format read (exit 0)" test $? -eq 0
@@ -108,7 +117,7 @@ names() { # names FILE PATH: the sorted names `who --json` output FILE gives PAT
     grep -F "\"path\": \"$2\"" "$1" | sed 's/.*"name": \(null\|"[^"]*"\).*/\1/' | sort | tr '\n' ' '
 }
 # shellcheck disable=SC2086
-"$fc" --db "$db" who --json "$s1/orig.jpg" "$s2/orig.jpg" $asked >"$tmp/who" 2>"$tmp/who.err"
+"$fc" --db "$db" who --json "$s1/orig.jpg" "$s2/orig.jpg" "$s3/orig.jpg" $asked >"$tmp/who" 2>"$tmp/who.err"
 check "who: every format read (exit 0)" test $? -eq 0
 cat "$tmp/who.err" >&2
 check "who names the JPEG's faces" test -n "$(names "$tmp/who" "$s1/orig.jpg" | grep -v null)"
@@ -122,6 +131,7 @@ check "similar: every format read (exit 0)" test $? -eq 0
 cat "$tmp/similar.err" >&2
 for f in $asked; do
     jpeg=$lib/$(basename "${f%/*}").jpg
+    [ "${f%/*}" = "$s3" ] && jpeg=$lib/sample1.jpg # its four copies of sample1
     want=$(grep -c "\"path\": \"$f\"" "$tmp/who")
     # each face's nearest in the library: that face of the JPEG, at most 0.01 away
     got=$(grep -F "\"query\": \"$f\"" "$tmp/similar" | grep -F "\"path\": \"$jpeg\"" |

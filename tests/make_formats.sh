@@ -14,7 +14,8 @@
 # PNG, WebP and TIFF come in the 8 EXIF orientations and HEIC in the container's 8 (irot,
 # imir): the stored pixels are the photo turned so that orientation N makes it upright
 # again, turned exactly (tiffcrop on pixels, not jpegtran on DCT blocks, whose decoded
-# pixels differ a little). --few: the plain files and orientations 1, 5, 6, 7.
+# pixels differ a little). --few: the plain files and orientations 1, 5, 6, 7; --large
+# (for a photo decoded reduced): PNG, TIFF, WebP and HEIC plain and in orientation 6.
 set -eu
 dir=$1 src=$2 few=${3:-}
 make_heif=${FACECLUSTER_MAKE_HEIF:?}
@@ -63,49 +64,52 @@ same_pixels base.tif orig.ppm # the checks' own round trip is exact
 # --- PNG, TIFF, WebP, HEIC as they come (no orientation written)
 cwebp -quiet -lossless -z 0 base.tif -o webp-lossless.webp
 dwebp -quiet webp-lossless.webp -o png.png
-cp png.png png-named.jpg # by content, not by name
-cp base.tif tiff.tif
-tiffcp -c lzw:2 base.tif tiff-lzw.tif
-tiffcp -c zip base.tif tiff-zip.tif
-tiffcp -t -w 256 -l 256 base.tif tiff-tiled.tif
-tiffcp -B -r 16 base.tif tiff-strips.tif # big-endian, 16 rows a strip
-tiff2rgba -c none base.tif tiff-rgba.tif # RGBA, alpha opaque
+tiffcp -c lzw:2 -t -w 256 -l 256 base.tif tiff-tiled.tif
 same_pixels png.png orig.ppm
-same_pixels tiff-lzw.tif orig.ppm
-same_pixels tiff-rgba.tif orig.ppm
-for f in png.png png-named.jpg webp-lossless.webp tiff.tif tiff-lzw.tif tiff-zip.tif \
-    tiff-tiled.tif tiff-strips.tif tiff-rgba.tif; do
-    add "$f orig.ppm - 2"
-done
-tiffcp -c jpeg:90 -r 16 base.tif tiff-jpeg.tif
-add "tiff-jpeg.tif lossy - 2"
-# Lossy WebP's own loss moves boxes further than the 2 px the others are held to (its
-# pixels must be dwebp's exactly, and dwebp's give the same boxes): at q90 2.84 px on one
-# of sample1's faces, 3.67 on one of sample2's (2.08 at q95; HEIC q90 stays under 1.2)
-cwebp -quiet -q 90 base.tif -o webp-q90.webp
-dwebp -quiet webp-q90.webp -ppm -o webp-q90.ppm
-add "webp-q90.webp webp-q90.ppm - 5"
+same_pixels tiff-tiled.tif orig.ppm
+for f in png.png webp-lossless.webp tiff-tiled.tif; do add "$f orig.ppm - 2"; done
 # without the sample's ICC profile, which libpng (heif-convert's PNG) calls incorrect
 cp orig.jpg exif.jpg
 exiftool -q -q -overwrite_original -ICC_Profile:all= exif.jpg
 heif-enc -q 90 -p preset=ultrafast exif.jpg -o heic-q90.heic >/dev/null
 heic heic-q90.heic jpeg
-# HEIF: EXIF's orientation is not HEIF's (the spec says to ignore it): a phone's file with
-# EXIF 6 and no irot, and heif-enc's from a JPEG saying 6 (it copies the EXIF, stores the
-# JPEG's pixels, writes no irot), both show their pixels as stored
-"$make_heif" orig.ppm heic-exif6.heic -e 6 -t "$heif_time"
-heic heic-exif6.heic 2021-07-04T12:34:56
-exiftool -q -overwrite_original -Orientation#=6 exif.jpg
-heif-enc -q 90 -p preset=ultrafast exif.jpg -o heic-enc-exif6.heic >/dev/null
+if [ "$few" != --large ]; then
+    cp png.png png-named.jpg # by content, not by name
+    cp base.tif tiff.tif
+    tiffcp -c lzw:2 base.tif tiff-lzw.tif
+    tiffcp -c zip base.tif tiff-zip.tif
+    tiffcp -B -r 16 base.tif tiff-strips.tif # big-endian, 16 rows a strip
+    tiff2rgba -c none base.tif tiff-rgba.tif # RGBA, alpha opaque
+    same_pixels tiff-rgba.tif orig.ppm
+    for f in png-named.jpg tiff.tif tiff-lzw.tif tiff-zip.tif tiff-strips.tif tiff-rgba.tif; do
+        add "$f orig.ppm - 2"
+    done
+    tiffcp -c jpeg:90 -r 16 base.tif tiff-jpeg.tif
+    add "tiff-jpeg.tif lossy - 2"
+    # Lossy WebP's own loss moves boxes further than the 2 px the others are held to (its
+    # pixels must be dwebp's exactly, and dwebp's give the same boxes): at q90 2.84 px on
+    # one of sample1's faces, 3.67 on one of sample2's (2.08 at q95; HEIC q90: under 1.2)
+    cwebp -quiet -q 90 base.tif -o webp-q90.webp
+    dwebp -quiet webp-q90.webp -ppm -o webp-q90.ppm
+    add "webp-q90.webp webp-q90.ppm - 5"
+    # HEIF: EXIF's orientation is not HEIF's (the spec says to ignore it): a phone's file
+    # with EXIF 6 and no irot, and heif-enc's from a JPEG saying 6 (it copies the EXIF,
+    # stores the JPEG's pixels, writes no irot), both show their pixels as stored
+    "$make_heif" orig.ppm heic-exif6.heic -e 6 -t "$heif_time"
+    heic heic-exif6.heic 2021-07-04T12:34:56
+    exiftool -q -overwrite_original -Orientation#=6 exif.jpg
+    heif-enc -q 90 -p preset=ultrafast exif.jpg -o heic-enc-exif6.heic >/dev/null
+    heic heic-enc-exif6.heic jpeg
+    # the primary image, not the first one stored nor the thumbnail
+    "$make_heif" orig.ppm heic-primary.heic --thumb 320 --decoy
+    heic heic-primary.heic -
+fi
 rm exif.jpg
-heic heic-enc-exif6.heic jpeg
-# the primary image, not the first one stored nor the thumbnail
-"$make_heif" orig.ppm heic-primary.heic --thumb 320 --decoy
-heic heic-primary.heic -
 
 # --- the 8 orientations, each file saying when it was taken
 orientations="1 2 3 4 5 6 7 8"
 [ "$few" = --few ] && orientations="1 5 6 7"
+[ "$few" = --large ] && orientations=6
 : >exiftool.args
 for n in $orientations; do
     crop base.tif "tiff-o$n.tif" "${store[$n]}"
@@ -136,5 +140,5 @@ for n in $orientations; do
     done
 done
 rm -f base.tif stored.tif turned.tif
-exiftool -v png-o1.png | grep -q '^PNG eXIf' || fail "exiftool wrote no eXIf chunk"
-exiftool -v webp-o1.webp | grep -q "^RIFF 'EXIF' chunk" || fail "exiftool wrote no EXIF chunk"
+exiftool -v "png-o$n.png" | grep -q '^PNG eXIf' || fail "exiftool wrote no eXIf chunk"
+exiftool -v "webp-o$n.webp" | grep -q "^RIFF 'EXIF' chunk" || fail "exiftool wrote no EXIF chunk"
