@@ -23,15 +23,18 @@ need_model_and_samples
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 s1=$tmp/sample1 s2=$tmp/sample2 s3=$tmp/four
-"$(dirname "$0")/make_formats.sh" "$s1" "$samples/sample1.jpg" || exit 1
-"$(dirname "$0")/make_formats.sh" "$s2" "$samples/sample2.jpg" --few || exit 1
 # sample1 (whole 16-pixel MCUs) dropped losslessly into the four quarters of a canvas
 one=$samples/sample1.jpg
 jpegtran -copy all -crop 3840x2560+0+0 "$one" >"$tmp/canvas.jpg" &&
     jpegtran -copy all -drop +1920+0 "$one" "$tmp/canvas.jpg" >"$tmp/1.jpg" &&
     jpegtran -copy all -drop +0+1280 "$one" "$tmp/1.jpg" >"$tmp/2.jpg" &&
     jpegtran -copy all -drop +1920+1280 "$one" "$tmp/2.jpg" >"$tmp/four.jpg" || exit 1
-"$(dirname "$0")/make_formats.sh" "$s3" "$tmp/four.jpg" --large || exit 1
+# made side by side: most of the test's time is making them
+make=$(dirname "$0")/make_formats.sh
+"$make" "$s1" "$samples/sample1.jpg" & p1=$!
+"$make" "$s2" "$samples/sample2.jpg" --few & p2=$!
+"$make" "$s3" "$tmp/four.jpg" --large & p3=$!
+for p in $p1 $p2 $p3; do wait "$p" || exit 1; done
 
 # the core pipeline: pixels, capture time, faces
 "$test_formats" "$s1" "$s2" "$s3"
