@@ -1,6 +1,7 @@
 #include "daemon/scan.h"
 
 #include "daemon/log.h"
+#include "daemon/xmp_import.h"
 
 #include "core/util/text.h"
 
@@ -83,17 +84,18 @@ void scan_skip_summary(const long skipped[SCAN_SKIPS], char *buf, size_t cap)
     }
 }
 
-static int add(scan_list *list, const char *path, const struct stat *st)
+static int add(scan_entry **items, size_t *count, size_t *cap, const char *path,
+               const struct stat *st)
 {
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? 2 * list->cap : 256;
-        scan_entry *grown = realloc(list->items, cap * sizeof *grown);
+    if (*count == *cap) {
+        size_t bigger = *cap ? 2 * *cap : 256;
+        scan_entry *grown = realloc(*items, bigger * sizeof *grown);
         if (!grown) return -ENOMEM;
-        list->items = grown, list->cap = cap;
+        *items = grown, *cap = bigger;
     }
     char *copy = strdup(path);
     if (!copy) return -ENOMEM;
-    list->items[list->count++] = (scan_entry){copy, scan_identity(st)};
+    (*items)[(*count)++] = (scan_entry){copy, scan_identity(st)};
     return 0;
 }
 
@@ -165,8 +167,11 @@ static int walk_dir(walk *w, int fd, const char *path, int depth)
         struct stat st;
         if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue; /* gone */
         if (S_ISREG(st.st_mode)) {
+            scan_list *o = w->out;
             if (scan_wanted_name(e->d_name))
-                rc = add(w->out, child, &st);
+                rc = add(&o->items, &o->count, &o->cap, child, &st);
+            else if (xmp_is_sidecar(e->d_name)) /* read with its photo, not skipped */
+                rc = add(&o->sidecars.items, &o->sidecars.count, &o->sidecars.cap, child, &st);
             else
                 w->out->skipped[scan_skip_kind(e->d_name)]++;
         } else if (S_ISDIR(st.st_mode) && depth < SCAN_MAX_DEPTH) {
@@ -204,10 +209,13 @@ int scan_root(const char *root, scan_list *out, scan_dir_fn on_dir, void *ctx)
     if (rc < 0) {
         close(fd);
     } else {
-        const size_t before = out->count;
+        const size_t before = out->count, sidecars_before = out->sidecars.count;
         rc = walk_dir(&w, fd, strcmp(root, "/") == 0 ? "" : root, 0);
-        if (out->count > before) /* (items is NULL while nothing was found) */
+        if (out->count > before + 1) /* (items is NULL while nothing was found) */
             qsort(out->items + before, out->count - before, sizeof *out->items, by_path);
+        if (out->sidecars.count > sidecars_before + 1)
+            qsort(out->sidecars.items + sidecars_before, out->sidecars.count - sidecars_before,
+                  sizeof *out->sidecars.items, by_path);
     }
     free(w.seen);
     return rc < 0 ? rc : 0;
@@ -217,5 +225,7 @@ void scan_list_free(scan_list *list)
 {
     for (size_t i = 0; i < list->count; i++) free(list->items[i].path);
     free(list->items);
+    for (size_t i = 0; i < list->sidecars.count; i++) free(list->sidecars.items[i].path);
+    free(list->sidecars.items);
     memset(list, 0, sizeof *list);
 }

@@ -37,7 +37,13 @@ void scan_skip_summary(const long skipped[SCAN_SKIPS], char *buf, size_t cap);
 typedef struct {
     scan_entry *items;
     size_t count, cap;
+} scan_entries;
+
+typedef struct {
+    scan_entry *items;
+    size_t count, cap;
     long skipped[SCAN_SKIPS]; /* files passed over, by kind */
+    scan_entries sidecars;    /* XMP sidecars (daemon/xmp_import.h), sorted by path */
 } scan_list;
 
 /* A file's identity as the store keeps it. */

@@ -60,8 +60,11 @@ static int read_source(const char *path, const char *packet, size_t len, int ori
                  r.skipped == 1 ? "region" : "regions", r.note);
     rc = take_regions(&r, s);
     fc_xmp_regions_free(&r);
-    if (rc) return 0;
-    return (s->path = strdup(path)) != NULL;
+    if (!rc && (s->path = strdup(path))) return 1;
+    for (int i = 0; i < s->n; i++) free((char *)s->regions[i].name);
+    free(s->regions);
+    s->regions = NULL, s->n = 0;
+    return 0;
 }
 
 static void add_marked(xmp_found *f, const fc_store_region *r)
@@ -106,19 +109,27 @@ void xmp_import_read(const char *path, const uint8_t *data, size_t len, xmp_foun
     for (int i = n - 1; i >= 0; i--) {
         uint8_t *bytes = NULL;
         size_t size = 0;
-        const int rc = fc_file_read(sidecars[i], FC_XMP_MAX_PACKET, &bytes, &size, err);
+        struct stat st;
+        xmp_source *s = &out->source[out->count];
+        memset(s, 0, sizeof *s); /* a slot a failed read left behind */
+        s->sidecar = 1;
+        const int rc = fc_file_read_stat(sidecars[i], FC_XMP_MAX_PACKET, &bytes, &size, &st, err);
         if (rc == -ENOENT) {
-            xmp_source *s = &out->source[out->count];
             if ((s->path = strdup(sidecars[i]))) out->count++; /* none: its names go */
             continue;
         }
         if (rc) {
             log_path(LOG_WARNING, sidecars[i], "face names not read: %s", err);
+            free(bytes);
             continue;
         }
-        if (read_source(sidecars[i], (const char *)bytes, size, exif.orientation,
-                        &out->source[out->count]))
-            out->count++;
+        s->present = 1;
+        s->ident = (fc_file_identity){.device = (uint64_t)st.st_dev,
+                                      .inode = (uint64_t)st.st_ino,
+                                      .size = (int64_t)st.st_size,
+                                      .mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
+                                                  st.st_mtim.tv_nsec};
+        if (read_source(sidecars[i], (const char *)bytes, size, exif.orientation, s)) out->count++;
         free(bytes);
     }
     for (int i = 0; i < out->count; i++)
@@ -138,7 +149,9 @@ void xmp_import_apply(fc_store *store, int64_t photo, const xmp_found *f)
         const xmp_source *s = &f->source[i];
         fc_store_import did;
         char err[FC_ERR_MAX];
-        if (fc_store_regions_put(store, photo, s->path, s->regions, s->n, &did, err) != 0) {
+        if (fc_store_regions_put(store, photo, s->path, s->regions, s->n, &did, err) != 0 ||
+            (s->sidecar &&
+             fc_store_sidecar_put(store, s->path, s->present ? &s->ident : NULL, err) != 0)) {
             log_path(LOG_ERR, s->path, "face names not recorded: %s", err);
             continue;
         }

@@ -15,6 +15,9 @@ typedef struct {
     char *path;               /* owned */
     fc_store_region *regions; /* n of them, names owned */
     int n;
+    int sidecar; /* a sidecar (else the photo itself) */
+    int present; /* a sidecar that exists: ident is its identity when read */
+    fc_file_identity ident;
 } xmp_source;
 
 typedef struct {

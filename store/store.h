@@ -497,6 +497,14 @@ typedef struct {
 int fc_store_regions_put(fc_store *s, int64_t photo, const char *source,
                          const fc_store_region *regions, int n, fc_store_import *out, char *err);
 
+/* Records a sidecar as it was when read (ident), or that there is none at path (NULL), in
+ * the same transaction as the caller's if one is open: what a scan compares against. */
+int fc_store_sidecar_put(fc_store *s, const char *path, const fc_file_identity *ident, char *err);
+/* Calls fn for each sidecar recorded under dir, in path order (fn's row: only ident). */
+int fc_store_sidecars_under(fc_store *s, const char *dir,
+                            int (*fn)(void *ctx, const char *path, const fc_file_identity *ident),
+                            void *ctx, char *err);
+
 /* A region not applied because it contradicts a decision of the user's. */
 typedef struct {
     const char *source, *name;
