@@ -128,6 +128,21 @@ for n in $orientations; do
     done
     heic "heic-o$n.heic" 2021-07-04T12:34:56
 done
+if [ -z "$few" ]; then
+    # lossy WebP (VP8 inside VP8X) saying 6, its pixels dwebp's turned upright; and a HEIC
+    # turned by its container whose EXIF says 3, to be ignored
+    cwebp -quiet -q 90 tiff-o6.tif -o webp-q90-o6.webp # (no tag in tiff-o6.tif yet)
+    dwebp -quiet webp-q90-o6.webp -ppm -o stored.ppm
+    ppm2tiff -c none stored.ppm stored.tif
+    crop stored.tif turned.tif "${upright[6]}"
+    to_ppm turned.tif webp-q90-o6.ppm
+    printf '%s\n' "-Orientation#=6" webp-q90-o6.webp -execute >>exiftool.args
+    add "webp-q90-o6.webp webp-q90-o6.ppm - 5"
+    to_ppm tiff-o6.tif s6.ppm
+    make_heif s6.ppm heic-o6-exif3.heic -o 6 -e 3
+    heic heic-o6-exif3.heic -
+    rm -f s6.ppm stored.* turned.tif
+fi
 exiftool -@ exiftool.args -common_args -q -overwrite_original
 rm exiftool.args
 for n in $orientations; do
