@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes the seed corpora the fuzz targets start from and `meson test` replays
 # (tests/fuzz/corpus/). Synthetic images only, never photos of people. Needs cjpeg
-# (Debian's libjpeg-turbo-progs), cwebp and dwebp (webp), ppm2tiff and tiffcp
+# (Debian's libjpeg-turbo-progs), cwebp and dwebp (webp), ppm2tiff, tiffcp, tiffset and tiff2rgba
 # (libtiff-tools), heif-enc (libheif-examples) and python3; run from anywhere. What a fuzzing run finds
 # is folded into the same folders with libFuzzer's merge, which keeps only inputs that
 # add coverage: build-fuzz/tests/fuzz_image -merge=1 tests/fuzz/corpus/image NEW_DIR
@@ -106,6 +106,51 @@ while at > 0:  # the image's and its tiles' sizes alike
     big[at + 8:at + 16] = struct.pack(">II", 60000, 60000)
     at = h.find(b"ispe", at + 4)
 open(f"{heif}/huge-ispe.heic", "wb").write(bytes(big))
+PY
+
+# What tests/formats.sh and formats_hostile.sh read, small: TIFF big-endian, RGBA, JPEG-
+# coded and saying orientation 6; HEIF turned by its container (irot, imir) with EXIF
+# saying otherwise, and one whose primary image is its second, with a thumbnail (both by
+# tests/tools/make_heif, built: FACECLUSTER_MAKE_HEIF=build/tests/make_heif; left alone
+# without it); sizes within the libraries' own limits but over ours (20000 x 20000, a
+# VP8L of 16384 x 8192); a PNG of 0 x 0; videos, for the dispatcher.
+tiffcp -B "$tiff/grad16.tif" "$tiff/big-endian.tif"
+tiff2rgba -c none "$tiff/grad16.tif" "$tiff/rgba.tif"
+tiffcp -c jpeg:50 -r 16 "$tiff/grad16.tif" "$tiff/jpeg.tif"
+cp "$tiff/grad16.tif" "$tiff/orientation6.tif"
+tiffset -s 274 6 "$tiff/orientation6.tif"
+if [ -n "${FACECLUSTER_MAKE_HEIF:-}" ]; then
+    "$FACECLUSTER_MAKE_HEIF" "$tmp/odd17x13.ppm" "$heif/irot-imir-exif.heic" -o 7 -e 6 \
+        -t "2021:07:04 12:34:56" -q 50
+    "$FACECLUSTER_MAKE_HEIF" "$tmp/grad16.ppm" "$heif/primary-second.heic" -o 5 --thumb 8 \
+        --decoy -q 50
+fi
+python3 - "$png" "$webp" "$tiff" "$heif" "$img" <<'PY'
+import struct, sys, zlib
+png, webp, tiff, heif, img = sys.argv[1:6]
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+sig = b"\x89PNG\r\n\x1a\n"
+for name, side in (("400mp.png", 20000), ("zero-size.png", 0)):
+    ihdr = chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0))
+    open(f"{png}/{name}", "wb").write(sig + ihdr + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+# VP8L: signature 0x2f, 14 bits of width - 1, 14 of height - 1, alpha, version
+for name, w, h in (("vp8l-huge.webp", 16384, 16384), ("vp8l-134mp.webp", 16384, 8192)):
+    bits = (w - 1) | (h - 1) << 14
+    vp8l = b"\x2f" + struct.pack("<I", bits) + b"\0" * 8
+    data = b"VP8L" + struct.pack("<I", len(vp8l)) + vp8l + b"\0"
+    open(f"{webp}/{name}", "wb").write(b"RIFF" + struct.pack("<I", 4 + len(data)) + b"WEBP" + data)
+h = bytearray(open(f"{heif}/grad16.heic", "rb").read())
+at = h.find(b"ispe")
+h[at + 8:at + 16] = struct.pack(">II", 20000, 20000)
+open(f"{heif}/400mp-ispe.heic", "wb").write(bytes(h))
+entries = [(256, 4, 1, 20000), (257, 4, 1, 20000), (258, 3, 1, 8), (262, 3, 1, 1), (273, 4, 1, 8),
+           (277, 3, 1, 1), (278, 4, 1, 20000), (279, 4, 1, 64)]
+t = b"II*\0" + struct.pack("<I", 8 + 64) + b"\x80" * 64 + struct.pack("<H", len(entries))
+t += b"".join(struct.pack("<HHII", *e) for e in entries) + b"\0\0\0\0"
+open(f"{tiff}/400mp.tif", "wb").write(t)
+open(f"{img}/video.mp4", "wb").write(b"\0\0\0\x18ftypisom\0\0\x02\0isommp41\0\0\0\x08free")
+open(f"{img}/video.mov", "wb").write(b"\0\0\0\x14ftypqt  \0\0\x02\0qt  \0\0\0\x08wide")
 PY
 
 # model files: a valid two-tensor model in the format of core/nn/model.c, and damaged copies
