@@ -29,6 +29,28 @@ static int heif_failure(struct heif_error e, const char *what, char *err)
     return fc_errorf(err, code, "%s HEIF: %.*s", what, n < 160 ? n : 160, message);
 }
 
+/* Whether the file's top-level boxes run past its end: a file cut short (still being
+ * copied), whatever libheif then makes of it. */
+static int cut_short(const uint8_t *data, size_t len)
+{
+    size_t pos = 0;
+    while (pos + 8 <= len) {
+        uint64_t size = (uint64_t)data[pos] << 24 | (uint64_t)data[pos + 1] << 16 |
+                        (uint64_t)data[pos + 2] << 8 | data[pos + 3];
+        if (size == 1) { /* a 64-bit size follows the type */
+            if (pos + 16 > len) return 1;
+            size = 0;
+            for (int i = 0; i < 8; i++) size = size << 8 | data[pos + 8 + i];
+        } else if (size == 0) {
+            return 0; /* to the end of the file */
+        }
+        if (size < 8) return 0; /* broken, not cut */
+        if (size > len - pos) return 1;
+        pos += (size_t)size;
+    }
+    return pos < len; /* a box header itself cut */
+}
+
 /* Opens data's primary image with our limits; on success the caller releases *handle and
  * frees *ctx. */
 static int open_primary(const uint8_t *data, size_t len, struct heif_context **ctx,
@@ -44,7 +66,9 @@ static int open_primary(const uint8_t *data, size_t len, struct heif_context **c
     struct heif_error e = heif_context_read_from_memory_without_copy(*ctx, data, len, NULL);
     if (!e.code) e = heif_context_get_primary_image_handle(*ctx, handle);
     if (e.code) {
-        const int rc = heif_failure(e, "corrupt", err); /* the message lives in the context */
+        /* (libheif's message lives in the context) */
+        const int rc = cut_short(data, len) ? fc_errorf(err, -ENODATA, "truncated HEIF")
+                                            : heif_failure(e, "corrupt", err);
         heif_context_free(*ctx);
         *ctx = NULL;
         return rc;
@@ -72,7 +96,8 @@ int fc_image_decode_heif(const uint8_t *data, size_t len, fc_image *out, char *e
     struct heif_error e =
         heif_decode_image(handle, &img, heif_colorspace_RGB, heif_chroma_interleaved_RGB, NULL);
     if (e.code) {
-        rc = heif_failure(e, "corrupt", err);
+        rc = cut_short(data, len) ? fc_errorf(err, -ENODATA, "truncated HEIF")
+                                  : heif_failure(e, "corrupt", err);
         goto done;
     }
     int stride = 0;

@@ -34,8 +34,7 @@ int fc_image_decode_png(const uint8_t *data, size_t len, fc_image *out, char *er
     struct spng_ihdr ihdr;
     if (!code) code = spng_get_ihdr(ctx, &ihdr);
     if (code) {
-        rc = code == SPNG_EWIDTH || code == SPNG_EHEIGHT || code == SPNG_EUSER_WIDTH ||
-                     code == SPNG_EUSER_HEIGHT
+        rc = code == SPNG_EUSER_WIDTH || code == SPNG_EUSER_HEIGHT
                  ? fc_errorf(err, -EINVAL, "PNG too large")
                  : spng_failure(code, err);
         goto done;
@@ -47,9 +46,14 @@ int fc_image_decode_png(const uint8_t *data, size_t len, fc_image *out, char *er
     rc = fc_image_alloc(out, (int)ihdr.width, (int)ihdr.height, err);
     if (rc) goto done;
     struct spng_trns trns;
+    /* reading tRNS reads every chunk before the image data: its failure is the file's */
+    const int trns_code = spng_get_trns(ctx, &trns);
+    if (trns_code && trns_code != SPNG_ECHUNKAVAIL) {
+        rc = spng_failure(trns_code, err);
+        goto done;
+    }
     const int alpha = ihdr.color_type == SPNG_COLOR_TYPE_GRAYSCALE_ALPHA ||
-                      ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR_ALPHA ||
-                      spng_get_trns(ctx, &trns) == 0;
+                      ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR_ALPHA || trns_code == 0;
     const size_t pixels = (size_t)ihdr.width * ihdr.height;
     if (!alpha) {
         code = spng_decode_image(ctx, out->rgb, pixels * 3, SPNG_FMT_RGB8, 0);

@@ -15,6 +15,7 @@
 typedef struct {
     const uint8_t *data;
     size_t len, pos;
+    int past_end;      /* libtiff asked for bytes beyond the end of the file */
     char message[160]; /* libtiff's first complaint, for the error we return */
 } tiff_source;
 
@@ -22,6 +23,7 @@ static tmsize_t source_read(thandle_t h, void *buf, tmsize_t size)
 {
     tiff_source *s = h;
     const size_t left = s->len - s->pos, n = (size_t)size < left ? (size_t)size : left;
+    if (n < (size_t)size) s->past_end = 1;
     memcpy(buf, s->data + s->pos, n);
     s->pos += n;
     return (tmsize_t)n;
@@ -37,7 +39,10 @@ static toff_t source_seek(thandle_t h, toff_t off, int whence)
 {
     tiff_source *s = h;
     const uint64_t base = whence == SEEK_CUR ? s->pos : whence == SEEK_END ? s->len : 0;
-    if (off > UINT64_MAX - base || base + off > s->len) return (toff_t)-1;
+    if (off > UINT64_MAX - base || base + off > s->len) {
+        s->past_end = 1;
+        return (toff_t)-1;
+    }
     s->pos = (size_t)(base + off);
     return s->pos;
 }
@@ -70,6 +75,8 @@ static int keep_error(TIFF *tif, void *user, const char *module, const char *fmt
     (void)tif, (void)module;
     tiff_source *s = user;
     if (!s->message[0]) vsnprintf(s->message, sizeof s->message, fmt, ap);
+    if (strncmp(s->message, "photo: ", 7) == 0) /* the name we opened it under */
+        memmove(s->message, s->message + 7, strlen(s->message + 7) + 1);
     return 1;
 }
 
@@ -81,10 +88,8 @@ static int drop_warning(TIFF *tif, void *user, const char *module, const char *f
 
 static int tiff_failure(const tiff_source *s, const char *what, char *err)
 {
-    /* a file cut short (still being copied) shows as reads and seeks past its end */
-    if (strstr(s->message, "Read error") || strstr(s->message, "Seek error") ||
-        strstr(s->message, "EOF") || strstr(s->message, "past end"))
-        return fc_errorf(err, -ENODATA, "truncated TIFF: %s", s->message);
+    /* the whole file was there to read: anything read or sought past its end is a cut */
+    if (s->past_end) return fc_errorf(err, -ENODATA, "truncated TIFF");
     return fc_errorf(err, -EINVAL, "%s TIFF%s%s", what, s->message[0] ? ": " : "", s->message);
 }
 

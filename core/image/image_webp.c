@@ -18,6 +18,10 @@ static int webp_failure(VP8StatusCode status, char *err)
         return fc_errorf(err, -ENOMEM, "out of memory decoding a WebP");
     case VP8_STATUS_UNSUPPORTED_FEATURE:
         return fc_errorf(err, -ENOTSUP, "a WebP feature we do not read");
+    case VP8_STATUS_BITSTREAM_ERROR:
+        return fc_errorf(err, -EINVAL, "corrupt WebP: bad bitstream");
+    case VP8_STATUS_INVALID_PARAM:
+        return fc_errorf(err, -EINVAL, "corrupt WebP: invalid header");
     default:
         return fc_errorf(err, -EINVAL, "corrupt WebP (libwebp status %d)", (int)status);
     }
