@@ -145,7 +145,12 @@ int fc_image_decode_raw(const uint8_t *data, size_t len, const fc_decode_opts *o
                        "RAW preview unreadable (%s)", libraw_strerror(unpacked));
         goto done;
     }
-    if (t->tformat == LIBRAW_THUMBNAIL_JPEG) {
+    /* libraw calls a JPEG it cannot parse the header of "unknown": our decoder says
+     * what is wrong with it (a truncated one is -ENODATA, a file still being written) */
+    const int jpeg = t->tformat == LIBRAW_THUMBNAIL_JPEG ||
+                     (t->tformat == LIBRAW_THUMBNAIL_UNKNOWN && t->tlength >= 2 &&
+                      (uint8_t)t->thumb[0] == 0xFF && (uint8_t)t->thumb[1] == 0xD8);
+    if (jpeg) {
         rc = fc_image_decode_jpeg((const uint8_t *)t->thumb, t->tlength, opts, out, info, err);
     } else if (t->tformat == LIBRAW_THUMBNAIL_BITMAP) {
         fc_image full;
