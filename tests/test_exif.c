@@ -103,6 +103,93 @@ static void test_exif_fields(void)
     free(jpeg);
 }
 
+static uint8_t *append(uint8_t *buf, size_t *len, const void *data, size_t n)
+{
+    uint8_t *grown = realloc(buf, *len + n);
+    CHECK(grown != NULL);
+    if (!grown) exit(1);
+    memcpy(grown + *len, data, n);
+    *len += n;
+    return grown;
+}
+
+/* A PNG chunk: length, type, data, and a CRC the reader does not check. */
+static uint8_t *png_chunk(uint8_t *buf, size_t *len, const char *type, const void *data, size_t n)
+{
+    const uint8_t size[4] = {(uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n};
+    buf = append(buf, len, size, 4);
+    buf = append(buf, len, type, 4);
+    buf = append(buf, len, data, n);
+    return append(buf, len, "\0\0\0\0", 4);
+}
+
+/* A RIFF chunk: type, little-endian length, data, a pad byte to an even length. */
+static uint8_t *riff_chunk(uint8_t *buf, size_t *len, const char *type, const void *data, size_t n)
+{
+    const uint8_t size[4] = {(uint8_t)n, (uint8_t)(n >> 8), (uint8_t)(n >> 16), (uint8_t)(n >> 24)};
+    buf = append(buf, len, type, 4);
+    buf = append(buf, len, size, 4);
+    buf = append(buf, len, data, n);
+    return n & 1 ? append(buf, len, "", 1) : buf;
+}
+
+/* The same EXIF block in every container that keeps one as a bare TIFF structure: a PNG's
+ * eXIf chunk (before or after the image data), a WebP's EXIF chunk (bare, or behind
+ * "Exif\0\0" as some tools write it), and a TIFF file's own directories. */
+static void test_exif_containers(void)
+{
+    for (int o = 1; o <= 8; o++) {
+        tiff t;
+        build_exif(&t, o % 2, o, "2021:03:04 05:06:07", "+01:00");
+        for (int kind = 0; kind < 5; kind++) {
+            uint8_t *file = NULL;
+            size_t len = 0;
+            const char *what = "";
+            if (kind <= 1) {
+                what = kind ? "PNG, eXIf after IDAT" : "PNG";
+                file = append(file, &len, "\x89PNG\r\n\x1a\n", 8);
+                file = png_chunk(file, &len, "IHDR", "\0\0\0\1\0\0\0\1\x08\x02\0\0\0", 13);
+                if (kind) file = png_chunk(file, &len, "IDAT", "x", 1);
+                file = png_chunk(file, &len, "eXIf", t.buf, t.len);
+                file = png_chunk(file, &len, "IEND", "", 0);
+            } else if (kind <= 3) {
+                what = kind == 3 ? "WebP, Exif header" : "WebP";
+                uint8_t body[512];
+                size_t n = 0;
+                if (kind == 3) memcpy(body, "Exif\0\0", 6), n = 6;
+                memcpy(body + n, t.buf, t.len);
+                n += t.len;
+                size_t chunks = 0;
+                uint8_t *inner = riff_chunk(NULL, &chunks, "VP8X", "\x08\0\0\0\0\0\0\0\0\0", 10);
+                inner = riff_chunk(inner, &chunks, "EXIF", body, n);
+                const uint32_t riff = (uint32_t)chunks + 4;
+                const uint8_t size[4] = {(uint8_t)riff, (uint8_t)(riff >> 8), (uint8_t)(riff >> 16),
+                                         (uint8_t)(riff >> 24)};
+                file = append(file, &len, "RIFF", 4);
+                file = append(file, &len, size, 4);
+                file = append(file, &len, "WEBP", 4);
+                file = append(file, &len, inner, chunks);
+                free(inner);
+            } else {
+                what = "TIFF";
+                file = append(file, &len, t.buf, t.len);
+            }
+            fc_exif e;
+            fc_exif_read(file, len, &e);
+            CHECK_MSG(e.orientation == o, "%s: orientation %d read as %d", what, o, e.orientation);
+            CHECK_MSG(e.has_time && e.year == 2021 && e.second == 7 && e.has_offset &&
+                          e.offset_minutes == 60,
+                      "%s: capture time not read", what);
+            /* cut short anywhere: defaults or the right values, never a crash */
+            for (size_t cut = 0; cut < len; cut += 7) {
+                fc_exif_read(file, cut, &e);
+                CHECK(e.orientation >= 1 && e.orientation <= 8);
+            }
+            free(file);
+        }
+    }
+}
+
 static void test_orient_pixels(void)
 {
     /* a 5 x 3 image whose every pixel is different */
@@ -271,6 +358,7 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--variants") == 0) return run_variants(argv[2]);
     RUN(test_exif_fields);
+    RUN(test_exif_containers);
     RUN(test_orient_pixels);
     RUN(test_scaled_decode);
     return harness_exit();

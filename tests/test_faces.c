@@ -375,6 +375,52 @@ static int run_variants(fc_faces *f, const char *dir)
     return harness_exit();
 }
 
+/* Faces a person marked (XMP regions): one a detection matches adds nothing, one on a face
+ * the detector missed becomes a face (score 0) with that face's embedding, and absurd
+ * boxes are ignored. */
+static void test_marked_faces(fc_faces *f)
+{
+    const char *samples = getenv("FACECLUSTER_SAMPLES");
+    char path[4096], err[FC_ERR_MAX];
+    snprintf(path, sizeof path, "%s/sample1.jpg", samples);
+    fc_faces_opts opts = fc_faces_default_opts();
+    fc_photo plain, marked;
+    CHECK_MSG(fc_faces_run_file(f, path, &opts, &plain, err) == 0, "%s", err);
+    CHECK(plain.count >= 2);
+    if (plain.count < 2) return;
+    const float *b = plain.faces[0].box;
+    /* a head drawn around the first face, larger than the detector's box; a NaN; nothing */
+    const float boxes[3][4] = {
+        {b[0] - 20, b[1] - 30, b[2] + 40, b[3] + 50}, {NAN, 0, 10, 10}, {5, 5, 0, 0}};
+    opts.marked = boxes;
+    opts.marked_count = 3;
+    CHECK_MSG(fc_faces_run_file(f, path, &opts, &marked, err) == 0, "%s", err);
+    CHECK_MSG(marked.count == plain.count, "%d faces with the marks, %d without", marked.count,
+              plain.count);
+    fc_photo_free(&marked);
+    /* the detector made blind (nothing scores past 0.99999): the marked face is found anyway */
+    const float exact[1][4] = {{b[0], b[1], b[2], b[3]}};
+    opts.min_score = 0.99999f;
+    opts.marked = exact;
+    opts.marked_count = 1;
+    CHECK_MSG(fc_faces_run_file(f, path, &opts, &marked, err) == 0, "%s", err);
+    int found = -1;
+    for (int i = 0; i < marked.count; i++)
+        if (marked.faces[i].score == 0) found = i;
+    CHECK_MSG(found >= 0, "the marked face is not among %d faces", marked.count);
+    if (found >= 0) {
+        const fc_face *m = &marked.faces[found];
+        CHECK_MSG(fabsf(m->box[0] - b[0]) < 1 && fabsf(m->box[1] - b[1]) < 1 &&
+                      fabsf(m->box[2] - b[2]) < 1 && fabsf(m->box[3] - b[3]) < 1,
+                  "marked box moved: %.1f,%.1f %.1fx%.1f", m->box[0], m->box[1], m->box[2],
+                  m->box[3]);
+        const double c = cosine(m->embedding, plain.faces[0].embedding, FC_EMBED_DIM);
+        CHECK_MSG(c > 0.99, "the marked face's embedding is %.4f from the detected one's", c);
+    }
+    fc_photo_free(&marked);
+    fc_photo_free(&plain);
+}
+
 int main(int argc, char **argv)
 {
     fc_model *model = NULL;
@@ -392,6 +438,7 @@ int main(int argc, char **argv)
         test_bad_input(f);
         test_large_photos(f);
         test_small_faces(f);
+        test_marked_faces(f);
         status = harness_exit();
     }
     fc_faces_free(f);

@@ -1,7 +1,11 @@
 #include "core/image/exif.h"
 
+#include "core/image/heif.h"
+#include "core/image/image.h"
+
 #include <libexif/exif-data.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Finds the first APP1 segment holding EXIF, walking the JPEG's markers up to the image
@@ -25,6 +29,48 @@ static const uint8_t *find_exif_segment(const uint8_t *p, size_t len, size_t *se
             return p + pos + 4;
         }
         pos += 2 + size;
+    }
+    return NULL;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+/* PNG's eXIf chunk (PNG 1.5 extensions): a bare TIFF block, anywhere before IEND. */
+static const uint8_t *find_png_exif(const uint8_t *p, size_t len, size_t *n)
+{
+    for (size_t pos = 8; pos + 12 <= len;) {
+        const uint32_t size = be32(p + pos);
+        if (size > len - pos - 12) return NULL;
+        if (memcmp(p + pos + 4, "eXIf", 4) == 0) {
+            *n = size;
+            return p + pos + 8;
+        }
+        if (memcmp(p + pos + 4, "IEND", 4) == 0) return NULL;
+        pos += 12 + (size_t)size;
+    }
+    return NULL;
+}
+
+/* WebP's EXIF chunk (RIFF, after VP8X): a TIFF block, with "Exif\0\0" before it when some
+ * tools wrote it. */
+static const uint8_t *find_webp_exif(const uint8_t *p, size_t len, size_t *n)
+{
+    for (size_t pos = 12; pos + 8 <= len;) {
+        const uint32_t size = le32(p + pos + 4);
+        if (size > len - pos - 8) return NULL;
+        if (memcmp(p + pos, "EXIF", 4) == 0) {
+            *n = size;
+            return p + pos + 8;
+        }
+        pos += 8 + (size_t)size + (size & 1);
     }
     return NULL;
 }
@@ -72,17 +118,13 @@ static int parse_offset(const ExifEntry *e, int *minutes)
     return 1;
 }
 
-void fc_exif_read(const uint8_t *jpeg, size_t len, fc_exif *out)
+/* Reads orientation and capture time from an EXIF block starting "Exif\0\0". */
+static void read_block(const uint8_t *block, size_t block_len, fc_exif *out)
 {
-    memset(out, 0, sizeof *out);
-    out->orientation = 1;
-    size_t seg_len = 0;
-    const uint8_t *seg = find_exif_segment(jpeg, len, &seg_len);
-    if (!seg) return;
     ExifData *data = exif_data_new();
     if (!data) return;
     /* loading interprets maker notes' structure; nothing here formats them */
-    exif_data_load_data(data, seg, (unsigned int)seg_len);
+    exif_data_load_data(data, block, (unsigned int)block_len);
     ExifByteOrder order = exif_data_get_byte_order(data);
     const ExifEntry *e = entry_of(data, EXIF_IFD_0, EXIF_TAG_ORIENTATION, EXIF_FORMAT_SHORT);
     if (e) {
@@ -97,6 +139,64 @@ void fc_exif_read(const uint8_t *jpeg, size_t len, fc_exif *out)
             parse_offset(entry_of(data, EXIF_IFD_EXIF, (ExifTag)0x9011, EXIF_FORMAT_ASCII),
                          &out->offset_minutes);
     exif_data_unref(data);
+}
+
+/* The same for a bare TIFF block (a TIFF file, a PNG's or WebP's chunk), which libexif
+ * reads only behind the "Exif\0\0" a JPEG segment has. Blocks past the limit (a TIFF
+ * photo is its own EXIF block) are read whole: the directories may sit at the end. */
+static void read_tiff_block(const uint8_t *tiff, size_t n, fc_exif *out)
+{
+    if (n >= 6 && memcmp(tiff, "Exif\0\0", 6) == 0) {
+        read_block(tiff, n, out);
+        return;
+    }
+    if (n < 8 || n > FC_IMAGE_MAX_FILE_BYTES || n > 0xFFFFFFFFu - 6) return;
+    uint8_t *block = malloc(n + 6);
+    if (!block) return;
+    memcpy(block, "Exif\0\0", 6);
+    memcpy(block + 6, tiff, n);
+    read_block(block, n + 6, out);
+    free(block);
+}
+
+void fc_exif_read(const uint8_t *photo, size_t len, fc_exif *out)
+{
+    memset(out, 0, sizeof *out);
+    out->orientation = 1;
+    size_t n = 0;
+    const uint8_t *block;
+    switch (fc_image_sniff(photo, len)) {
+    case FC_FORMAT_JPEG:
+        if ((block = find_exif_segment(photo, len, &n))) read_block(block, n, out);
+        break;
+    case FC_FORMAT_PNG:
+        if ((block = find_png_exif(photo, len, &n))) read_tiff_block(block, n, out);
+        break;
+    case FC_FORMAT_WEBP:
+        if ((block = find_webp_exif(photo, len, &n))) read_tiff_block(block, n, out);
+        break;
+    case FC_FORMAT_TIFF:
+        read_tiff_block(photo, len, out);
+        break;
+    case FC_FORMAT_RAW:
+        /* the TIFF-based ones (DNG, NEF, ARW, CR2, PEF...) keep EXIF in their own IFDs */
+        if (len >= 4 && (memcmp(photo, "II*\0", 4) == 0 || memcmp(photo, "MM\0*", 4) == 0))
+            read_tiff_block(photo, len, out);
+        break;
+    case FC_FORMAT_HEIF: {
+        uint8_t *exif = NULL;
+        if (fc_heif_metadata(photo, len, "Exif", NULL, &exif, &n) == 0 && n >= 4) {
+            const uint32_t skip = be32(exif); /* the TIFF header's offset after the field */
+            if (skip <= n - 4) read_tiff_block(exif + 4 + skip, n - 4 - skip, out);
+        }
+        free(exif);
+        /* the container's irot/imir, applied by the decoder, are the only rotation */
+        out->orientation = 1;
+        break;
+    }
+    default:
+        break;
+    }
 }
 
 void fc_exif_time_string(const fc_exif *exif, char buf[26])

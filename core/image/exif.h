@@ -15,9 +15,12 @@ typedef struct {
     int offset_minutes; /* east of UTC, e.g. +02:00 is 120 */
 } fc_exif;
 
-/* Reads a JPEG's EXIF (its first APP1 "Exif" segment, before the image data). Missing or
- * broken EXIF gives the defaults: it is advice and never fails a photo. */
-void fc_exif_read(const uint8_t *jpeg, size_t len, fc_exif *out);
+/* Reads a photo's EXIF, wherever its format keeps it: a JPEG's first APP1 "Exif" segment,
+ * a PNG's eXIf chunk, a WebP's EXIF chunk, a TIFF's (or TIFF-based RAW's) own directories,
+ * a HEIF's Exif item. A HEIF's orientation is always 1: its decoder has already applied the
+ * container's rotation, which is the one that counts. Missing or broken EXIF gives the
+ * defaults: it is advice and never fails a photo. */
+void fc_exif_read(const uint8_t *photo, size_t len, fc_exif *out);
 
 /* Writes the capture time as ISO 8601, "YYYY-MM-DDTHH:MM:SS" plus "+HH:MM" when the offset
  * is known; an empty string without a time. buf holds at least 26 bytes. */

@@ -55,6 +55,14 @@ static void average_down(const fc_image *src, int num, int x0, int y0, fc_image 
     }
 }
 
+void fc_image_rgba_row(uint8_t *rgb, const uint8_t *rgba, int width)
+{
+    for (int x = 0; x < width; x++, rgb += 3, rgba += 4) {
+        const unsigned a = rgba[3];
+        for (int c = 0; c < 3; c++) rgb[c] = (uint8_t)((rgba[c] * a + 255 * (255 - a) + 127) / 255);
+    }
+}
+
 int fc_image_pick_scale(int width, int height, int min_long_side)
 {
     const int long_side = width > height ? width : height;

@@ -107,6 +107,10 @@ int fc_image_decode_webp(const uint8_t *data, size_t len, fc_image *out, char *e
 int fc_image_decode_tiff(const uint8_t *data, size_t len, fc_image *out, char *err);
 int fc_image_decode_heif(const uint8_t *data, size_t len, fc_image *out, char *err);
 
+/* Writes width RGBA pixels as RGB put over white (transparent screenshots and logos would
+ * otherwise turn black or keep whatever colour their hidden pixels hold). */
+void fc_image_rgba_row(uint8_t *rgb, const uint8_t *rgba, int width);
+
 /* The scale n (of 8) min_long_side asks of a width x height image: the smallest whose
  * longer side is at least min_long_side, 8 when none is or min_long_side <= 0. */
 int fc_image_pick_scale(int width, int height, int min_long_side);

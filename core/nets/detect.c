@@ -17,6 +17,18 @@ double fc_box_iou(const double a[4], const double b[4])
     return inter / (area_a + area_b - inter);
 }
 
+double fc_box_region_match(const double face[4], const double region[4])
+{
+    const double fw = fabs(face[2] - face[0]), fh = fabs(face[3] - face[1]);
+    const double rw = fabs(region[2] - region[0]), rh = fabs(region[3] - region[1]);
+    const double small = fmin(fw * fh, rw * rh), large = fmax(fw * fh, rw * rh);
+    if (small <= 0 || large > 6 * small) return 0;
+    const double iou = fc_box_iou(face, region);
+    const double inter = iou * (fw * fh + rw * rh) / (1 + iou); /* from inter / (a + b - inter) */
+    const double inside = inter / small;
+    return inside >= 0.5 ? inside : 0;
+}
+
 typedef struct {
     float score;
     int index, tie_sign;

@@ -20,6 +20,13 @@ typedef struct {
  * 0 when either is empty. */
 double fc_box_iou(const double a[4], const double b[4]);
 
+/* Whether a detected face's box and a box a person drew around a face (an XMP region of
+ * digiKam, Lightroom, Picasa...) show the same face, as a score: 0 when they do not, else
+ * the share of the smaller box inside the larger. People draw heads, detectors faces, so
+ * union-based overlap is too strict; a small box inside a huge one (a face in a region
+ * drawn around a group) is no match either (area ratio past 6). Boxes as fc_box_iou. */
+double fc_box_region_match(const double face[4], const double region[4]);
+
 /* Greedy non-maximum suppression as both references do it: of the boxes scoring above
  * min_score, the best is kept, every box overlapping it by more than max_iou dropped,
  * and so on. Among equal scores the lower index goes first, or the higher one with

@@ -525,6 +525,34 @@ static int seen_before(const fc_face *faces, int n)
     return 0;
 }
 
+/* Appends, as detections of score 0 in the decoded image's pixels, the marked faces no
+ * detection matches; returns the new count. */
+static int add_marked(const fc_faces_opts *opts, double k, fc_detection *dets, int n)
+{
+    const int detected = n;
+    for (int m = 0; m < opts->marked_count && m < FC_FACES_MAX_MARKED; m++) {
+        const float *b = opts->marked[m];
+        if (!isfinite(b[0]) || !isfinite(b[1]) || !(b[2] > 0 && b[3] > 0) || !isfinite(b[2]) ||
+            !isfinite(b[3]))
+            continue;
+        const double region[4] = {b[0] * k, b[1] * k, (b[0] + b[2]) * k, (b[1] + b[3]) * k};
+        int matched = 0;
+        for (int i = 0; i < detected && !matched; i++) {
+            const double face[4] = {dets[i].x, dets[i].y, dets[i].x + dets[i].w,
+                                    dets[i].y + dets[i].h};
+            matched = fc_box_region_match(face, region) > 0;
+        }
+        if (!matched)
+            dets[n++] = (fc_detection){(float)region[0],
+                                       (float)region[1],
+                                       (float)(region[2] - region[0]),
+                                       (float)(region[3] - region[1]),
+                                       0.0f,
+                                       -1};
+    }
+    return n;
+}
+
 static double seconds_now(void)
 {
     struct timespec ts;
@@ -566,7 +594,7 @@ int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_op
     photo->height = turned ? info.full_width : info.full_height;
     photo->decode_scale_num = src.scale_num;
     stage_done(photo, FC_STAGE_DECODE, &mark);
-    fc_detection dets[FC_DETECT_MAX_RESULTS];
+    fc_detection dets[FC_DETECT_MAX_RESULTS + FC_FACES_MAX_MARKED];
     const float min_score = opts && opts->min_score > 0 ? opts->min_score : FC_DETECT_MIN_SCORE;
     const int too_small = img.width < FC_FACES_MIN_SIDE || img.height < FC_FACES_MIN_SIDE;
     int n = too_small ? 0 : detect(f, opts, &img, min_score, dets, err);
@@ -574,6 +602,7 @@ int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_op
         rc = n;
         goto done;
     }
+    if (opts && opts->marked_count > 0) n = add_marked(opts, src.scale_num / 8.0, dets, n);
     stage_done(photo, FC_STAGE_DETECT, &mark);
     photo->faces = calloc((size_t)(n ? n : 1), sizeof *photo->faces);
     if (!photo->faces) {

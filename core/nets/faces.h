@@ -72,6 +72,10 @@ typedef struct {
  * best. */
 enum { FC_PASS_SSD = 1, FC_PASS_SSD_CANVAS = 2, FC_PASS_TINY = 4, FC_PASS_TINY_CANVAS = 8 };
 
+/* Marked faces past this many in one photo are ignored (a photo's XMP is the user's, but
+ * a file can be anyone's). */
+#define FC_FACES_MAX_MARKED 64
+
 typedef struct {
     enum fc_detector detector; /* FC_DETECTOR_SSD unless asked */
     unsigned passes;           /* FC_PASS_*; 0: the detector's default (faces.c) */
@@ -82,6 +86,12 @@ typedef struct {
     int full_resolution;  /* decode at full size, never scaled (the reference's way) */
     int refine_landmarks; /* find the landmarks again in the box the first ones imply */
     int mirror_landmarks; /* average the landmarks with those of the mirrored face */
+    /* Faces a person marked (x, y, w, h in the upright photo's full-size pixels, e.g. XMP
+     * face regions): each one no detected face matches (fc_box_region_match) becomes a
+     * face of its own, score 0, its landmarks and embedding found inside the box, because
+     * the user said there is a face there. Borrowed for the call. */
+    const float (*marked)[4];
+    int marked_count;
 } fc_faces_opts;
 
 typedef struct fc_faces fc_faces;
