@@ -27,6 +27,14 @@ check "the sample has faces" test "$(printf '%s\n' "$want" | grep -c score)" -ge
 for f in simple adobe; do
     check "$f.dng: the preview's faces" test "$(faces "$dir/$f.dng")" = "$want"
 done
+# the DNG's orientation turns its preview as EXIF's turns a JPEG
+if command -v exiftool >/dev/null; then
+    for n in 3 6 8; do
+        exiftool -q -n -Orientation=$n -o "$dir/tagged$n.jpg" "$dir/preview.jpg"
+        check "orientation $n: the tagged JPEG's faces" \
+            test "$(faces "$dir/o$n.dng")" = "$(faces "$dir/tagged$n.jpg")"
+    done
+fi
 err=$("$fc" detect "$dir/none.dng" 2>&1 >/dev/null)
 check "no preview: exit 1" test $? -eq 1
 check "no preview: said so" grep -q "no embedded preview" <<<"$err"

@@ -143,7 +143,6 @@ open(f"{d}/small.model", "wb").write(good)
 open(f"{d}/truncated.model", "wb").write(good[:150])
 open(f"{d}/header-only.model", "wb").write(good[:96])
 PY
-echo "corpora written to $here/corpus"
 
 # camera RAW: DNGs around a small JPEG preview, and hostile ones (tests/fuzz/fuzz_raw.c)
 raw="$here/corpus/raw"
@@ -184,3 +183,4 @@ tiff = b"II*\0" + struct.pack("<I", 8) + struct.pack("<H", len(entries))
 tiff += b"".join(struct.pack("<HHI", t, ty, n) + v for t, ty, n, v in entries) + b"\0" * 4
 open(f"{d}/dngversion-only.dng", "wb").write(tiff)
 PY
+echo "corpora written to $here/corpus"

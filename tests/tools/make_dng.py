@@ -40,11 +40,39 @@ SHORT, LONG, ASCII, BYTE, SRATIONAL = 3, 4, 2, 1, 10
 SIZES = {BYTE: 1, ASCII: 1, SHORT: 2, LONG: 4, SRATIONAL: 8}
 
 
-class Tiff:
-    """A little-endian TIFF built bottom up: blobs first, directories after."""
+def directory(entries, at):
+    """The bytes of a directory placed at offset `at`, its values longer than 4 bytes
+    right after it."""
+    entries = sorted(entries, key=lambda e: e[0])
+    values_at = at + 2 + 12 * len(entries) + 4
+    packed, values = [], b""
+    for tag, typ, v in entries:
+        if typ == ASCII:
+            raw = v.encode() + b"\0"
+            count = len(raw)
+        elif typ == SRATIONAL:
+            raw = b"".join(struct.pack("<ii", n, d) for n, d in v)
+            count = len(v)
+        else:
+            fmt = {BYTE: "B", SHORT: "H", LONG: "I"}[typ]
+            raw = struct.pack("<%d%s" % (len(v), fmt), *v)
+            count = len(v)
+        if len(raw) > 4:
+            off = values_at + len(values)
+            values += raw + b"\0" * (len(raw) % 2)
+            raw = struct.pack("<I", off)
+        packed.append(struct.pack("<HHI", tag, typ, count) + raw.ljust(4, b"\0"))
+    return struct.pack("<H", len(packed)) + b"".join(packed) + b"\0\0\0\0" + values
 
-    def __init__(self):
-        self.buf = bytearray(b"II*\0\0\0\0\0")
+
+class Tiff:
+    """A little-endian TIFF. As cameras write them, IFD0 and the EXIF directory come first
+    (readers of EXIF such as libexif look at the first 64 KB only): their room is kept
+    after the header, the data and the other directories follow."""
+
+    def __init__(self, front_size):
+        self.buf = bytearray(b"II*\0" + struct.pack("<I", 8) + b"\0" * front_size)
+        self.front_end = len(self.buf)
 
     def blob(self, data):
         if len(self.buf) % 2:
@@ -55,22 +83,17 @@ class Tiff:
 
     def ifd(self, entries):
         """entries: (tag, type, values); returns the directory's offset."""
-        packed = []
-        for tag, typ, values in sorted(entries, key=lambda e: e[0]):
-            if typ == ASCII:
-                raw = values.encode() + b"\0"
-                count = len(raw)
-            elif typ == SRATIONAL:
-                raw = b"".join(struct.pack("<ii", n, d) for n, d in values)
-                count = len(values)
-            else:
-                fmt = {BYTE: "B", SHORT: "H", LONG: "I"}[typ]
-                raw = struct.pack("<%d%s" % (len(values), fmt), *values)
-                count = len(values)
-            if len(raw) > 4:
-                raw = struct.pack("<I", self.blob(raw))
-            packed.append(struct.pack("<HHI", tag, typ, count) + raw.ljust(4, b"\0"))
-        return self.blob(struct.pack("<H", len(packed)) + b"".join(packed) + b"\0\0\0\0")
+        at = len(self.buf) + len(self.buf) % 2
+        return self.blob(directory(entries, at))
+
+    def front(self, ifd0, exif):
+        """Writes IFD0 (pointing to the EXIF directory) and the EXIF directory into the
+        room kept for them."""
+        exif_at = 8 + len(directory(ifd0 + [(34665, LONG, [0])], 8))
+        first = directory(ifd0 + [(34665, LONG, [exif_at])], 8)
+        data = first + directory(exif, exif_at)
+        assert 8 + len(data) <= self.front_end and exif_at == 8 + len(first)
+        self.buf[8:8 + len(data)] = data
 
 
 def main():
@@ -85,7 +108,8 @@ def main():
     a = ap.parse_args()
     cw, ch = (int(v) for v in a.cfa.split("x"))
 
-    t = Tiff()
+    exif = [(36867, ASCII, a.datetime), (36868, ASCII, a.datetime)]
+    t = Tiff(1024)  # room for IFD0 and the EXIF directory (front() checks it)
     # the raw image: an RGGB mosaic of a flat grey, 16 bits a sample
     cfa = t.blob(struct.pack("<%dH" % (cw * ch), *([1000] * (cw * ch))))
     common = [
@@ -119,16 +143,16 @@ def main():
         tw, th = 160, 120
         thumb = t.blob(bytes([128]) * (tw * th * 3))
         subs = [raw_ifd, t.ifd(preview)]
-        ifd0 = t.ifd(common + [(330, LONG, subs)] + [
+        ifd0 = (common + [(330, LONG, subs)] + [
             (254, LONG, [1]), (256, LONG, [tw]), (257, LONG, [th]), (258, SHORT, [8, 8, 8]),
             (259, SHORT, [1]), (262, SHORT, [2]), (273, LONG, [thumb]), (277, SHORT, [3]),
             (278, LONG, [th]), (279, LONG, [tw * th * 3]),
         ])
     elif a.preview:  # the preview in IFD0, the raw image in a SubIFD
-        ifd0 = t.ifd(common + [(330, LONG, [raw_ifd])] + preview)
+        ifd0 = common + [(330, LONG, [raw_ifd])] + preview
     else:  # the raw image alone, in IFD0 itself
-        ifd0 = t.ifd(common + [(254, LONG, [0])] + raw_entries)
-    struct.pack_into("<I", t.buf, 4, ifd0)
+        ifd0 = common + [(254, LONG, [0])] + raw_entries
+    t.front(ifd0, exif)
     open(a.out, "wb").write(t.buf)
 
 
