@@ -29,7 +29,7 @@ root=$(pwd)
 DEBIAN_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libjpeg62-turbo-dev libjansson-dev
                  libuv1-dev libsqlite3-dev libexif-dev libxxhash-dev libopenblas-dev libjpeg-turbo-progs npm
                  clang-format clang scdoc libfreetype-dev fonts-dejavu-core fonts-droid-fallback
-                 libheif-dev libspng-dev libwebp-dev libtiff-dev libraw-dev libexempi-dev)
+                 libheif-dev libspng-dev libwebp-dev libtiff-dev libraw-dev libexempi-dev zlib1g-dev)
 # Only for `./run.sh test`: man-db renders the man pages, zsh and bash-completion load the
 # completions (tests/install.sh), systemd's systemd-analyze checks the unit, Chromium
 # loads the review page headless (tests/page.sh); heif-enc, cwebp/dwebp and the libtiff

@@ -84,6 +84,7 @@ extern const cli_command cli_cmd_name;
 extern const cli_command cli_cmd_not;
 extern const cli_command cli_cmd_page;
 extern const cli_command cli_cmd_people;
+extern const cli_command cli_cmd_photos;
 extern const cli_command cli_cmd_reject;
 extern const cli_command cli_cmd_sheet;
 extern const cli_command cli_cmd_show;
@@ -93,6 +94,7 @@ extern const cli_command cli_cmd_train;
 extern const cli_command cli_cmd_undo;
 extern const cli_command cli_cmd_unhide;
 extern const cli_command cli_cmd_who;
+extern const cli_command cli_cmd_xmp;
 
 /* Prints "usage: facecluster <name> <usage>" to stderr and returns CLI_USAGE. */
 int cli_usage(const cli_command *cmd);

@@ -186,6 +186,34 @@ static void print_daemon_text(const daemon_view *v, const fc_store_status *st)
     }
 }
 
+/* Face names read from files that were not applied: each with its file and reason. */
+static int conflict_json(void *ctx, const fc_store_conflict *c)
+{
+    json_array_append_new(ctx, json_pack("{s:o, s:o, s:o, s:o}", "source", cli_json_text(c->source),
+                                         "name", cli_json_text(c->name), "face",
+                                         cli_json_id_or_null(c->face), "reason",
+                                         cli_json_text(c->reason)));
+    return 0;
+}
+
+/* The first few, in text; `status --json` lists them all. */
+static int conflict_text(void *ctx, const fc_store_conflict *c)
+{
+    int *shown = ctx;
+    if ((*shown)++ == 10) {
+        puts("  ... (facecluster status --json lists them all)");
+        return 1;
+    }
+    fputs("  ", stdout);
+    fc_text_escape(stdout, c->source);
+    fputs(": '", stdout);
+    fc_text_escape(stdout, c->name);
+    fputs("' not applied: ", stdout);
+    fc_text_escape(stdout, c->reason);
+    fputc('\n', stdout);
+    return 0;
+}
+
 static void print_status_text(const daemon_view *v, const fc_store_status *st, const char *when)
 {
     printf("photos:  %lld\nfaces:   %lld\npending: %lld\nbad:     %lld%s\nmissing: %lld\n",
@@ -227,17 +255,29 @@ static int exec(const cli_globals *globals, const cli_args *args)
         format_time(st.last_activity, when);
         json_t *head = NULL;
         if (!rc && json) {
-            json_t *all = status_json(&view, &st, when);
+            json_t *all = status_json(&view, &st, when), *conflicts = json_array();
             rc = head_status(store, &head, err);
+            if (!rc) rc = fc_store_region_conflicts(store, conflict_json, conflicts, err);
             if (rc) {
                 json_decref(all);
+                json_decref(conflicts);
             } else {
                 json_object_set_new(all, "head", head);
+                json_object_set_new(all, "name_conflicts", conflicts);
                 if (cli_json_print(all) != 0) rc = fc_errorf(err, -EIO, "cannot write the JSON");
             }
         } else if (!rc) {
             print_status_text(&view, &st, when);
-            rc = head_status(store, NULL, err);
+            if (st.region_conflicts > 0) {
+                printf("names:   %lld %s read from photos' XMP contradict%s what you decided here "
+                       "(your decisions stand):\n",
+                       (long long)st.region_conflicts,
+                       fc_plural(st.region_conflicts, "face name", "face names"),
+                       st.region_conflicts == 1 ? "s" : "");
+                int shown = 0;
+                rc = fc_store_region_conflicts(store, conflict_text, &shown, err);
+            }
+            if (!rc) rc = head_status(store, NULL, err);
         }
     }
     if (rc) cli_failed(&cli_cmd_status, err);

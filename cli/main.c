@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 static const cli_command *const commands[] = {
-    &cli_cmd_check,   &cli_cmd_cover,   &cli_cmd_detect, &cli_cmd_embed,  &cli_cmd_hide,
-    &cli_cmd_history, &cli_cmd_merge,   &cli_cmd_model,  &cli_cmd_move,   &cli_cmd_name,
-    &cli_cmd_not,     &cli_cmd_page,    &cli_cmd_people, &cli_cmd_reject, &cli_cmd_sheet,
-    &cli_cmd_show,    &cli_cmd_similar, &cli_cmd_status, &cli_cmd_train,  &cli_cmd_undo,
-    &cli_cmd_unhide,  &cli_cmd_who};
+    &cli_cmd_check,   &cli_cmd_cover,  &cli_cmd_detect,  &cli_cmd_embed,  &cli_cmd_hide,
+    &cli_cmd_history, &cli_cmd_merge,  &cli_cmd_model,   &cli_cmd_move,   &cli_cmd_name,
+    &cli_cmd_not,     &cli_cmd_page,   &cli_cmd_people,  &cli_cmd_photos, &cli_cmd_reject,
+    &cli_cmd_sheet,   &cli_cmd_show,   &cli_cmd_similar, &cli_cmd_status, &cli_cmd_train,
+    &cli_cmd_undo,    &cli_cmd_unhide, &cli_cmd_who,     &cli_cmd_xmp};
 #define NUM_COMMANDS (sizeof commands / sizeof commands[0])
 
 int cli_usage(const cli_command *cmd)

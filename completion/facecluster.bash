@@ -48,7 +48,7 @@ _facecluster()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
     local commands="check cover detect embed help hide history merge model move name not
-        page people reject sheet show similar status train undo unhide who"
+        page people photos reject sheet show similar status train undo unhide who"
     COMPREPLY=()
     # the global options before the command, kept to ask the same store for its people
     local cli=${COMP_WORDS[0]/#\~/$HOME} global=() i=1 cmd=
@@ -84,7 +84,7 @@ _facecluster()
                 j=$((j + 1)) ;;
             --db=* | --model=*) global+=("${COMP_WORDS[j]}") ;;
             --detector | --align | -o | --output | --columns | --size | --max | -n | --count | \
-                --dim | --epochs | --threshold) j=$((j + 1)) ;;
+                --dim | --epochs | --threshold | -l | --link) j=$((j + 1)) ;;
             -*) ;;
             *) npos=$((npos + 1)) ;;
         esac
@@ -93,6 +93,11 @@ _facecluster()
         --detector) _facecluster_add ssd tiny; return ;;
         --align) _facecluster_add chip box; return ;;
         -o | --output | --db | --model) _facecluster_files; return ;;
+        -l | --link)
+            compopt -o filenames 2>/dev/null
+            local IFS=$'\n'
+            COMPREPLY=($(compgen -d -- "$cur"))
+            return ;;
         --columns | --size | --max | -n | --count | --dim | --epochs | --threshold) return ;;
     esac
     local options= person=0 files=0
@@ -118,6 +123,7 @@ _facecluster()
         move) options="--new --json"; ((npos > 0)) && person=1 ;;
         not) options=--json; ((npos > 0)) && person=1 ;;
         people) options="--json --unsorted --all" ;;
+        photos) options="-0 --null --json -l --link"; ((npos == 0)) && person=1 ;;
         reject | undo) options=--json ;;
         sheet) options="--all --unsorted -o --output --force --columns --size --max --json"
             ((npos == 0)) && person=1 ;;

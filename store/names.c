@@ -127,6 +127,22 @@ int fc_store_person_find(fc_store *s, const char *typed, int64_t *id, char *err)
     return rc;
 }
 
+int fc_store_person_by_name(fc_store *s, const char *name, int64_t *id, char *err)
+{
+    name_list l = {0};
+    int rc = load_names(s, 0, &l, err);
+    if (rc) return rc;
+    int exact = -1, folded = -1, n_folded = 0;
+    for (int i = 0; i < l.n; i++) {
+        if (strcmp(name, l.all[i].name) == 0) exact = i;
+        if (fc_text_match(name, l.all[i].name) == FC_TEXT_EXACT) n_folded++, folded = i;
+    }
+    const int found = exact >= 0 ? exact : n_folded == 1 ? folded : -1;
+    if (found >= 0) *id = l.all[found].id;
+    names_free(&l);
+    return found >= 0 ? 0 : -ENOENT;
+}
+
 int fc_store_name_check(fc_store *s, int64_t person, const char *name, char *err)
 {
     if (!name[0]) return fc_errorf(err, -EINVAL, "a name cannot be empty");

@@ -296,7 +296,7 @@ static int face_rows(fc_store *s, const char *which, int64_t id, fc_store_face_f
     snprintf(sql, sizeof sql,
              "SELECT f.id, coalesce(a.person, 0), (SELECT path FROM files WHERE photo = f.photo "
              "AND missing_since IS NULL ORDER BY path LIMIT 1), f.x, f.y, f.w, f.h, f.score, "
-             "coalesce(a.by_user, 0) FROM faces f LEFT JOIN assignments a ON a.face = f.id "
+             "coalesce(a.by_user, 0) != 0 FROM faces f LEFT JOIN assignments a ON a.face = f.id "
              "JOIN photos p ON p.id = f.photo WHERE %s AND p.missing_since IS NULL AND NOT "
              "f.rejected ORDER BY f.score DESC, f.id",
              which);

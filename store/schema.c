@@ -89,6 +89,20 @@ static const char *const migrations[] = {
     "  faces INTEGER NOT NULL, people INTEGER NOT NULL,"
     "  trained_at INTEGER NOT NULL"
     ");",
+    /* 2 -> 3: face names read from XMP (store/regions.c); assignments.by_user 2 is a decision
+     * the user made in another program */
+    "CREATE TABLE regions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  photo INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,"
+    "  source TEXT NOT NULL," /* the file it was read from: the photo or its sidecar */
+    "  name TEXT NOT NULL,"
+    "  x REAL NOT NULL, y REAL NOT NULL, w REAL NOT NULL, h REAL NOT NULL," /* of the upright */
+    "  face INTEGER REFERENCES faces(id) ON DELETE SET NULL,"
+    "  state INTEGER NOT NULL CHECK (state IN (0, 1, 2))," /* applied, contradicts, no face */
+    "  reason TEXT"
+    ");"
+    "CREATE INDEX regions_photo ON regions(photo, source);"
+    "CREATE INDEX regions_face ON regions(face);",
 };
 
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))

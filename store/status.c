@@ -70,6 +70,7 @@ int fc_store_status_get(fc_store *s, fc_store_status *out, char *err)
         {"SELECT count(*) FROM photos WHERE status = 2 AND missing_since IS NULL", &out->bad},
         {"SELECT count(*) FROM photos WHERE missing_since IS NOT NULL", &out->missing},
         {"SELECT count(*) FROM people WHERE name IS NOT NULL", &out->named},
+        {"SELECT count(*) FROM regions WHERE state = 1", &out->region_conflicts},
         {"SELECT value FROM meta WHERE key = 'last_activity'", &out->last_activity},
     };
     /* one read transaction: the counts agree with each other while the daemon writes */

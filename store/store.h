@@ -21,7 +21,7 @@
 
 /* The schema version this code writes (PRAGMA user_version); older stores are migrated
  * forward on open, newer ones refused. */
-#define FC_STORE_SCHEMA_VERSION 2 /* 2: heads */
+#define FC_STORE_SCHEMA_VERSION 3 /* 2: heads, 3: face regions read from XMP */
 #define FC_STORE_HASH_BYTES 16
 
 typedef struct fc_store fc_store;
@@ -261,6 +261,9 @@ int fc_store_people(fc_store *s, int min_faces, int max_faces, int with_hidden,
  * name looks like an id is reached by its own id. *id gets it. -ENOENT (none) or
  * -ENOTUNIQ (the candidates listed in err), with a message naming what was asked. */
 int fc_store_person_find(fc_store *s, const char *typed, int64_t *id, char *err);
+/* The person called `name` as written, or else the one whose name equals it ignoring case
+ * (never an id, never a start of a name): 0, or -ENOENT. */
+int fc_store_person_by_name(fc_store *s, const char *name, int64_t *id, char *err);
 /* Whether person may be called name: not empty, valid UTF-8 without control characters,
  * and no other person's name equal to it ignoring case (-EEXIST names that person). */
 int fc_store_name_check(fc_store *s, int64_t person, const char *name, char *err);
@@ -275,6 +278,38 @@ typedef struct {
 /* Calls fn for each face of a person, best score first. */
 typedef int (*fc_store_face_fn)(void *ctx, const fc_store_face_row *f);
 int fc_store_person_faces(fc_store *s, int64_t person, fc_store_face_fn fn, void *ctx, char *err);
+
+/* A photo of a person: one present file showing it (the first by path) and the person's
+ * faces in it (ids, ascending). Valid during the call only. */
+typedef struct {
+    int64_t photo;
+    const char *path;
+    const char *taken; /* ISO 8601 as the camera said; NULL when unknown */
+    const int64_t *faces;
+    int n_faces;
+} fc_store_person_photo;
+
+/* Calls fn for each present photo holding a face of person (rejected faces left out),
+ * once however many of the person's faces it holds: by capture time (photos without one
+ * last), then path. fn returns 0 to go on, non-zero to stop (that value is returned). */
+typedef int (*fc_store_photo_fn)(void *ctx, const fc_store_person_photo *p);
+int fc_store_person_photos(fc_store *s, int64_t person, fc_store_photo_fn fn, void *ctx, char *err);
+
+/* A named face and the file showing its photo, for writing names into sidecars. */
+typedef struct {
+    const char *path; /* a present file of the photo */
+    int64_t photo, face, person;
+    const char *name;
+    float box[4];      /* x, y, w, h in the upright photo's pixels */
+    int width, height; /* the upright photo's */
+} fc_store_named_face;
+typedef int (*fc_store_named_face_fn)(void *ctx, const fc_store_named_face *f);
+/* Calls fn for every named face (rejected ones and missing photos left out) of every photo
+ * holding a face of person (0: of anyone named), once per present file showing the photo, in
+ * path order, then face id: a file's faces come together. Strings are valid during the call
+ * only; fn returns 0 to go on. */
+int fc_store_named_faces(fc_store *s, int64_t person, fc_store_named_face_fn fn, void *ctx,
+                         char *err);
 
 /* Calls fn for each face in no person (the clustering left it out: no group with a face
  * that may seed one), best score first: person is 0. */
@@ -434,10 +469,47 @@ void fc_store_training_free(fc_store_training *t);
 
 /* --- what the CLI shows -------------------------------------------------------------- */
 
+/* A named face region another program wrote (digiKam, Lightroom, Picasa... as XMP), in
+ * the photo or in a sidecar beside it. */
+typedef struct {
+    const char *name; /* UTF-8, as the file has it */
+    float box[4];     /* left, top, width, height as fractions of the upright photo */
+} fc_store_region;
+
+/* What reading one file's regions did. */
+typedef struct {
+    int applied;      /* a face now in the person of its region's name */
+    int unchanged;    /* read before, the same: left as they are (later edits win) */
+    int contradicted; /* against a decision made in facecluster: kept aside for `status` */
+    int unmatched;    /* no face of the photo under it (yet) */
+    int removed;      /* gone from the file since: their faces back to the clustering */
+} fc_store_import;
+
+/* Takes the regions `source` (the photo's own path, or its sidecar's) holds now for photo,
+ * whose faces are stored, as decisions of the user's, in one transaction: each new or
+ * moved region names the face it shows best (core/nets/detect.h fc_box_region_match), in
+ * the person of that name (made if none: one person per name), unless that contradicts a
+ * decision made in facecluster; a region read before and unchanged is left as it is, so
+ * that a later edit in facecluster wins; one no longer in the file gives its face back to
+ * the clustering. Every change is journalled ("import": `history` shows it, `undo` takes it
+ * back). out (may be NULL) says what happened. */
+int fc_store_regions_put(fc_store *s, int64_t photo, const char *source,
+                         const fc_store_region *regions, int n, fc_store_import *out, char *err);
+
+/* A region not applied because it contradicts a decision of the user's. */
+typedef struct {
+    const char *source, *name;
+    int64_t face;
+    const char *reason;
+} fc_store_conflict;
+typedef int (*fc_store_conflict_fn)(void *ctx, const fc_store_conflict *c); /* non-zero stops */
+int fc_store_region_conflicts(fc_store *s, fc_store_conflict_fn fn, void *ctx, char *err);
+
 #define FC_STORE_SKIP_KINDS_MAX 16
 
 typedef struct {
     int64_t photos, faces, pending, bad, missing, people, named;
+    int64_t region_conflicts;      /* face names read from files, contradicting the user */
     fc_store_people_counts spread; /* hidden people too; people above is spread.people */
     int64_t last_activity;         /* unix seconds of the last write by the daemon; 0 if none */
     char progress[200];            /* the daemon's last progress line ("" if none) */

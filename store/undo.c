@@ -36,6 +36,10 @@ static const struct {
     {"move",
      {"DELETE FROM assignments WHERE face = " FIELD("$.face") " AND " FIELD("$.from") " IS NULL",
       RESTORE("json_extract(detail, '$.face')", "$.from")}},
+    /* a face name read from a file: as a move, with the same fields */
+    {"import",
+     {"DELETE FROM assignments WHERE face = " FIELD("$.face") " AND " FIELD("$.from") " IS NULL",
+      RESTORE("json_extract(detail, '$.face')", "$.from")}},
     {"not",
      {"DELETE FROM not_person WHERE face = " FIELD("$.face") " AND person = " FIELD("$.person"),
       RESTORE("json_extract(detail, '$.face')", "$.was")}},

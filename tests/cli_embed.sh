@@ -33,7 +33,7 @@ check "a failed file makes exit 1" test "$rc" -eq 1
 check "two JSON lines for the two good files" test "$(wc -l <"$tmp/out")" -eq 2
 check "each bad file named once on stderr" test "$(wc -l <"$tmp/err")" -eq 3
 check "truncated JPEG reported" grep -q 'truncated.jpg: .*JPEG' "$tmp/err"
-check "non-image reported" grep -q 'text.jpg: not a JPEG' "$tmp/err"
+check "non-image reported" grep -q 'text.jpg: not a photo in a format we read' "$tmp/err"
 check "path escaped in JSON" grep -qF '"path": "'"$tmp"'/face \"one\"\tx.ppm"' "$tmp/out"
 line=$(sed -n 2p "$tmp/out")
 floats=$(printf '%s\n' "$line" | sed 's/.*"embedding": \[\([^]]*\)\].*/\1/' | awk -F, '{ print NF }')

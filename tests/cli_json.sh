@@ -35,6 +35,9 @@ bob=$(fc_db show Bob --json | sed -n '1s/^{"face": \([0-9]*\),.*/\1/p')
 run show fc_db show Ada --json
 run show fc_db show Ada --doubt --json
 run show fc_db show --unsorted --json
+run photos fc_db photos Ada --json
+run "photos --link" fc_db photos Ada --link "$tmp/album" --json
+run "photos --link" fc_db photos Ada --link "$tmp/album" --json
 run similar fc_db similar "$ada" -n 3 --json
 run similar fc_db similar -n 2 --json "$samples/sample1.jpg" "$tmp/mirrored.jpg"
 run who fc_db who --json "$samples/sample1.jpg" "$tmp/mirrored.jpg"

@@ -83,7 +83,7 @@ check "nothing missing" test "$(field missing)" -eq 0
 check "last activity stamped" bash -c "\"$fc\" --db \"$db\" status --json | grep -q '\"last_activity\": \"20'"
 "$fc" --db "$db" status --bad --json >"$tmp/bad"
 check "status --bad lists all three" test "$(wc -l <"$tmp/bad")" -eq 3
-check "the text file's reason" grep -q '"path": "'"$lib"'/notes.jpg", "reason": "not a JPEG' "$tmp/bad"
+check "the text file's reason" grep -q '"path": "'"$lib"'/notes.jpg", "reason": "not a photo in a format we read' "$tmp/bad"
 check "the empty file listed" grep -q "$lib/empty.jpg" "$tmp/bad"
 # the faces grouped into people at the end of the run
 "$fc" --db "$db" people --json >"$tmp/people"

@@ -389,9 +389,11 @@ static void test_marked_faces(fc_faces *f)
     CHECK(plain.count >= 2);
     if (plain.count < 2) return;
     const float *b = plain.faces[0].box;
+    const float w = (float)plain.width, h = (float)plain.height;
     /* a head drawn around the first face, larger than the detector's box; a NaN; nothing */
-    const float boxes[3][4] = {
-        {b[0] - 20, b[1] - 30, b[2] + 40, b[3] + 50}, {NAN, 0, 10, 10}, {5, 5, 0, 0}};
+    const float boxes[3][4] = {{(b[0] - 20) / w, (b[1] - 30) / h, (b[2] + 40) / w, (b[3] + 50) / h},
+                               {NAN, 0, 0.1f, 0.1f},
+                               {0.5f, 0.5f, 0, 0}};
     opts.marked = boxes;
     opts.marked_count = 3;
     CHECK_MSG(fc_faces_run_file(f, path, &opts, &marked, err) == 0, "%s", err);
@@ -399,7 +401,7 @@ static void test_marked_faces(fc_faces *f)
               plain.count);
     fc_photo_free(&marked);
     /* the detector made blind (nothing scores past 0.99999): the marked face is found anyway */
-    const float exact[1][4] = {{b[0], b[1], b[2], b[3]}};
+    const float exact[1][4] = {{b[0] / w, b[1] / h, b[2] / w, b[3] / h}};
     opts.min_score = 0.99999f;
     opts.marked = exact;
     opts.marked_count = 1;

@@ -108,12 +108,13 @@ static void test_refused(void)
     if (!jpeg) return;
     CHECK_MSG(run(f, jpeg, len, err) == 0, "the untouched file: %s", err);
 
-    expect_error(f, "zero bytes", jpeg, 0, "not a JPEG");
+    expect_error(f, "zero bytes", jpeg, 0, "not a photo in a format we read");
     expect_error(f, "truncated", jpeg, len / 2, "truncated JPEG");
     static const uint8_t png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13};
-    expect_error(f, "a PNG", png, sizeof png, "not a JPEG or binary PPM");
+    expect_error(f, "a PNG cut after its signature", png, sizeof png, "PNG");
     static const char text[] = "Dear diary, today I took no photos.\n";
-    expect_error(f, "text", (const uint8_t *)text, sizeof text - 1, "not a JPEG or binary PPM");
+    expect_error(f, "text", (const uint8_t *)text, sizeof text - 1,
+                 "not a photo in a format we read");
 
     /* a header claiming 65500 x 65500 (4.3 gigapixels): refused before any allocation */
     uint8_t *huge = malloc(len);

@@ -732,9 +732,10 @@ static void test_learned_head(void)
     CHECK(fc_store_head_get(s, &got, err) == 0);
     CHECK(fc_store_head_delete(s, err) == 0); /* none left */
     fc_store_close(s);
-    /* schema 1 -> 2 */
+    /* schema 1 -> 2 (and on to the latest) */
     sqlite3 *db = raw_open(path);
     raw_exec(db, "DROP TABLE heads");
+    raw_exec(db, "DROP TABLE regions");
     raw_exec(db, "PRAGMA user_version = 1");
     sqlite3_close(db);
     CHECK(fc_store_open(path, FC_STORE_READ_ONLY, &s, err) == -EPROTO); /* the CLI waits */
@@ -743,7 +744,8 @@ static void test_learned_head(void)
     CHECK(fc_store_head_get(s, &got, err) == 0);
     fc_store_close(s);
     db = raw_open(path);
-    CHECK(raw_int(db, "PRAGMA user_version") == 2);
+    CHECK(raw_int(db, "PRAGMA user_version") == FC_STORE_SCHEMA_VERSION);
+    CHECK(raw_int(db, "SELECT count(*) FROM regions") == 0);
     sqlite3_close(db);
 }
 
@@ -878,6 +880,117 @@ static void test_database_in_use(void)
     fc_store_close(s);
 }
 
+static int count_conflict(void *ctx, const fc_store_conflict *c)
+{
+    CHECK(c->source && c->name && c->reason && c->reason[0]);
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* The region of face i of make_faces' 640 x 480 photo, as a person would draw it: a little
+ * larger than the detector's box. */
+static fc_store_region region_on(const char *name, int i)
+{
+    return (fc_store_region){name, {(5 + 100.0f * i) / 640, 10.0f / 480, 70.0f / 640, 85.0f / 480}};
+}
+
+static void test_regions_import(void)
+{
+    char path[512], err[FC_ERR_MAX];
+    fc_store *s = new_store(path, sizeof path);
+    sqlite3 *db = raw_open(path);
+    fc_face faces[3];
+    make_faces(faces, 3, 0);
+    fc_store_indexed w = indexed(40, faces, 3, "m1");
+    fc_file_identity id = ident(40);
+    int64_t photo = 0;
+    CHECK(fc_store_put_indexed(s, "/r/a.jpg", &id, &w, &photo, err) == 0);
+    const int64_t face0 = raw_int(db, "SELECT min(id) FROM faces"), face1 = face0 + 1;
+    fc_store_import out;
+
+    /* a region names the face under it: a person made for the name, a decision of the user's */
+    fc_store_region r[2] = {region_on("Ada Lovelace", 0), {"Nobody", {0.9f, 0.9f, 0.05f, 0.05f}}};
+    CHECK(fc_store_regions_put(s, photo, "/r/a.jpg.xmp", r, 2, &out, err) == 0);
+    CHECK_MSG(out.applied == 1 && out.unmatched == 1, "applied %d unmatched %d", out.applied,
+              out.unmatched);
+    CHECK(raw_int(db, "SELECT count(*) FROM people WHERE name = 'Ada Lovelace'") == 1);
+    char q[256];
+    snprintf(q, sizeof q,
+             "SELECT by_user FROM assignments a JOIN people p ON p.id = a.person WHERE "
+             "p.name = 'Ada Lovelace' AND a.face = %lld",
+             (long long)face0);
+    CHECK(raw_int(db, q) == 2);
+    const int64_t journal = raw_int(db, "SELECT count(*) FROM journal WHERE action = 'import'");
+    CHECK(journal == 1);
+
+    /* read again unchanged: nothing happens, nothing journalled */
+    CHECK(fc_store_regions_put(s, photo, "/r/a.jpg.xmp", r, 2, &out, err) == 0);
+    CHECK(out.unchanged == 1 && out.applied == 0);
+    CHECK(raw_int(db, "SELECT count(*) FROM journal WHERE action = 'import'") == journal);
+
+    /* the user moves the face elsewhere in facecluster: reading the file again keeps that */
+    int64_t elsewhere = 0;
+    CHECK(fc_store_faces_move(s, &face0, 1, 0, &elsewhere, err) == 0 && elsewhere > 0);
+    CHECK(fc_store_regions_put(s, photo, "/r/a.jpg.xmp", r, 2, &out, err) == 0);
+    snprintf(q, sizeof q, "SELECT person FROM assignments WHERE face = %lld", (long long)face0);
+    CHECK_MSG(raw_int(db, q) == elsewhere, "the file undid the user's move");
+
+    /* the region moves to the second face: the name goes with it */
+    r[0] = region_on("Ada Lovelace", 1);
+    CHECK(fc_store_regions_put(s, photo, "/r/a.jpg.xmp", r, 2, &out, err) == 0);
+    CHECK(out.applied == 1 && out.removed == 1);
+    snprintf(q, sizeof q,
+             "SELECT count(*) FROM assignments a JOIN people p ON p.id = a.person WHERE p.name "
+             "= 'Ada Lovelace' AND a.face = %lld AND a.by_user = 2",
+             (long long)face1);
+    CHECK(raw_int(db, q) == 1);
+    CHECK(raw_int(db, "SELECT count(*) FROM regions") == 2);
+
+    /* one person per name: another photo's region, written in another case */
+    fc_face more[1];
+    make_faces(more, 1, 0);
+    w = indexed(41, more, 1, "m1");
+    id = ident(41);
+    int64_t photo2 = 0;
+    CHECK(fc_store_put_indexed(s, "/r/b.jpg", &id, &w, &photo2, err) == 0);
+    fc_store_region lower = region_on("ada lovelace", 0);
+    CHECK(fc_store_regions_put(s, photo2, "/r/b.jpg", &lower, 1, &out, err) == 0);
+    CHECK(out.applied == 1);
+    CHECK(raw_int(db, "SELECT count(*) FROM people WHERE name LIKE 'ada lovelace'") == 1);
+
+    /* the user said face1 is not Ada: a file saying it is, is kept aside and reported */
+    int64_t ada = 0;
+    CHECK(fc_store_person_by_name(s, "Ada Lovelace", &ada, err) == 0);
+    CHECK(fc_store_faces_not(s, &face1, 1, ada, err) == 0);
+    fc_store_region moved = r[0];
+    moved.box[0] += 0.01f; /* a changed region: read as new */
+    CHECK(fc_store_regions_put(s, photo, "/r/a.jpg.xmp", &moved, 1, &out, err) == 0);
+    CHECK_MSG(out.contradicted == 1, "contradicted %d applied %d", out.contradicted, out.applied);
+    fc_store_status st;
+    CHECK(fc_store_status_get(s, &st, err) == 0 && st.region_conflicts == 1);
+    int conflicts = 0;
+    CHECK(fc_store_region_conflicts(s, count_conflict, &conflicts, err) == 0 && conflicts == 1);
+
+    /* the file loses its regions: faces named by it go back to the clustering */
+    CHECK(fc_store_regions_put(s, photo2, "/r/b.jpg", NULL, 0, &out, err) == 0);
+    CHECK(out.removed == 1);
+    CHECK(raw_int(db, "SELECT count(*) FROM regions WHERE source = '/r/b.jpg'") == 0);
+    snprintf(q, sizeof q,
+             "SELECT count(*) FROM assignments WHERE by_user != 0 AND face IN (SELECT id FROM "
+             "faces WHERE photo = %lld)",
+             (long long)photo2);
+    CHECK(raw_int(db, q) == 0);
+
+    /* undo takes the last import back: the face is Ada's again, as the file had said */
+    int64_t change = 0;
+    CHECK(fc_store_undo(s, &change, err) == 0);
+    CHECK(raw_int(db, q) == 1);
+    fc_store_region nameless = {"", {0, 0, 0.1f, 0.1f}};
+    CHECK(fc_store_regions_put(s, photo, "/r/a.jpg.xmp", &nameless, 1, &out, err) == -EINVAL);
+    sqlite3_close(db);
+    fc_store_close(s);
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -901,6 +1014,7 @@ int main(void)
     RUN(test_head_mark_and_use);
     RUN(test_training_data);
     RUN(test_database_in_use);
+    RUN(test_regions_import);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

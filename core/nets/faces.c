@@ -525,9 +525,9 @@ static int seen_before(const fc_face *faces, int n)
     return 0;
 }
 
-/* Appends, as detections of score 0 in the decoded image's pixels, the marked faces no
- * detection matches; returns the new count. */
-static int add_marked(const fc_faces_opts *opts, double k, fc_detection *dets, int n)
+/* Appends, as detections of score 0 in the decoded upright image's pixels (width x
+ * height), the marked faces no detection matches; returns the new count. */
+static int add_marked(const fc_faces_opts *opts, int width, int height, fc_detection *dets, int n)
 {
     const int detected = n;
     for (int m = 0; m < opts->marked_count && m < FC_FACES_MAX_MARKED; m++) {
@@ -535,7 +535,8 @@ static int add_marked(const fc_faces_opts *opts, double k, fc_detection *dets, i
         if (!isfinite(b[0]) || !isfinite(b[1]) || !(b[2] > 0 && b[3] > 0) || !isfinite(b[2]) ||
             !isfinite(b[3]))
             continue;
-        const double region[4] = {b[0] * k, b[1] * k, (b[0] + b[2]) * k, (b[1] + b[3]) * k};
+        const double region[4] = {b[0] * width, b[1] * height, (b[0] + b[2]) * width,
+                                  (b[1] + b[3]) * height};
         int matched = 0;
         for (int i = 0; i < detected && !matched; i++) {
             const double face[4] = {dets[i].x, dets[i].y, dets[i].x + dets[i].w,
@@ -602,7 +603,7 @@ int fc_faces_run(fc_faces *f, const uint8_t *data, size_t len, const fc_faces_op
         rc = n;
         goto done;
     }
-    if (opts && opts->marked_count > 0) n = add_marked(opts, src.scale_num / 8.0, dets, n);
+    if (opts && opts->marked_count > 0) n = add_marked(opts, img.width, img.height, dets, n);
     stage_done(photo, FC_STAGE_DETECT, &mark);
     photo->faces = calloc((size_t)(n ? n : 1), sizeof *photo->faces);
     if (!photo->faces) {

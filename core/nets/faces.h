@@ -86,10 +86,11 @@ typedef struct {
     int full_resolution;  /* decode at full size, never scaled (the reference's way) */
     int refine_landmarks; /* find the landmarks again in the box the first ones imply */
     int mirror_landmarks; /* average the landmarks with those of the mirrored face */
-    /* Faces a person marked (x, y, w, h in the upright photo's full-size pixels, e.g. XMP
-     * face regions): each one no detected face matches (fc_box_region_match) becomes a
-     * face of its own, score 0, its landmarks and embedding found inside the box, because
-     * the user said there is a face there. Borrowed for the call. */
+    /* Faces a person marked (left, top, width, height as fractions of the upright photo's
+     * width and height, as XMP face regions keep them): each one no detected face matches
+     * (fc_box_region_match) becomes a face of its own, score 0, its landmarks and embedding
+     * found inside the box, because the user said there is a face there. Borrowed for the
+     * call. */
     const float (*marked)[4];
     int marked_count;
 } fc_faces_opts;

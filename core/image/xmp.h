@@ -1,0 +1,105 @@
+/* XMP face regions: the names other photo programs (digiKam, Lightroom, Picasa, Windows Photo
+ * Gallery) keep beside the faces, as MWG regions (mwg-rs) and Microsoft Photo regions
+ * (MP/MPRI/MPReg), read from and written to XMP packets through Exempi.
+ *
+ * Orientation (docs/xmp-regions.md): the MWG guidelines 2.0 (5.9) apply region metadata to
+ * the STORED image, and digiKam reads both kinds so (TagRegion::adjustToOrientation), so a
+ * region's area is relative to the pixels as stored, before the EXIF orientation turns them.
+ * This API speaks the upright photo only: reading turns areas upright, writing turns them
+ * back, given the photo's EXIF orientation (1..8; HEIF photos pass 1: their container's
+ * transformation, not EXIF, turns them, and libheif has already applied it). */
+#ifndef FC_XMP_H
+#define FC_XMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Limits on what a file may make us parse or hold: a sidecar with darktable's history is
+ * some tens of kilobytes, a packet with a thousand regions about a megabyte. */
+#define FC_XMP_MAX_PACKET ((size_t)8 << 20)
+#define FC_XMP_MAX_REGIONS 1000
+#define FC_XMP_MAX_NAME 256 /* bytes of a region's name */
+
+typedef enum { FC_XMP_MWG = 1, FC_XMP_MP = 2 } fc_xmp_kind;
+
+typedef struct {
+    char *name; /* UTF-8 without control characters; owned by the list */
+    fc_xmp_kind kind;
+    double box[4]; /* left, top, width, height in 0..1 of the UPRIGHT photo */
+    int has_dims;  /* MWG AppliedToDimensions came with it (in pixels) */
+    int dims[2];   /* its width, height: of the image as stored, as the area is */
+} fc_xmp_region;
+
+typedef struct {
+    fc_xmp_region *region; /* n of them, MWG ones first, each kind in the packet's order */
+    int n;
+    int skipped;    /* regions left out because something in them was wrong */
+    char note[256]; /* why the first of those was, "" when none */
+} fc_xmp_regions;
+
+/* --- finding the packet ------------------------------------------------------------------- */
+
+/* The XMP packet embedded in a photo held in memory, found by its container (fc_image_sniff):
+ * JPEG's APP1 "http://ns.adobe.com/xap/1.0/" segment (the standard packet only: an Extended
+ * XMP packet's parts, in APP1 "http://ns.adobe.com/xmp/extension/", are not joined, as region
+ * metadata fits the standard packet), PNG's iTXt "XML:com.adobe.xmp" (plain or
+ * zlib-compressed), WebP's "XMP " chunk, TIFF's (and TIFF-based RAW's) IFD0 tag 700, HEIF's
+ * "mime" item of type application/rdf+xml. Returns 1 with *packet (NUL-terminated, the
+ * caller frees) and *packet_len, 0 when there is none, or a negative errno (-EINVAL: the
+ * container is broken where the packet is; -EFBIG: over FC_XMP_MAX_PACKET; -ENOMEM). */
+int fc_xmp_packet_find(const uint8_t *data, size_t len, char **packet, size_t *packet_len,
+                       char *err);
+/* The same for HEIF only, through libheif (xmp_heif.c). */
+int fc_xmp_packet_heif(const uint8_t *data, size_t len, char **packet, size_t *packet_len,
+                       char *err);
+
+/* --- reading regions ---------------------------------------------------------------------- */
+
+/* Parses packet (len bytes, need not be NUL-terminated) and lists its named face regions:
+ * MWG regions of Type Face (or none given) with a Name and a normalized Area, and Microsoft
+ * regions with a PersonDisplayName and a Rectangle. Areas are turned upright by orientation.
+ * A region that is malformed (absurd or non-finite numbers, empty or negative sizes, an area
+ * mostly outside the photo, a name that is not clean UTF-8) is skipped and counted, the
+ * first reason in out->note. Returns 0 (out filled; the caller frees with
+ * fc_xmp_regions_free), or a negative errno when the packet itself cannot be read (-EINVAL:
+ * not XMP, or refused: a DTD, nesting deeper than any XMP needs; -EFBIG; -ENOMEM). */
+int fc_xmp_regions_parse(const char *packet, size_t len, int orientation, fc_xmp_regions *out,
+                         char *err);
+void fc_xmp_regions_free(fc_xmp_regions *r);
+
+/* --- sidecars ----------------------------------------------------------------------------- */
+
+#define FC_XMP_PATH_MAX 4096
+
+/* The sidecars that may describe photo, in the order they are read and preferred:
+ * "NAME.EXT.xmp" (digiKam, darktable, and what Immich prefers when both exist), then
+ * "NAME.xmp" (Lightroom, Capture One). A photo without an extension has one. Pure: says
+ * nothing of whether they exist. Returns how many (1 or 2), or -ENAMETOOLONG. */
+int fc_xmp_sidecar_paths(const char *photo, char paths[2][FC_XMP_PATH_MAX], char *err);
+
+/* --- writing ------------------------------------------------------------------------------ */
+
+/* A named face to write: its box in 0..1 of the upright photo. */
+typedef struct {
+    const char *name;
+    double box[4]; /* left, top, width, height */
+} fc_xmp_face;
+
+/* The photo the faces are in. */
+typedef struct {
+    int width, height; /* upright, in pixels */
+    int orientation;   /* EXIF 1..8, how the stored pixels turn upright */
+} fc_xmp_photo;
+
+/* Makes the packet a sidecar should hold: existing (NULL or len 0: none) with facecluster's
+ * own earlier regions replaced by faces (n of them; 0 removes ours), as MWG regions of Type
+ * Face with AppliedToDimensions and as Microsoft regions. Every other region and property
+ * stays. Ours are the regions recorded in the packet's facecluster:Regions list when we last
+ * wrote it, and any Face region named as one of faces whose area overlaps that face's (the
+ * same face named in another program too: one region stays, not two). Returns 0 with *out
+ * (NUL-terminated, the caller frees) and *out_len, or a negative errno (-EINVAL: existing
+ * is not XMP we can read: never replaced then, so nothing of it is lost). */
+int fc_xmp_regions_write(const char *existing, size_t existing_len, const fc_xmp_photo *photo,
+                         const fc_xmp_face *faces, int n, char **out, size_t *out_len, char *err);
+
+#endif
