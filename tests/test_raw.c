@@ -8,7 +8,7 @@
 #include "core/image/image.h"
 #include "core/image/raw.h"
 #include "core/util/file.h"
-#include "harness.h"
+#include "tests/harness.h"
 
 #include <errno.h>
 
