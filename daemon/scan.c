@@ -233,7 +233,8 @@ int scan_sibling(const char *path, int (*is_kind)(const char *name), char *out, 
             strncasecmp(e->d_name, name, stem) != 0 || !is_kind(e->d_name))
             continue;
         struct stat st;
-        found = fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISREG(st.st_mode) &&
+        found = fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                S_ISREG(st.st_mode) &&
                 (size_t)snprintf(out, cap, "%.*s/%s", (int)dir_len, dir, e->d_name) < cap;
     }
     closedir(d);
