@@ -60,7 +60,7 @@ static int exec(const cli_globals *globals, const cli_args *args)
                (long long)c.unplaced, fc_plural(c.unplaced, "face", "faces"));
     if (!rc && !out.json && !unsorted) { /* counted as the daemon's log and `status` count */
         const int64_t many = c.people - c.alone;
-        printf("%lld %s with 2+ faces, %lld alone (facecluster people --unsorted), %lld %s in no "
+        printf("%lld %s named or with 2+ faces, %lld alone (facecluster people --unsorted), %lld %s in no "
                "person (facecluster show --unsorted)",
                (long long)many, fc_plural(many, "person", "people"), (long long)c.alone,
                (long long)c.unplaced, fc_plural(c.unplaced, "face", "faces"));

@@ -221,7 +221,7 @@ static void print_status_text(const daemon_view *v, const fc_store_status *st, c
            st->bad ? " (facecluster status --bad lists them)" : "", (long long)st->missing);
     /* as the daemon's regroup line and `people` count them */
     const fc_store_people_counts *c = &st->spread;
-    printf("people:  %lld (%lld with 2+ faces, %lld alone; %lld named", (long long)c->people,
+    printf("people:  %lld (%lld named or with 2+ faces, %lld alone; %lld named", (long long)c->people,
            (long long)(c->people - c->alone), (long long)c->alone, (long long)st->named);
     if (c->hidden) printf(", %lld hidden", (long long)c->hidden);
     printf("); %lld %s in no person\nlast activity: %s\n", (long long)c->unplaced,

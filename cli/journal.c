@@ -31,6 +31,19 @@ void cli_journal_describe(FILE *out, const fc_store_journal_entry *e)
         const long long from = id_at(d, "from", 0);
         fprintf(out, "moved face %lld to person %lld", id_at(d, "face", 0), id_at(d, "to", 0));
         if (from) fprintf(out, " (from person %lld)", from);
+    } else if (strcmp(a, "import") == 0) {
+        json_t *name = json_object_get(d, "name"), *source = json_object_get(d, "source");
+        if (id_at(d, "to", 0)) {
+            fprintf(out, "face %lld named ", id_at(d, "face", 0));
+            fc_text_escape(out, json_is_string(name) ? json_string_value(name) : "?");
+            fprintf(out, " (person %lld)", id_at(d, "to", 0));
+        } else {
+            fprintf(out, "face %lld no longer named by its file", id_at(d, "face", 0));
+        }
+        if (json_is_string(source)) {
+            fputs(" from ", out);
+            fc_text_escape(out, json_string_value(source));
+        }
     } else if (strcmp(a, "not") == 0) {
         fprintf(out, "face %lld is not person %lld", id_at(d, "face", 0), id_at(d, "person", 0));
     } else if (strcmp(a, "reject") == 0) {

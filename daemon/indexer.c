@@ -1,5 +1,7 @@
 #include "daemon/indexer.h"
 
+#include "daemon/xmp_import.h"
+
 #include "daemon/log.h"
 
 #include "core/util/text.h"
@@ -164,14 +166,33 @@ void indexer_queue(indexer *ix, const char *path)
     enqueue(ix, path, 0);
 }
 
+static void queue_described(void *ctx, const char *photo)
+{
+    enqueue(ctx, photo, 1);
+}
+
+/* A sidecar was written, came or went: the photos it describes are read again, networks
+ * and all (a new region may mark a face no detector found). 1 if path is a sidecar. */
+static int sidecar_changed(indexer *ix, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || !xmp_is_sidecar(slash + 1)) return 0;
+    xmp_sidecar_photos(path, scan_wanted_name, queue_described, ix);
+    feed(ix);
+    return 1;
+}
+
 void indexer_add(indexer *ix, const char *path)
 {
+    if (sidecar_changed(ix, path)) return;
     indexer_queue(ix, path);
     feed(ix);
 }
 
 void indexer_renamed(indexer *ix, const char *from, const char *to)
 {
+    /* a program saving a sidecar writes a temporary file and renames it over */
+    if (sidecar_changed(ix, from) | sidecar_changed(ix, to)) return;
     char err[FC_ERR_MAX];
     int moved = fc_store_file_rename(ix->store, from, to, err);
     struct stat st;
@@ -197,6 +218,7 @@ static int mark_missing(void *ctx, const char *path, const fc_store_file *row)
 
 void indexer_gone(indexer *ix, const char *path)
 {
+    if (sidecar_changed(ix, path)) return;
     char err[FC_ERR_MAX];
     int known = fc_store_file_missing(ix->store, path, (int64_t)time(NULL), err);
     if (known > 0) ix->counts.missing++;
@@ -230,6 +252,7 @@ static int write_result(indexer *ix, work_result *r, char *err)
         fc_exif_time_string(&r->photo.exif, what.taken);
         int64_t photo;
         rc = fc_store_put_indexed(ix->store, r->path, &r->ident, &what, &photo, err);
+        if (!rc) xmp_import_apply(ix->store, photo, &r->xmp);
         if (!rc) {
             if (ix->on_photo && r->photo.count) ix->on_photo(ix->ctx, photo);
             ix->counts.indexed++, ix->counts.faces += r->photo.count;
@@ -240,6 +263,7 @@ static int write_result(indexer *ix, work_result *r, char *err)
     }
     case WORK_KNOWN:
         rc = fc_store_file_put(ix->store, r->path, &r->ident, r->known_photo, err);
+        if (!rc) xmp_import_apply(ix->store, r->known_photo, &r->xmp);
         if (!rc) ix->counts.linked++;
         break;
     case WORK_FAILED: {
@@ -457,6 +481,58 @@ done:
     free(fresh);
 }
 
+typedef struct {
+    scan_entry *items;
+    size_t count, cap;
+    int failed;
+} stored_sidecars;
+
+static int collect_sidecar(void *ctx, const char *path, const fc_file_identity *ident)
+{
+    stored_sidecars *l = ctx;
+    if (l->count == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        scan_entry *grown = realloc(l->items, cap * sizeof *grown);
+        if (!grown) return l->failed = 1;
+        l->items = grown, l->cap = cap;
+    }
+    if (!(l->items[l->count].path = strdup(path))) return l->failed = 1;
+    l->items[l->count++].ident = *ident;
+    return 0;
+}
+
+/* Sidecars written, added or deleted while no daemon watched (both lists sorted by path):
+ * their photos are read again. Returns how many sidecars changed. */
+static long reconcile_sidecars(indexer *ix, const char *root, const scan_entries *disk)
+{
+    stored_sidecars stored = {0};
+    char err[FC_ERR_MAX];
+    if (fc_store_sidecars_under(ix->store, root, collect_sidecar, &stored, err) != 0 ||
+        stored.failed) {
+        log_path(LOG_ERR, root, "cannot list its sidecars in the store: %s",
+                 stored.failed ? "out of memory" : err);
+        stored.count = 0; /* (freed below) */
+    }
+    long changed = 0;
+    size_t i = 0, j = 0;
+    while (i < disk->count || j < stored.count) {
+        const int order = i == disk->count    ? 1
+                          : j == stored.count ? -1
+                                              : strcmp(disk->items[i].path, stored.items[j].path);
+        const char *path = order <= 0 ? disk->items[i].path : stored.items[j].path;
+        const int differs = order != 0 || disk->items[i].ident.size != stored.items[j].ident.size ||
+                            disk->items[i].ident.mtime_ns != stored.items[j].ident.mtime_ns;
+        if (differs) {
+            xmp_sidecar_photos(path, scan_wanted_name, queue_described, ix);
+            changed++;
+        }
+        i += order <= 0, j += order >= 0;
+    }
+    for (size_t k = 0; k < stored.count; k++) free(stored.items[k].path);
+    free(stored.items);
+    return changed;
+}
+
 int indexer_scan(indexer *ix, const char *root, scan_dir_fn on_dir, void *ctx)
 {
     char skipped[256];
@@ -465,6 +541,7 @@ int indexer_scan(indexer *ix, const char *root, scan_dir_fn on_dir, void *ctx)
     known_list known = {0};
     const double t0 = now_s();
     int rc = scan_root(root, &disk, on_dir, ctx);
+    const int root_read = rc == 0;
     if (rc == -ENOMEM) {
         log_path(LOG_ERR, root, "out of memory scanning");
         goto done;
@@ -489,6 +566,11 @@ int indexer_scan(indexer *ix, const char *root, scan_dir_fn on_dir, void *ctx)
     }
     reconcile(ix, &disk, &known);
     if (fc_store_commit(ix->store, err) != 0) log_path(LOG_ERR, root, "cannot scan: %s", err);
+    /* only when the root could be read: an unmounted disk has not lost its sidecars */
+    const long sidecars = root_read ? reconcile_sidecars(ix, root, &disk.sidecars) : 0;
+    if (sidecars)
+        log_path(LOG_INFO, root, "%ld %s changed since the last scan: their photos are read again",
+                 sidecars, fc_plural(sidecars, "sidecar", "sidecars"));
     scan_skip_summary(disk.skipped, skipped, sizeof skipped);
     log_path(LOG_INFO, root,
              "scanned in %.1f s: %zu %s, %ld to index, %ld unchanged, %ld moved, "

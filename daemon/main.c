@@ -9,6 +9,7 @@
 #include "daemon/notify.h"
 #include "daemon/people.h"
 #include "daemon/watch.h"
+#include "daemon/xmp_import.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -205,6 +206,10 @@ static int raw_with_partner(const char *path)
 static void on_ready(void *ctx, const char *path)
 {
     fcd *d = ctx;
+    if (xmp_is_sidecar(strrchr(path, '/') + 1)) { /* the indexer reads its photos again */
+        indexer_add(d->ix, path);
+        return;
+    }
     if (scan_classify_path(path) != SCAN_PHOTO || raw_with_partner(path)) return;
     partner_appeared(d, path);
     indexer_add(d->ix, path);

@@ -55,7 +55,7 @@ typedef struct {
     float threshold;       /* the clustering's threshold in that space */
     float name_threshold;  /* naming's, in that space */
     char note[FC_ERR_MAX]; /* why a stored head was not used ("": none stored, or used) */
-    int faces, groups, alone, unassigned; /* alone: groups of one face */
+    int faces, groups, alone, unassigned; /* alone: unnamed people of one face */
     double seconds;
 } job;
 
@@ -159,15 +159,13 @@ static int compute(fc_store *store, const people *p, job *j)
         if (!rc) rc = fc_store_apply_groups(store, faces, group, n_groups, ids, j->err);
         if (rc > 0) rc = 0;
         if (!rc) persons_after(faces, group, ids, person);
-        j->unassigned = j->alone = 0;
-        for (int i = 0; !rc && i < faces->n; i++) j->unassigned += person[i] == 0;
-        /* the groups of one face, counted as `people` and `status` count them */
-        int *size = rc ? NULL : calloc((size_t)(n_groups > 0 ? n_groups : 1), sizeof *size);
-        if (!rc && !size) rc = fc_errorf(j->err, -ENOMEM, "out of memory");
-        for (int i = 0; !rc && i < faces->n; i++)
-            if (group[i] >= 0) size[group[i]]++;
-        for (int g = 0; !rc && g < n_groups; g++) j->alone += size[g] == 1;
-        free(size);
+        /* people, the unnamed alone and the faces in no person as `status` counts them */
+        fc_store_people_counts counts;
+        if (!rc) rc = fc_store_people_count(store, 1, &counts, j->err);
+        if (!rc) {
+            n_groups = (int)counts.people;
+            j->alone = (int)counts.alone, j->unassigned = (int)counts.unplaced;
+        }
     } else if (!rc) {
         if (faces->n) memcpy(person, faces->person, (size_t)faces->n * sizeof *person);
     }
@@ -233,7 +231,7 @@ static void take(people *p, job *j)
                          p->live_threshold);
             p->regroup_due = 0;
             log_msg(LOG_INFO,
-                    "regrouped %d %s into %d %s (%d with 2+ faces, %d alone; %d %s in no "
+                    "regrouped %d %s into %d %s (%d named or with 2+ faces, %d alone; %d %s in no "
                     "person)%s in %.1f s",
                     j->faces, fc_plural(j->faces, "face", "faces"), j->groups,
                     fc_plural(j->groups, "person", "people"), j->groups - j->alone, j->alone,

@@ -1,6 +1,7 @@
 #include "daemon/scan.h"
 
 #include "daemon/log.h"
+#include "daemon/xmp_import.h"
 
 #include "core/image/image.h"
 #include "core/util/text.h"
@@ -139,6 +140,12 @@ static enum ext_kind ext_kind_of(const char *name)
     return EXT_UNKNOWN;
 }
 
+int scan_wanted_name(const char *name)
+{
+    const enum ext_kind kind = ext_kind_of(name);
+    return name[0] != '.' && (kind == EXT_PHOTO || kind == EXT_RAW || kind == EXT_PARTNER);
+}
+
 int scan_is_raw_name(const char *name)
 {
     return ext_kind_of(name) == EXT_RAW;
@@ -264,17 +271,18 @@ void scan_skip_summary(const long skipped[SCAN_SKIPS], char *buf, size_t cap)
     }
 }
 
-static int add(scan_list *list, const char *path, const struct stat *st)
+static int add(scan_entry **items, size_t *count, size_t *cap, const char *path,
+               const struct stat *st)
 {
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? 2 * list->cap : 256;
-        scan_entry *grown = realloc(list->items, cap * sizeof *grown);
+    if (*count == *cap) {
+        size_t bigger = *cap ? 2 * *cap : 256;
+        scan_entry *grown = realloc(*items, bigger * sizeof *grown);
         if (!grown) return -ENOMEM;
-        list->items = grown, list->cap = cap;
+        *items = grown, *cap = bigger;
     }
     char *copy = strdup(path);
     if (!copy) return -ENOMEM;
-    list->items[list->count++] = (scan_entry){copy, scan_identity(st)};
+    (*items)[(*count)++] = (scan_entry){copy, scan_identity(st)};
     return 0;
 }
 
@@ -347,10 +355,13 @@ static int walk_dir(walk *w, int fd, const char *path, int depth)
         if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue; /* gone */
         if (S_ISREG(st.st_mode)) {
             const int kind = scan_classify(dirfd(d), e->d_name);
+            scan_list *o = w->out;
             if (kind == SCAN_PHOTO)
-                rc = add(w->out, child, &st);
+                rc = add(&o->items, &o->count, &o->cap, child, &st);
+            else if (xmp_is_sidecar(e->d_name)) /* read with its photo, not skipped */
+                rc = add(&o->sidecars.items, &o->sidecars.count, &o->sidecars.cap, child, &st);
             else
-                w->out->skipped[kind]++;
+                o->skipped[kind]++;
         } else if (S_ISDIR(st.st_mode) && depth < SCAN_MAX_DEPTH) {
             int first = first_visit(w, &st);
             if (first < 0) rc = first;
@@ -429,11 +440,14 @@ int scan_root(const char *root, scan_list *out, scan_dir_fn on_dir, void *ctx)
     if (rc < 0) {
         close(fd);
     } else {
-        const size_t before = out->count;
+        const size_t before = out->count, sidecars_before = out->sidecars.count;
         rc = walk_dir(&w, fd, strcmp(root, "/") == 0 ? "" : root, 0);
         if (!rc) rc = drop_paired_raws(out, before);
-        if (out->count > before) /* (items is NULL while nothing was found) */
+        if (out->count > before + 1) /* (items is NULL while nothing was found) */
             qsort(out->items + before, out->count - before, sizeof *out->items, by_path);
+        if (out->sidecars.count > sidecars_before + 1)
+            qsort(out->sidecars.items + sidecars_before, out->sidecars.count - sidecars_before,
+                  sizeof *out->sidecars.items, by_path);
     }
     free(w.seen);
     return rc < 0 ? rc : 0;
@@ -443,5 +457,7 @@ void scan_list_free(scan_list *list)
 {
     for (size_t i = 0; i < list->count; i++) free(list->items[i].path);
     free(list->items);
+    for (size_t i = 0; i < list->sidecars.count; i++) free(list->sidecars.items[i].path);
+    free(list->sidecars.items);
     memset(list, 0, sizeof *list);
 }

@@ -43,6 +43,10 @@ int scan_classify_path(const char *path);
  * settles): not hidden, and a photo's extension or one that says nothing. */
 int scan_maybe_photo(const char *name);
 
+/* Whether name (not hidden) ends in a photo's extension: the photos a sidecar of the same
+ * name may describe. */
+int scan_wanted_name(const char *name);
+
 /* Whether name ends in a camera RAW extension (.dng, .cr2, .nef, ...; any case). */
 int scan_is_raw_name(const char *name);
 /* Whether name ends in an extension that stands for a RAW beside it: .jpg, .jpeg, .jpe,
@@ -59,7 +63,13 @@ void scan_skip_summary(const long skipped[SCAN_SKIPS], char *buf, size_t cap);
 typedef struct {
     scan_entry *items;
     size_t count, cap;
+} scan_entries;
+
+typedef struct {
+    scan_entry *items;
+    size_t count, cap;
     long skipped[SCAN_SKIPS]; /* files passed over, by kind */
+    scan_entries sidecars;    /* XMP sidecars (daemon/xmp_import.h), sorted by path */
 } scan_list;
 
 /* A file's identity as the store keeps it. */

@@ -3,6 +3,7 @@
 #include "core/fc_error.h"
 #include "daemon/log.h"
 #include "daemon/scan.h"
+#include "daemon/xmp_import.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -269,7 +270,7 @@ static void moved_to(watcher *w, uint32_t cookie, const char *path, int is_dir)
     /* moved in from outside the roots: new to us */
     if (is_dir)
         w->ev.appeared(w->ev.ctx, path);
-    else if (scan_maybe_photo(strrchr(path, '/') + 1))
+    else if (scan_maybe_photo(strrchr(path, '/') + 1) || xmp_is_sidecar(strrchr(path, '/') + 1))
         watch_settle(w, path);
 }
 
@@ -318,7 +319,8 @@ void watch_handle(watcher *w, const char *buf, size_t len)
             w->ev.gone(w->ev.ctx, path);
         else if (is_dir && (ev.mask & IN_CREATE))
             w->ev.appeared(w->ev.ctx, path); /* it may hold files already */
-        else if (!is_dir && (ev.mask & IN_CLOSE_WRITE) && scan_maybe_photo(name))
+        else if (!is_dir && (ev.mask & IN_CLOSE_WRITE) &&
+                 (scan_maybe_photo(name) || xmp_is_sidecar(name)))
             watch_settle(w, path);
     }
     if (overflowed) {

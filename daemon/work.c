@@ -40,6 +40,7 @@ void work_result_free(work_result *r)
 {
     if (!r) return;
     if (r->outcome == WORK_INDEXED) fc_photo_free(&r->photo);
+    xmp_found_free(&r->xmp);
     free(r->path);
     free(r);
 }
@@ -79,6 +80,7 @@ static void process(work_pool *pool, fc_faces *faces, fc_store *reader, int embe
     int status;
     char err[FC_ERR_MAX];
     rc = reader ? fc_store_photo_find(reader, r->hash, &photo, &status, err) : 0;
+    xmp_import_read(r->path, data, len, &r->xmp);
     if (rc == 1 && status != FC_PHOTO_PENDING && !embed_again) {
         /* the same bytes were indexed (or found bad) before, under another path */
         r->outcome = WORK_KNOWN, r->known_photo = photo;
@@ -87,7 +89,9 @@ static void process(work_pool *pool, fc_faces *faces, fc_store *reader, int embe
     }
     atomic_fetch_add(&pool->network_runs, 1);
     const long long wall0 = clock_ns(CLOCK_MONOTONIC), cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
-    rc = fc_faces_run(faces, data, len, &pool->cfg.opts, &r->photo, r->reason);
+    fc_faces_opts opts = pool->cfg.opts;
+    opts.marked = (const float(*)[4])r->xmp.marked, opts.marked_count = r->xmp.n_marked;
+    rc = fc_faces_run(faces, data, len, &opts, &r->photo, r->reason);
     atomic_fetch_add(&pool->pipeline_ns, clock_ns(CLOCK_MONOTONIC) - wall0);
     atomic_fetch_add(&pool->pipeline_cpu_ns, clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0);
     free(data);

@@ -6,6 +6,7 @@
 
 #include "core/nets/faces.h"
 #include "core/fc_error.h"
+#include "daemon/xmp_import.h"
 #include "store/store.h"
 
 #include <uv.h>
@@ -24,6 +25,7 @@ typedef struct work_result {
     enum work_outcome outcome;
     int64_t known_photo;
     fc_photo photo; /* WORK_INDEXED: owned (fc_photo_free) */
+    xmp_found xmp;  /* WORK_INDEXED and WORK_KNOWN: face names read (xmp_found_free) */
     int code;       /* WORK_FAILED: negative errno (-ENODATA: truncated, may pass) */
     char reason[FC_ERR_MAX];
     int write_tries; /* the loop's: failed writes of this result to the store */

@@ -160,9 +160,9 @@ static int faces_of_photo(fc_store *s, int64_t photo, face_ref **out, int *count
 static int replace_faces(fc_store *s, const face_ref *old, int n_old, const face_ref *new_faces,
                          int n_new, char *err)
 {
-    static const enum store_stmt carry[] = {ST_CARRY_ASSIGNMENT,  ST_CARRY_NOT_PERSON,
-                                            ST_CARRY_DIFFERENT_A, ST_CARRY_DIFFERENT_B,
-                                            ST_CARRY_REJECTED,    ST_CARRY_COVER};
+    static const enum store_stmt carry[] = {
+        ST_CARRY_ASSIGNMENT, ST_CARRY_NOT_PERSON, ST_CARRY_DIFFERENT_A, ST_CARRY_DIFFERENT_B,
+        ST_CARRY_REJECTED,   ST_CARRY_COVER,      ST_CARRY_REGION};
     char *taken = calloc((size_t)n_new + 1, 1);
     if (!taken) return fc_errorf(err, -ENOMEM, "out of memory");
     int rc = 0;

@@ -252,19 +252,21 @@ int fc_store_people(fc_store *s, int min_faces, int max_faces, int with_hidden,
                     fc_store_person_fn fn, void *ctx, char *err)
 {
     sqlite3_stmt *st;
-    int rc = prepare(s,
-                     "WITH per AS (SELECT p.id, p.name, count(*) AS faces, "
-                     "count(DISTINCT f.photo) AS photos, min(ph.taken) AS first, "
-                     "max(ph.taken) AS last, p.hidden, coalesce((SELECT photo FROM faces WHERE "
-                     "id = p.cover_face), min(f.photo)) AS shown FROM people p JOIN assignments "
-                     "a ON a.person = p.id JOIN faces f ON f.id = a.face JOIN photos ph ON "
-                     "ph.id = f.photo WHERE ph.missing_since IS NULL AND NOT f.rejected AND "
-                     "(?3 OR NOT p.hidden) GROUP BY "
-                     "p.id HAVING count(*) >= ?1 AND (?2 = 0 OR count(*) <= ?2)) "
-                     "SELECT id, name, faces, photos, first, last, hidden, (SELECT path FROM "
-                     "files WHERE photo = per.shown AND missing_since IS NULL ORDER BY path "
-                     "LIMIT 1) FROM per ORDER BY faces DESC, id",
-                     &st, err);
+    int rc =
+        prepare(s,
+                "WITH per AS (SELECT p.id, p.name, count(*) AS faces, "
+                "count(DISTINCT f.photo) AS photos, min(ph.taken) AS first, "
+                "max(ph.taken) AS last, p.hidden, coalesce((SELECT photo FROM faces WHERE "
+                "id = p.cover_face), min(f.photo)) AS shown FROM people p JOIN assignments "
+                "a ON a.person = p.id JOIN faces f ON f.id = a.face JOIN photos ph ON "
+                "ph.id = f.photo WHERE ph.missing_since IS NULL AND NOT f.rejected AND "
+                "(?3 OR NOT p.hidden) GROUP BY "
+                "p.id HAVING (count(*) >= ?1 OR (?1 > 1 AND p.name IS NOT NULL)) AND (?2 = 0 OR "
+                "(count(*) <= ?2 AND p.name IS NULL))) "
+                "SELECT id, name, faces, photos, first, last, hidden, (SELECT path FROM "
+                "files WHERE photo = per.shown AND missing_since IS NULL ORDER BY path "
+                "LIMIT 1) FROM per ORDER BY faces DESC, id",
+                &st, err);
     if (rc) return rc;
     sqlite3_bind_int(st, 1, min_faces);
     sqlite3_bind_int(st, 2, max_faces);
@@ -333,16 +335,17 @@ int fc_store_people_count(fc_store *s, int with_hidden, fc_store_people_counts *
 {
     sqlite3_stmt *st;
     /* as fc_store_people counts a person's faces: present photos, not rejected */
-    int rc = prepare(s,
-                     "WITH considered AS (SELECT f.id FROM faces f JOIN photos ph ON ph.id = "
-                     "f.photo WHERE ph.missing_since IS NULL AND NOT f.rejected), per AS ("
-                     "SELECT p.id, p.hidden, count(*) AS faces FROM people p JOIN assignments a "
-                     "ON a.person = p.id JOIN considered c ON c.id = a.face GROUP BY p.id) "
-                     "SELECT (SELECT count(*) FROM per WHERE ?1 OR NOT hidden), (SELECT count(*) "
-                     "FROM per WHERE faces = 1 AND (?1 OR NOT hidden)), (SELECT count(*) FROM "
-                     "considered c WHERE NOT EXISTS (SELECT 1 FROM assignments WHERE face = "
-                     "c.id)), (SELECT count(*) FROM per WHERE hidden)",
-                     &st, err);
+    int rc = prepare(
+        s,
+        "WITH considered AS (SELECT f.id FROM faces f JOIN photos ph ON ph.id = "
+        "f.photo WHERE ph.missing_since IS NULL AND NOT f.rejected), per AS ("
+        "SELECT p.id, p.hidden, p.name, count(*) AS faces FROM people p JOIN assignments a "
+        "ON a.person = p.id JOIN considered c ON c.id = a.face GROUP BY p.id) "
+        "SELECT (SELECT count(*) FROM per WHERE ?1 OR NOT hidden), (SELECT count(*) "
+        "FROM per WHERE faces = 1 AND name IS NULL AND (?1 OR NOT hidden)), (SELECT count(*) FROM "
+        "considered c WHERE NOT EXISTS (SELECT 1 FROM assignments WHERE face = "
+        "c.id)), (SELECT count(*) FROM per WHERE hidden)",
+        &st, err);
     if (rc) return rc;
     sqlite3_bind_int(st, 1, with_hidden);
     const int step = sqlite3_step(st);

@@ -214,7 +214,7 @@ static int contradiction(fc_store *s, int64_t face, int64_t person, char *reason
     }
     const int64_t other = query_int(s,
                                     "SELECT a.face FROM assignments a JOIN faces f ON f.id = "
-                                    "a.face WHERE a.person = ?2 AND a.by_user != 0 AND a.face != "
+                                    "a.face WHERE a.person = ?2 AND a.by_user = 1 AND a.face != "
                                     "?1 AND f.photo = (SELECT photo FROM faces WHERE id = ?1)",
                                     face, person, err, rc);
     if (!*rc && other) {
@@ -261,9 +261,10 @@ static int assign(fc_store *s, int64_t face, int64_t person, char *err)
         return fc_store_exec(s,
                              "UPDATE assignments SET by_user = 0 WHERE face = ?1 AND by_user = 2",
                              face, 0, 0, err);
-    /* a face of the same photo the clustering put there goes back to the clustering */
+    /* a face of the same photo the clustering or an older region put there goes back to
+     * the clustering: one face a photo */
     rc = fc_store_exec(s,
-                       "DELETE FROM assignments WHERE person = ?2 AND by_user = 0 AND face != ?1 "
+                       "DELETE FROM assignments WHERE person = ?2 AND by_user != 1 AND face != ?1 "
                        "AND face IN (SELECT id FROM faces WHERE photo = (SELECT photo FROM faces "
                        "WHERE id = ?1))",
                        face, person, 0, err);
@@ -386,6 +387,44 @@ int fc_store_region_conflicts(fc_store *s, fc_store_conflict_fn fn, void *ctx, c
             (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
             sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 3)};
         stop = fn(ctx, &c);
+    }
+    return finish(s, st, stop ? SQLITE_DONE : step, err);
+}
+
+int fc_store_sidecar_put(fc_store *s, const char *path, const fc_file_identity *ident, char *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s,
+                     ident ? "INSERT INTO sidecars (path, size, mtime_ns) VALUES (?1, ?2, ?3) ON "
+                             "CONFLICT (path) DO UPDATE SET size = ?2, mtime_ns = ?3"
+                           : "DELETE FROM sidecars WHERE path = ?1",
+                     &st, err);
+    if (rc) return rc;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    if (ident) {
+        sqlite3_bind_int64(st, 2, ident->size);
+        sqlite3_bind_int64(st, 3, ident->mtime_ns);
+    }
+    return finish(s, st, sqlite3_step(st), err);
+}
+
+int fc_store_sidecars_under(fc_store *s, const char *dir,
+                            int (*fn)(void *ctx, const char *path, const fc_file_identity *ident),
+                            void *ctx, char *err)
+{
+    sqlite3_stmt *st;
+    /* '/' + 1 = '0': the range holds exactly the paths under the directory */
+    int rc = prepare(s,
+                     "SELECT path, size, mtime_ns FROM sidecars WHERE path > ?1 || '/' AND path "
+                     "< ?1 || '0' ORDER BY path",
+                     &st, err);
+    if (rc) return rc;
+    sqlite3_bind_text(st, 1, strcmp(dir, "/") == 0 ? "" : dir, -1, SQLITE_TRANSIENT);
+    int step, stop = 0;
+    while (!stop && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const fc_file_identity ident = {.size = sqlite3_column_int64(st, 1),
+                                        .mtime_ns = sqlite3_column_int64(st, 2)};
+        stop = fn(ctx, (const char *)sqlite3_column_text(st, 0), &ident);
     }
     return finish(s, st, stop ? SQLITE_DONE : step, err);
 }

@@ -102,7 +102,12 @@ static const char *const migrations[] = {
     "  reason TEXT"
     ");"
     "CREATE INDEX regions_photo ON regions(photo, source);"
-    "CREATE INDEX regions_face ON regions(face);",
+    "CREATE INDEX regions_face ON regions(face);"
+    /* the sidecars read, as they were: a scan finds those changed while no daemon ran */
+    "CREATE TABLE sidecars ("
+    "  path TEXT PRIMARY KEY,"
+    "  size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL"
+    ") WITHOUT ROWID;",
 };
 
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))

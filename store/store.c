@@ -70,6 +70,7 @@ static const char *const sql[ST_COUNT] = {
     [ST_CARRY_REJECTED] = "UPDATE faces SET rejected = (SELECT rejected FROM faces WHERE "
                           "id = ?1) WHERE id = ?2",
     [ST_CARRY_COVER] = "UPDATE people SET cover_face = ?2 WHERE cover_face = ?1",
+    [ST_CARRY_REGION] = "UPDATE regions SET face = ?2 WHERE face = ?1",
     [ST_DUE_RETRIES] = "SELECT " FILE_ROW "FROM photos p JOIN files f ON f.photo = p.id "
                        "WHERE p.status = 0 AND p.retry_at <= ?1 AND f.missing_since IS NULL "
                        "GROUP BY p.id ORDER BY p.retry_at",

@@ -250,8 +250,9 @@ typedef struct {
 } fc_store_person;
 
 /* Calls fn for each person with at least min_faces faces (below: at most max_faces; 0:
- * no bound), the largest first; hidden people only with_hidden. Strings are valid during
- * the call only. */
+ * no bound), the largest first; hidden people only with_hidden. A named person counts as
+ * many faces as it takes: named by the user (or by a file's face region), it is never a
+ * stranger, however few its faces. Strings are valid during the call only. */
 typedef int (*fc_store_person_fn)(void *ctx, const fc_store_person *p);
 int fc_store_people(fc_store *s, int min_faces, int max_faces, int with_hidden,
                     fc_store_person_fn fn, void *ctx, char *err);
@@ -316,7 +317,7 @@ int fc_store_named_faces(fc_store *s, int64_t person, fc_store_named_face_fn fn,
 int fc_store_unplaced_faces(fc_store *s, fc_store_face_fn fn, void *ctx, char *err);
 
 /* How the faces the clustering considers are spread, in one snapshot: people with faces
- * (with_hidden: hidden ones too; named or not), those of them with one face only, the
+ * (with_hidden: hidden ones too; named or not), the unnamed of them with one face only, the
  * faces in no person, and the hidden people left out. What `people` and `status` say. */
 typedef struct {
     int64_t people, alone, unplaced, hidden;
@@ -495,6 +496,14 @@ typedef struct {
  * back). out (may be NULL) says what happened. */
 int fc_store_regions_put(fc_store *s, int64_t photo, const char *source,
                          const fc_store_region *regions, int n, fc_store_import *out, char *err);
+
+/* Records a sidecar as it was when read (ident), or that there is none at path (NULL), in
+ * the same transaction as the caller's if one is open: what a scan compares against. */
+int fc_store_sidecar_put(fc_store *s, const char *path, const fc_file_identity *ident, char *err);
+/* Calls fn for each sidecar recorded under dir, in path order (fn's row: only ident). */
+int fc_store_sidecars_under(fc_store *s, const char *dir,
+                            int (*fn)(void *ctx, const char *path, const fc_file_identity *ident),
+                            void *ctx, char *err);
 
 /* A region not applied because it contradicts a decision of the user's. */
 typedef struct {

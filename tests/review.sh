@@ -18,22 +18,22 @@ cli() { "$fc" --db "$db" "$@"; }
 ids() { sed -n 's/^{"\(id\|person\)": \([0-9]*\),.*/\2/p'; } # a person's id, either key
 
 # --- the counts: "PEOPLE WITH2 ALONE INNONE" from each of the three
-from_log=$(sed -n 's/.*regrouped [0-9]* faces into \([0-9]*\) people (\([0-9]*\) with 2+ faces, \([0-9]*\) alone; \([0-9]*\) faces\{0,1\} in no person).*/\1 \2 \3 \4/p' "$tmp/log")
-from_status=$(cli status | sed -n 's/^people: *\([0-9]*\) (\([0-9]*\) with 2+ faces, \([0-9]*\) alone; .*); \([0-9]*\) faces\{0,1\} in no person$/\1 \2 \3 \4/p')
-from_people=$(cli people | sed -n 's/^\([0-9]*\) \(person\|people\) with 2+ faces, \([0-9]*\) alone (.*), \([0-9]*\) faces\{0,1\} in no person.*/\1 \3 \4/p')
+from_log=$(sed -n 's/.*regrouped [0-9]* faces into \([0-9]*\) people (\([0-9]*\) named or with 2+ faces, \([0-9]*\) alone; \([0-9]*\) faces\{0,1\} in no person).*/\1 \2 \3 \4/p' "$tmp/log")
+from_status=$(cli status | sed -n 's/^people: *\([0-9]*\) (\([0-9]*\) named or with 2+ faces, \([0-9]*\) alone; .*); \([0-9]*\) faces\{0,1\} in no person$/\1 \2 \3 \4/p')
+from_people=$(cli people | sed -n 's/^\([0-9]*\) \(person\|people\) named or with 2+ faces, \([0-9]*\) alone (.*), \([0-9]*\) faces\{0,1\} in no person.*/\1 \3 \4/p')
 read -r n_people n_with2 n_alone n_none <<<"$from_log"
 check "log: counts said ($from_log)" test -n "$from_log" -a "$n_people" = $((n_with2 + n_alone))
 check "status: the log's counts ($from_status)" test "$from_status" = "$from_log"
 check "people: the log's counts ($from_people)" test "$from_people" = "$n_with2 $n_alone $n_none"
 check "status --json: the same" bash -c "\"$fc\" --db \"$db\" status --json | grep -q '\"people\": $n_people, \"alone\": $n_alone, \"unplaced\": $n_none,'"
-check "people: one line per person with 2+ faces" test "$(cli people --json | wc -l)" -eq "$n_with2"
+check "people: one line per person named or with 2+ faces" test "$(cli people --json | wc -l)" -eq "$n_with2"
 check "people --unsorted: one line per face alone" test "$(cli people --unsorted --json | wc -l)" -eq "$n_alone"
 
 # a hidden person: out of `people`'s counts, and said so; still one of status's people
 alone_one=$(cli people --unsorted --json | ids | head -1)
 cli hide "$alone_one" >/dev/null
 check "people: a hidden person said" bash -c "\"$fc\" --db \"$db\" people | grep -q ', $((n_alone - 1)) alone (.*), 1 hidden (--all)$'"
-check "status: a hidden person counted, and said" bash -c "\"$fc\" --db \"$db\" status | grep -q '^people: *$n_people ($n_with2 with 2+ faces, $n_alone alone; 0 named, 1 hidden); '"
+check "status: a hidden person counted, and said" bash -c "\"$fc\" --db \"$db\" status | grep -q '^people: *$n_people ($n_with2 named or with 2+ faces, $n_alone alone; 0 named, 1 hidden); '"
 cli unhide "$alone_one" >/dev/null
 
 # --- every face reachable: the people's, the alone, and those in no person
