@@ -3,13 +3,20 @@
  * and peak memory.
  *
  *   pipeline [--model PATH] [--runs N] [--detector ssd|tiny] [--no-mirror]
- *            [--single-landmarks] [PHOTO...]
+ *            [--single-landmarks] [--formats] [PHOTO...]
  *
  * PHOTO defaults to the six sample photos. One thread, then two (a pipeline each); each
  * figure the median of N passes over all the photos; then where one thread's time goes,
  * by stage and by layer type. Last, a 6000 x 4000 JPEG (24 MP: sample1 enlarged, quality
  * 92) goes through the pipeline in a fresh process, which reports its time and its peak
- * resident memory (the mapped model weights it touched included). */
+ * resident memory (the mapped model weights it touched included).
+ *
+ * --formats (with the sample photos): the same photos converted at bench time to PNG,
+ * WebP, TIFF and HEIC (bench_formats.h), each set's photos/s on one thread beside the
+ * JPEGs' and its decoding time; then a 48 MP photo (8000 x 6000, sample1 enlarged) as
+ * JPEG and as HEIC, each decoded alone and put through the pipeline in fresh processes,
+ * which report time and peak resident memory. */
+#include "bench/bench_formats.h"
 #include "bench/bench_images.h"
 #include "bench/bench_util.h"
 #include "core/nets/faces.h"
@@ -29,6 +36,8 @@
 #define MAX_PHOTOS 64
 #define LARGE_W 6000
 #define LARGE_H 4000
+#define HUGE_W 8000 /* 48 MP, a phone's or camera's largest */
+#define HUGE_H 6000
 
 typedef struct {
     uint8_t *data[MAX_PHOTOS];
@@ -64,6 +73,33 @@ static void *work(void *arg)
     return NULL;
 }
 
+/* The format of the file at path, told from its first bytes. */
+static const char *format_of(const char *path)
+{
+    uint8_t head[FC_IMAGE_SNIFF_BYTES];
+    FILE *f = fopen(path, "rb");
+    const size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f) fclose(f);
+    return fc_format_name(fc_image_sniff(head, n));
+}
+
+/* The child's side of a decoding-only run: the photo decoded whole, as a viewer would. */
+static int measure_decode(const char *path)
+{
+    char err[FC_ERR_MAX];
+    const double before = peak_rss_mib(), t0 = now_s();
+    fc_image img;
+    if (fc_image_load(path, &img, err) != 0) {
+        fprintf(stderr, "pipeline: %s: %s\n", path, err);
+        return 1;
+    }
+    printf("decoding alone, whole (%dx%d %s): %.0f ms; peak resident memory %.0f MiB (%.0f "
+           "before)\n",
+           img.width, img.height, format_of(path), (now_s() - t0) * 1e3, peak_rss_mib(), before);
+    fc_image_free(&img);
+    return 0;
+}
+
 /* The child's side of the large-photo run: a fresh process, so its peak is the
  * pipeline's own. */
 static int measure_one(const char *model_path, const char *path, const fc_faces_opts *opts)
@@ -83,8 +119,8 @@ static int measure_one(const char *model_path, const char *path, const fc_faces_
         return 1;
     }
     const double wall = now_s() - t0;
-    printf("large photo %dx%d (%.1f MP JPEG): %.0f ms, %d faces (", photo.width, photo.height,
-           photo.width * (double)photo.height / 1e6, wall * 1e3, photo.count);
+    printf("large photo %dx%d (%.1f MP %s): %.0f ms, %d faces (", photo.width, photo.height,
+           photo.width * (double)photo.height / 1e6, format_of(path), wall * 1e3, photo.count);
     for (int s = 0; s < FC_STAGE_COUNT; s++)
         printf("%s%s %.0f ms", s ? ", " : "", stage_names[s], photo.stage_seconds[s] * 1e3);
     printf("); peak resident memory %.0f MiB (%.0f MiB before the photo: code, model, "
@@ -159,10 +195,128 @@ static void breakdown(worker *w)
     printf(" the rest (decode, resizing, NMS, alignment) %.1f ms\n", (wall - total) / count / 1e6);
 }
 
+/* Runs this program again on path in a fresh process (mode "--measure-one" or
+ * "--measure-decode"), with the same model and options; 0 when it succeeded. */
+static int measure_in_child(const char *self, const char *model_path, const fc_faces_opts *opts,
+                            const char *mode, const char *path)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *child[12];
+        int n = 0;
+        child[n++] = (char *)self;
+        if (model_path) child[n++] = "--model", child[n++] = (char *)model_path;
+        child[n++] = "--detector";
+        child[n++] = opts->detector == FC_DETECTOR_TINY ? "tiny" : "ssd";
+        if (!opts->mirror) child[n++] = "--no-mirror";
+        if (!opts->mirror_landmarks) child[n++] = "--single-landmarks";
+        child[n++] = (char *)mode;
+        child[n++] = (char *)path;
+        child[n] = NULL;
+        execv("/proc/self/exe", child);
+        _exit(127);
+    }
+    int ws = 0;
+    return pid < 0 || waitpid(pid, &ws, 0) < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0;
+}
+
+/* One thread's photos/s over set (median of runs passes) and its decoding ms a photo. */
+static double one_thread_rate(worker *w, int runs, double *decode_ms)
+{
+    double *rate = calloc((size_t)runs, sizeof *rate), median = 0, decode = 0;
+    *decode_ms = 0;
+    if (!rate) return 0;
+    work(w); /* warm up */
+    for (int r = 0; r < runs; r++) {
+        const double t0 = now_s();
+        work(w);
+        rate[r] = w->set->count / (now_s() - t0);
+        decode += w->stage[0];
+    }
+    qsort(rate, (size_t)runs, sizeof *rate, cmp_double);
+    median = rate[runs / 2];
+    free(rate);
+    *decode_ms = decode / runs / w->set->count * 1e3;
+    return median;
+}
+
+static int write_file(const char *path, const uint8_t *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    const int ok = f && fwrite(data, 1, len, f) == len;
+    return (f && fclose(f) != 0) || !ok ? -1 : 0;
+}
+
+/* The --formats section: the sample set in each format against the JPEGs, then the
+ * 48 MP photo as JPEG and HEIC in fresh processes. Files live in a temporary folder. */
+static int formats(const char *self, const char *model_path, const photo_set *jpegs, worker *w,
+                   int runs)
+{
+    char dir[] = "/tmp/facecluster-formats-XXXXXX", path[4096], out[4096], err[FC_ERR_MAX];
+    if (!mkdtemp(dir)) return 1;
+    int status = 0;
+    photo_set sets[BENCH_FORMATS] = {0};
+    for (int i = 0; i < jpegs->count && !status; i++) {
+        snprintf(path, sizeof path, "%s/%d.jpg", dir, i);
+        status = write_file(path, jpegs->data[i], jpegs->len[i]) != 0;
+        for (int f = 0; f < BENCH_FORMATS && !status; f++) {
+            snprintf(out, sizeof out, "%s/%d.%s", dir, i, bench_format_names[f]);
+            status = bench_convert(path, bench_format_names[f], out, err) != 0 ||
+                     fc_file_read(out, FC_IMAGE_MAX_FILE_BYTES, &sets[f].data[i], &sets[f].len[i],
+                                  err) != 0;
+            sets[f].count = i + 1;
+        }
+    }
+    if (status) fprintf(stderr, "pipeline: cannot make the formats' photos: %s\n", err);
+    printf("the same %d photos in each format, one thread (median of %d passes):\n", jpegs->count,
+           runs);
+    for (int f = -1; f < BENCH_FORMATS && !status; f++) {
+        const photo_set *set = f < 0 ? jpegs : &sets[f];
+        size_t bytes = 0;
+        for (int i = 0; i < set->count; i++) bytes += set->len[i];
+        worker one = *w;
+        one.set = set;
+        double decode_ms = 0;
+        const double rate = one_thread_rate(&one, runs, &decode_ms);
+        printf("  %-5s %6.1f MB: %.2f photos/s, decoding %.1f ms a photo, %d faces\n",
+               f < 0 ? "jpeg" : bench_format_names[f], bytes / 1e6, rate, decode_ms, one.found);
+    }
+    for (int f = 0; f < BENCH_FORMATS; f++)
+        for (int i = 0; i < sets[f].count; i++) free(sets[f].data[i]);
+    /* 48 MP: enlarged once as a JPEG, that JPEG converted to HEIC */
+    snprintf(path, sizeof path, "%s/huge.jpg", dir);
+    snprintf(out, sizeof out, "%s/huge.heic", dir);
+    if (!status &&
+        (bench_write_large_jpeg(jpegs->data[0], jpegs->len[0], HUGE_W, HUGE_H, path, err) != 0 ||
+         bench_convert(path, "heic", out, err) != 0)) {
+        fprintf(stderr, "pipeline: cannot make the 48 MP photo: %s\n", err);
+        status = 1;
+    }
+    for (int f = 0; f < 2 && !status; f++) {
+        const char *photo = f ? out : path;
+        status = measure_in_child(self, model_path, &w->opts, "--measure-decode", photo) ||
+                 measure_in_child(self, model_path, &w->opts, "--measure-one", photo);
+    }
+    for (int i = 0; i < jpegs->count; i++) {
+        snprintf(path, sizeof path, "%s/%d.jpg", dir, i);
+        unlink(path);
+        for (int f = 0; f < BENCH_FORMATS; f++) {
+            snprintf(path, sizeof path, "%s/%d.%s", dir, i, bench_format_names[f]);
+            unlink(path);
+        }
+    }
+    snprintf(path, sizeof path, "%s/huge.jpg", dir);
+    unlink(path);
+    unlink(out);
+    rmdir(dir);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     const char *model_path = NULL;
-    int runs = 5;
+    int runs = 5, with_formats = 0;
     photo_set set = {0};
     fc_faces_opts opts = fc_faces_default_opts();
     char err[FC_ERR_MAX];
@@ -177,11 +331,15 @@ int main(int argc, char **argv)
             opts.mirror = 0;
         } else if (strcmp(argv[i], "--single-landmarks") == 0) {
             opts.mirror_landmarks = 0;
+        } else if (strcmp(argv[i], "--formats") == 0) {
+            with_formats = 1;
+        } else if (strcmp(argv[i], "--measure-decode") == 0 && i + 1 < argc) {
+            return measure_decode(argv[i + 1]); /* a child of --formats */
         } else if (strcmp(argv[i], "--measure-one") == 0 && i + 1 < argc) {
             return measure_one(model_path, argv[i + 1], &opts); /* the child, below */
         } else if (argv[i][0] == '-') {
             fprintf(stderr, "usage: pipeline [--model PATH] [--runs N] [--detector ssd|tiny] "
-                            "[--no-mirror] [--single-landmarks] [PHOTO...]\n");
+                            "[--no-mirror] [--single-landmarks] [--formats] [PHOTO...]\n");
             return 2;
         } else if (set.count < MAX_PHOTOS) {
             if (fc_file_read(argv[i], FC_IMAGE_MAX_FILE_BYTES, &set.data[set.count],
@@ -213,11 +371,11 @@ int main(int argc, char **argv)
            opts.mirror ? " averaged with the mirror image" : "", fc_nn_kernel_name());
     throughput(w, runs);
     breakdown(&w[0]);
+    int status = with_formats && !own_photos ? formats(argv[0], model_path, &set, &w[0], runs) : 0;
     for (int t = 0; t < 2; t++) fc_faces_free(w[t].faces);
     fc_model_close(model);
 
-    int status = 0;
-    if (!own_photos) {
+    if (!own_photos && !status) {
         char path[] = "/tmp/facecluster-large-XXXXXX";
         int fd = mkstemp(path);
         if (fd < 0 ||
@@ -225,26 +383,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "pipeline: cannot make the large photo: %s\n", err);
             status = 1;
         } else {
-            fflush(stdout);
-            pid_t pid = fork();
-            if (pid == 0) {
-                char *child[12];
-                int n = 0;
-                child[n++] = argv[0];
-                if (model_path) child[n++] = "--model", child[n++] = (char *)model_path;
-                child[n++] = "--detector";
-                child[n++] = opts.detector == FC_DETECTOR_TINY ? "tiny" : "ssd";
-                if (!opts.mirror) child[n++] = "--no-mirror";
-                if (!opts.mirror_landmarks) child[n++] = "--single-landmarks";
-                child[n++] = "--measure-one";
-                child[n++] = path;
-                child[n] = NULL;
-                execv("/proc/self/exe", child);
-                _exit(127);
-            }
-            int ws = 0;
-            if (pid < 0 || waitpid(pid, &ws, 0) < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
-                status = 1;
+            status = measure_in_child(argv[0], model_path, &opts, "--measure-one", path);
         }
         if (fd >= 0) {
             close(fd);

@@ -200,7 +200,7 @@ void indexer_renamed(indexer *ix, const char *from, const char *to)
         log_path(LOG_ERR, to, "cannot record a rename: %s", err);
     else if (moved > 0)
         ix->counts.moved += moved;
-    else if (lstat(to, &st) == 0 && S_ISREG(st.st_mode) && scan_wanted_name(strrchr(to, '/') + 1))
+    else if (lstat(to, &st) == 0 && S_ISREG(st.st_mode) && scan_classify_path(to) == SCAN_PHOTO)
         indexer_add(ix, to);
 }
 

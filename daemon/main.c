@@ -9,6 +9,7 @@
 #include "daemon/notify.h"
 #include "daemon/people.h"
 #include "daemon/watch.h"
+#include "daemon/xmp_import.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -172,9 +173,45 @@ static void on_appeared(void *ctx, const char *dir)
     scan_list_free(&files);
 }
 
+/* A RAW is indexed only without a JPEG or HEIC of the same name beside it (scan.h): such
+ * a partner appearing takes the RAW's place in the index, the last one leaving gives it
+ * back. */
+static void partner_appeared(fcd *d, const char *path)
+{
+    char raw[4096];
+    if (scan_is_partner_name(strrchr(path, '/') + 1) &&
+        scan_sibling(path, scan_is_raw_name, raw, sizeof raw))
+        indexer_gone(d->ix, raw);
+}
+
+static void partner_left(fcd *d, const char *path)
+{
+    char raw[4096], other[4096];
+    if (scan_is_partner_name(strrchr(path, '/') + 1) &&
+        scan_sibling(path, scan_is_raw_name, raw, sizeof raw) &&
+        !scan_sibling(raw, scan_is_partner_name, other, sizeof other))
+        indexer_add(d->ix, raw);
+}
+
+/* Whether path is a RAW a partner beside it stands for. */
+static int raw_with_partner(const char *path)
+{
+    char partner[4096];
+    return scan_is_raw_name(strrchr(path, '/') + 1) &&
+           scan_sibling(path, scan_is_partner_name, partner, sizeof partner);
+}
+
+/* A file written and settled: a photo by its content (a name that says nothing was let
+ * through by the watcher) is indexed. */
 static void on_ready(void *ctx, const char *path)
 {
     fcd *d = ctx;
+    if (xmp_is_sidecar(strrchr(path, '/') + 1)) { /* the indexer reads its photos again */
+        indexer_add(d->ix, path);
+        return;
+    }
+    if (scan_classify_path(path) != SCAN_PHOTO || raw_with_partner(path)) return;
+    partner_appeared(d, path);
     indexer_add(d->ix, path);
 }
 
@@ -182,12 +219,18 @@ static void on_renamed(void *ctx, const char *from, const char *to)
 {
     fcd *d = ctx;
     indexer_renamed(d->ix, from, to);
+    partner_left(d, from);
+    if (raw_with_partner(to))
+        indexer_gone(d->ix, to);
+    else
+        partner_appeared(d, to);
 }
 
 static void on_gone(void *ctx, const char *path)
 {
     fcd *d = ctx;
     indexer_gone(d->ix, path);
+    partner_left(d, path);
 }
 
 /* A root unmounted (its mount point left empty, another device) or mounted again, or

@@ -270,7 +270,7 @@ static void moved_to(watcher *w, uint32_t cookie, const char *path, int is_dir)
     /* moved in from outside the roots: new to us */
     if (is_dir)
         w->ev.appeared(w->ev.ctx, path);
-    else if (scan_wanted_name(strrchr(path, '/') + 1) || xmp_is_sidecar(strrchr(path, '/') + 1))
+    else if (scan_maybe_photo(strrchr(path, '/') + 1) || xmp_is_sidecar(strrchr(path, '/') + 1))
         watch_settle(w, path);
 }
 
@@ -320,7 +320,7 @@ void watch_handle(watcher *w, const char *buf, size_t len)
         else if (is_dir && (ev.mask & IN_CREATE))
             w->ev.appeared(w->ev.ctx, path); /* it may hold files already */
         else if (!is_dir && (ev.mask & IN_CLOSE_WRITE) &&
-                 (scan_wanted_name(name) || xmp_is_sidecar(name)))
+                 (scan_maybe_photo(name) || xmp_is_sidecar(name)))
             watch_settle(w, path);
     }
     if (overflowed) {

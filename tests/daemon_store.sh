@@ -105,9 +105,15 @@ chmod 600 "$tmp/shared/"faces.db* # SQLite gave its -wal the database's mode mea
 check "private again: no warning" test "$("$fc" --db "$tmp/shared/faces.db" status --json | json_get exposed)" = None
 
 # --- skipped files, by kind ---------------------------------------------------------------
-for f in a.HEIC b.heif c.png d.webp e.tif f.dng g.mp4 h.MOV notes.txt; do
+# videos by name (g.mp4, h.MOV) and by content (clip: an MP4's ftyp box), documents by name
+# (notes.txt) and by content (README, no extension: read and not a photo), a RAW beside
+# the JPEG that stands for it (IMG_1.CR2 and img_1.jpg: names compared without case)
+for f in g.mp4 h.MOV notes.txt IMG_1.CR2; do
     printf 'x' >"$lib/$f"
 done
+printf 'a text, not a photo\n' >"$lib/README"
+printf '\0\0\0\x18ftypisom\0\0\x02\0isomiso2' >"$lib/clip"
+cp "$samples/sample2.jpg" "$lib/img_1.jpg"
 printf 'x' >"$lib/.hidden.png" # hidden: skipped by rule, not counted
 # a photo whose path is longer than PATH_MAX (4096)
 long=$(printf 'd%.0s' {1..200})
@@ -118,17 +124,17 @@ long=$(printf 'd%.0s' {1..200})
 )
 "$fcd" --once --watch "$lib" --db "$db" --threads 1 2>"$tmp/log_skip"; rc=$?
 check "skipping: exit 0" test "$rc" -eq 0
-check "skipping: the scan line counts them" grep -q "$lib: scanned in .*; skipped 10 other files: 2 heic, 1 png, 1 webp, 1 tiff, 1 raw, 2 video, 1 other, 1 path too long$" "$tmp/log_skip"
-check "skipping: the closing line too" grep -q '^done: .*; skipped 10 other files: 2 heic, ' "$tmp/log_skip"
+check "skipping: the scan line counts them" grep -q "$lib: scanned in .*; skipped 7 other files: 3 video, 1 raw with jpeg, 2 other, 1 path too long$" "$tmp/log_skip"
+check "skipping: the closing line too" grep -q '^done: .*; skipped 7 other files: 3 video, ' "$tmp/log_skip"
 status >"$tmp/status.json"
 check "skipping: status --json by kind" test "$(json_get skipped <"$tmp/status.json")" = \
-    "{'heic': 2, 'png': 1, 'webp': 1, 'tiff': 1, 'raw': 1, 'video': 2, 'other': 1, 'path_too_long': 1}"
+    "{'video': 3, 'raw_with_jpeg': 1, 'other': 2, 'path_too_long': 1}"
 "$fc" --db "$db" status >"$tmp/status"
-check "skipping: status text" grep -q '^skipped: 10 files not read: 2 heic, 1 png, 1 webp, 1 tiff, 1 raw, 2 video, 1 other, 1 path too long' "$tmp/status"
+check "skipping: status text" grep -q '^skipped: 7 files not read: 3 video, 1 raw with jpeg, 2 other, 1 path too long' "$tmp/status"
 "$fcd" --once --watch "$lib" --db "$db" --threads 1 2>"$tmp/log_skip2"; rc=$?
-check "a rescan counts nothing twice" test "$(status | json_get skipped.heic) $(status | json_get skipped.other)" = "2 1"
-rm "$lib/c.png" "$lib/a.HEIC"
+check "a rescan counts nothing twice" test "$(status | json_get skipped.video) $(status | json_get skipped.other)" = "3 2"
+rm "$lib/clip" "$lib/img_1.jpg" # the RAW stands for itself again (and is bad: not a RAW)
 "$fcd" --once --watch "$lib" --db "$db" --threads 1 2>"$tmp/log_skip3"; rc=$?
-check "files gone: counted no more" test "$(status | json_get skipped.heic) $(status | json_get skipped.png)" = "1 0"
+check "files gone: counted no more" test "$(status | json_get skipped.video) $(status | json_get skipped.raw_with_jpeg)" = "2 0"
 check "no sanitizer report" test "$(cat "$tmp"/log* | grep -c -e 'Sanitizer' -e 'runtime error')" -eq 0
 finish

@@ -2,6 +2,7 @@
 
 #include "core/image/heif.h"
 #include "core/image/image.h"
+#include "core/image/raw.h"
 
 #include <libexif/exif-data.h>
 #include <stdio.h>
@@ -178,11 +179,21 @@ void fc_exif_read(const uint8_t *photo, size_t len, fc_exif *out)
     case FC_FORMAT_TIFF:
         read_tiff_block(photo, len, out);
         break;
-    case FC_FORMAT_RAW:
-        /* the TIFF-based ones (DNG, NEF, ARW, CR2, PEF...) keep EXIF in their own IFDs */
+    case FC_FORMAT_RAW: {
+        /* the TIFF-based ones (DNG, NEF, ARW, CR2, PEF...) keep EXIF in their own IFDs, with
+         * the time's offset; libraw knows every RAW's orientation and a time for the rest */
         if (len >= 4 && (memcmp(photo, "II*\0", 4) == 0 || memcmp(photo, "MM\0*", 4) == 0))
             read_tiff_block(photo, len, out);
+        fc_exif raw;
+        fc_raw_exif(photo, len, &raw);
+        out->orientation = raw.orientation; /* of the preview, which is what is decoded */
+        if (!out->has_time) {
+            const int orientation = out->orientation;
+            *out = raw;
+            out->orientation = orientation;
+        }
         break;
+    }
     case FC_FORMAT_HEIF: {
         uint8_t *exif = NULL;
         if (fc_heif_metadata(photo, len, "Exif", NULL, &exif, &n) == 0 && n >= 4) {

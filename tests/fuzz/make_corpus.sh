@@ -232,4 +232,45 @@ open(f"{d}/riff.webp", "wb").write(b"RIFF" + struct.pack("<I", 4 + len(chunk)) +
 ifd = struct.pack("<H", 1) + struct.pack("<HHII", 700, 7, len(packet), 26) + struct.pack("<I", 0)
 open(f"{d}/tag700.tif", "wb").write(b"II*\0" + struct.pack("<I", 8) + ifd + packet)
 PY
+
+# camera RAW: DNGs around a small JPEG preview, and hostile ones (tests/fuzz/fuzz_raw.c;
+# the files named by hash came from a 90-second run of fuzz_raw, merged as above)
+raw="$here/corpus/raw"
+mkdir -p "$raw"
+make_dng="python3 $here/../tools/make_dng.py"
+$make_dng "$raw/preview.dng" --preview "$img/baseline.jpg" --cfa 24x22
+$make_dng "$raw/adobe.dng" --preview "$img/baseline.jpg" --cfa 24x22 --thumbnail --orientation 6
+$make_dng "$raw/no-preview.dng" --cfa 24x22
+python3 - "$raw" <<'PY'
+import struct, sys
+d = sys.argv[1]
+good = open(f"{d}/preview.dng", "rb").read()
+open(f"{d}/truncated.dng", "wb").write(good[: len(good) * 2 // 3])
+open(f"{d}/header-only.dng", "wb").write(good[:8])
+ifd0 = struct.unpack_from("<I", good, 4)[0]
+count = struct.unpack_from("<H", good, ifd0)[0]
+def patched(values):
+    """good with IFD0's entries for the tags in values given other values"""
+    b = bytearray(good)
+    for i in range(count):
+        at = ifd0 + 2 + 12 * i
+        tag, typ = struct.unpack_from("<HH", b, at)
+        if tag in values:
+            struct.pack_into("<I" if typ == 4 else "<H", b, at + 8, values[tag])
+    return bytes(b)
+# the preview's strip far past the end of the file, and a length larger than the file
+open(f"{d}/bogus-offset.dng", "wb").write(patched({273: 0x7FFFFFF0}))
+open(f"{d}/bogus-length.dng", "wb").write(patched({279: 0x7FFFFFF0}))
+# the preview's JPEG cut in the middle
+length = next(struct.unpack_from("<I", good, ifd0 + 2 + 12 * i + 8)[0] for i in range(count)
+              if struct.unpack_from("<H", good, ifd0 + 2 + 12 * i)[0] == 279)
+open(f"{d}/preview-cut.dng", "wb").write(patched({279: length // 2}))
+# a preview claiming 65535 x 65535 pixels
+open(f"{d}/huge-dims.dng", "wb").write(patched({256: 65535, 257: 65535}))
+# a TIFF with only a DNGVersion, a Make and no image at all
+entries = [(271, 2, 4, b"cam\0"), (50706, 1, 4, bytes([1, 4, 0, 0]))]
+tiff = b"II*\0" + struct.pack("<I", 8) + struct.pack("<H", len(entries))
+tiff += b"".join(struct.pack("<HHI", t, ty, n) + v for t, ty, n, v in entries) + b"\0" * 4
+open(f"{d}/dngversion-only.dng", "wb").write(tiff)
+PY
 echo "corpora written to $here/corpus"
