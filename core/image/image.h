@@ -96,7 +96,8 @@ int fc_image_load(const char *path, fc_image *out, char *err);
 /* Format-specific decoders behind fc_image_decode_opts, same contract. JPEG (and RAW,
  * through its preview JPEG) decode scaled and cropped themselves; the others decode the
  * whole stored image (upright for HEIF, whose container's rotation and mirroring libheif
- * applies) and fc_image_decode_opts reduces it to the asked scale and region after. */
+ * applies) and fc_image_decode_opts reduces it to the asked scale and region after. opts
+ * and info are not NULL here (fc_image_decode_opts fills them in). */
 int fc_image_decode_jpeg(const uint8_t *data, size_t len, const fc_decode_opts *opts, fc_image *out,
                          fc_decode_info *info, char *err);
 int fc_image_decode_raw(const uint8_t *data, size_t len, const fc_decode_opts *opts, fc_image *out,

@@ -117,11 +117,7 @@ static int bitmap_image(const libraw_thumbnail_t *t, fc_image *out, char *err)
 int fc_image_decode_raw(const uint8_t *data, size_t len, const fc_decode_opts *opts, fc_image *out,
                         fc_decode_info *info, char *err)
 {
-    static const fc_decode_opts full_size = {0};
-    fc_decode_info ignored;
     memset(out, 0, sizeof *out);
-    if (!opts) opts = &full_size;
-    if (!info) info = &ignored;
     libraw_data_t *raw;
     int rc = raw_open(data, len, &raw, err);
     if (rc) return rc;
