@@ -14,7 +14,9 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -249,8 +251,43 @@ static int write_sidecars(const cli_globals *globals, const cli_args *args)
     return j.failed ? CLI_FAILED : CLI_OK;
 }
 
+/* `xmp read --import PATH...`: the daemon reads each photo again, names and all. */
+static int import_again(const cli_globals *globals, char **paths, int count, int json)
+{
+    fc_store *store = cli_open_store(globals, 0);
+    if (!store) return CLI_FAILED;
+    int marked = 0, failed = 0;
+    for (int i = 0; i < count; i++) {
+        char err[FC_ERR_MAX], *full = realpath(paths[i], NULL);
+        const int rc = full ? fc_store_read_again(store, full, err) : -errno;
+        if (rc == 1) {
+            marked++;
+        } else {
+            failed = 1;
+            if (rc == 0)
+                snprintf(err, sizeof err, "not a photo of the store (not indexed yet)");
+            else if (!full)
+                snprintf(err, sizeof err, "%s", strerror(-rc));
+            cli_warn(&cli_cmd_xmp, paths[i], err);
+        }
+        free(full);
+    }
+    fc_store_close(store);
+    if (json)
+        cli_json_print(json_pack("{s:i}", "read_again", marked));
+    else
+        printf("%d %s to read again with %s XMP: faceclusterd takes %s within seconds if it "
+               "runs, else at its next start\n",
+               marked, fc_plural(marked, "photo", "photos"), marked == 1 ? "its" : "their",
+               marked == 1 ? "it" : "them");
+    return failed ? CLI_FAILED : CLI_OK;
+}
+
 static const cli_option_spec options[] = {
     {"dry-run", 'n', NULL, "write: say what would be written, write nothing"},
+    {"import", 0, NULL,
+     "read: have the daemon read these photos and their sidecars again and take their face "
+     "names"},
     {"json", 0, NULL, "one JSON object per sidecar (write) or region (read)"},
     {0},
 };
@@ -259,6 +296,8 @@ static int exec(const cli_globals *globals, const cli_args *args)
 {
     const char *what = args->argv[0];
     if (!strcmp(what, "write")) return write_sidecars(globals, args);
+    if (!strcmp(what, "read") && args->argc > 1 && cli_args_has(args, "import"))
+        return import_again(globals, args->argv + 1, args->argc - 1, cli_args_has(args, "json"));
     if (!strcmp(what, "read") && args->argc > 1 && !cli_args_has(args, "dry-run"))
         return cli_xmp_read(&cli_cmd_xmp, args->argv + 1, args->argc - 1,
                             cli_args_has(args, "json"));
@@ -272,10 +311,10 @@ static int exec(const cli_globals *globals, const cli_args *args)
 
 const cli_command cli_cmd_xmp = {
     .name = "xmp",
-    .usage = "write [PERSON...] [--dry-run] [--json] | read PATH... [--json]",
+    .usage = "write [PERSON...] [--dry-run] [--json] | read PATH... [--json] [--import]",
     .summary = "write named people's faces into the photos' XMP sidecars as MWG and Microsoft "
                "face regions (other tags kept), or read the regions a photo and its sidecars "
-               "carry",
+               "carry (--import: the daemon reads them again and takes their names)",
     .options = options,
     .min_args = 1,
     .max_args = -1,

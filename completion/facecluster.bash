@@ -138,7 +138,7 @@ _facecluster()
             elif [[ ${COMP_WORDS[i + 1]} == write ]]; then
                 options="--dry-run -n --json"; person=1
             else
-                options=--json; files=1
+                options="--json --import"; files=1
             fi ;;
         *) return ;;
     esac

@@ -593,7 +593,9 @@ done:
 static int queue_retry(void *ctx, const char *path, const fc_store_file *row)
 {
     (void)row;
-    indexer_queue(ctx, path);
+    /* due: read again even when the file looks unchanged (a photo `xmp read --import`
+     * asked for, a failure that may pass) */
+    enqueue(ctx, path, 1);
     return 0;
 }
 

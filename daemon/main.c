@@ -286,6 +286,7 @@ static void on_edits(uv_timer_t *t)
             d->edits_seen++;
             people_refresh(d->people, 0);
         }
+        indexer_retry_due(d->ix); /* photos `xmp read --import` asked to read again */
     }
     /* also where a regroup waited out the coalescing window with nothing else to do */
     if (indexer_idle(d->ix)) maybe_regroup(d, 0);

@@ -442,3 +442,17 @@ int fc_store_sidecars_under(fc_store *s, const char *dir,
     }
     return finish(s, st, stop ? SQLITE_DONE : step, err);
 }
+
+int fc_store_read_again(fc_store *s, const char *path, char *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s,
+                     "UPDATE photos SET status = 0, retry_at = 0, tries = 0 WHERE id = (SELECT "
+                     "photo FROM files WHERE path = ?1 AND missing_since IS NULL) AND "
+                     "missing_since IS NULL",
+                     &st, err);
+    if (rc) return rc;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    rc = finish(s, st, sqlite3_step(st), err);
+    return rc ? rc : sqlite3_changes(s->db) > 0;
+}

@@ -499,6 +499,12 @@ typedef struct {
 int fc_store_regions_put(fc_store *s, int64_t photo, const char *source,
                          const fc_store_region *regions, int n, fc_store_import *out, char *err);
 
+/* Asks the daemon to read the photo the file at path shows again, with its XMP and its
+ * sidecars (`xmp read --import`): the photo becomes pending, which a running daemon takes
+ * within seconds and a stopped one at its next start. 1 when path is a present file of the
+ * store, 0 when it is not. */
+int fc_store_read_again(fc_store *s, const char *path, char *err);
+
 /* Records a sidecar as it was when read (ident), or that there is none at path (NULL), in
  * the same transaction as the caller's if one is open: what a scan compares against. */
 int fc_store_sidecar_put(fc_store *s, const char *path, const fc_file_identity *ident, char *err);

@@ -65,6 +65,7 @@ run history fc_db history --json
 run "xmp write" fc_db xmp write --json
 run "xmp write" fc_db xmp write --dry-run --json
 run "xmp read" fc_db xmp read --json "$tmp/photos/sample1.jpg" "$tmp/photos/sample2.jpg"
+run "xmp read --import" fc_db xmp read --import --json "$tmp/photos/sample1.jpg"
 check "every command ran" test ! -s "$tmp/failed"
 # an indexed photo's faces carry their store ids (those show lists), a new photo's none
 ids_of() { grep -F "\"path\": \"$1\"" "$out/detect" | sed 's/.*"face": \([0-9a-z]*\),.*/\1/' | sort; }

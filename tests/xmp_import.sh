@@ -134,4 +134,14 @@ exiftool -q -o "$lib/ghost.jpg.xmp" "$(region "$lib/ghost.jpg" 1 Later)"
 check "a sidecar added while stopped is read at the next start" in_person Later ghost.jpg
 check "  and said so" grep -q "1 sidecar changed since the last scan" "$tmp/log2"
 check "sidecars are not counted as skipped files" bash -c "! grep -q 'skipped [1-9]' '$tmp/log2'"
+
+# on demand: xmp read --import has the daemon read a photo and its sidecars again
+cli xmp read --import "$lib/lightroom.jpg" >"$tmp/out"
+check "xmp read --import: exit 0" test $? -eq 0
+check "  says so" grep -q '^1 photo to read again' "$tmp/out"
+cli xmp read --import "$tmp/nowhere.jpg" 2>"$tmp/err"
+check "  a file that is not there: exit 1" test $? -eq 1
+check "  said" grep -q 'nowhere.jpg' "$tmp/err"
+"$fcd" --once --watch "$lib" --db "$db" --threads 2 2>"$tmp/log3"
+check "  the next start reads it again" grep -q 'the pipeline ran 1 time' "$tmp/log3"
 finish
