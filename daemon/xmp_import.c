@@ -15,13 +15,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-static int overlaps(const double a[4], const double b[4])
-{
-    const double ca[4] = {a[0], a[1], a[0] + a[2], a[1] + a[3]};
-    const double cb[4] = {b[0], b[1], b[0] + b[2], b[1] + b[3]};
-    return fc_box_region_match(ca, cb) > 0;
-}
-
 /* A packet's regions as the store takes them. A program that writes both kinds (digiKam,
  * Windows) names each face twice, once as MWG and once as Microsoft: the second is the
  * same decision, left out. */
@@ -34,7 +27,7 @@ static int take_regions(const fc_xmp_regions *r, xmp_source *s)
         int twice = 0;
         for (int j = 0; j < i && !twice; j++)
             twice = r->region[j].kind != x->kind && strcmp(r->region[j].name, x->name) == 0 &&
-                    overlaps(r->region[j].box, x->box);
+                    fc_box_region_match(r->region[j].box, x->box) > 0;
         if (twice) continue;
         fc_store_region *out = &s->regions[s->n];
         if (!(out->name = strdup(x->name))) return -ENOMEM;
@@ -73,7 +66,7 @@ static void add_marked(xmp_found *f, const fc_store_region *r)
     const double box[4] = {r->box[0], r->box[1], r->box[2], r->box[3]};
     for (int i = 0; i < f->n_marked; i++) {
         const double seen[4] = {f->marked[i][0], f->marked[i][1], f->marked[i][2], f->marked[i][3]};
-        if (overlaps(seen, box)) return;
+        if (fc_box_region_match(seen, box) > 0) return;
     }
     float(*grown)[4] = realloc(f->marked, (size_t)(f->n_marked + 1) * sizeof *grown);
     if (!grown) return;

@@ -132,16 +132,20 @@ static int same_area(const float a[4], const float b[4])
 }
 
 /* The unclaimed face the region shows best, or 0. */
+/* How well box shows the photo's face i (fc_box_region_match). */
+static double match(const import_job *job, int i, const float box[4])
+{
+    const float *b = job->faces[i].box;
+    const double face[4] = {b[0], b[1], b[2], b[3]}, region[4] = {box[0], box[1], box[2], box[3]};
+    return fc_box_region_match(face, region);
+}
+
 static int64_t face_under(import_job *job, const float box[4])
 {
-    const double region[4] = {box[0], box[1], box[0] + box[2], box[1] + box[3]};
     double best = 0;
     int at = -1;
     for (int i = 0; i < job->n_faces; i++) {
-        if (job->faces[i].claimed) continue;
-        const float *b = job->faces[i].box;
-        const double face[4] = {b[0], b[1], b[0] + b[2], b[1] + b[3]};
-        const double m = fc_box_region_match(face, region);
+        const double m = job->faces[i].claimed ? 0 : match(job, i, box);
         if (m > best) best = m, at = i;
     }
     if (at < 0) return 0;
@@ -152,13 +156,8 @@ static int64_t face_under(import_job *job, const float box[4])
 /* Whether box shows face (of the photo's faces). */
 static int on_face(const import_job *job, int64_t face, const float box[4])
 {
-    const double region[4] = {box[0], box[1], box[0] + box[2], box[1] + box[3]};
     for (int i = 0; i < job->n_faces; i++)
-        if (job->faces[i].id == face) {
-            const float *b = job->faces[i].box;
-            const double f[4] = {b[0], b[1], b[0] + b[2], b[1] + b[3]};
-            return fc_box_region_match(f, region) > 0;
-        }
+        if (job->faces[i].id == face) return match(job, i, box) > 0;
     return 0;
 }
 
@@ -327,10 +326,9 @@ static int drop_region(fc_store *s, import_job *job, const old_region *o, char *
     int rc = 0;
     if (o->retry) return fc_store_exec(s, "DELETE FROM regions WHERE id = ?1", o->id, 0, 0, err);
     if (o->state == REGION_APPLIED && o->face) {
-        const int64_t still = query_int(s,
-                                        "SELECT 1 FROM assignments a JOIN people p ON p.id = "
-                                        "a.person WHERE a.face = ?1 AND a.by_user = 2 AND ?2 = ?2",
-                                        o->face, 0, err, &rc);
+        const int64_t still =
+            query_int(s, "SELECT 1 FROM assignments WHERE face = ?1 AND by_user = 2 AND ?2 = ?2",
+                      o->face, 0, err, &rc);
         if (!rc && still) rc = assign(s, o->face, 0, err);
     }
     if (!rc) rc = fc_store_exec(s, "DELETE FROM regions WHERE id = ?1", o->id, 0, 0, err);

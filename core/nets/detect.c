@@ -19,11 +19,12 @@ double fc_box_iou(const double a[4], const double b[4])
 
 double fc_box_region_match(const double face[4], const double region[4])
 {
-    const double fw = fabs(face[2] - face[0]), fh = fabs(face[3] - face[1]);
-    const double rw = fabs(region[2] - region[0]), rh = fabs(region[3] - region[1]);
+    const double fw = face[2], fh = face[3], rw = region[2], rh = region[3];
     const double small = fmin(fw * fh, rw * rh), large = fmax(fw * fh, rw * rh);
-    if (small <= 0 || large > 6 * small) return 0;
-    const double iou = fc_box_iou(face, region);
+    if (!(small > 0) || large > 6 * small) return 0;
+    const double f[4] = {face[0], face[1], face[0] + fw, face[1] + fh};
+    const double r[4] = {region[0], region[1], region[0] + rw, region[1] + rh};
+    const double iou = fc_box_iou(f, r);
     const double inter = iou * (fw * fh + rw * rh) / (1 + iou); /* from inter / (a + b - inter) */
     const double inside = inter / small;
     return inside >= 0.5 ? inside : 0;

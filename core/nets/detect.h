@@ -24,7 +24,8 @@ double fc_box_iou(const double a[4], const double b[4]);
  * digiKam, Lightroom, Picasa...) show the same face, as a score: 0 when they do not, else
  * the share of the smaller box inside the larger. People draw heads, detectors faces, so
  * union-based overlap is too strict; a small box inside a huge one (a face in a region
- * drawn around a group) is no match either (area ratio past 6). Boxes as fc_box_iou. */
+ * drawn around a group) is no match either (area ratio past 6). Boxes as left, top,
+ * width, height (the form faces and regions are kept in), in any one unit. */
 double fc_box_region_match(const double face[4], const double region[4]);
 
 /* Greedy non-maximum suppression as both references do it: of the boxes scoring above

@@ -535,21 +535,15 @@ static int add_marked(const fc_faces_opts *opts, int width, int height, fc_detec
         if (!isfinite(b[0]) || !isfinite(b[1]) || !(b[2] > 0 && b[3] > 0) || !isfinite(b[2]) ||
             !isfinite(b[3]))
             continue;
-        const double region[4] = {b[0] * width, b[1] * height, (b[0] + b[2]) * width,
-                                  (b[1] + b[3]) * height};
+        const double region[4] = {b[0] * width, b[1] * height, b[2] * width, b[3] * height};
         int matched = 0;
         for (int i = 0; i < detected && !matched; i++) {
-            const double face[4] = {dets[i].x, dets[i].y, dets[i].x + dets[i].w,
-                                    dets[i].y + dets[i].h};
+            const double face[4] = {dets[i].x, dets[i].y, dets[i].w, dets[i].h};
             matched = fc_box_region_match(face, region) > 0;
         }
         if (!matched)
-            dets[n++] = (fc_detection){(float)region[0],
-                                       (float)region[1],
-                                       (float)(region[2] - region[0]),
-                                       (float)(region[3] - region[1]),
-                                       0.0f,
-                                       -1};
+            dets[n++] = (fc_detection){
+                (float)region[0], (float)region[1], (float)region[2], (float)region[3], 0.0f, -1};
     }
     return n;
 }
