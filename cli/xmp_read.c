@@ -64,7 +64,7 @@ static int read_one(const cli_command *cmd, const char *photo, int json)
         cli_warn(cmd, photo, err);
         return -1;
     }
-    const int orientation = cli_xmp_orientation(data, len);
+    const int orientation = fc_xmp_orientation(data, len);
     char *packet = NULL;
     size_t plen = 0;
     int failed = 0;
@@ -74,7 +74,7 @@ static int read_one(const cli_command *cmd, const char *photo, int json)
     if (found == 1) failed |= show(cmd, photo, "embedded", packet, plen, orientation, json) != 0;
     free(packet);
     char sidecars[2][FC_XMP_PATH_MAX];
-    const int n = cli_xmp_sidecars(photo, sidecars, err);
+    const int n = fc_xmp_sidecars_present(photo, sidecars, err);
     if (n < 0) cli_warn(cmd, photo, err), failed = 1;
     for (int i = 0; i < n; i++) {
         uint8_t *bytes = NULL;

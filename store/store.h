@@ -14,6 +14,7 @@
 #include "core/cluster/cluster.h"
 #include "core/nets/faces.h"
 #include "core/fc_error.h"
+#include "core/image/xmp.h"
 #include "core/train/triplet.h"
 
 #include <stddef.h>
@@ -304,13 +305,24 @@ typedef struct {
     float box[4];      /* x, y, w, h in the upright photo's pixels */
     int width, height; /* the upright photo's */
 } fc_store_named_face;
-typedef int (*fc_store_named_face_fn)(void *ctx, const fc_store_named_face *f);
-/* Calls fn for every named face (rejected ones and missing photos left out) of every photo
- * holding a face of person (0: of anyone named), once per present file showing the photo, in
- * path order, then face id: a file's faces come together. Strings are valid during the call
- * only; fn returns 0 to go on. */
-int fc_store_named_faces(fc_store *s, int64_t person, fc_store_named_face_fn fn, void *ctx,
-                         char *err);
+/* One file's named faces (every face's path, photo, width and height are the file's). */
+typedef struct {
+    const char *path;
+    int64_t photo;
+    int width, height; /* the upright photo's */
+    const fc_store_named_face *faces;
+    int n; /* at least 1 */
+} fc_store_named_photo;
+typedef int (*fc_store_named_photo_fn)(void *ctx, const fc_store_named_photo *p);
+/* Calls fn for every present file showing a photo with named faces (of a photo holding a
+ * face of person, when not 0), in path order, with all the photo's named faces (rejected
+ * ones and missing photos left out) by face id. What fn is given is valid during the call
+ * only; fn returns 0 to go on (else that value is returned). */
+int fc_store_named_photos(fc_store *s, int64_t person, fc_store_named_photo_fn fn, void *ctx,
+                          char *err);
+/* p's faces as the XMP regions to write (core/image/xmp.h) into out (room for p->n; names
+ * borrowed from p): how many, faces wholly outside the photo left out. */
+int fc_store_named_photo_xmp(const fc_store_named_photo *p, fc_xmp_face *out);
 
 /* Calls fn for each face in no person (the clustering left it out: no group with a face
  * that may seed one), best score first: person is 0. */

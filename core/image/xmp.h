@@ -11,8 +11,11 @@
 #ifndef FC_XMP_H
 #define FC_XMP_H
 
+#include "core/util/file.h"
+
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 /* Limits on what a file may make us parse or hold: a sidecar with darktable's history is
  * some tens of kilobytes, a packet with a thousand regions about a megabyte. */
@@ -78,6 +81,16 @@ void fc_xmp_regions_free(fc_xmp_regions *r);
  * "NAME.xmp" (Lightroom, Capture One). A photo without an extension has one. Pure: says
  * nothing of whether they exist. Returns how many (1 or 2), or -ENAMETOOLONG. */
 int fc_xmp_sidecar_paths(const char *photo, char paths[2][FC_XMP_PATH_MAX], char *err);
+/* Those of them that exist as regular files, in the same order, into paths: how many
+ * (0..2), or -ENAMETOOLONG. A "sidecar" that is the photo itself is never one. */
+int fc_xmp_sidecars_present(const char *photo, char paths[2][FC_XMP_PATH_MAX], char *err);
+
+/* The EXIF orientation (1..8) the regions of a photo held in memory are turned by: its
+ * EXIF's in any format, 1 for HEIF (fc_exif_read). */
+int fc_xmp_orientation(const uint8_t *data, size_t len);
+/* The same for the photo at path, reading only what its format needs (a JPEG's first
+ * bytes, a WebP or TIFF whole). 0 with *orientation, or a negative errno. */
+int fc_xmp_photo_orientation(const char *path, int *orientation, char *err);
 
 /* --- writing ------------------------------------------------------------------------------ */
 
@@ -106,5 +119,35 @@ typedef struct {
  * is not XMP we can read: never replaced then, so nothing of it is lost). */
 int fc_xmp_regions_write(const char *existing, size_t existing_len, const fc_xmp_photo *photo,
                          const fc_xmp_face *faces, int n, char **out, size_t *out_len, char *err);
+
+/* A face's box in pixels of the upright photo (x, y, w, h, as the store keeps it) as
+ * fc_xmp_face's, in 0..1 and clipped to the photo: 1, or 0 when nothing of it is inside. */
+int fc_xmp_face_box(const float px[4], int width, int height, double out[4]);
+
+typedef enum {
+    FC_XMP_SIDECAR_UNTOUCHED, /* nothing to write nor clear: no file looked at further */
+    FC_XMP_SIDECAR_UNCHANGED, /* it holds what it should already: left alone, time and all */
+    FC_XMP_SIDECAR_WOULD,     /* it would be written (dry run) */
+    FC_XMP_SIDECAR_WRITTEN,
+} fc_xmp_sidecar_status;
+
+typedef struct {
+    fc_xmp_sidecar_status status;
+    char path[FC_XMP_PATH_MAX]; /* the sidecar (UNTOUCHED: maybe "") */
+    int existed;                /* it existed: before is what it was when read */
+    struct stat before, after;  /* after: what was written (WRITTEN) */
+} fc_xmp_sidecar_result;
+
+/* Brings the sidecar of the photo at path (width x height upright pixels) to hold faces
+ * (n of them), as fc_xmp_regions_write merges them: into the sidecar that exists
+ * (NAME.EXT.xmp, else NAME.xmp), else a new NAME.EXT.xmp; n 0 removes facecluster's earlier
+ * regions, and touches nothing where there are none (no file is made to hold nothing). The
+ * new packet is compared byte for byte with the file: equal, the file is left alone. It is
+ * replaced atomically under how's rules; dry_run writes nothing. The photo is only read
+ * (for its orientation). Returns 0 with *out filled, or a negative errno (a sidecar that
+ * cannot be read or parsed is left as it is). */
+int fc_xmp_sidecar_update(const char *path, int width, int height, const fc_xmp_face *faces, int n,
+                          int dry_run, const fc_file_output *how, fc_xmp_sidecar_result *out,
+                          char *err);
 
 #endif

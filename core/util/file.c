@@ -27,14 +27,10 @@ int fc_file_open_regular(const char *path, int *fd, struct stat *st, char *err)
     return rc;
 }
 
-int fc_file_read(const char *path, size_t max_bytes, uint8_t **data, size_t *len, char *err)
-{
-    struct stat st;
-    return fc_file_read_stat(path, max_bytes, data, len, &st, err);
-}
-
-int fc_file_read_stat(const char *path, size_t max_bytes, uint8_t **data, size_t *len,
-                      struct stat *stat_out, char *err)
+/* Reads a regular file's first bytes: all of it when it holds at most max_bytes, else
+ * (whole 0) its first max_bytes or (whole 1) -EFBIG. */
+static int read_regular(const char *path, size_t max_bytes, int whole, uint8_t **data, size_t *len,
+                        struct stat *stat_out, char *err)
 {
     *data = NULL;
     *len = 0;
@@ -43,11 +39,11 @@ int fc_file_read_stat(const char *path, size_t max_bytes, uint8_t **data, size_t
     if (!rc) *stat_out = st;
     if (rc) return rc;
     uint8_t *buf = NULL;
-    if ((uint64_t)st.st_size > max_bytes) {
+    if (whole && (uint64_t)st.st_size > max_bytes) {
         rc = fc_errorf(err, -EFBIG, "file too large (%lld bytes)", (long long)st.st_size);
         goto done;
     }
-    size_t size = (size_t)st.st_size;
+    size_t size = (uint64_t)st.st_size > max_bytes ? max_bytes : (size_t)st.st_size;
     buf = malloc(size ? size : 1);
     if (!buf) {
         rc = fc_errorf(err, -ENOMEM, "out of memory reading %zu bytes", size);
@@ -71,6 +67,24 @@ done:
     free(buf);
     close(fd);
     return rc;
+}
+
+int fc_file_read(const char *path, size_t max_bytes, uint8_t **data, size_t *len, char *err)
+{
+    struct stat st;
+    return read_regular(path, max_bytes, 1, data, len, &st, err);
+}
+
+int fc_file_read_stat(const char *path, size_t max_bytes, uint8_t **data, size_t *len,
+                      struct stat *stat_out, char *err)
+{
+    return read_regular(path, max_bytes, 1, data, len, stat_out, err);
+}
+
+int fc_file_read_head(const char *path, size_t max_bytes, uint8_t **data, size_t *len, char *err)
+{
+    struct stat st;
+    return read_regular(path, max_bytes, 0, data, len, &st, err);
 }
 
 int fc_file_data_path(const char *env_var, const char *name, char *buf, size_t cap, char *err)

@@ -18,6 +18,8 @@ int fc_file_read(const char *path, size_t max_bytes, uint8_t **data, size_t *len
 /* The same, and *st says what the file was when opened (its identity for the store). */
 int fc_file_read_stat(const char *path, size_t max_bytes, uint8_t **data, size_t *len,
                       struct stat *st, char *err);
+/* Reads a regular file's first max_bytes (all of it when shorter), as fc_file_read does. */
+int fc_file_read_head(const char *path, size_t max_bytes, uint8_t **data, size_t *len, char *err);
 
 /* Where facecluster keeps a data file: $<env_var> if set, else
  * $XDG_DATA_HOME/facecluster/<name>, else ~/.local/share/facecluster/<name> (env_var NULL:
