@@ -9,7 +9,7 @@
  *     comment.
  *   - Any other line is a setting: KEY = VALUE, blanks allowed around KEY, '=' and VALUE.
  *     KEY is a long option of faceclusterd without its dashes: watch, db, model, detector,
- *     threads, settle-ms, max-watches, purge-days or max-tries (--once, --verbose and
+ *     threads, settle-ms, max-watches, purge-days, max-tries or xmp (--once, --verbose and
  *     --config are not settings). watch may appear on several lines, a folder each; for
  *     any other key the last line wins. Flags on the command line override the file, and
  *     --watch flags replace all of its watch lines.
@@ -63,7 +63,8 @@
 static const char usage[] =
     "usage: faceclusterd [--once] [--watch DIR]... [--db PATH] [--model PATH]\n"
     "                    [--detector ssd|tiny] [--threads N] [--config PATH]\n"
-    "                    [--max-watches N] [--settle-ms N] [--purge-days N] [--verbose]\n"
+    "                    [--max-watches N] [--settle-ms N] [--purge-days N]\n"
+    "                    [--max-tries N] [--xmp read|write] [--verbose]\n"
     "                    [--help] [--version]\n"
     "Watches photo folders and indexes every face (see README).\n";
 
@@ -146,6 +147,12 @@ static int apply(daemon_config *cfg, const char *key, const char *value, char *e
     if (strcmp(key, "purge-days") == 0)
         return parse_int(key, value, 0, 36500, &cfg->purge_days, err);
     if (strcmp(key, "max-tries") == 0) return parse_int(key, value, 1, 100, &cfg->max_tries, err);
+    if (strcmp(key, "xmp") == 0) {
+        if (strcmp(value, "read") != 0 && strcmp(value, "write") != 0)
+            return fc_errorf(err, -EINVAL, "xmp is read or write, not '%s'", value);
+        cfg->xmp_write = value[0] == 'w';
+        return 0;
+    }
     return fc_errorf(err, -EINVAL, "unknown setting '%s'", key);
 }
 

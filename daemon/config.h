@@ -21,6 +21,7 @@ typedef struct {
     int settle_ms;   /* a file is ready once unchanged this long */
     int purge_days;  /* missing photos are forgotten after this many days */
     int max_tries;   /* a truncated file is bad after this many failed reads */
+    int xmp_write;   /* xmp = write: named faces are kept in the photos' XMP sidecars */
     int verbose;
     char config_path[CONFIG_PATH_MAX]; /* the file read, "" if none */
 } daemon_config;

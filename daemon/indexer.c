@@ -171,12 +171,29 @@ static void queue_described(void *ctx, const char *photo)
     enqueue(ctx, photo, 1);
 }
 
+/* Whether the sidecar at path is as the store last read it (or absent, and never read):
+ * the event was the daemon's own write (xmp = write, recorded as read), or changed
+ * nothing. */
+static int sidecar_as_read(indexer *ix, const char *path)
+{
+    fc_file_identity known;
+    char err[FC_ERR_MAX];
+    struct stat st;
+    const int present = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    const int recorded = fc_store_sidecar_get(ix->store, path, &known, err);
+    if (recorded < 0) return 0; /* read again, to be sure */
+    if (!present) return !recorded;
+    const fc_file_identity now = scan_identity(&st);
+    return recorded && now.size == known.size && now.mtime_ns == known.mtime_ns;
+}
+
 /* A sidecar was written, came or went: the photos it describes are read again, networks
  * and all (a new region may mark a face no detector found). 1 if path is a sidecar. */
 static int sidecar_changed(indexer *ix, const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash || !xmp_is_sidecar(slash + 1)) return 0;
+    if (sidecar_as_read(ix, path)) return 1;
     xmp_sidecar_photos(path, scan_wanted_name, queue_described, ix);
     feed(ix);
     return 1;

@@ -10,6 +10,7 @@
 #include "daemon/people.h"
 #include "daemon/watch.h"
 #include "daemon/xmp_import.h"
+#include "daemon/xmp_sync.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,6 +28,8 @@
 #define ROOT_CHECK_MS 30000 /* a root unmounted or mounted again is noticed this fast */
 #define REGROUP_EVERY_S 300 /* regroups are coalesced: at most this often while indexing */
 #define EDITS_CHECK_MS 5000 /* how soon the daemon notices the CLI's edits */
+#define XMP_DELAY_MS 2000   /* xmp = write: sidecars follow a change this soon after it */
+#define XMP_BUSY_EVERY_S 60 /* or, while photos are being indexed, at most this often */
 
 typedef struct {
     uv_loop_t loop;
@@ -44,12 +47,15 @@ typedef struct {
     long skipped_stored[SCAN_SKIPS];                 /* the sum as the store has it */
     int skipped_known;                               /* skipped_stored was written */
     uv_signal_t sigterm, sigint, sighup;
-    uv_timer_t progress, retry, purge, roots, edits;
-    int64_t data_version; /* the store's, when last looked at */
-    int64_t edit_mark;    /* the user's edits then */
-    int64_t head_mark;    /* the learned head then (facecluster train) */
-    long edits_seen;      /* times it moved: the user edited through the CLI */
-    int argc;             /* the command line, read again with the file on SIGHUP */
+    uv_timer_t progress, retry, purge, roots, edits, xmp;
+    xmp_sync *sidecars;     /* xmp = write: the sidecars kept as the store says */
+    double last_xmp;        /* when they were last brought up to date */
+    const char *protect[2]; /* never written over: the store */
+    int64_t data_version;   /* the store's, when last looked at */
+    int64_t edit_mark;      /* the user's edits then */
+    int64_t head_mark;      /* the learned head then (facecluster train) */
+    long edits_seen;        /* times it moved: the user edited through the CLI */
+    int argc;               /* the command line, read again with the file on SIGHUP */
     char **argv;
     int scanning; /* the start-up scan is running: idle means nothing yet */
     int stopping;
@@ -66,6 +72,8 @@ static void stop(fcd *d, const char *why)
     uv_stop(&d->loop);
 }
 
+static void sidecars_soon(fcd *d);
+
 /* Regroups when faces changed since the last time, at most every REGROUP_EVERY_S
  * (always at the end of --once). */
 static void maybe_regroup(fcd *d, int now_anyway)
@@ -79,12 +87,47 @@ static void maybe_regroup(fcd *d, int now_anyway)
     else
         people_refresh(d->people, 1);
     d->last_regroup = uv_hrtime() * 1e-9, d->regrouped_at = changes;
+    sidecars_soon(d);
+}
+
+/* xmp = write: the sidecars brought up to date now (--once, at its end), or once the
+ * change settles: after the regroup or loading of the people it started, and while photos
+ * are being indexed at most every XMP_BUSY_EVERY_S. */
+static void sync_sidecars(fcd *d)
+{
+    if (!d->cfg.xmp_write) return;
+    if (!d->sidecars) {
+        char err[FC_ERR_MAX];
+        if (xmp_sync_new(d->protect, &d->sidecars, err) != 0) {
+            log_msg(LOG_ERR, "face names not written to sidecars: %s", err);
+            return;
+        }
+    }
+    xmp_sync_run(d->sidecars, d->store);
+    d->last_xmp = uv_hrtime() * 1e-9;
+}
+
+static void on_xmp(uv_timer_t *t)
+{
+    fcd *d = t->data;
+    const double since = uv_hrtime() * 1e-9 - d->last_xmp;
+    if (people_busy(d->people) || (!indexer_idle(d->ix) && since < XMP_BUSY_EVERY_S))
+        uv_timer_start(&d->xmp, on_xmp, XMP_DELAY_MS, 0);
+    else
+        sync_sidecars(d);
+}
+
+static void sidecars_soon(fcd *d)
+{
+    if (d->cfg.xmp_write && !d->cfg.once && !uv_is_active((uv_handle_t *)&d->xmp))
+        uv_timer_start(&d->xmp, on_xmp, XMP_DELAY_MS, 0);
 }
 
 static void on_photo(void *ctx, int64_t photo)
 {
     fcd *d = ctx;
     people_place(d->people, photo);
+    sidecars_soon(d);
 }
 
 static void on_progress(uv_timer_t *t);
@@ -96,6 +139,7 @@ static void on_idle(void *ctx)
     on_progress(&d->progress); /* `status` and systemd show "idle" with this run's counts */
     if (d->cfg.once) {
         maybe_regroup(d, 1);
+        sync_sidecars(d);
         stop(d, "every photo is indexed (--once)");
     } else {
         maybe_regroup(d, 0);
@@ -285,6 +329,7 @@ static void on_edits(uv_timer_t *t)
         if (changed) {
             d->edits_seen++;
             people_refresh(d->people, 0);
+            sidecars_soon(d);
         }
         indexer_retry_due(d->ix); /* photos `xmp read --import` asked to read again */
     }
@@ -309,6 +354,7 @@ static void on_signal(uv_signal_t *sig, int signum)
             log_msg(LOG_ERR, "SIGHUP: the configuration has errors (above): keeping the old one");
         }
         on_scan(d, NULL);
+        sidecars_soon(d); /* xmp = write may be new */
         return;
     }
     stop(d, signum == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -350,8 +396,8 @@ static void start_handles(fcd *d)
         sigs[i]->data = d;
         uv_signal_start(sigs[i], on_signal, nums[i]);
     }
-    uv_timer_t *timers[] = {&d->progress, &d->retry, &d->purge, &d->roots, &d->edits};
-    for (int i = 0; i < 5; i++) {
+    uv_timer_t *timers[] = {&d->progress, &d->retry, &d->purge, &d->roots, &d->edits, &d->xmp};
+    for (int i = 0; i < 6; i++) {
         uv_timer_init(&d->loop, timers[i]);
         timers[i]->data = d;
     }
@@ -411,6 +457,7 @@ int main(int argc, char **argv)
         log_msg(LOG_ERR, "%s", err);
         goto out;
     }
+    d.protect[0] = d.db_path; /* (protect[1]: the end of the list) */
     /* the store's folder private (the default one made so), then one daemon per store */
     char note[FC_ERR_MAX + 64];
     rc = fc_store_make_private(d.db_path, note, sizeof note, err);
@@ -471,8 +518,10 @@ int main(int argc, char **argv)
     on_scan(&d, NULL);
     notify_send("READY=1");
     on_progress(&d.progress); /* STATUS= at once, then every PROGRESS_MS */
+    sidecars_soon(&d);        /* what changed while the daemon was stopped */
     if (d.cfg.once && indexer_idle(d.ix)) {
         maybe_regroup(&d, 1);
+        sync_sidecars(&d);
         stop(&d, "nothing to index (--once)");
     }
     if (!d.stopping) uv_run(&d.loop, UV_RUN_DEFAULT);
@@ -487,6 +536,7 @@ out_loop:
     uv_run(&d.loop, UV_RUN_DEFAULT); /* let the closes complete */
     uv_loop_close(&d.loop);
     people_free(d.people);
+    xmp_sync_free(d.sidecars);
 out:
     fc_store_close(d.store);
     fc_store_lock_release(d.lock, (int64_t)time(NULL)); /* after the last write */

@@ -1,6 +1,7 @@
 #include "daemon/xmp_import.h"
 
 #include "daemon/log.h"
+#include "daemon/scan.h"
 
 #include "core/image/exif.h"
 #include "core/image/xmp.h"
@@ -118,11 +119,7 @@ void xmp_import_read(const char *path, const uint8_t *data, size_t len, xmp_foun
             continue;
         }
         s->present = 1;
-        s->ident = (fc_file_identity){.device = (uint64_t)st.st_dev,
-                                      .inode = (uint64_t)st.st_ino,
-                                      .size = (int64_t)st.st_size,
-                                      .mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
-                                                  st.st_mtim.tv_nsec};
+        s->ident = scan_identity(&st);
         if (read_source(sidecars[i], (const char *)bytes, size, exif.orientation, s)) out->count++;
         free(bytes);
     }

@@ -420,6 +420,20 @@ int fc_store_sidecar_put(fc_store *s, const char *path, const fc_file_identity *
     return finish(s, st, sqlite3_step(st), err);
 }
 
+int fc_store_sidecar_get(fc_store *s, const char *path, fc_file_identity *ident, char *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "SELECT size, mtime_ns FROM sidecars WHERE path = ?1", &st, err);
+    if (rc) return rc;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    const int step = sqlite3_step(st);
+    memset(ident, 0, sizeof *ident);
+    if (step == SQLITE_ROW)
+        ident->size = sqlite3_column_int64(st, 0), ident->mtime_ns = sqlite3_column_int64(st, 1);
+    rc = finish(s, st, step == SQLITE_ROW ? SQLITE_DONE : step, err);
+    return rc ? rc : step == SQLITE_ROW;
+}
+
 int fc_store_sidecars_under(fc_store *s, const char *dir,
                             int (*fn)(void *ctx, const char *path, const fc_file_identity *ident),
                             void *ctx, char *err)

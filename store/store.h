@@ -520,6 +520,8 @@ int fc_store_read_again(fc_store *s, const char *path, char *err);
 /* Records a sidecar as it was when read (ident), or that there is none at path (NULL), in
  * the same transaction as the caller's if one is open: what a scan compares against. */
 int fc_store_sidecar_put(fc_store *s, const char *path, const fc_file_identity *ident, char *err);
+/* The sidecar at path as recorded (only size and mtime_ns): 1, 0 when none is, or an error. */
+int fc_store_sidecar_get(fc_store *s, const char *path, fc_file_identity *ident, char *err);
 /* Calls fn for each sidecar recorded under dir, in path order (fn's row: only ident). */
 int fc_store_sidecars_under(fc_store *s, const char *dir,
                             int (*fn)(void *ctx, const char *path, const fc_file_identity *ident),
