@@ -167,10 +167,11 @@ _faceclusterd()
             return ;;
         --db | --model | --config) _facecluster_files; return ;;
         --detector) _facecluster_add ssd tiny; return ;;
+        --xmp) _facecluster_add read write; return ;;
         --threads | --max-watches | --settle-ms | --purge-days | --max-tries) return ;;
     esac
     _facecluster_add --once --watch --db --model --detector --threads --config \
-        --max-watches --settle-ms --purge-days --max-tries --verbose --help
+        --max-watches --settle-ms --purge-days --max-tries --xmp --verbose --help
 }
 
 complete -F _facecluster facecluster
