@@ -99,7 +99,7 @@ void xmp_import_read(const char *path, const uint8_t *data, size_t len, xmp_foun
         out->count++; /* no XMP: no names of its own */
     free(packet);
     char sidecars[2][FC_XMP_PATH_MAX];
-    const int n = fc_xmp_sidecar_paths(path, sidecars, err);
+    const int n = fc_xmp_sidecar_locate(path, sidecars, err);
     /* NAME.xmp first, NAME.EXT.xmp last: the one digiKam and darktable keep wins */
     for (int i = n - 1; i >= 0; i--) {
         uint8_t *bytes = NULL;

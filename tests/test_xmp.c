@@ -381,6 +381,20 @@ static void test_sidecar_paths(void)
     memset(longp, 'a', sizeof longp - 1);
     longp[sizeof longp - 1] = 0;
     CHECK(fc_xmp_sidecar_paths(longp, p, NULL) == -ENAMETOOLONG);
+
+    /* on disk: NAME.XMP in capitals is found when NAME.xmp is not there, never preferred */
+    char photo[600], upper[600], lower[600];
+    snprintf(photo, sizeof photo, "%s/IMG_2.JPG", tmp);
+    snprintf(upper, sizeof upper, "%s/IMG_2.XMP", tmp);
+    snprintf(lower, sizeof lower, "%s/IMG_2.JPG.xmp", tmp);
+    CHECK(fc_xmp_sidecars_present(photo, p, NULL) == 0);
+    run("touch %s %s", upper, lower);
+    CHECK(fc_xmp_sidecar_locate(photo, p, NULL) == 2 && !strcmp(p[0], lower) &&
+          !strcmp(p[1], upper));
+    CHECK(fc_xmp_sidecars_present(photo, p, NULL) == 2 && !strcmp(p[1], upper));
+    run("touch %s/IMG_2.xmp", tmp);
+    CHECK(fc_xmp_sidecar_locate(photo, p, NULL) == 2 && strstr(p[1], "IMG_2.xmp"));
+    run("rm %s %s %s/IMG_2.xmp", upper, lower, tmp);
 }
 
 /* --- writing ---------------------------------------------------------------------------- */

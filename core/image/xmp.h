@@ -81,6 +81,9 @@ void fc_xmp_regions_free(fc_xmp_regions *r);
  * "NAME.xmp" (Lightroom, Capture One). A photo without an extension has one. Pure: says
  * nothing of whether they exist. Returns how many (1 or 2), or -ENAMETOOLONG. */
 int fc_xmp_sidecar_paths(const char *photo, char paths[2][FC_XMP_PATH_MAX], char *err);
+/* The same, each found on disk as NAME.XMP (a camera's or Windows tool's capitals) when
+ * that exists and NAME.xmp does not: the sidecars to read, and the one to write. */
+int fc_xmp_sidecar_locate(const char *photo, char paths[2][FC_XMP_PATH_MAX], char *err);
 /* Those of them that exist as regular files, in the same order, into paths: how many
  * (0..2), or -ENAMETOOLONG. A "sidecar" that is the photo itself is never one. */
 int fc_xmp_sidecars_present(const char *photo, char paths[2][FC_XMP_PATH_MAX], char *err);

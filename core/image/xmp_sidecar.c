@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int fc_xmp_sidecar_paths(const char *photo, char paths[2][FC_XMP_PATH_MAX], char *err)
 {
@@ -21,4 +22,24 @@ int fc_xmp_sidecar_paths(const char *photo, char paths[2][FC_XMP_PATH_MAX], char
     if (!dot || dot == base) return 1; /* no extension (".hidden" is a name, not one) */
     snprintf(paths[1], FC_XMP_PATH_MAX, "%.*s.xmp", (int)(dot - photo), photo);
     return 2;
+}
+
+static int is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int fc_xmp_sidecar_locate(const char *photo, char paths[2][FC_XMP_PATH_MAX], char *err)
+{
+    const int n = fc_xmp_sidecar_paths(photo, paths, err);
+    for (int i = 0; i < n; i++) {
+        /* a camera or a Windows tool may have written it in capitals */
+        char upper[FC_XMP_PATH_MAX];
+        const size_t len = strlen(paths[i]);
+        memcpy(upper, paths[i], len + 1);
+        memcpy(upper + len - 4, ".XMP", 4);
+        if (!is_file(paths[i]) && is_file(upper)) memcpy(paths[i], upper, len + 1);
+    }
+    return n;
 }

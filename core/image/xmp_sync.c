@@ -42,7 +42,7 @@ int fc_xmp_photo_orientation(const char *path, int *orientation, char *err)
 int fc_xmp_sidecars_present(const char *photo, char paths[2][FC_XMP_PATH_MAX], char *err)
 {
     char all[2][FC_XMP_PATH_MAX];
-    const int n = fc_xmp_sidecar_paths(photo, all, err);
+    const int n = fc_xmp_sidecar_locate(photo, all, err);
     if (n < 0) return n;
     int found = 0;
     for (int i = 0; i < n; i++) {
