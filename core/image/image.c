@@ -32,7 +32,7 @@ void fc_image_free(fc_image *img)
 
 /* Averages each k x k block (k = 8 / n, any n/8 scale: blocks of fractional size are
  * weighted by their overlap) of src, rows y0..y1 and columns x0..x1 of the scaled image. */
-static void average_down(const fc_image *src, int num, int x0, int y0, fc_image *dst)
+static void average_down(const fc_image_view *src, int num, int x0, int y0, fc_image *dst)
 {
     const double step = 8.0 / num;
     for (int y = 0; y < dst->height; y++) {
@@ -42,9 +42,10 @@ static void average_down(const fc_image *src, int num, int x0, int y0, fc_image 
             double sum[3] = {0, 0, 0}, weight = 0;
             for (int sy = (int)top; sy < bottom; sy++) {
                 const double wy = fmin(sy + 1, bottom) - fmax(sy, top);
+                const uint8_t *row = src->rgb + (size_t)sy * src->stride;
                 for (int sx = (int)left; sx < right; sx++) {
                     const double w = wy * (fmin(sx + 1, right) - fmax(sx, left));
-                    const uint8_t *p = src->rgb + ((size_t)sy * src->width + sx) * 3;
+                    const uint8_t *p = row + (size_t)sx * 3;
                     sum[0] += w * p[0], sum[1] += w * p[1], sum[2] += w * p[2];
                     weight += w;
                 }
@@ -72,37 +73,61 @@ int fc_image_pick_scale(int width, int height, int min_long_side)
     return 8;
 }
 
+/* The scale and the rectangle of the scaled image opts ask of a width x height image
+ * (fc_image_reduce's rules), into *num, r (x0, y0, x1, y1) and *info. */
+static int plan_reduce(int width, int height, const fc_decode_opts *opts, int *num, int r[4],
+                       fc_decode_info *info, char *err)
+{
+    *num = opts->scale_num >= 1 && opts->scale_num <= 8
+               ? opts->scale_num
+               : fc_image_pick_scale(width, height, opts->min_long_side);
+    const int scaled_w = (width * *num + 7) / 8, scaled_h = (height * *num + 7) / 8;
+    r[0] = 0, r[1] = 0, r[2] = scaled_w, r[3] = scaled_h;
+    if (opts->region[2] > 0 && opts->region[3] > 0) {
+        const double k = *num / 8.0;
+        r[0] = (int)fmax(floor(opts->region[0] * k), 0);
+        r[1] = (int)fmax(floor(opts->region[1] * k), 0);
+        r[2] = (int)fmin(ceil((opts->region[0] + (double)opts->region[2]) * k), scaled_w);
+        r[3] = (int)fmin(ceil((opts->region[1] + (double)opts->region[3]) * k), scaled_h);
+        if (r[0] >= r[2] || r[1] >= r[3])
+            return fc_errorf(err, -EINVAL, "region outside the image");
+    }
+    *info = (fc_decode_info){width, height, *num, 8, r[0], r[1]};
+    return 0;
+}
+
+int fc_image_reduce_view(const fc_image_view *src, const fc_decode_opts *opts, fc_image *out,
+                         fc_decode_info *info, char *err)
+{
+    int num, r[4];
+    memset(out, 0, sizeof *out);
+    int rc = plan_reduce(src->width, src->height, opts, &num, r, info, err);
+    if (!rc) rc = fc_image_alloc(out, r[2] - r[0], r[3] - r[1], err);
+    if (rc) return rc;
+    if (num < 8) {
+        average_down(src, num, r[0], r[1], out);
+        return 0;
+    }
+    for (int y = 0; y < out->height; y++)
+        memcpy(out->rgb + (size_t)y * out->width * 3,
+               src->rgb + (size_t)(r[1] + y) * src->stride + (size_t)r[0] * 3,
+               (size_t)out->width * 3);
+    return 0;
+}
+
 int fc_image_reduce(fc_image *full, const fc_decode_opts *opts, fc_image *out, fc_decode_info *info,
                     char *err)
 {
+    int num, r[4];
     memset(out, 0, sizeof *out);
-    const int num = opts->scale_num >= 1 && opts->scale_num <= 8
-                        ? opts->scale_num
-                        : fc_image_pick_scale(full->width, full->height, opts->min_long_side);
-    const int scaled_w = (full->width * num + 7) / 8, scaled_h = (full->height * num + 7) / 8;
-    int x0 = 0, y0 = 0, x1 = scaled_w, y1 = scaled_h;
-    if (opts->region[2] > 0 && opts->region[3] > 0) {
-        const double k = num / 8.0;
-        x0 = (int)fmax(floor(opts->region[0] * k), 0);
-        y0 = (int)fmax(floor(opts->region[1] * k), 0);
-        x1 = (int)fmin(ceil((opts->region[0] + (double)opts->region[2]) * k), x1);
-        y1 = (int)fmin(ceil((opts->region[1] + (double)opts->region[3]) * k), y1);
-        if (x0 >= x1 || y0 >= y1) {
-            fc_image_free(full);
-            return fc_errorf(err, -EINVAL, "region outside the image");
-        }
-    }
-    *info = (fc_decode_info){full->width, full->height, num, 8, x0, y0};
-    int rc = 0;
-    if (num == 8 && x0 == 0 && y0 == 0 && x1 == scaled_w && y1 == scaled_h) {
+    int rc = plan_reduce(full->width, full->height, opts, &num, r, info, err);
+    if (!rc && num == 8 && r[0] == 0 && r[1] == 0 && r[2] == full->width && r[3] == full->height) {
         *out = *full; /* nothing to do: hand the pixels over */
         memset(full, 0, sizeof *full);
         return 0;
     }
-    if (num == 8)
-        rc = fc_image_crop(full, x0, y0, x1 - x0, y1 - y0, out, err);
-    else if ((rc = fc_image_alloc(out, x1 - x0, y1 - y0, err)) == 0)
-        average_down(full, num, x0, y0, out);
+    const fc_image_view view = {full->rgb, (size_t)full->width * 3, full->width, full->height};
+    if (!rc) rc = fc_image_reduce_view(&view, opts, out, info, err);
     fc_image_free(full);
     return rc;
 }
@@ -136,8 +161,7 @@ int fc_image_decode_opts(const uint8_t *data, size_t len, const fc_decode_opts *
         rc = fc_image_decode_tiff(data, len, &full, err);
         break;
     case FC_FORMAT_HEIF:
-        rc = fc_image_decode_heif(data, len, &full, err);
-        break;
+        return fc_image_decode_heif(data, len, opts, out, info, err);
     case FC_FORMAT_VIDEO:
         return fc_errorf(err, -ENOTSUP, "a video, not a photo");
     default:

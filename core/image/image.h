@@ -106,7 +106,10 @@ int fc_image_decode_ppm(const uint8_t *data, size_t len, fc_image *out, char *er
 int fc_image_decode_png(const uint8_t *data, size_t len, fc_image *out, char *err);
 int fc_image_decode_webp(const uint8_t *data, size_t len, fc_image *out, char *err);
 int fc_image_decode_tiff(const uint8_t *data, size_t len, fc_image *out, char *err);
-int fc_image_decode_heif(const uint8_t *data, size_t len, fc_image *out, char *err);
+/* HEIF is reduced straight from libheif's picture (a 48 MP photo's copy would be 144 MB);
+ * opts and info may be NULL (the whole image). */
+int fc_image_decode_heif(const uint8_t *data, size_t len, const fc_decode_opts *opts, fc_image *out,
+                         fc_decode_info *info, char *err);
 
 /* Writes width RGBA pixels as RGB put over white (transparent screenshots and logos would
  * otherwise turn black or keep whatever colour their hidden pixels hold). */
@@ -115,6 +118,18 @@ void fc_image_rgba_row(uint8_t *rgb, const uint8_t *rgba, int width);
 /* The scale n (of 8) min_long_side asks of a width x height image: the smallest whose
  * longer side is at least min_long_side, 8 when none is or min_long_side <= 0. */
 int fc_image_pick_scale(int width, int height, int min_long_side);
+
+/* Pixels someone else owns (a decoder's own buffer), rows stride bytes apart. */
+typedef struct {
+    const uint8_t *rgb;
+    size_t stride;
+    int width, height;
+} fc_image_view;
+
+/* The same as fc_image_reduce from pixels it does not own: *out is always a new image
+ * (the caller frees it), however little there was to do. */
+int fc_image_reduce_view(const fc_image_view *src, const fc_decode_opts *opts, fc_image *out,
+                         fc_decode_info *info, char *err);
 
 /* Reduces a whole decoded image to what opts ask (the same scale n/8 and region rules as
  * the JPEG decoder, by averaging), consuming *full: on return *out owns the result (which

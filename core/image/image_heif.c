@@ -76,8 +76,13 @@ static int open_primary(const uint8_t *data, size_t len, struct heif_context **c
     return 0;
 }
 
-int fc_image_decode_heif(const uint8_t *data, size_t len, fc_image *out, char *err)
+int fc_image_decode_heif(const uint8_t *data, size_t len, const fc_decode_opts *opts, fc_image *out,
+                         fc_decode_info *info, char *err)
 {
+    static const fc_decode_opts whole = {0};
+    fc_decode_info ignored;
+    if (!opts) opts = &whole;
+    if (!info) info = &ignored;
     memset(out, 0, sizeof *out);
     struct heif_context *ctx;
     struct heif_image_handle *handle;
@@ -109,10 +114,8 @@ int fc_image_decode_heif(const uint8_t *data, size_t len, fc_image *out, char *e
                        height);
         goto done;
     }
-    rc = fc_image_alloc(out, width, height, err);
-    if (rc) goto done;
-    for (int y = 0; y < height; y++)
-        memcpy(out->rgb + (size_t)y * width * 3, plane + (size_t)y * stride, (size_t)width * 3);
+    const fc_image_view view = {plane, (size_t)stride, width, height};
+    rc = fc_image_reduce_view(&view, opts, out, info, err);
 done:
     if (img) heif_image_release(img);
     heif_image_handle_release(handle);

@@ -6,7 +6,12 @@
 
 #include <stdint.h>
 
-#define DECODER_OF(format) fc_image_decode_##format
+/* each decoder called as for a whole image (HEIF's takes the options it reduces by) */
+#define DECODE_png(d, n, img, err) fc_image_decode_png(d, n, img, err)
+#define DECODE_webp(d, n, img, err) fc_image_decode_webp(d, n, img, err)
+#define DECODE_tiff(d, n, img, err) fc_image_decode_tiff(d, n, img, err)
+#define DECODE_heif(d, n, img, err) fc_image_decode_heif(d, n, NULL, img, NULL, err)
+#define DECODER_OF(format) DECODE_##format
 #define DECODER(format) DECODER_OF(format)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
