@@ -7,6 +7,7 @@
 #include "daemon/indexer.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
+#include "daemon/nudge.h"
 #include "daemon/people.h"
 #include "daemon/watch.h"
 #include "daemon/xmp_import.h"
@@ -22,12 +23,12 @@
 #include <time.h>
 #include <uv.h>
 
-#define PROGRESS_MS 10000
-#define RETRY_CHECK_MS 30000
+/* Every timer runs only while it has work: an idle daemon sleeps (README, "How fast"). */
+#define PROGRESS_MS 10000 /* while photos are being indexed */
+#define RETRY_CHECK_S 30  /* photos waiting for a retry: looked at no sooner than this */
 #define PURGE_EVERY_MS (24 * 3600 * 1000ULL)
-#define ROOT_CHECK_MS 30000 /* a root unmounted or mounted again is noticed this fast */
+#define ROOT_CHECK_MS 30000 /* while a root is missing: looked for this often */
 #define REGROUP_EVERY_S 300 /* regroups are coalesced: at most this often while indexing */
-#define EDITS_CHECK_MS 5000 /* how soon the daemon notices the CLI's edits */
 #define XMP_DELAY_MS 2000   /* xmp = write: sidecars follow a change this soon after it */
 #define XMP_BUSY_EVERY_S 60 /* or, while photos are being indexed, at most this often */
 
@@ -47,7 +48,8 @@ typedef struct {
     long skipped_stored[SCAN_SKIPS];                 /* the sum as the store has it */
     int skipped_known;                               /* skipped_stored was written */
     uv_signal_t sigterm, sigint, sighup;
-    uv_timer_t progress, retry, purge, roots, edits, xmp;
+    uv_timer_t progress, retry, purge, roots, xmp, regroup;
+    nudges *nudges;         /* the mount table and the store's files changed (watching only) */
     xmp_sync *sidecars;     /* xmp = write: the sidecars kept as the store says */
     double last_xmp;        /* when they were last brought up to date */
     const char *protect[2]; /* never written over: the store */
@@ -73,15 +75,49 @@ static void stop(fcd *d, const char *why)
 }
 
 static void sidecars_soon(fcd *d);
+static void on_progress(uv_timer_t *t);
+
+/* Something may be indexed: progress is reported every PROGRESS_MS until all is done. */
+static void busy(fcd *d)
+{
+    if (!uv_is_active((uv_handle_t *)&d->progress))
+        uv_timer_start(&d->progress, on_progress, PROGRESS_MS, PROGRESS_MS);
+}
+
+static void on_retry(uv_timer_t *t);
+static void check_roots(fcd *d);
+
+/* The retry timer set for the next photo waiting for one (none: stopped). */
+static void arm_retry(fcd *d)
+{
+    int64_t when;
+    char err[FC_ERR_MAX];
+    const int waiting = fc_store_next_retry(d->store, &when, err);
+    if (waiting < 0) log_msg(LOG_ERR, "cannot look for retries: %s", err);
+    if (waiting <= 0) {
+        uv_timer_stop(&d->retry);
+        return;
+    }
+    int64_t in_s = when - (int64_t)time(NULL);
+    if (in_s < RETRY_CHECK_S) in_s = RETRY_CHECK_S; /* due ones are in hand already */
+    uv_timer_start(&d->retry, on_retry, (uint64_t)in_s * 1000, 0);
+}
+
+static void on_regroup_timer(uv_timer_t *t);
 
 /* Regroups when faces changed since the last time, at most every REGROUP_EVERY_S
- * (always at the end of --once). */
+ * (always at the end of --once); one held back by that waits on a timer for its time. */
 static void maybe_regroup(fcd *d, int now_anyway)
 {
     const long changes = indexer_changes(d->ix) + d->edits_seen;
     const double now = uv_hrtime() * 1e-9;
     if (changes == d->regrouped_at && d->last_regroup > 0 && !people_regroup_due(d->people)) return;
-    if (!now_anyway && d->last_regroup > 0 && now - d->last_regroup < REGROUP_EVERY_S) return;
+    if (!now_anyway && d->last_regroup > 0 && now - d->last_regroup < REGROUP_EVERY_S) {
+        const double wait_s = REGROUP_EVERY_S - (now - d->last_regroup);
+        if (!d->cfg.once && !uv_is_active((uv_handle_t *)&d->regroup))
+            uv_timer_start(&d->regroup, on_regroup_timer, (uint64_t)(wait_s * 1000) + 1, 0);
+        return;
+    }
     if (d->cfg.once)
         people_run_now(d->people, 1);
     else
@@ -123,6 +159,12 @@ static void sidecars_soon(fcd *d)
         uv_timer_start(&d->xmp, on_xmp, XMP_DELAY_MS, 0);
 }
 
+static void on_regroup_timer(uv_timer_t *t)
+{
+    fcd *d = t->data;
+    if (indexer_idle(d->ix)) maybe_regroup(d, 0); /* else when the indexing is done */
+}
+
 static void on_photo(void *ctx, int64_t photo)
 {
     fcd *d = ctx;
@@ -130,13 +172,12 @@ static void on_photo(void *ctx, int64_t photo)
     sidecars_soon(d);
 }
 
-static void on_progress(uv_timer_t *t);
-
 static void on_idle(void *ctx)
 {
     fcd *d = ctx;
     if (d->scanning) return;
     on_progress(&d->progress); /* `status` and systemd show "idle" with this run's counts */
+    arm_retry(d);
     if (d->cfg.once) {
         maybe_regroup(d, 1);
         sync_sidecars(d);
@@ -204,6 +245,8 @@ static void on_scan(void *ctx, const char *dir)
         indexer_scan(d->ix, dir, watch_dir, d);
         d->scanning--;
     }
+    if (!dir) check_roots(d); /* a root missing is looked for */
+    busy(d);
     indexer_retry_due(d->ix); /* and checks whether all is done */
 }
 
@@ -250,6 +293,7 @@ static int raw_with_partner(const char *path)
 static void on_ready(void *ctx, const char *path)
 {
     fcd *d = ctx;
+    busy(d);
     if (xmp_is_sidecar(strrchr(path, '/') + 1)) { /* the indexer reads its photos again */
         indexer_add(d->ix, path);
         return;
@@ -262,6 +306,7 @@ static void on_ready(void *ctx, const char *path)
 static void on_renamed(void *ctx, const char *from, const char *to)
 {
     fcd *d = ctx;
+    busy(d);
     indexer_renamed(d->ix, from, to);
     partner_left(d, from);
     if (raw_with_partner(to))
@@ -273,15 +318,19 @@ static void on_renamed(void *ctx, const char *from, const char *to)
 static void on_gone(void *ctx, const char *path)
 {
     fcd *d = ctx;
+    busy(d);
     indexer_gone(d->ix, path);
     partner_left(d, path);
 }
 
+static void on_roots(uv_timer_t *t);
+
 /* A root unmounted (its mount point left empty, another device) or mounted again, or
- * created after the start: scanned again. */
-static void on_roots(uv_timer_t *t)
+ * created after the start: scanned again. Looked at when the mount table changes, and
+ * every ROOT_CHECK_MS while a root is missing. */
+static void check_roots(fcd *d)
 {
-    fcd *d = t->data;
+    int missing = 0;
     for (int i = 0; i < d->cfg.root_count; i++) {
         struct stat st;
         const int readable = stat(d->cfg.roots[i], &st) == 0;
@@ -291,7 +340,22 @@ static void on_roots(uv_timer_t *t)
             scan_root_at(d, i);
             record_skipped(d);
         }
+        missing |= d->root_dev[i] == 0;
     }
+    if (!missing)
+        uv_timer_stop(&d->roots);
+    else if (!d->cfg.once && !uv_is_active((uv_handle_t *)&d->roots))
+        uv_timer_start(&d->roots, on_roots, ROOT_CHECK_MS, ROOT_CHECK_MS);
+}
+
+static void on_roots(uv_timer_t *t)
+{
+    check_roots(t->data);
+}
+
+static void mounts_changed(void *ctx)
+{
+    check_roots(ctx);
 }
 
 /* Whether the learned head changed since the last look (a head trained or removed). */
@@ -311,9 +375,9 @@ static int head_changed(fcd *d)
 /* The CLI wrote (a name, a merge, a correction, a head trained or removed): new faces are
  * placed among the people as the user left them (the index, and the head, loaded again
  * at once), and the people are regrouped with it within the usual coalescing. */
-static void on_edits(uv_timer_t *t)
+static void store_changed(void *ctx)
 {
-    fcd *d = t->data;
+    fcd *d = ctx;
     int64_t version, mark;
     /* data_version: any other connection wrote (cheap to ask); the edit and head marks:
      * the user */
@@ -331,9 +395,9 @@ static void on_edits(uv_timer_t *t)
             people_refresh(d->people, 0);
             sidecars_soon(d);
         }
+        busy(d);
         indexer_retry_due(d->ix); /* photos `xmp read --import` asked to read again */
     }
-    /* also where a regroup waited out the coalescing window with nothing else to do */
     if (indexer_idle(d->ix)) maybe_regroup(d, 0);
 }
 
@@ -366,12 +430,15 @@ static void on_progress(uv_timer_t *t)
     char line[200];
     snprintf(line, sizeof line, "STATUS=%s", indexer_progress(d->ix));
     notify_send(line);
+    if (indexer_idle(d->ix) && !d->scanning) uv_timer_stop(&d->progress);
 }
 
 static void on_retry(uv_timer_t *t)
 {
     fcd *d = t->data;
+    busy(d);
     indexer_retry_due(d->ix);
+    arm_retry(d);
 }
 
 static void on_purge(uv_timer_t *t)
@@ -396,20 +463,20 @@ static void start_handles(fcd *d)
         sigs[i]->data = d;
         uv_signal_start(sigs[i], on_signal, nums[i]);
     }
-    uv_timer_t *timers[] = {&d->progress, &d->retry, &d->purge, &d->roots, &d->edits, &d->xmp};
+    uv_timer_t *timers[] = {&d->progress, &d->retry, &d->purge, &d->roots, &d->xmp, &d->regroup};
     for (int i = 0; i < 6; i++) {
         uv_timer_init(&d->loop, timers[i]);
         timers[i]->data = d;
     }
-    uv_timer_start(&d->progress, on_progress, PROGRESS_MS, PROGRESS_MS);
-    uv_timer_start(&d->retry, on_retry, RETRY_CHECK_MS, RETRY_CHECK_MS);
+    busy(d);
     uv_timer_start(&d->purge, on_purge, 0, PURGE_EVERY_MS);
-    if (!d->cfg.once) uv_timer_start(&d->roots, on_roots, ROOT_CHECK_MS, ROOT_CHECK_MS);
     if (!d->cfg.once) {
         fc_store_data_version(d->store, &d->data_version, NULL);
         fc_store_edit_mark(d->store, &d->edit_mark, NULL);
         fc_store_head_mark(d->store, &d->head_mark, NULL);
-        uv_timer_start(&d->edits, on_edits, EDITS_CHECK_MS, EDITS_CHECK_MS);
+        const nudge_events events = {.mounts = mounts_changed, .store = store_changed, .ctx = d};
+        if (nudges_start(&d->loop, d->db_path, &events, &d->nudges) != 0)
+            log_msg(LOG_ERR, "out of memory: the daemon will not notice mounts nor edits");
     }
 }
 
@@ -527,6 +594,7 @@ int main(int argc, char **argv)
     if (!d.stopping) uv_run(&d.loop, UV_RUN_DEFAULT);
     notify_send("STOPPING=1");
     watch_free(d.watch);
+    nudges_free(d.nudges);
     indexer_stop(d.ix); /* finishes and writes the photos in the workers' hands */
     log_summary(&d);
     indexer_free(d.ix);

@@ -95,6 +95,9 @@ static char *moved_path(const char *path, const char *from, const char *to)
 
 /* --- watches ---------------------------------------------------------------------------- */
 
+static void on_unwatched_timer(uv_timer_t *t);
+
+/* Folders without a watch are rescanned now and then, only while there are some. */
 static void remember_unwatched(watcher *w, const char *dir)
 {
     for (int i = 0; i < w->unwatched_count; i++)
@@ -107,6 +110,8 @@ static void remember_unwatched(watcher *w, const char *dir)
     }
     char *copy = strdup(dir);
     if (copy) w->unwatched[w->unwatched_count++] = copy;
+    if (!uv_is_active((uv_handle_t *)&w->unwatched_timer))
+        uv_timer_start(&w->unwatched_timer, on_unwatched_timer, UNWATCHED_RESCAN_MS, 0);
 }
 
 void watch_add(watcher *w, const char *dir)
@@ -173,6 +178,9 @@ static void rename_watches(watcher *w, const char *from, const char *to)
 
 /* --- the settle window ------------------------------------------------------------------- */
 
+static void on_settle_timer(uv_timer_t *t);
+
+/* The settle window is checked every SETTLE_CHECK_MS, only while a file waits in it. */
 void watch_settle(watcher *w, const char *path)
 {
     const size_t b = hash_text(path);
@@ -191,6 +199,8 @@ void watch_settle(watcher *w, const char *path)
         w->settle_count++;
     }
     s->since = now_s(); /* written again: the window starts again */
+    if (!uv_is_active((uv_handle_t *)&w->settle_timer))
+        uv_timer_start(&w->settle_timer, on_settle_timer, SETTLE_CHECK_MS, SETTLE_CHECK_MS);
 }
 
 static void on_settle_timer(uv_timer_t *t)
@@ -219,6 +229,7 @@ static void on_settle_timer(uv_timer_t *t)
             free(s->path);
             free(s);
         }
+    if (!w->settle_count) uv_timer_stop(&w->settle_timer);
 }
 
 static void rename_settling(watcher *w, const char *from, const char *to)
@@ -379,10 +390,7 @@ int watch_new(uv_loop_t *loop, const watch_events *events, int max_watches, int 
     uv_timer_init(loop, &w->unwatched_timer);
     w->poll.data = w->settle_timer.data = w->move_timer.data = w->unwatched_timer.data = w;
     uv_poll_start(&w->poll, UV_READABLE, on_readable);
-    uv_timer_start(&w->settle_timer, on_settle_timer, SETTLE_CHECK_MS, SETTLE_CHECK_MS);
-    uv_timer_start(&w->unwatched_timer, on_unwatched_timer, UNWATCHED_RESCAN_MS,
-                   UNWATCHED_RESCAN_MS);
-    *out = w;
+    *out = w; /* its timers start when they have work: watch_settle, remember_unwatched */
     return 0;
 }
 

@@ -125,6 +125,17 @@ int fc_store_data_version(fc_store *s, int64_t *version, char *err)
     return count(s, "PRAGMA data_version", NULL, version, err);
 }
 
+int fc_store_next_retry(fc_store *s, int64_t *when, char *err)
+{
+    /* as fc_store_due_retries counts them: pending, with a present file */
+    int rc = count(s,
+                   "SELECT coalesce(min(p.retry_at), -1) FROM photos p WHERE p.status = 0 AND "
+                   "EXISTS (SELECT 1 FROM files f WHERE f.photo = p.id AND f.missing_since IS "
+                   "NULL)",
+                   NULL, when, err);
+    return rc ? rc : *when >= 0;
+}
+
 int fc_store_touch(fc_store *s, int64_t now, char *err)
 {
     sqlite3_stmt *st = fc_store_stmt(s, ST_TOUCH, err);

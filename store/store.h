@@ -180,6 +180,9 @@ int fc_store_purge_missing(fc_store *s, int64_t before, char *err);
 /* Pending photos whose retry time has come: one of their paths each, for fn (same
  * contract as fc_store_files_under). */
 int fc_store_due_retries(fc_store *s, int64_t now, fc_store_file_fn fn, void *ctx, char *err);
+/* When the next of them is due (unix seconds; it may be past): 1 with *when, 0 when no
+ * photo waits for a retry. */
+int fc_store_next_retry(fc_store *s, int64_t *when, char *err);
 
 /* --- people ------------------------------------------------------------------------ */
 
