@@ -9,7 +9,8 @@
  *     comment.
  *   - Any other line is a setting: KEY = VALUE, blanks allowed around KEY, '=' and VALUE.
  *     KEY is a long option of faceclusterd without its dashes: watch, db, model, detector,
- *     threads, settle-ms, max-watches, purge-days, max-tries or xmp (--once, --verbose and
+ *     threads, settle-ms, max-watches, purge-days, max-tries, model-ttl or xmp ('_' may
+ *     stand for '-': model_ttl; --once, --verbose and
  *     --config are not settings). watch may appear on several lines, a folder each; for
  *     any other key the last line wins. Flags on the command line override the file, and
  *     --watch flags replace all of its watch lines.
@@ -64,7 +65,8 @@ static const char usage[] =
     "usage: faceclusterd [--once] [--watch DIR]... [--db PATH] [--model PATH]\n"
     "                    [--detector ssd|tiny] [--threads N] [--config PATH]\n"
     "                    [--max-watches N] [--settle-ms N] [--purge-days N]\n"
-    "                    [--max-tries N] [--xmp read|write] [--verbose]\n"
+    "                    [--max-tries N] [--model-ttl SECONDS] [--xmp read|write]\n"
+    "                    [--verbose]\n"
     "                    [--help] [--version]\n"
     "Watches photo folders and indexes every face (see README).\n";
 
@@ -123,9 +125,15 @@ static int is_path_key(const char *key)
     return strcmp(key, "watch") == 0 || strcmp(key, "db") == 0 || strcmp(key, "model") == 0;
 }
 
-/* One setting, from the file (key = value) or a flag (--key value). */
-static int apply(daemon_config *cfg, const char *key, const char *value, char *err)
+/* One setting, from the file (key = value) or a flag (--key value); in a key '_' is '-'
+ * (model_ttl is model-ttl), as other programs' config files spell them. */
+static int apply(daemon_config *cfg, const char *given, const char *value, char *err)
 {
+    char key[32];
+    if (snprintf(key, sizeof key, "%s", given) >= (int)sizeof key)
+        return fc_errorf(err, -EINVAL, "unknown setting '%.64s'", given);
+    for (char *c = key; *c; c++)
+        if (*c == '_') *c = '-';
     if (strcmp(key, "watch") == 0) return add_root(cfg, value, err);
     if (strcmp(key, "db") == 0 || strcmp(key, "model") == 0) {
         char *dest = key[0] == 'd' ? cfg->db : cfg->model;
@@ -147,6 +155,8 @@ static int apply(daemon_config *cfg, const char *key, const char *value, char *e
     if (strcmp(key, "purge-days") == 0)
         return parse_int(key, value, 0, 36500, &cfg->purge_days, err);
     if (strcmp(key, "max-tries") == 0) return parse_int(key, value, 1, 100, &cfg->max_tries, err);
+    if (strcmp(key, "model-ttl") == 0)
+        return parse_int(key, value, 0, 7 * 86400, &cfg->model_ttl_s, err);
     if (strcmp(key, "xmp") == 0) {
         if (strcmp(value, "read") != 0 && strcmp(value, "write") != 0)
             return fc_errorf(err, -EINVAL, "xmp is read or write, not '%s'", value);
@@ -333,6 +343,7 @@ int config_load(daemon_config *cfg, int argc, char **argv)
     cfg->settle_ms = 2000;
     cfg->purge_days = 30;
     cfg->max_tries = 3;
+    cfg->model_ttl_s = 300; /* as Immich's machine learning service unloads its models */
     /* --help and --version answer whatever the config file says */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

@@ -22,6 +22,7 @@ typedef struct {
     int purge_days;  /* missing photos are forgotten after this many days */
     int max_tries;   /* a truncated file is bad after this many failed reads */
     int xmp_write;   /* xmp = write: named faces are kept in the photos' XMP sidecars */
+    int model_ttl_s; /* idle workers free their networks after this long; 0: never */
     int verbose;
     char config_path[CONFIG_PATH_MAX]; /* the file read, "" if none */
 } daemon_config;

@@ -669,6 +669,7 @@ int indexer_new(uv_loop_t *loop, const daemon_config *cfg, const char *db_path, 
                       .db_path = db_path,
                       .threads = threads,
                       .capacity = 2 * threads, /* a little ahead of the workers, no more */
+                      .model_ttl_s = cfg->model_ttl_s,
                       .loop = loop,
                       .on_results = on_results,
                       .ctx = ix};

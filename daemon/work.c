@@ -1,10 +1,13 @@
 #include "daemon/work.h"
 
+#include "core/nn/model.h"
 #include "core/util/file.h"
 #include "daemon/log.h"
 #include "daemon/scan.h"
 
 #include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -28,7 +31,8 @@ struct work_pool {
     pthread_cond_t wake; /* a job was queued, or stopping */
     job *queue_head, *queue_tail;
     int queued, running, stopping, broken;
-    int done; /* results not taken yet */
+    int holding; /* workers whose networks are made (model_ttl frees idle ones) */
+    int done;    /* results not taken yet */
     work_result *done_head, *done_tail;
     uv_async_t async;
     atomic_long network_runs;
@@ -102,36 +106,97 @@ static void process(work_pool *pool, fc_faces *faces, fc_store *reader, int embe
     r->outcome = WORK_INDEXED;
 }
 
+/* A worker's networks and its connection to the store: made when it is given a photo,
+ * freed after model_ttl seconds without one. */
+typedef struct {
+    fc_faces *faces;
+    fc_store *reader;
+} worker_kit;
+
+/* Called with the lock held; returns with it held. */
+static int kit_make(work_pool *pool, worker_kit *kit, char *err)
+{
+    pthread_mutex_unlock(&pool->lock);
+    const double t0 = clock_ns(CLOCK_MONOTONIC) * 1e-9;
+    int rc = fc_faces_new(pool->cfg.model, &kit->faces, err);
+    if (!rc && fc_store_open(pool->cfg.db_path, FC_STORE_READ_ONLY, &kit->reader, err) != 0)
+        log_msg(LOG_WARNING, "a worker cannot read the store (%s): copies are indexed again", err);
+    if (!rc && pool->cfg.model_ttl_s > 0)
+        log_msg(LOG_DEBUG, "a worker made its networks again in %.2f s",
+                clock_ns(CLOCK_MONOTONIC) * 1e-9 - t0);
+    pthread_mutex_lock(&pool->lock);
+    if (!rc) pool->holding++;
+    return rc;
+}
+
+/* Called with the lock held; returns with it held. The last worker to let go of its
+ * networks lets go of the model's pages too, and of the memory malloc keeps. */
+static void kit_free(work_pool *pool, worker_kit *kit)
+{
+    const int last = --pool->holding == 0;
+    pthread_mutex_unlock(&pool->lock);
+    fc_store_close(kit->reader);
+    fc_faces_free(kit->faces);
+    kit->reader = NULL, kit->faces = NULL;
+    if (last && !pool->stopping) {
+        fc_model_release_pages(pool->cfg.model);
+        malloc_trim(0);
+        log_msg(LOG_INFO, "idle for %d s: the networks are freed until the next photo",
+                pool->cfg.model_ttl_s);
+    }
+    pthread_mutex_lock(&pool->lock);
+}
+
+/* Waits for a job (the lock held); the networks go after model_ttl_s without one. */
+static void wait_for_job(work_pool *pool, worker_kit *kit)
+{
+    while (!pool->queue_head && !pool->stopping) {
+        if (!kit->faces || pool->cfg.model_ttl_s <= 0) {
+            pthread_cond_wait(&pool->wake, &pool->lock);
+            continue;
+        }
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += pool->cfg.model_ttl_s;
+        int rc = 0;
+        while (rc != ETIMEDOUT && !pool->queue_head && !pool->stopping)
+            rc = pthread_cond_timedwait(&pool->wake, &pool->lock, &until);
+        if (rc == ETIMEDOUT && !pool->queue_head && !pool->stopping) kit_free(pool, kit);
+    }
+}
+
 static void *worker_main(void *arg)
 {
     work_pool *pool = arg;
     char err[FC_ERR_MAX];
-    fc_faces *faces = NULL;
-    fc_store *reader = NULL;
-    if (fc_faces_new(pool->cfg.model, &faces, err) != 0) {
+    worker_kit kit = {0};
+    pthread_mutex_lock(&pool->lock);
+    if (kit_make(pool, &kit, err) != 0) {
         log_msg(LOG_ERR, "a worker could not make its networks: %s", err);
-        pthread_mutex_lock(&pool->lock);
         pool->broken = 1;
         pthread_mutex_unlock(&pool->lock);
         uv_async_send(&pool->async);
         return NULL;
     }
-    if (fc_store_open(pool->cfg.db_path, FC_STORE_READ_ONLY, &reader, err) != 0)
-        log_msg(LOG_WARNING, "a worker cannot read the store (%s): copies are indexed again", err);
-    pthread_mutex_lock(&pool->lock);
     for (;;) {
-        while (!pool->queue_head && !pool->stopping) pthread_cond_wait(&pool->wake, &pool->lock);
+        wait_for_job(pool, &kit);
         if (pool->stopping) break;
         job *j = pool->queue_head;
         pool->queue_head = j->next;
         if (!pool->queue_head) pool->queue_tail = NULL;
         pool->queued--, pool->running++;
+        const int made = kit.faces ? 0 : kit_make(pool, &kit, err);
         pthread_mutex_unlock(&pool->lock);
 
         work_result *r = calloc(1, sizeof *r);
         if (r) {
             r->path = j->path;
-            process(pool, faces, reader, j->embed_again, r);
+            if (made == 0) {
+                process(pool, kit.faces, kit.reader, j->embed_again, r);
+            } else { /* out of memory: tried again later */
+                r->outcome = WORK_FAILED, r->code = -ENOMEM;
+                snprintf(r->reason, sizeof r->reason, "the networks could not be made: %.200s", err);
+            }
         } else {
             free(j->path);
         }
@@ -149,9 +214,8 @@ static void *worker_main(void *arg)
         }
         uv_async_send(&pool->async);
     }
+    if (kit.faces) kit_free(pool, &kit);
     pthread_mutex_unlock(&pool->lock);
-    fc_store_close(reader);
-    fc_faces_free(faces);
     return NULL;
 }
 
@@ -170,7 +234,11 @@ int work_pool_start(const work_config *cfg, work_pool **out, char *err)
     if (!pool) return fc_errorf(err, -ENOMEM, "out of memory");
     pool->cfg = *cfg;
     pthread_mutex_init(&pool->lock, NULL);
-    pthread_cond_init(&pool->wake, NULL);
+    pthread_condattr_t attr; /* model_ttl's waits on the monotonic clock */
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&pool->wake, &attr);
+    pthread_condattr_destroy(&attr);
     int rc = uv_async_init(cfg->loop, &pool->async, on_async);
     if (rc) {
         free(pool);

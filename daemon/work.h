@@ -39,7 +39,8 @@ typedef struct {
     fc_faces_opts opts;
     const char *db_path; /* each worker opens it read-only */
     int threads;
-    int capacity; /* jobs waiting at most */
+    int capacity;    /* jobs waiting at most */
+    int model_ttl_s; /* a worker frees its networks after this long without a photo; 0: never */
     uv_loop_t *loop;
     void (*on_results)(void *ctx); /* on the loop thread: results are ready to take */
     void *ctx;

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Idle means idle (issue 15, item 1): once everything is indexed, faceclusterd wakes for
-# nothing over 60 s (fewer than 10 context switches across all its threads, counted from
+# Idle means idle (issue 15, items 1 and 2): once everything is indexed, faceclusterd
+# with model_ttl = 2 frees its networks (resident memory under 40 MiB), wakes for nothing
+# over 60 s (fewer than 10 context switches across all its threads, counted from
 # /proc/PID/task/*/status), and still notices what happens without polling: the CLI's
-# edit (inotify on the store's folder), a new photo (the settle timer runs again), and a
-# disk mounted over a watched folder and unmounted again (the mount table, root only).
+# edit (inotify on the store's folder), a new photo (indexed with the networks made
+# again), and a disk mounted over a watched folder and unmounted again (the mount table,
+# root only).
 # In a mount namespace of its own when it can be had, for the mount.
 if [ -z "${FC_MOUNT_NS:-}" ] && [ "$(id -u)" -eq 0 ] && unshare -m --propagation private true 2>/dev/null; then
     FC_MOUNT_NS=1 exec unshare -m --propagation private "$0" "$@"
@@ -25,11 +27,21 @@ cp "$samples/sample1.jpg" "$lib/"
 logged() { grep -q "$1" "$log"; }
 switches() { cat /proc/"$pid"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n}'; }
 
-"$fcd" --watch "$lib" --watch "$tmp/disk" --db "$db" --threads 2 --settle-ms 200 2>"$log" &
+rss_kib() { awk '/^VmRSS/ {print $2}' /proc/"$pid"/status; }
+
+cat >"$tmp/config" <<CONF
+model_ttl = 2
+CONF
+"$fcd" --config "$tmp/config" --watch "$lib" --watch "$tmp/disk" --db "$db" --threads 2 \
+    --settle-ms 200 2>"$log" &
 pid=$!
 check "the photo is indexed" wait_for 120 photos_are 1
 check "the people are grouped" wait_for 60 logged 'regrouped'
-sleep 2 # the last writes and the regroup's thread are done
+check "model_ttl = 2: the networks are freed" wait_for 30 logged 'the networks are freed'
+sleep 1
+echo "resident memory with the networks freed: $(rss_kib) KiB"
+check "  resident memory under 40 MiB ($(rss_kib) KiB)" test "$(rss_kib)" -lt 40960
+sleep 1 # the last writes and the regroup's thread are done
 before=$(switches)
 sleep 60
 after=$(switches)
@@ -41,7 +53,9 @@ person=$({ "$fc" --db "$db" people --json --all; "$fc" --db "$db" people --unsor
 check "a person to name" "$fc" --db "$db" name "$person" "Ada Lovelace"
 check "an edit is noticed at once (no polling)" wait_for 3 logged 'the store was edited'
 cp "$samples/sample2.jpg" "$lib/"
-check "a new photo is indexed" wait_for 120 photos_are 2
+check "a new photo is indexed (the networks made again)" wait_for 120 photos_are 2
+faces_found=$(field faces)
+check "  its faces found ($faces_found in all)" test "$faces_found" -gt 3
 
 if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=1m tmpfs "$tmp/disk" 2>/dev/null; then
     mounted=1

@@ -99,6 +99,13 @@ static int validate_entry(const uint8_t *raw, size_t file_size, size_t data_star
     return 0;
 }
 
+void fc_model_release_pages(const fc_model *model)
+{
+    /* a shared read-only mapping of a file: the pages leave this process's resident set
+     * and stay in the page cache, from where the next access maps them again */
+    if (model && model->map) madvise((void *)model->map, model->map_size, MADV_DONTNEED);
+}
+
 int fc_model_open(const char *path, fc_model **out, char *err)
 {
     *out = NULL;

@@ -34,6 +34,9 @@ typedef struct fc_model fc_model;
  * fc_model_close after every network built from it is freed. */
 int fc_model_open(const char *path, fc_model **out, char *err);
 void fc_model_close(fc_model *model);
+/* Nothing uses the model for a while (no networks made from it exist): its mapped pages
+ * leave the resident set; the file stays mapped, and is read again as it is used. */
+void fc_model_release_pages(const fc_model *model);
 
 /* Looks a tensor up by name; -ENOENT if absent. The tensor is borrowed from the model. */
 int fc_model_find(const fc_model *model, const char *name, fc_model_tensor *out, char *err);
