@@ -11,8 +11,14 @@
  *    resident memory against the budget of 250 MB plus 300 bytes a face.
  * 2. A restart over --files unchanged files (default 100,000 small distinct JPEGs in 100
  *    folders, indexed once first): its time, and how many photo files and bytes it read
- *    (the daemon's own count; must be zero). */
+ *    (the daemon's own count; must be zero).
+ * 3. Idle (--idle-minutes M, default 2; 0: skipped): faceclusterd watching the six samples
+ *    with two workers and model_ttl --ttl S (default 10): its resident memory once idle,
+ *    and after model_ttl; its context switches per second (every thread's, from
+ *    /proc/PID/task/N/status) and CPU time over M idle minutes; and a photo written after
+ *    them: how long after its settle window it is indexed (networks made again and all). */
 #include "bench/bench_daemon.h"
+#include "bench/bench_idle.h"
 #include "bench/bench_images.h"
 #include "bench/bench_util.h"
 #include "core/nets/faces.h"
@@ -124,9 +130,46 @@ static int make_small_files(const char *dir, int count, char *err)
     return rc;
 }
 
+/* Section 3 (the header). */
+static int idle_section(const char *exe, const char *model, const char *tmp, double minutes,
+                        int ttl_s)
+{
+    char lib[4096], db[4096], log[4096], extra[4096], err[FC_ERR_MAX] = "";
+    char **paths = NULL;
+    snprintf(lib, sizeof lib, "%s/idle", tmp);
+    snprintf(db, sizeof db, "%s/idle.db", tmp);
+    snprintf(log, sizeof log, "%s/log-idle", tmp);
+    snprintf(extra, sizeof extra, "%s/extra.jpg", tmp);
+    int rc = make_library(lib, 6, 0, &paths, err);
+    uint8_t *data = NULL;
+    size_t len = 0;
+    /* the photo written after the idle minutes: new bytes, a known picture */
+    if (!rc) rc = fc_file_read(paths[1], (size_t)64 << 20, &data, &len, err);
+    if (!rc && write_bytes(extra, data, len, "\nfacecluster bench idle\n") != 0)
+        rc = fc_errorf(err, -EIO, "cannot write %s", extra);
+    free(data);
+    for (int i = 0; paths && i < 6; i++) free(paths[i]);
+    free(paths);
+    if (rc) {
+        fprintf(stderr, "daemon: %s\n", err);
+        return -1;
+    }
+    idle_run r;
+    const int settle_ms = 500;
+    if (bench_idle(exe, model, lib, db, log, extra, ttl_s, settle_ms, minutes, &r) != 0) return -1;
+    printf("idle, watching 6 photos (2 workers, model_ttl %d s, %d threads): first index %.1f s; "
+           "resident memory %.0f MiB with the networks, %.1f MiB after model_ttl; over %.0f idle "
+           "minutes: %.3f wake-ups/s (context switches, all threads), %.2f s CPU; a photo "
+           "written then: indexed %.2f s after its %d ms settle window\n",
+           ttl_s, r.threads, r.index_s, r.rss_busy_mib, r.rss_freed_mib, minutes, r.wakeups_per_s,
+           r.cpu_s, r.first_after_idle_s, settle_ms);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    int photos = 500, large = -1, files = 100000;
+    int photos = 500, large = -1, files = 100000, ttl_s = 10;
+    double idle_minutes = 2;
     const char *exe = NULL, *model = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--photos") == 0 && i + 1 < argc)
@@ -139,14 +182,18 @@ int main(int argc, char **argv)
             exe = argv[++i];
         else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
             model = argv[++i];
+        else if (strcmp(argv[i], "--idle-minutes") == 0 && i + 1 < argc)
+            idle_minutes = atof(argv[++i]);
+        else if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc)
+            ttl_s = atoi(argv[++i]);
         else {
             fprintf(stderr, "usage: daemon [--photos N] [--large N] [--files N] "
-                            "[--daemon PATH] [--model PATH]\n");
+                            "[--daemon PATH] [--model PATH] [--idle-minutes M] [--ttl S]\n");
             return 2;
         }
     }
     if (large < 0) large = photos / 100;
-    if (photos < 1 || large > photos || files < 0) return 2;
+    if (photos < 1 || large > photos || files < 0 || idle_minutes < 0 || ttl_s < 1) return 2;
     char exe_buf[4096];
     if (!exe) { /* the faceclusterd of this build tree */
         bench_daemon_path(argv[0], exe_buf, sizeof exe_buf);
@@ -212,6 +259,7 @@ int main(int argc, char **argv)
                files, first.seconds, again.seconds, again.unchanged, again.files_read,
                again.bytes_read, again.runs, again.peak_mib);
     }
+    if (idle_minutes > 0 && idle_section(exe, model, tmp, idle_minutes, ttl_s) != 0) goto out;
     status = 0;
 out:
     if (paths)
