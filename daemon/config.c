@@ -9,9 +9,9 @@
  *     comment.
  *   - Any other line is a setting: KEY = VALUE, blanks allowed around KEY, '=' and VALUE.
  *     KEY is a long option of faceclusterd without its dashes: watch, db, model, detector,
- *     threads, settle-ms, max-watches, purge-days, max-tries, model-ttl or xmp ('_' may
- *     stand for '-': model_ttl; --once, --verbose and
- *     --config are not settings). watch may appear on several lines, a folder each; for
+ *     threads, settle-ms, max-watches, purge-days, max-tries, model-ttl, index-on-battery or
+ *     xmp ('_' may stand for '-': model_ttl is model-ttl; --once, --verbose and --config
+ *     are not settings). watch may appear on several lines, a folder each; for
  *     any other key the last line wins. Flags on the command line override the file, and
  *     --watch flags replace all of its watch lines.
  *   - VALUE is quoted when its first character is '"' or '\'':
@@ -66,7 +66,7 @@ static const char usage[] =
     "                    [--detector ssd|tiny] [--threads N] [--config PATH]\n"
     "                    [--max-watches N] [--settle-ms N] [--purge-days N]\n"
     "                    [--max-tries N] [--model-ttl SECONDS] [--xmp read|write]\n"
-    "                    [--verbose]\n"
+    "                    [--index-on-battery first|always|never] [--verbose]\n"
     "                    [--help] [--version]\n"
     "Watches photo folders and indexes every face (see README).\n";
 
@@ -157,6 +157,13 @@ static int apply(daemon_config *cfg, const char *given, const char *value, char 
     if (strcmp(key, "max-tries") == 0) return parse_int(key, value, 1, 100, &cfg->max_tries, err);
     if (strcmp(key, "model-ttl") == 0)
         return parse_int(key, value, 0, 7 * 86400, &cfg->model_ttl_s, err);
+    if (strcmp(key, "index-on-battery") == 0) {
+        static const char *const modes[] = {"first", "always", "never"};
+        for (int m = 0; m < 3; m++)
+            if (strcmp(value, modes[m]) == 0) return cfg->index_on_battery = m, 0;
+        return fc_errorf(err, -EINVAL, "index-on-battery is first, always or never, not '%s'",
+                         value);
+    }
     if (strcmp(key, "xmp") == 0) {
         if (strcmp(value, "read") != 0 && strcmp(value, "write") != 0)
             return fc_errorf(err, -EINVAL, "xmp is read or write, not '%s'", value);

@@ -9,20 +9,24 @@
 #define CONFIG_MAX_ROOTS 64
 #define CONFIG_PATH_MAX 4096
 
+/* index_on_battery: when indexing goes on while the machine runs on battery */
+enum { BATTERY_FIRST, BATTERY_ALWAYS, BATTERY_NEVER };
+
 typedef struct {
     char db[CONFIG_PATH_MAX];      /* the store; "" = fc_store_default_path */
     char model[CONFIG_PATH_MAX];   /* "" = the default model path */
     char *roots[CONFIG_MAX_ROOTS]; /* watched folders, absolute, owned */
     int root_count;
     enum fc_detector detector;
-    int threads;     /* workers running the networks; 0 = one per core */
-    int once;        /* scan, index, exit */
-    int max_watches; /* inotify watches at most (0: as many as the kernel gives) */
-    int settle_ms;   /* a file is ready once unchanged this long */
-    int purge_days;  /* missing photos are forgotten after this many days */
-    int max_tries;   /* a truncated file is bad after this many failed reads */
-    int xmp_write;   /* xmp = write: named faces are kept in the photos' XMP sidecars */
-    int model_ttl_s; /* idle workers free their networks after this long; 0: never */
+    int threads;          /* workers running the networks; 0 = one per core */
+    int once;             /* scan, index, exit */
+    int max_watches;      /* inotify watches at most (0: as many as the kernel gives) */
+    int settle_ms;        /* a file is ready once unchanged this long */
+    int purge_days;       /* missing photos are forgotten after this many days */
+    int max_tries;        /* a truncated file is bad after this many failed reads */
+    int xmp_write;        /* xmp = write: named faces are kept in the photos' XMP sidecars */
+    int model_ttl_s;      /* idle workers free their networks after this long; 0: never */
+    int index_on_battery; /* BATTERY_*: first (the first index only), always, never */
     int verbose;
     char config_path[CONFIG_PATH_MAX]; /* the file read, "" if none */
 } daemon_config;

@@ -43,6 +43,7 @@ struct indexer {
     double started, last_log;
     long network_runs; /* once the pool is stopped */
     char status_line[200], stored_line[200];
+    char paused[96]; /* why nothing new goes to the workers ("": it does) */
     /* results the store could not take yet, oldest first: written before anything else */
     work_result *held, *held_tail;
     long n_held, held_written; /* waiting now; written after waiting, this time */
@@ -118,8 +119,8 @@ static void present_again(indexer *ix, const char *path, const fc_store_file *ro
 
 static void feed(indexer *ix)
 {
-    /* while the store cannot take a write, nothing more is read */
-    while (!ix->held && ix->head && work_pool_room(ix->pool) > 0) {
+    /* while the store cannot take a write, nothing more is read; nor while paused */
+    while (!ix->held && !ix->paused[0] && ix->head && work_pool_room(ix->pool) > 0) {
         pending *p = ix->head;
         /* checked again now: the file may have been indexed since it was queued */
         struct stat st;
@@ -692,6 +693,17 @@ int indexer_new(uv_loop_t *loop, const daemon_config *cfg, const char *db_path, 
     return 0;
 }
 
+void indexer_pause(indexer *ix, const char *why)
+{
+    snprintf(ix->paused, sizeof ix->paused, "%s", why ? why : "");
+    if (!why) feed(ix);
+}
+
+int indexer_paused(const indexer *ix)
+{
+    return ix->paused[0] != 0;
+}
+
 int indexer_idle(const indexer *ix)
 {
     return !ix->head && !ix->held && work_pool_busy(ix->pool) == 0;
@@ -748,6 +760,9 @@ const char *indexer_progress(indexer *ix)
                  "waiting: %ld %s to write (%.120s), %ld queued", ix->n_held,
                  fc_plural(ix->n_held, "photo", "photos"), cause_of(ix->held_code, ix->held_cause),
                  left);
+    else if (ix->paused[0] && left > 0)
+        snprintf(ix->status_line, sizeof ix->status_line, "paused: %s: %ld %s", ix->paused, left,
+                 fc_plural(left, "photo waits", "photos wait"));
     else if (left > 0 && rate > 0)
         snprintf(ix->status_line, sizeof ix->status_line,
                  "indexing: %ld done, %ld queued, %.1f photos/s, about %.0f min left", done, left,
@@ -756,7 +771,7 @@ const char *indexer_progress(indexer *ix)
         snprintf(ix->status_line, sizeof ix->status_line, "idle: %ld %s indexed, %ld %s",
                  ix->counts.indexed, fc_plural(ix->counts.indexed, "photo", "photos"),
                  ix->counts.faces, fc_plural(ix->counts.faces, "face", "faces"));
-    if (left > 0 && !ix->held_code) log_msg(LOG_INFO, "%s", ix->status_line);
+    if (left > 0 && !ix->held_code && !ix->paused[0]) log_msg(LOG_INFO, "%s", ix->status_line);
     if (strcmp(ix->status_line, ix->stored_line) != 0) { /* an idle daemon writes nothing */
         fc_store_put_progress(ix->store, ix->status_line, (int64_t)time(NULL), NULL);
         memcpy(ix->stored_line, ix->status_line, sizeof ix->stored_line);

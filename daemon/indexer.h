@@ -51,6 +51,10 @@ void indexer_on_photo(indexer *ix, void (*fn)(void *ctx, int64_t photo));
 
 /* Nothing queued, in the workers or waiting to be written. */
 int indexer_idle(const indexer *ix);
+/* Nothing new goes to the workers while why is set (the photos in hand are finished and
+ * written; the rest wait, `status` saying "paused: WHY"); NULL: go on. */
+void indexer_pause(indexer *ix, const char *why);
+int indexer_paused(const indexer *ix);
 /* The daemon's lock (borrowed, outlives ix): its state file is kept telling how many
  * photos wait to be written to the store and why. */
 void indexer_set_lock(indexer *ix, fc_store_lock *lock);

@@ -9,6 +9,7 @@
 #include "daemon/notify.h"
 #include "daemon/nudge.h"
 #include "daemon/people.h"
+#include "daemon/power.h"
 #include "daemon/watch.h"
 #include "daemon/xmp_import.h"
 #include "daemon/xmp_sync.h"
@@ -27,10 +28,11 @@
 #define PROGRESS_MS 10000 /* while photos are being indexed */
 #define RETRY_CHECK_S 30  /* photos waiting for a retry: looked at no sooner than this */
 #define PURGE_EVERY_MS (24 * 3600 * 1000ULL)
-#define ROOT_CHECK_MS 30000 /* while a root is missing: looked for this often */
-#define REGROUP_EVERY_S 300 /* regroups are coalesced: at most this often while indexing */
-#define XMP_DELAY_MS 2000   /* xmp = write: sidecars follow a change this soon after it */
-#define XMP_BUSY_EVERY_S 60 /* or, while photos are being indexed, at most this often */
+#define ROOT_CHECK_MS 30000  /* while a root is missing: looked for this often */
+#define REGROUP_EVERY_S 300  /* regroups are coalesced: at most this often while indexing */
+#define POWER_CHECK_MS 10000 /* paused on battery with photos waiting: mains looked for so */
+#define XMP_DELAY_MS 2000    /* xmp = write: sidecars follow a change this soon after it */
+#define XMP_BUSY_EVERY_S 60  /* or, while photos are being indexed, at most this often */
 
 typedef struct {
     uv_loop_t loop;
@@ -48,7 +50,8 @@ typedef struct {
     long skipped_stored[SCAN_SKIPS];                 /* the sum as the store has it */
     int skipped_known;                               /* skipped_stored was written */
     uv_signal_t sigterm, sigint, sighup;
-    uv_timer_t progress, retry, purge, roots, xmp, regroup;
+    uv_timer_t progress, retry, purge, roots, xmp, regroup, power;
+    int first_done;         /* the store's first index was finished (index_on_battery = first) */
     nudges *nudges;         /* the mount table and the store's files changed (watching only) */
     xmp_sync *sidecars;     /* xmp = write: the sidecars kept as the store says */
     double last_xmp;        /* when they were last brought up to date */
@@ -77,11 +80,45 @@ static void stop(fcd *d, const char *why)
 static void sidecars_soon(fcd *d);
 static void on_progress(uv_timer_t *t);
 
-/* Something may be indexed: progress is reported every PROGRESS_MS until all is done. */
+static void on_power(uv_timer_t *t);
+
+/* On battery, nothing new is indexed, but for the first index when index_on_battery =
+ * first (the default) and always when always (as tracker-miner-fs); the photos in hand
+ * are finished. Looked at when work comes, as indexing goes on, and every POWER_CHECK_MS
+ * while paused with photos waiting (--once indexes whatever the power). */
+static void check_power(fcd *d)
+{
+    static const char *const modes[] = {"first", "always", "never"};
+    const int mode = d->cfg.index_on_battery;
+    const int pause = !d->cfg.once && mode != BATTERY_ALWAYS &&
+                      (mode == BATTERY_NEVER || d->first_done) && power_on_battery();
+    if (pause != indexer_paused(d->ix)) {
+        log_msg(LOG_INFO,
+                pause ? "on battery: indexing paused (index_on_battery = %s)"
+                      : "on mains power: indexing goes on (index_on_battery = %s)",
+                modes[mode]);
+        indexer_pause(d->ix, pause ? "on battery" : NULL);
+        on_progress(&d->progress); /* `status` says so at once */
+    }
+    if (pause && !indexer_idle(d->ix) && !uv_is_active((uv_handle_t *)&d->power))
+        uv_timer_start(&d->power, on_power, POWER_CHECK_MS, POWER_CHECK_MS);
+    else if (!pause || indexer_idle(d->ix))
+        uv_timer_stop(&d->power);
+}
+
+static void on_power(uv_timer_t *t)
+{
+    check_power(t->data);
+}
+
+/* Something may be indexed: progress is reported every PROGRESS_MS until all is done (or
+ * paused: then once, soon, when what came is queued). */
 static void busy(fcd *d)
 {
+    check_power(d);
     if (!uv_is_active((uv_handle_t *)&d->progress))
-        uv_timer_start(&d->progress, on_progress, PROGRESS_MS, PROGRESS_MS);
+        uv_timer_start(&d->progress, on_progress, indexer_paused(d->ix) ? 100 : PROGRESS_MS,
+                       PROGRESS_MS);
 }
 
 static void on_retry(uv_timer_t *t);
@@ -176,6 +213,12 @@ static void on_idle(void *ctx)
 {
     fcd *d = ctx;
     if (d->scanning) return;
+    if (!d->first_done) { /* from now on, index_on_battery = first pauses on battery */
+        char err[FC_ERR_MAX];
+        if (fc_store_put_first_index_done(d->store, (int64_t)time(NULL), err) != 0)
+            log_msg(LOG_WARNING, "cannot record the first index: %s", err);
+        d->first_done = 1;
+    }
     on_progress(&d->progress); /* `status` and systemd show "idle" with this run's counts */
     arm_retry(d);
     if (d->cfg.once) {
@@ -430,7 +473,8 @@ static void on_progress(uv_timer_t *t)
     char line[200];
     snprintf(line, sizeof line, "STATUS=%s", indexer_progress(d->ix));
     notify_send(line);
-    if (indexer_idle(d->ix) && !d->scanning) uv_timer_stop(&d->progress);
+    if (d->cfg.index_on_battery != BATTERY_ALWAYS) check_power(d); /* unplugged meanwhile? */
+    if ((indexer_idle(d->ix) || indexer_paused(d->ix)) && !d->scanning) uv_timer_stop(&d->progress);
 }
 
 static void on_retry(uv_timer_t *t)
@@ -463,8 +507,9 @@ static void start_handles(fcd *d)
         sigs[i]->data = d;
         uv_signal_start(sigs[i], on_signal, nums[i]);
     }
-    uv_timer_t *timers[] = {&d->progress, &d->retry, &d->purge, &d->roots, &d->xmp, &d->regroup};
-    for (int i = 0; i < 6; i++) {
+    uv_timer_t *timers[] = {&d->progress, &d->retry,   &d->purge, &d->roots,
+                            &d->xmp,      &d->regroup, &d->power};
+    for (int i = 0; i < 7; i++) {
         uv_timer_init(&d->loop, timers[i]);
         timers[i]->data = d;
     }
@@ -581,6 +626,8 @@ int main(int argc, char **argv)
             goto out_loop;
         }
     }
+    int64_t first_index;
+    d.first_done = fc_store_first_index_done(d.store, &first_index, err) == 1;
     start_handles(&d);
     on_scan(&d, NULL);
     notify_send("READY=1");

@@ -195,7 +195,8 @@ static void *worker_main(void *arg)
                 process(pool, kit.faces, kit.reader, j->embed_again, r);
             } else { /* out of memory: tried again later */
                 r->outcome = WORK_FAILED, r->code = -ENOMEM;
-                snprintf(r->reason, sizeof r->reason, "the networks could not be made: %.200s", err);
+                snprintf(r->reason, sizeof r->reason, "the networks could not be made: %.200s",
+                         err);
             }
         } else {
             free(j->path);

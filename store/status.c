@@ -161,6 +161,26 @@ int fc_store_put_progress(fc_store *s, const char *line, int64_t now, char *err)
     return rc == SQLITE_DONE ? 0 : fc_store_sql_error(s->db, rc, "recording progress", err);
 }
 
+int fc_store_first_index_done(fc_store *s, int64_t *when, char *err)
+{
+    int rc = count(s, "SELECT coalesce((SELECT value FROM meta WHERE key = 'first_index_done'), 0)",
+                   NULL, when, err);
+    return rc ? rc : *when > 0;
+}
+
+int fc_store_put_first_index_done(fc_store *s, int64_t now, char *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(
+        s->db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('first_index_done', ?1)", -1, &st,
+        NULL);
+    if (rc != SQLITE_OK) return fc_store_sql_error(s->db, rc, "recording the first index", err);
+    sqlite3_bind_int64(st, 1, now);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : fc_store_sql_error(s->db, rc, "recording the first index", err);
+}
+
 int64_t fc_store_stale_faces(fc_store *s, const char *current_model, char *err)
 {
     int64_t n;

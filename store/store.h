@@ -588,6 +588,12 @@ int fc_store_put_skipped(fc_store *s, const char *const kinds[], const long coun
 /* Records the daemon's progress line (done, queued, photos/s, time left) for `status`. */
 int fc_store_put_progress(fc_store *s, const char *line, int64_t now, char *err);
 
+/* Whether a daemon ever finished indexing this store's folders (index_on_battery = first
+ * lets the first index run on battery): 1 with *when (unix seconds), 0 when not yet. */
+int fc_store_first_index_done(fc_store *s, int64_t *when, char *err);
+/* Records that it did, now (once: a later call changes nothing). */
+int fc_store_put_first_index_done(fc_store *s, int64_t now, char *err);
+
 /* How many faces carry a model version other than current: to embed again. */
 int64_t fc_store_stale_faces(fc_store *s, const char *current_model, char *err);
 /* Indexed, present photos made by another model version: one path each, for fn (as in
