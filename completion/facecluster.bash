@@ -168,10 +168,12 @@ _faceclusterd()
         --db | --model | --config) _facecluster_files; return ;;
         --detector) _facecluster_add ssd tiny; return ;;
         --xmp) _facecluster_add read write; return ;;
-        --threads | --max-watches | --settle-ms | --purge-days | --max-tries) return ;;
+        --index-on-battery) _facecluster_add first always never; return ;;
+        --threads | --max-watches | --settle-ms | --purge-days | --max-tries | --model-ttl) return ;;
     esac
     _facecluster_add --once --watch --db --model --detector --threads --config \
-        --max-watches --settle-ms --purge-days --max-tries --xmp --verbose --help
+        --max-watches --settle-ms --purge-days --max-tries --model-ttl --index-on-battery \
+        --xmp --verbose --help
 }
 
 complete -F _facecluster facecluster
