@@ -338,6 +338,42 @@ static void test_bad_input(void)
     CHECK(fc_cluster_regroup(&in, group, &groups, err) == 0 && groups == 0);
 }
 
+/* The index grows past several doublings of its id table (moved a few buckets an add)
+ * and several blocks of people: every person stays found by its id (a face added to it
+ * joins it, no new person) and by its face. */
+static void test_live_grows(void)
+{
+    const int first = 600, added = 20000;
+    const int n = make_faces(first / 3, 3);
+    int64_t person[MAX_FACES];
+    for (int i = 0; i < n; i++) person[i] = 1 + truth[i];
+    fc_cluster_live *live;
+    char err[256];
+    CHECK(fc_cluster_live_new((const float(*)[FC_EMBED_DIM])emb, person, n, &live, err) == 0);
+    const int before = fc_cluster_live_people(live);
+    float(*face)[FC_EMBED_DIM] = malloc((size_t)added * sizeof *face);
+    CHECK(face != NULL);
+    if (!face) return;
+    for (int a = 0; a < added; a++) {
+        for (int k = 0; k < FC_EMBED_DIM; k++) face[a][k] = gaussian();
+        unit(face[a]);
+        CHECK(fc_cluster_live_add(live, face[a], 100000 + a) == 0);
+    }
+    CHECK(fc_cluster_live_people(live) == before + added);
+    int by_face = 0;
+    for (int a = 0; a < added; a += 97) {
+        float distance;
+        by_face += fc_cluster_live_nearest(live, face[a], NULL, 0, &distance) == 100000 + a;
+    }
+    CHECK(by_face == (added + 96) / 97);
+    for (int a = 0; a < added; a += 7) CHECK(fc_cluster_live_add(live, face[a], 100000 + a) == 0);
+    CHECK(fc_cluster_live_people(live) == before + added); /* joined, none new */
+    CHECK(fc_cluster_live_add(live, emb[0], person[0]) == 0);
+    CHECK(fc_cluster_live_people(live) == before + added);
+    fc_cluster_live_free(live);
+    free(face);
+}
+
 int main(void)
 {
     RUN(test_linkage_is_mean_similarity);
@@ -351,6 +387,7 @@ int main(void)
     RUN(test_many_people);
     RUN(test_ids_do_not_churn);
     RUN(test_live_nearest);
+    RUN(test_live_grows);
     RUN(test_cancelled);
     RUN(test_bad_input);
     return harness_exit();

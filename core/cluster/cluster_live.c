@@ -29,14 +29,32 @@ typedef struct {
     int *slot, count, cap;
 } cell;
 
+/* CHUNK_SLOTS people's sums, ids and counts: the index grows a block at a time and never
+ * copies what it holds (a doubling copy at a million faces made one add take 14 ms). */
+typedef struct {
+    float sum[CHUNK_SLOTS][FC_EMBED_DIM];
+    int64_t person[CHUNK_SLOTS];
+    int count[CHUNK_SLOTS];
+} chunk;
+
+/* person id -> slot, by open addressing (id 0: empty); cap a power of two */
+typedef struct {
+    int64_t *id;
+    int *slot;
+    int cap;
+} id_table;
+
+#define MIGRATE_PER_ADD 64 /* old buckets moved to the new table per new person */
+
 struct fc_cluster_live {
-    int people, cap;               /* slots used and allocated */
-    int64_t *person;               /* per slot */
-    float (**chunk)[FC_EMBED_DIM]; /* per slot: sums, CHUNK_SLOTS a block (never copied) */
+    int people; /* slots used */
+    chunk **chunk;
     int n_chunks;
-    int *count;                    /* per slot */
-    int64_t *table;                /* person id -> slot + 1 by open addressing, 0 empty */
-    int *table_slot, table_cap;    /* a power of two, at least twice the people */
+    /* the table, at least twice the people; while it grows, the old one is still read
+     * and moved into the new a few buckets at a time, as redis rehashes its dicts, so
+     * that no add pays for moving every person at once */
+    id_table table, old;
+    int migrated;                  /* old's buckets moved so far */
     float (*centre)[FC_EMBED_DIM]; /* per cell */
     cell *cells;
     int n_cells;
@@ -44,7 +62,17 @@ struct fc_cluster_live {
 
 static float *sum_of(const fc_cluster_live *l, int slot)
 {
-    return l->chunk[slot >> CHUNK_BITS][slot & (CHUNK_SLOTS - 1)];
+    return l->chunk[slot >> CHUNK_BITS]->sum[slot & (CHUNK_SLOTS - 1)];
+}
+
+static int64_t *person_of(const fc_cluster_live *l, int slot)
+{
+    return &l->chunk[slot >> CHUNK_BITS]->person[slot & (CHUNK_SLOTS - 1)];
+}
+
+static int *count_of(const fc_cluster_live *l, int slot)
+{
+    return &l->chunk[slot >> CHUNK_BITS]->count[slot & (CHUNK_SLOTS - 1)];
 }
 
 static size_t hash_id(int64_t id, int cap)
@@ -53,33 +81,68 @@ static size_t hash_id(int64_t id, int cap)
     return (size_t)(x >> 17) & (size_t)(cap - 1);
 }
 
-/* The slot of person id, or -1. */
-static int slot_of(const fc_cluster_live *l, int64_t id)
+static int table_find(const id_table *t, int64_t id)
 {
-    for (size_t h = hash_id(id, l->table_cap);; h = (h + 1) & (size_t)(l->table_cap - 1)) {
-        if (!l->table[h]) return -1;
-        if (l->table[h] == id) return l->table_slot[h];
+    if (!t->cap) return -1;
+    for (size_t h = hash_id(id, t->cap);; h = (h + 1) & (size_t)(t->cap - 1)) {
+        if (!t->id[h]) return -1;
+        if (t->id[h] == id) return t->slot[h];
     }
 }
 
-static void table_put(fc_cluster_live *l, int64_t id, int slot)
+static void table_put(id_table *t, int64_t id, int slot)
 {
-    size_t h = hash_id(id, l->table_cap);
-    while (l->table[h]) h = (h + 1) & (size_t)(l->table_cap - 1);
-    l->table[h] = id, l->table_slot[h] = slot;
+    size_t h = hash_id(id, t->cap);
+    while (t->id[h]) h = (h + 1) & (size_t)(t->cap - 1);
+    t->id[h] = id, t->slot[h] = slot;
 }
 
-static int table_grow(fc_cluster_live *l, int cap)
+static int table_alloc(id_table *t, int cap)
 {
-    int64_t *table = calloc((size_t)cap, sizeof *table);
-    int *table_slot = malloc((size_t)cap * sizeof *table_slot);
-    if (!table || !table_slot) {
-        free(table), free(table_slot);
+    /* calloc of a large table maps zero pages: no time spent clearing them */
+    t->id = calloc((size_t)cap, sizeof *t->id);
+    t->slot = malloc((size_t)cap * sizeof *t->slot);
+    if (!t->id || !t->slot) {
+        free(t->id), free(t->slot);
+        memset(t, 0, sizeof *t);
         return -ENOMEM;
     }
-    free(l->table), free(l->table_slot);
-    l->table = table, l->table_slot = table_slot, l->table_cap = cap;
-    for (int s = 0; s < l->people; s++) table_put(l, l->person[s], s);
+    t->cap = cap;
+    return 0;
+}
+
+static void table_free(id_table *t)
+{
+    free(t->id), free(t->slot);
+    memset(t, 0, sizeof *t);
+}
+
+/* The slot of person id, or -1 (in the new table, else in the old one while it moves). */
+static int slot_of(const fc_cluster_live *l, int64_t id)
+{
+    const int s = table_find(&l->table, id);
+    return s >= 0 ? s : table_find(&l->old, id);
+}
+
+/* Moves a few of the old table's buckets into the new one; frees it when all are. */
+static void migrate(fc_cluster_live *l, int buckets)
+{
+    for (; l->old.cap && buckets > 0 && l->migrated < l->old.cap; buckets--, l->migrated++)
+        if (l->old.id[l->migrated])
+            table_put(&l->table, l->old.id[l->migrated], l->old.slot[l->migrated]);
+    if (l->old.cap && l->migrated == l->old.cap) table_free(&l->old);
+}
+
+/* Room for one more person: a table twice as large is started when this one would be
+ * over half full (the old one has long been moved by then: a doubling gives as many adds
+ * as the old table has buckets, and each add moves MIGRATE_PER_ADD of them). */
+static int table_room(fc_cluster_live *l)
+{
+    if (2 * (l->people + 1) <= l->table.cap) return 0;
+    migrate(l, l->old.cap); /* (never in practice: see above) */
+    id_table bigger;
+    if (table_alloc(&bigger, l->table.cap ? 2 * l->table.cap : 64) != 0) return -ENOMEM;
+    l->old = l->table, l->table = bigger, l->migrated = 0;
     return 0;
 }
 
@@ -107,29 +170,21 @@ static int nearest_cell(const fc_cluster_live *l, const float *v)
 /* A slot for a person not seen before, filed in the cell nearest v. */
 static int new_slot(fc_cluster_live *l, int64_t id, const float *v)
 {
-    if (l->people == l->cap) {
-        const int cap = l->cap ? 2 * l->cap : 64;
-        int64_t *person = realloc(l->person, (size_t)cap * sizeof *person);
-        if (person) l->person = person;
-        int *count = realloc(l->count, (size_t)cap * sizeof *count);
-        if (count) l->count = count;
-        if (!person || !count) return -ENOMEM;
-        l->cap = cap;
-    }
     if (l->people >> CHUNK_BITS == l->n_chunks) {
-        float(**chunk)[FC_EMBED_DIM] = realloc(l->chunk, (size_t)(l->n_chunks + 1) * sizeof *chunk);
-        if (!chunk) return -ENOMEM;
-        l->chunk = chunk;
-        if (!(chunk[l->n_chunks] = malloc(CHUNK_SLOTS * sizeof **chunk))) return -ENOMEM;
+        chunk **grown = realloc(l->chunk, (size_t)(l->n_chunks + 1) * sizeof *grown);
+        if (!grown) return -ENOMEM;
+        l->chunk = grown;
+        if (!(grown[l->n_chunks] = malloc(sizeof **grown))) return -ENOMEM;
         l->n_chunks++;
     }
-    if (2 * (l->people + 1) > l->table_cap && table_grow(l, 2 * l->table_cap) != 0) return -ENOMEM;
+    if (table_room(l) != 0) return -ENOMEM;
     const int s = l->people;
     if (cell_push(&l->cells[nearest_cell(l, v)], s) != 0) return -ENOMEM;
     l->people++;
-    l->person[s] = id, l->count[s] = 0;
+    *person_of(l, s) = id, *count_of(l, s) = 0;
     memset(sum_of(l, s), 0, FC_EMBED_DIM * sizeof(float));
-    table_put(l, id, s);
+    table_put(&l->table, id, s);
+    migrate(l, MIGRATE_PER_ADD);
     return s;
 }
 
@@ -140,7 +195,7 @@ void fc_cluster_live_free(fc_cluster_live *l)
     free(l->cells), free(l->centre);
     for (int c = 0; c < l->n_chunks; c++) free(l->chunk[c]);
     free(l->chunk);
-    free(l->person), free(l->count), free(l->table), free(l->table_slot);
+    table_free(&l->table), table_free(&l->old);
     free(l);
 }
 
@@ -150,14 +205,12 @@ static int build(fc_cluster_live *l, const float (*embedding)[FC_EMBED_DIM], con
 {
     int distinct = 0;
     for (int i = 0; i < n; i++) distinct += person[i] != 0; /* an upper bound */
-    l->table_cap = 64;
-    while (l->table_cap < 2 * distinct + 2) l->table_cap *= 2;
-    l->table = calloc((size_t)l->table_cap, sizeof *l->table);
-    l->table_slot = malloc((size_t)l->table_cap * sizeof *l->table_slot);
+    int cap = 64;
+    while (cap < 2 * distinct + 2) cap *= 2;
     /* one cell while sums are gathered: slots are filed into real cells afterwards */
     l->cells = calloc(1, sizeof *l->cells);
     l->centre = calloc(1, sizeof *l->centre);
-    if (!l->table || !l->table_slot || !l->cells || !l->centre) return -ENOMEM;
+    if (table_alloc(&l->table, cap) != 0 || !l->cells || !l->centre) return -ENOMEM;
     l->n_cells = 1;
     for (int i = 0; i < n; i++) {
         if (!person[i]) continue;
@@ -165,7 +218,7 @@ static int build(fc_cluster_live *l, const float (*embedding)[FC_EMBED_DIM], con
         if (s < 0 && (s = new_slot(l, person[i], embedding[i])) < 0) return s;
         float *sum = sum_of(l, s);
         for (int k = 0; k < FC_EMBED_DIM; k++) sum[k] += embedding[i][k];
-        l->count[s]++;
+        (*count_of(l, s))++;
     }
     const int cells = l->people / CELL_PEOPLE > 1 ? l->people / CELL_PEOPLE : 1;
     float(*dir)[FC_EMBED_DIM] = malloc((size_t)(l->people > 0 ? l->people : 1) * sizeof *dir);
@@ -233,10 +286,10 @@ int fc_cluster_live_nearest_k(const fc_cluster_live *l, const float e[FC_EMBED_D
     for (int p = 0; p < want && probe[p] >= 0; p++) {
         const cell *c = &l->cells[probe[p]];
         for (int j = 0; j < c->count; j++) {
-            const int s = c->slot[j];
-            if (!l->count[s]) continue;
-            const float sim = fc_cluster_dot(e, sum_of(l, s)) / (float)l->count[s];
-            kept = keep(l->person[s], sim, k, kept, person, distance);
+            const int s = c->slot[j], count = *count_of(l, s);
+            if (!count) continue;
+            const float sim = fc_cluster_dot(e, sum_of(l, s)) / (float)count;
+            kept = keep(*person_of(l, s), sim, k, kept, person, distance);
         }
     }
     for (int i = 0; i < kept; i++) distance[i] = 1.0f - distance[i];
@@ -273,6 +326,6 @@ int fc_cluster_live_add(fc_cluster_live *l, const float e[FC_EMBED_DIM], int64_t
     if (s < 0 && (s = new_slot(l, person, e)) < 0) return s;
     float *sum = sum_of(l, s);
     for (int k = 0; k < FC_EMBED_DIM; k++) sum[k] += e[k];
-    l->count[s]++;
+    (*count_of(l, s))++;
     return 0;
 }

@@ -79,18 +79,15 @@ static void offer(fc_place_candidate *kept, int *count, int cap, int face, int64
 }
 
 /* fc_embed_distance from q to four rows at once, each summed in the same order as it
- * sums (so equal to it, bit for bit: tests/test_placement.c): four independent sums keep
- * the adder busy where one waits on itself, about four times the rows a second. */
+ * sums (its lanes: so equal to it, bit for bit, tests/test_placement.c): the four rows'
+ * lanes are independent vector sums that keep the adders busy. */
 static void distances4(const float q[FC_EMBED_DIM], const float (*row)[FC_EMBED_DIM], float d[4])
 {
-    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
-    for (int k = 0; k < FC_EMBED_DIM; k++) {
-        s0 += q[k] * row[0][k];
-        s1 += q[k] * row[1][k];
-        s2 += q[k] * row[2][k];
-        s3 += q[k] * row[3][k];
-    }
-    d[0] = 1.0f - s0, d[1] = 1.0f - s1, d[2] = 1.0f - s2, d[3] = 1.0f - s3;
+    float lane[4][FC_EMBED_LANES] = {{0}};
+    for (int k = 0; k < FC_EMBED_DIM; k += FC_EMBED_LANES)
+        for (int r = 0; r < 4; r++)
+            for (int j = 0; j < FC_EMBED_LANES; j++) lane[r][j] += q[k + j] * row[r][k + j];
+    for (int r = 0; r < 4; r++) d[r] = 1.0f - fc_embed_lanes_sum(lane[r]);
 }
 
 int fc_place_nearest_faces(const float (*library)[FC_EMBED_DIM], const int64_t *person, int n,

@@ -19,9 +19,12 @@ int fc_embed_normalize(const float raw[FC_EMBED_DIM], float unit[FC_EMBED_DIM])
 
 float fc_embed_distance(const float a[FC_EMBED_DIM], const float b[FC_EMBED_DIM])
 {
-    float dot = 0.0f;
-    for (int i = 0; i < FC_EMBED_DIM; i++) dot += a[i] * b[i];
-    return 1.0f - dot;
+    /* eight running sums, added up in a fixed order: the compiler keeps them in vector
+     * registers, and core/cluster/placement.c sums rows the same way, bit for bit */
+    float lane[FC_EMBED_LANES] = {0};
+    for (int i = 0; i < FC_EMBED_DIM; i += FC_EMBED_LANES)
+        for (int j = 0; j < FC_EMBED_LANES; j++) lane[j] += a[i + j] * b[i + j];
+    return 1.0f - fc_embed_lanes_sum(lane);
 }
 
 void fc_qembed_encode(const float unit[FC_EMBED_DIM], fc_qembed *q)

@@ -19,6 +19,16 @@ int fc_embed_normalize(const float raw[FC_EMBED_DIM], float unit[FC_EMBED_DIM]);
 /* Cosine distance between two unit embeddings. */
 float fc_embed_distance(const float a[FC_EMBED_DIM], const float b[FC_EMBED_DIM]);
 
+/* How fc_embed_distance sums: FC_EMBED_LANES running sums over the components (lane j
+ * takes components j, j + 8, ...), then added up by fc_embed_lanes_sum. Another loop that
+ * must give the same distance bit for bit (many rows at once) sums in this order. */
+#define FC_EMBED_LANES 8
+static inline float fc_embed_lanes_sum(const float lane[FC_EMBED_LANES])
+{
+    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) +
+           ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+}
+
 /* The 128-byte form, version 1: component i is round(unit[i] * FC_QEMBED_SCALE) saturated
  * to [-127, 127]. The scale is fixed (a stored blob must mean the same forever) and was
  * chosen from the data: the largest component over the LFW development set is 0.389
