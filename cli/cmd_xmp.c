@@ -69,14 +69,7 @@ static void write_one(job *j, const char *path, const fc_store_named_photo *p)
 {
     char err[FC_ERR_MAX] = "";
     fc_xmp_sidecar_result did;
-    fc_xmp_face *faces = p ? malloc((size_t)p->n * sizeof *faces) : NULL;
-    int rc = p && !faces ? fc_errorf(err, -ENOMEM, "out of memory") : 0;
-    const int n = faces ? fc_store_named_photo_xmp(p, faces) : 0;
-    if (!rc)
-        rc = fc_xmp_sidecar_update(path, p ? p->width : 0, p ? p->height : 0, faces, n, j->dry_run,
-                                   &j->out.how, &did, err);
-    free(faces);
-    if (rc) {
+    if (fc_store_named_photo_update(path, p, j->dry_run, &j->out.how, &did, err)) {
         j->failed++;
         cli_warn(&cli_cmd_xmp, path, err);
     } else if (did.status == FC_XMP_SIDECAR_UNCHANGED) {

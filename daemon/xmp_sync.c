@@ -101,21 +101,15 @@ static void update(pass *ps, const char *path, const fc_store_named_photo *p)
 {
     char err[FC_ERR_MAX] = "";
     fc_xmp_sidecar_result did;
-    fc_xmp_face *faces = p ? malloc((size_t)p->n * sizeof *faces) : NULL;
-    int rc = p && !faces ? fc_errorf(err, -ENOMEM, "out of memory") : 0;
-    const int n = faces ? fc_store_named_photo_xmp(p, faces) : 0;
-    if (!rc)
-        rc = fc_xmp_sidecar_update(path, p ? p->width : 0, p ? p->height : 0, faces, n, 0,
-                                   &ps->x->how, &did, err);
-    free(faces);
-    if (rc) {
+    if (fc_store_named_photo_update(path, p, 0, &ps->x->how, &did, err)) {
         ps->failed++;
         log_path(LOG_WARNING, path, "face names not written to its sidecar: %s", err);
     } else if (did.status == FC_XMP_SIDECAR_WRITTEN) {
         ps->written++;
         record(ps, &did);
-        if (n)
-            log_path(LOG_DEBUG, did.path, "%d face %s written", n, fc_plural(n, "name", "names"));
+        if (p)
+            log_path(LOG_DEBUG, did.path, "%d face %s written", p->n,
+                     fc_plural(p->n, "name", "names"));
         else
             log_path(LOG_DEBUG, did.path, "facecluster's face names taken out");
     }

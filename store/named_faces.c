@@ -94,12 +94,18 @@ int fc_store_named_photos(fc_store *s, int64_t person, fc_store_named_photo_fn f
     return stop;
 }
 
-int fc_store_named_photo_xmp(const fc_store_named_photo *p, fc_xmp_face *out)
+int fc_store_named_photo_update(const char *path, const fc_store_named_photo *p, int dry_run,
+                                const fc_file_output *how, fc_xmp_sidecar_result *did, char *err)
 {
+    fc_xmp_face *faces = p ? malloc((size_t)p->n * sizeof *faces) : NULL;
+    if (p && !faces) return fc_errorf(err, -ENOMEM, "out of memory");
     int n = 0;
-    for (int i = 0; i < p->n; i++) {
-        out[n].name = p->faces[i].name;
-        n += fc_xmp_face_box(p->faces[i].box, p->width, p->height, out[n].box);
+    for (int i = 0; p && i < p->n; i++) {
+        faces[n].name = p->faces[i].name;
+        n += fc_xmp_face_box(p->faces[i].box, p->width, p->height, faces[n].box);
     }
-    return n;
+    const int rc = fc_xmp_sidecar_update(path, p ? p->width : 0, p ? p->height : 0, faces, n,
+                                         dry_run, how, did, err);
+    free(faces);
+    return rc;
 }

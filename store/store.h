@@ -323,9 +323,12 @@ typedef int (*fc_store_named_photo_fn)(void *ctx, const fc_store_named_photo *p)
  * only; fn returns 0 to go on (else that value is returned). */
 int fc_store_named_photos(fc_store *s, int64_t person, fc_store_named_photo_fn fn, void *ctx,
                           char *err);
-/* p's faces as the XMP regions to write (core/image/xmp.h) into out (room for p->n; names
- * borrowed from p): how many, faces wholly outside the photo left out. */
-int fc_store_named_photo_xmp(const fc_store_named_photo *p, fc_xmp_face *out);
+/* Brings the sidecar of the file at path to hold p's faces as XMP regions (NULL: none,
+ * facecluster's earlier ones taken out), by fc_xmp_sidecar_update (core/image/xmp.h):
+ * what `xmp write` and the daemon's xmp = write both do with a file. Faces wholly outside
+ * the photo are left out. */
+int fc_store_named_photo_update(const char *path, const fc_store_named_photo *p, int dry_run,
+                                const fc_file_output *how, fc_xmp_sidecar_result *did, char *err);
 
 /* Calls fn for each face in no person (the clustering left it out: no group with a face
  * that may seed one), best score first: person is 0. */

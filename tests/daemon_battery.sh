@@ -8,9 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 fcd=${FACECLUSTERD:?}
 need_model_and_samples
-tmp=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
+private_tmp
 power=$tmp/power lib=$tmp/lib db=$tmp/faces.db log=$tmp/log
 mkdir -p "$power/AC" "$power/BAT0" "$power/hidpp_battery_0" "$lib"
 echo Mains >"$power/AC/type"

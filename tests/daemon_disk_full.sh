@@ -4,20 +4,11 @@
 # why, and once space is back every one is written, without a restart.
 # In a mount namespace of its own when it can be had: the tmpfs goes with the test's
 # processes however they end (the trap unmounts it otherwise).
-if [ -z "${FC_MOUNT_NS:-}" ] && [ "$(id -u)" -eq 0 ] && unshare -m --propagation private true 2>/dev/null; then
-    FC_MOUNT_NS=1 exec unshare -m --propagation private "$0" "$@"
-fi
 . "$(dirname "$0")/lib.sh"
+own_mount_namespace "$0" "$@"
 fcd=${FACECLUSTERD:?}
 need_model_and_samples
-tmp=$(mktemp -d)
-pid= mounted=
-cleanup() {
-    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-    [ -n "$mounted" ] && umount "$tmp/store"
-    [ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
+private_tmp
 lib=$tmp/photos db=$tmp/store/faces.db log=$tmp/log
 mkdir -p "$lib" "$tmp/store"
 # 3 MB: the store of six photos takes about 1 MB
@@ -26,7 +17,7 @@ if [ "$(id -u)" -ne 0 ] || ! mount -t tmpfs -o size=3m,mode=0700 tmpfs "$tmp/sto
     echo "SKIP: mounting a tmpfs needs root" >&2
     exit 77
 fi
-mounted=1
+mounted=$tmp/store
 
 json_get() { python3 -c 'import json, sys; print(json.load(sys.stdin).get(sys.argv[1]))' "$1"; }
 logged() { grep -q "$1" "$log"; }

@@ -7,20 +7,11 @@
 # again), and a disk mounted over a watched folder and unmounted again (the mount table,
 # root only).
 # In a mount namespace of its own when it can be had, for the mount.
-if [ -z "${FC_MOUNT_NS:-}" ] && [ "$(id -u)" -eq 0 ] && unshare -m --propagation private true 2>/dev/null; then
-    FC_MOUNT_NS=1 exec unshare -m --propagation private "$0" "$@"
-fi
 . "$(dirname "$0")/lib.sh"
+own_mount_namespace "$0" "$@"
 fcd=${FACECLUSTERD:?}
 need_model_and_samples
-tmp=$(mktemp -d)
-pid= mounted=
-cleanup() {
-    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-    [ -n "$mounted" ] && umount "$tmp/disk"
-    [ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
+private_tmp
 lib=$tmp/lib db=$tmp/faces.db log=$tmp/log
 mkdir -p "$lib" "$tmp/disk"
 cp "$samples/sample1.jpg" "$lib/"
@@ -58,7 +49,7 @@ faces_found=$(field faces)
 check "  its faces found ($faces_found in all)" test "$faces_found" -gt 3
 
 if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=1m tmpfs "$tmp/disk" 2>/dev/null; then
-    mounted=1
+    mounted=$tmp/disk
     check "a disk mounted over a watched folder is noticed" wait_for 10 logged "$tmp/disk: changed: scanning"
     umount "$tmp/disk" && mounted=
     check "  and unmounted" wait_for 10 bash -c "[ \$(grep -c '$tmp/disk: changed: scanning' '$log') -ge 2 ]"

@@ -3,6 +3,8 @@
 #   need_model_and_samples         exits 77 (skip) without them, or fails under CI=true
 #   finish                         prints the counts; its status is the script's
 #   faces_by_photo, name_pairs     faces by photo; people named by hand (for train)
+#   need_tools, private_tmp,       tools a test needs; its temporary folder; a mount
+#   own_mount_namespace            namespace of its own (root)
 #   field, wait_for, photos_are    a number from the status of $db; waiting on a running
 #                                  daemon ($pid, its log in $log)
 set -u
@@ -59,3 +61,26 @@ wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds (or the d
     done
 }
 photos_are() { [ "$(field photos)" -eq "$1" ]; }
+need_tools() { # need_tools TOOL...: skips (77) without one of them, fails under CI=true
+    local tool
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null && continue
+        if [ "${CI:-}" = true ]; then echo "FAIL (CI=true): $tool missing" >&2; exit 1; fi
+        echo "SKIP: $tool missing (./run.sh test installs it)" >&2
+        exit 77
+    done
+}
+private_tmp() { # $tmp: a new folder, removed at exit (KEEP_TMP keeps it), the daemon $pid
+    # killed and the file system mounted at $mounted unmounted first
+    tmp=$(mktemp -d)
+    pid= mounted=
+    trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; [ -n "$mounted" ] && umount "$mounted"
+          [ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
+}
+own_mount_namespace() { # own_mount_namespace "$0" "$@": the script again in a mount namespace
+    # of its own when it can have one (root), so that what it mounts goes with its processes
+    [ -z "${FC_MOUNT_NS:-}" ] && [ "$(id -u)" -eq 0 ] &&
+        unshare -m --propagation private true 2>/dev/null &&
+        FC_MOUNT_NS=1 exec unshare -m --propagation private "$@"
+    return 0
+}

@@ -9,15 +9,8 @@
 . "$(dirname "$0")/lib.sh"
 fcd=${FACECLUSTERD:?}
 need_model_and_samples
-for tool in exiftool python3; do
-    command -v $tool >/dev/null && continue
-    if [ "${CI:-}" = true ]; then echo "FAIL (CI=true): $tool missing" >&2; exit 1; fi
-    echo "SKIP: $tool missing (./run.sh test installs it)" >&2
-    exit 77
-done
-tmp=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
+need_tools exiftool python3
+private_tmp
 lib=$tmp/lib db=$tmp/faces.db log=$tmp/log
 mkdir -p "$lib"
 cli() { "$fc" --db "$db" "$@"; }
