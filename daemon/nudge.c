@@ -25,16 +25,24 @@ struct nudges {
     int open_handles;
 };
 
-static void on_mounts(uv_poll_t *h, int status, int events)
-{
-    nudges *n = h->data;
-    (void)status, (void)events; /* POLLPRI|POLLERR is the news, whatever libuv calls it */
-    n->ev.mounts(n->ev.ctx);
-}
-
 static void on_mounts_timer(uv_timer_t *t)
 {
     nudges *n = t->data;
+    n->ev.mounts(n->ev.ctx);
+}
+
+static void on_mounts(uv_poll_t *h, int status, int events)
+{
+    nudges *n = h->data;
+    (void)events; /* POLLPRI (with POLLERR, as the kernel marks it) is the news */
+    if (status < 0 && !uv_is_active((uv_handle_t *)&n->mounts_timer)) {
+        /* libuv stopped the poll: polling it is, from now on */
+        log_msg(LOG_WARNING,
+                "the mount table can no longer be watched (%s): it is looked at "
+                "every %d s",
+                uv_strerror(status), MOUNTS_POLL_MS / 1000);
+        uv_timer_start(&n->mounts_timer, on_mounts_timer, MOUNTS_POLL_MS, MOUNTS_POLL_MS);
+    }
     n->ev.mounts(n->ev.ctx);
 }
 

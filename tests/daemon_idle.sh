@@ -31,7 +31,12 @@ check "the people are grouped" wait_for 60 logged 'regrouped'
 check "model_ttl = 2: the networks are freed" wait_for 30 logged 'the networks are freed'
 sleep 1
 echo "resident memory with the networks freed: $(rss_kib) KiB"
-check "  resident memory under 40 MiB ($(rss_kib) KiB)" test "$(rss_kib)" -lt 40960
+if grep -q __asan_init "$fcd"; then
+    # AddressSanitizer keeps freed memory in quarantine, and its shadow besides
+    echo "an ASan build: the 40 MiB bound is a plain build's" >&2
+else
+    check "  resident memory under 40 MiB ($(rss_kib) KiB)" test "$(rss_kib)" -lt 40960
+fi
 sleep 1 # the last writes and the regroup's thread are done
 before=$(switches)
 sleep 60
