@@ -112,13 +112,14 @@ static void on_power(uv_timer_t *t)
 }
 
 /* Something may be indexed: progress is reported every PROGRESS_MS until all is done (or
- * paused: then once, soon, when what came is queued). */
+ * paused: then once, soon, when what came is queued). The power is looked at as the
+ * progress starts, then at each report (not at each file event). */
 static void busy(fcd *d)
 {
+    if (uv_is_active((uv_handle_t *)&d->progress)) return;
     check_power(d);
-    if (!uv_is_active((uv_handle_t *)&d->progress))
-        uv_timer_start(&d->progress, on_progress, indexer_paused(d->ix) ? 100 : PROGRESS_MS,
-                       PROGRESS_MS);
+    uv_timer_start(&d->progress, on_progress, indexer_paused(d->ix) ? 100 : PROGRESS_MS,
+                   PROGRESS_MS);
 }
 
 static void on_retry(uv_timer_t *t);
@@ -473,7 +474,7 @@ static void on_progress(uv_timer_t *t)
     char line[200];
     snprintf(line, sizeof line, "STATUS=%s", indexer_progress(d->ix));
     notify_send(line);
-    if (d->cfg.index_on_battery != BATTERY_ALWAYS) check_power(d); /* unplugged meanwhile? */
+    check_power(d); /* unplugged meanwhile? */
     if ((indexer_idle(d->ix) || indexer_paused(d->ix)) && !d->scanning) uv_timer_stop(&d->progress);
 }
 

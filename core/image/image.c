@@ -96,23 +96,34 @@ static int plan_reduce(int width, int height, const fc_decode_opts *opts, int *n
     return 0;
 }
 
+/* Copies out->width x out->height pixels of src from (x, y), which lie inside it. */
+static void copy_rect(const fc_image_view *src, int x, int y, fc_image *out)
+{
+    for (int row = 0; row < out->height; row++)
+        memcpy(out->rgb + (size_t)row * out->width * 3,
+               src->rgb + (size_t)(y + row) * src->stride + (size_t)x * 3, (size_t)out->width * 3);
+}
+
+/* The reduction plan_reduce planned, into a new image. */
+static int reduce_planned(const fc_image_view *src, int num, const int r[4], fc_image *out,
+                          char *err)
+{
+    int rc = fc_image_alloc(out, r[2] - r[0], r[3] - r[1], err);
+    if (rc) return rc;
+    if (num < 8)
+        average_down(src, num, r[0], r[1], out);
+    else
+        copy_rect(src, r[0], r[1], out);
+    return 0;
+}
+
 int fc_image_reduce_view(const fc_image_view *src, const fc_decode_opts *opts, fc_image *out,
                          fc_decode_info *info, char *err)
 {
     int num, r[4];
     memset(out, 0, sizeof *out);
-    int rc = plan_reduce(src->width, src->height, opts, &num, r, info, err);
-    if (!rc) rc = fc_image_alloc(out, r[2] - r[0], r[3] - r[1], err);
-    if (rc) return rc;
-    if (num < 8) {
-        average_down(src, num, r[0], r[1], out);
-        return 0;
-    }
-    for (int y = 0; y < out->height; y++)
-        memcpy(out->rgb + (size_t)y * out->width * 3,
-               src->rgb + (size_t)(r[1] + y) * src->stride + (size_t)r[0] * 3,
-               (size_t)out->width * 3);
-    return 0;
+    const int rc = plan_reduce(src->width, src->height, opts, &num, r, info, err);
+    return rc ? rc : reduce_planned(src, num, r, out, err);
 }
 
 int fc_image_reduce(fc_image *full, const fc_decode_opts *opts, fc_image *out, fc_decode_info *info,
@@ -127,7 +138,7 @@ int fc_image_reduce(fc_image *full, const fc_decode_opts *opts, fc_image *out, f
         return 0;
     }
     const fc_image_view view = {full->rgb, (size_t)full->width * 3, full->width, full->height};
-    if (!rc) rc = fc_image_reduce_view(&view, opts, out, info, err);
+    if (!rc) rc = reduce_planned(&view, num, r, out, err);
     fc_image_free(full);
     return rc;
 }
@@ -204,9 +215,8 @@ int fc_image_crop(const fc_image *src, int x, int y, int w, int h, fc_image *out
     if (rc) return rc;
     rc = fc_image_alloc(out, w, h, err);
     if (rc) return rc;
-    for (int row = 0; row < h; row++)
-        memcpy(out->rgb + (size_t)row * w * 3, src->rgb + ((size_t)(y + row) * src->width + x) * 3,
-               (size_t)w * 3);
+    const fc_image_view view = {src->rgb, (size_t)src->width * 3, src->width, src->height};
+    copy_rect(&view, x, y, out);
     return 0;
 }
 

@@ -30,16 +30,36 @@ static int is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-int fc_xmp_sidecar_locate(const char *photo, char paths[2][FC_XMP_PATH_MAX], char *err)
+/* fc_xmp_sidecar_locate, also saying which of the paths exist (each stat'ed once). */
+static int locate(const char *photo, char paths[2][FC_XMP_PATH_MAX], int exists[2], char *err)
 {
     const int n = fc_xmp_sidecar_paths(photo, paths, err);
     for (int i = 0; i < n; i++) {
+        exists[i] = is_file(paths[i]);
+        if (exists[i]) continue;
         /* a camera or a Windows tool may have written it in capitals */
         char upper[FC_XMP_PATH_MAX];
         const size_t len = strlen(paths[i]);
         memcpy(upper, paths[i], len + 1);
         memcpy(upper + len - 4, ".XMP", 4);
-        if (!is_file(paths[i]) && is_file(upper)) memcpy(paths[i], upper, len + 1);
+        if ((exists[i] = is_file(upper))) memcpy(paths[i], upper, len + 1);
     }
     return n;
+}
+
+int fc_xmp_sidecar_locate(const char *photo, char paths[2][FC_XMP_PATH_MAX], char *err)
+{
+    int exists[2];
+    return locate(photo, paths, exists, err);
+}
+
+int fc_xmp_sidecars_present(const char *photo, char paths[2][FC_XMP_PATH_MAX], char *err)
+{
+    char all[2][FC_XMP_PATH_MAX];
+    int exists[2];
+    const int n = locate(photo, all, exists, err);
+    int found = 0;
+    for (int i = 0; i < n; i++)
+        if (exists[i] && strcmp(all[i], photo)) memcpy(paths[found++], all[i], FC_XMP_PATH_MAX);
+    return n < 0 ? n : found;
 }

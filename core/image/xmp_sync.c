@@ -39,20 +39,6 @@ int fc_xmp_photo_orientation(const char *path, int *orientation, char *err)
     return rc;
 }
 
-int fc_xmp_sidecars_present(const char *photo, char paths[2][FC_XMP_PATH_MAX], char *err)
-{
-    char all[2][FC_XMP_PATH_MAX];
-    const int n = fc_xmp_sidecar_locate(photo, all, err);
-    if (n < 0) return n;
-    int found = 0;
-    for (int i = 0; i < n; i++) {
-        struct stat st;
-        if (strcmp(all[i], photo) && stat(all[i], &st) == 0 && S_ISREG(st.st_mode))
-            memcpy(paths[found++], all[i], FC_XMP_PATH_MAX);
-    }
-    return found;
-}
-
 int fc_xmp_face_box(const float px[4], int width, int height, double out[4])
 {
     if (width <= 0 || height <= 0) return 0;
