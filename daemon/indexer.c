@@ -767,6 +767,9 @@ const char *indexer_progress(indexer *ix)
         snprintf(ix->status_line, sizeof ix->status_line,
                  "indexing: %ld done, %ld queued, %.1f photos/s, about %.0f min left", done, left,
                  rate, left / rate / 60.0);
+    else if (left > 0) /* none done yet: no rate to tell the time left by */
+        snprintf(ix->status_line, sizeof ix->status_line, "indexing: %ld done, %ld queued", done,
+                 left);
     else
         snprintf(ix->status_line, sizeof ix->status_line, "idle: %ld %s indexed, %ld %s",
                  ix->counts.indexed, fc_plural(ix->counts.indexed, "photo", "photos"),

@@ -24,7 +24,7 @@ status_says() { "$fc" --db "$db" status | grep -q "$1"; }
 "$fcd" --watch "$lib" --db "$db" --threads 1 --settle-ms 200 2>"$log" &
 pid=$!
 check "first: the first index runs on battery" wait_for 120 photos_are 1
-check "  and is recorded as done" wait_for 30 logged 'idle:'
+check "  and is recorded as done" wait_for 30 logged 'regrouped'
 cp "$samples/sample2.jpg" "$lib/"
 check "after it, a photo on battery waits" wait_for 30 logged 'on battery: indexing paused'
 check "  status says paused: on battery" wait_for 10 status_says 'paused: on battery: 1 photo waits'
