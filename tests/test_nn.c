@@ -258,6 +258,37 @@ static void test_depthwise(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) run_dw_case(&cases[i]);
 }
 
+/* fc_rows_dot against plain double sums, ragged shapes: a last panel of 5 vectors, a last
+ * block of rows short of the micro-kernel's 6, rows at a stride wider than k. */
+static void test_rows_dot(void)
+{
+    static const int shapes[][3] = {{1, 1, 128}, {7, 21, 128}, {13, 48, 64}, {30, 3, 5}};
+    unsigned seed = 4242u;
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        const int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2], lda = k + 3;
+        const int ldo = (n + 15) / 16 * 16 + 1;
+        float *a = alloc_floats((size_t)m * lda), *b = alloc_floats((size_t)n * k);
+        float *packed = alloc_floats(fc_rows_packed_floats(n, k));
+        float *out = alloc_floats((size_t)m * ldo), *ref = alloc_floats((size_t)m * ldo);
+        for (int i = 0; i < m * lda; i++) a[i] = harness_random(&seed);
+        for (int i = 0; i < n * k; i++) b[i] = harness_random(&seed);
+        fc_rows_pack(b, (size_t)k, n, k, packed);
+        fc_rows_dot(a, (size_t)lda, m, k, packed, n, out, (size_t)ldo);
+        fc_rows_dot_ref(a, (size_t)lda, m, k, packed, n, ref, (size_t)ldo);
+        double worst = 0, worst_ref = 0;
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < (n + 15) / 16 * 16; j++) {
+                double want = 0;
+                for (int d = 0; j < n && d < k; d++) want += (double)a[i * lda + d] * b[j * k + d];
+                worst = fmax(worst, fabs(want - out[i * ldo + j]));
+                worst_ref = fmax(worst_ref, fabs(want - ref[i * ldo + j]));
+            }
+        CHECK_MSG(worst < 1e-4 && worst_ref < 1e-4, "rows_dot %dx%dx%d: %g, reference %g", m, n, k,
+                  worst, worst_ref);
+        free(a), free(b), free(packed), free(out), free(ref);
+    }
+}
+
 static void test_activations(void)
 {
     CHECK(fc_activate(-2.0f, FC_ACT_NONE, 0.1f) == -2.0f);
@@ -312,6 +343,7 @@ int main(void)
     fprintf(stderr, "kernel in use: %s%s\n", fc_nn_kernel_name(),
             have_avx2() ? "" : " (no AVX2+FMA: only the references are checked)");
     RUN(test_activations);
+    RUN(test_rows_dot);
     RUN(test_padding_rule);
     RUN(test_conv);
     RUN(test_depthwise);

@@ -7,6 +7,7 @@
 #include "core/fc_error.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +95,8 @@ typedef struct {
     int *count, *seeds, *parent, *group_of, *next, *tail;
     unsigned *version;
     int64_t *anchor;
+    unsigned char *touched; /* per group: merged since the last search between groups */
+    long merges;
     /* the faces whose constraints a merge must check, per group: faces sharing a photo
      * with another face, faces with a "not", faces with an "apart" */
     face_list multi, nots_of, apart_of;
@@ -160,6 +163,17 @@ static void merge(groups *g, int a, int b)
     g->parent[b] = a;
     g->version[a]++;
     g->count[b] = 0;
+    g->touched[a] = 1;
+    g->merges++;
+}
+
+/* The smaller group joins the larger (ties: b joins a). */
+static void join(groups *g, int a, int b)
+{
+    if (g->count[a] >= g->count[b])
+        merge(g, a, b);
+    else
+        merge(g, b, a);
 }
 
 /* Every face starts alone, except faces fixed to one person, which start together. */
@@ -229,7 +243,7 @@ static void free_groups(groups *g)
 {
     free(g->sum);
     free(g->count), free(g->seeds), free(g->parent), free(g->group_of), free(g->next);
-    free(g->tail), free(g->version), free(g->anchor);
+    free(g->tail), free(g->version), free(g->anchor), free(g->touched);
     face_list *lists[] = {&g->multi, &g->nots_of, &g->apart_of};
     for (int l = 0; l < 3; l++)
         free(lists[l]->head), free(lists[l]->tail), free(lists[l]->len), free(lists[l]->next);
@@ -252,7 +266,8 @@ static int alloc_groups(groups *g, const fc_cluster_input *in)
         ok &= (*ints[i] = malloc(n * sizeof(int))) != NULL;
     g->version = calloc(n, sizeof *g->version);
     g->anchor = malloc(n * sizeof *g->anchor);
-    return ok && g->version && g->anchor ? 0 : -ENOMEM;
+    g->touched = calloc(n, sizeof *g->touched);
+    return ok && g->version && g->anchor && g->touched ? 0 : -ENOMEM;
 }
 
 static int constrained(const groups *g, int group)
@@ -287,11 +302,130 @@ static int agglomerate(groups *g, heap *h, float min_sim, heap *defer)
             rc = heap_push(defer, p);
             continue;
         }
-        if (g->count[a] >= g->count[b])
-            merge(g, a, b);
-        else
-            merge(g, b, a);
+        join(g, a, b);
     }
+    return rc;
+}
+
+/* Where the last regroup left off: the faces that were in one person start as one group,
+ * unless the user's constraints now part them (a face that cannot join its old group starts
+ * alone, as do faces new since and faces the user moved). *loose gets, per face, whether
+ * it starts alone: those are searched face by face; the other groups stand as they were.
+ * Only the groups holding loose faces are marked touched. Returns 0 or -ENOMEM. */
+static int start_from_prior(groups *g, unsigned char **loose_out)
+{
+    const fc_cluster_input *in = g->in;
+    const int n = in->n;
+    const size_t slots = (size_t)(n > 0 ? n : 1);
+    unsigned char *loose = malloc(slots);
+    int *order = malloc(slots * sizeof *order), count = 0;
+    if (!loose || !order) {
+        free(loose), free(order);
+        return -ENOMEM;
+    }
+    for (int f = 0; f < n; f++) {
+        const int moved = in->fixed && in->fixed[f] && in->fixed[f] != in->prior[f];
+        loose[f] = !in->prior[f] || moved;
+        if (!loose[f]) order[count++] = f;
+    }
+    fc_sort_by_key(order, count, in->prior);
+    for (int i = 0, j; i < count; i = j) /* the run's first face holds its group */
+        for (j = i + 1; j < count && in->prior[order[j]] == in->prior[order[i]]; j++) {
+            const int a = find(g, order[i]), b = find(g, order[j]);
+            if (a == b) continue;
+            if (may_merge(g, a, b))
+                join(g, a, b);
+            else
+                loose[order[j]] = 1;
+        }
+    free(order);
+    memset(g->touched, 0, slots);
+    for (int f = 0; f < n; f++)
+        if (loose[f]) g->touched[find(g, f)] = 1;
+    *loose_out = loose;
+    return 0;
+}
+
+/* Candidate pairs from each face's nearest faces, among the loose faces only when loose
+ * is given (all of them otherwise). */
+static int face_candidates(groups *g, heap *h, float min_sim, const unsigned char *loose)
+{
+    const fc_cluster_input *in = g->in;
+    const float(*e)[FC_EMBED_DIM] = in->embedding;
+    int *face = NULL, count = in->n, rc = 0;
+    float(*picked)[FC_EMBED_DIM] = NULL;
+    if (loose) {
+        face = malloc((size_t)in->n * sizeof *face);
+        if (!face) return -ENOMEM;
+        count = 0;
+        for (int f = 0; f < in->n; f++)
+            if (loose[f]) face[count++] = f;
+        picked = malloc((size_t)(count > 0 ? count : 1) * sizeof *picked);
+        if (!picked) rc = -ENOMEM;
+        for (int i = 0; !rc && i < count; i++) memcpy(picked[i], e[face[i]], sizeof picked[i]);
+        e = (const float(*)[FC_EMBED_DIM])picked;
+    }
+    fc_neighbours nb = {0};
+    if (!rc && count > 0)
+        rc = fc_cluster_neighbours(e, count, min_sim - 0.1f, NULL, in->cancel, &nb);
+    for (int i = 0; !rc && count > 0 && i < count; i++)
+        for (int k = 0; k < nb.k && !rc; k++) {
+            const int other = nb.index[(size_t)i * nb.k + k];
+            if (other < 0) break;
+            const int a = find(g, face ? face[i] : i), b = find(g, face ? face[other] : other);
+            if (a == b) continue;
+            const float s = fc_cluster_linkage(g->sum[a], g->count[a], g->sum[b], g->count[b]);
+            if (s >= min_sim) rc = heap_push(h, (pair){s, a, b, g->version[a], g->version[b]});
+        }
+    fc_neighbours_free(&nb);
+    free(face), free(picked);
+    return rc;
+}
+
+#define GROUP_PASSES 3
+
+/* Groups the face search did not bring together: each touched group's nearest groups
+ * by the direction of its sum (every group's at the first pass of a full regroup), merged
+ * while their linkage allows, again for the groups that changed. A face search misses
+ * pairs whose faces lie in no common cell; two parts of one person found apart have
+ * their sums pointing almost the same way, which the search between groups finds. */
+static int join_groups(groups *g, heap *h, float min_sim, int all_first)
+{
+    const int n = g->in->n;
+    int *root = malloc((size_t)n * sizeof *root), rc = root ? 0 : -ENOMEM;
+    for (int pass = 0; !rc && pass < GROUP_PASSES; pass++) {
+        int count = 0, queries = 0;
+        for (int f = 0; f < n; f++)
+            if (g->parent[f] == f) root[count++] = f;
+        float(*dir)[FC_EMBED_DIM] = malloc((size_t)count * sizeof *dir);
+        unsigned char *query = malloc((size_t)count);
+        fc_neighbours nb = {0};
+        rc = dir && query ? 0 : -ENOMEM;
+        for (int i = 0; !rc && i < count; i++) {
+            const float *sum = g->sum[root[i]], norm = sqrtf(fc_cluster_dot(sum, sum));
+            for (int k = 0; k < FC_EMBED_DIM; k++) dir[i][k] = norm > 0 ? sum[k] / norm : 0;
+            query[i] = (all_first && pass == 0) || g->touched[root[i]];
+            queries += query[i];
+            g->touched[root[i]] = 0;
+        }
+        if (!rc && queries)
+            rc = fc_cluster_neighbours((const float(*)[FC_EMBED_DIM])dir, count, min_sim - 0.1f,
+                                       query, g->in->cancel, &nb);
+        for (int i = 0; !rc && queries && i < count; i++)
+            for (int k = 0; query[i] && k < nb.k && !rc; k++) {
+                const int other = nb.index[(size_t)i * nb.k + k];
+                if (other < 0) break;
+                const int a = root[i], b = root[other];
+                const float s = fc_cluster_linkage(g->sum[a], g->count[a], g->sum[b], g->count[b]);
+                if (s >= min_sim) rc = heap_push(h, (pair){s, a, b, g->version[a], g->version[b]});
+            }
+        fc_neighbours_free(&nb);
+        free(dir), free(query);
+        const long before = g->merges;
+        if (!rc && h->count) rc = agglomerate(g, h, min_sim, NULL);
+        if (!queries || g->merges == before) break;
+    }
+    free(root);
     return rc;
 }
 
@@ -313,21 +447,12 @@ int fc_cluster_regroup(const fc_cluster_input *in, int *group, int *n_groups, ch
     const float min_sim = 1.0f - (in->threshold > 0 ? in->threshold : FC_CLUSTER_THRESHOLD);
     groups g;
     heap h = {0};
-    fc_neighbours nb = {0};
+    unsigned char *loose = NULL;
     int rc = alloc_groups(&g, in);
     if (!rc) rc = start_groups(&g);
     if (!rc) rc = build_constraints(&g);
-    /* candidates: each face's nearest faces, kept if close enough to matter */
-    if (!rc) rc = fc_cluster_neighbours(in->embedding, in->n, min_sim - 0.1f, in->cancel, &nb);
-    for (int f = 0; !rc && f < in->n; f++)
-        for (int k = 0; k < nb.k && !rc; k++) {
-            const int other = nb.index[(size_t)f * nb.k + k];
-            if (other < 0) break;
-            const int a = find(&g, f), b = find(&g, other);
-            if (a == b) continue;
-            const float s = fc_cluster_linkage(g.sum[a], g.count[a], g.sum[b], g.count[b]);
-            if (s >= min_sim) rc = heap_push(&h, (pair){s, a, b, g.version[a], g.version[b]});
-        }
+    if (!rc && in->prior) rc = start_from_prior(&g, &loose);
+    if (!rc) rc = face_candidates(&g, &h, min_sim, loose);
     /* Two rounds. In the first, a face the user said something against ("not this
      * person", "these two differ") joins only an anchored group: were it to gather free
      * faces first, the group it made could never join the person those faces belong
@@ -339,9 +464,10 @@ int fc_cluster_regroup(const fc_cluster_input *in, int *group, int *n_groups, ch
         rc = rc ? rc : agglomerate(&g, &h, min_sim, round == 0 ? &deferred : NULL);
     }
     free(deferred.items);
+    if (!rc) rc = join_groups(&g, &h, min_sim, !in->prior);
     if (!rc) rc = label(&g, group, n_groups);
     free(h.items);
-    fc_neighbours_free(&nb);
+    free(loose);
     free_groups(&g);
     if (rc == -ECANCELED) return fc_errorf(err, rc, "clustering stopped on request");
     return rc == -ENOMEM ? fc_errorf(err, rc, "out of memory clustering %d faces", in->n) : rc;

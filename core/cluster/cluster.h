@@ -59,6 +59,10 @@ typedef struct {
     int n_nots;
     const int (*apart)[2]; /* pairs of faces the user said are two people */
     int n_apart;
+    /* Incremental regroup: the person each face is in from the last regroup or the user
+     * (0: none, or placed since). Faces sharing one start as one group and only the
+     * rest are searched face by face; NULL: a full regroup, every face searched. */
+    const int64_t *prior;
     float threshold;   /* cosine distance; 0: FC_CLUSTER_THRESHOLD */
     const int *cancel; /* when another thread sets it non-zero, -ECANCELED soon; may be NULL */
 } fc_cluster_input;

@@ -1,10 +1,17 @@
 /* Candidate pairs for the clustering: each face's nearest faces, found through an
- * inverted file. Faces are put in cells by spherical k-means (about 256 faces a cell);
- * a face's neighbours are searched in the few cells whose centres are nearest it. One
- * person's faces lie within a small angle of each other, so they share cells or lie in
- * neighbouring ones; a pair the search misses is only a candidate lost, never a wrong
- * merge. Under a few thousand faces there is one cell: the search is exact. */
+ * inverted file. Faces are put in cells by spherical k-means (about 256 faces a cell),
+ * each face in the SPREAD cells whose centres are nearest it; two faces are compared
+ * when they share a cell. One person's faces lie within a small angle of each other, so
+ * they share cells; a pair the search misses is only a candidate lost, never a wrong
+ * merge (and the clustering looks again between groups: cluster.c). Under a few thousand
+ * faces there is one cell: the search is exact.
+ *
+ * Every search here is a block of dot products (faces against centres, a cell's faces
+ * against each other), done by the networks' GEMM micro-kernel (fc_rows_dot): at a
+ * million faces it is what the regroup spends its time on. */
 #include "core/cluster/cluster_internal.h"
+
+#include "core/nn/nn.h"
 
 #include <errno.h>
 #include <math.h>
@@ -13,9 +20,10 @@
 
 #define NEIGHBOURS 10  /* kept per face */
 #define CELL_FACES 256 /* faces per cell, about */
-#define PROBES 6       /* cells searched per face */
+#define SPREAD 3       /* cells each face is put in */
 #define KMEANS_ROUNDS 6
 #define KMEANS_SAMPLE 40 /* faces sampled per cell to place the centres */
+#define ROWS 192         /* rows of dot products computed at once (a multiple of 6) */
 
 /* The portable dot product: eight running sums, one per lane, so that the compiler may
  * use SIMD registers without reordering any one sum (strict floating point). */
@@ -72,113 +80,179 @@ static void normalize(float *v)
         for (int k = 0; k < FC_EMBED_DIM; k++) v[k] /= norm;
 }
 
+/* Keeps the `want` best items seen in best/score, best first (ties: the first seen). */
+static void keep_best(int *best, float *score, int *have, int want, int item, float s)
+{
+    if (*have == want && s <= score[want - 1]) return;
+    int i = *have < want ? (*have)++ : want - 1;
+    while (i > 0 && score[i - 1] < s) best[i] = best[i - 1], score[i] = score[i - 1], i--;
+    best[i] = item, score[i] = s;
+}
+
 /* The `want` cells nearest v (highest dot products), best first, into best[]. */
 void fc_cluster_nearest_cells(const float (*centre)[FC_EMBED_DIM], int cells, const float *v,
                               int want, int *best, float *score)
 {
     int have = 0;
-    for (int c = 0; c < cells; c++) {
-        const float s = fc_cluster_dot(centre[c], v);
-        if (have == want && s <= score[have - 1]) continue;
-        int i = have < want ? have++ : want - 1;
-        while (i > 0 && score[i - 1] < s) best[i] = best[i - 1], score[i] = score[i - 1], i--;
-        best[i] = c, score[i] = s;
-    }
+    for (int c = 0; c < cells; c++)
+        keep_best(best, score, &have, want, c, fc_cluster_dot(centre[c], v));
     for (int i = have; i < want; i++) best[i] = -1;
+}
+
+/* Vectors packed for fc_rows_dot (aligned as it needs); NULL when out of memory. */
+static float *pack(const float (*v)[FC_EMBED_DIM], int n)
+{
+    float *packed = fc_arena_new(fc_rows_packed_floats(n, FC_EMBED_DIM));
+    if (packed) fc_rows_pack(v[0], FC_EMBED_DIM, n, FC_EMBED_DIM, packed);
+    return packed;
+}
+
+static size_t columns(int n)
+{
+    return (size_t)(n + 15) / 16 * 16;
+}
+
+/* For each of the n vectors, the `want` cells whose centres are nearest (best[v * want
+ * + i], best first). Returns 0 or -ENOMEM. */
+static int top_cells(const float (*v)[FC_EMBED_DIM], int n, const float (*centre)[FC_EMBED_DIM],
+                     int cells, int want, int *best)
+{
+    float *packed = pack(centre, cells);
+    float *score = malloc(ROWS * columns(cells) * sizeof *score);
+    int rc = packed && score ? 0 : -ENOMEM;
+    for (int r0 = 0; !rc && r0 < n; r0 += ROWS) {
+        const int m = n - r0 < ROWS ? n - r0 : ROWS;
+        fc_rows_dot(v[r0], FC_EMBED_DIM, m, FC_EMBED_DIM, packed, cells, score, columns(cells));
+        for (int r = 0; r < m; r++) {
+            const float *row = score + (size_t)r * columns(cells);
+            int *out = best + (size_t)(r0 + r) * want, have = 0;
+            float kept[SPREAD];
+            for (int c = 0; c < cells; c++) keep_best(out, kept, &have, want, c, row[c]);
+        }
+    }
+    free(packed), free(score);
+    return rc;
 }
 
 /* Spherical k-means on a deterministic sample: centres are unit means. */
 int fc_cluster_place_centres(const float (*e)[FC_EMBED_DIM], int n, int cells,
                              float (*centre)[FC_EMBED_DIM])
 {
-    int sample = cells * KMEANS_SAMPLE < n ? cells * KMEANS_SAMPLE : n;
-    int *pick = malloc((size_t)sample * sizeof *pick), *of = malloc((size_t)sample * sizeof *of);
+    const int sample = cells * KMEANS_SAMPLE < n ? cells * KMEANS_SAMPLE : n;
+    float(*picked)[FC_EMBED_DIM] = malloc((size_t)sample * sizeof *picked);
+    int *of = malloc((size_t)sample * sizeof *of);
     float(*sum)[FC_EMBED_DIM] = calloc((size_t)cells, sizeof *sum);
-    if (!pick || !of || !sum) {
-        free(pick), free(of), free(sum);
-        return -ENOMEM;
-    }
-    for (int i = 0; i < sample; i++) pick[i] = (int)((long long)i * n / sample); /* spread */
-    for (int c = 0; c < cells; c++)
-        memcpy(centre[c], e[pick[(long long)c * sample / cells]], sizeof centre[c]);
-    for (int round = 0; round < KMEANS_ROUNDS; round++) {
+    int rc = picked && of && sum ? 0 : -ENOMEM;
+    for (int i = 0; !rc && i < sample; i++) /* spread over the whole list */
+        memcpy(picked[i], e[(long long)i * n / sample], sizeof picked[i]);
+    for (int c = 0; !rc && c < cells; c++)
+        memcpy(centre[c], picked[(long long)c * sample / cells], sizeof centre[c]);
+    for (int round = 0; !rc && round < KMEANS_ROUNDS; round++) {
+        rc = top_cells((const float(*)[FC_EMBED_DIM])picked, sample,
+                       (const float(*)[FC_EMBED_DIM])centre, cells, 1, of);
         memset(sum, 0, (size_t)cells * sizeof *sum);
-        for (int i = 0; i < sample; i++) {
-            float s;
-            fc_cluster_nearest_cells((const float(*)[FC_EMBED_DIM])centre, cells, e[pick[i]], 1,
-                                     &of[i], &s);
-            for (int k = 0; k < FC_EMBED_DIM; k++) sum[of[i]][k] += e[pick[i]][k];
-        }
-        for (int c = 0; c < cells; c++)
+        for (int i = 0; !rc && i < sample; i++)
+            for (int k = 0; k < FC_EMBED_DIM; k++) sum[of[i]][k] += picked[i][k];
+        for (int c = 0; !rc && c < cells; c++)
             if (fc_cluster_dot(sum[c], sum[c]) > 0) { /* an empty cell keeps its centre */
                 memcpy(centre[c], sum[c], sizeof centre[c]);
                 normalize(centre[c]);
             }
     }
-    free(pick), free(of), free(sum);
+    free(picked), free(of), free(sum);
+    return rc;
+}
+
+/* Offers `other` to face f's list, once: a pair sharing two cells is met twice. */
+static void offer(int *best, float *score, int *have, int other, float s)
+{
+    if (*have == NEIGHBOURS && s <= score[NEIGHBOURS - 1]) return;
+    for (int i = 0; i < *have; i++)
+        if (best[i] == other) return;
+    keep_best(best, score, have, NEIGHBOURS, other, s);
+}
+
+/* The faces of one cell against each other: the queries' rows against every member. */
+static int search_cell(const float (*e)[FC_EMBED_DIM], const int *member, int m,
+                       const unsigned char *query, float min_sim, int *index, float *kept,
+                       int *have, float (*rows)[FC_EMBED_DIM], int *row_face, float *score)
+{
+    float(*own)[FC_EMBED_DIM] = malloc((size_t)(m > 0 ? m : 1) * sizeof *own);
+    if (!own) return -ENOMEM;
+    for (int j = 0; j < m; j++) memcpy(own[j], e[member[j]], sizeof own[j]);
+    float *packed = pack((const float(*)[FC_EMBED_DIM])own, m);
+    free(own);
+    if (!packed) return -ENOMEM;
+    for (int j0 = 0; j0 < m;) {
+        int count = 0;
+        for (; j0 < m && count < ROWS; j0++)
+            if (!query || query[member[j0]]) {
+                memcpy(rows[count], e[member[j0]], sizeof rows[count]);
+                row_face[count++] = member[j0];
+            }
+        if (!count) break;
+        for (int c0 = 0; c0 < m; c0 += ROWS) { /* a bounded block of the score matrix */
+            const int width = m - c0 < ROWS ? m - c0 : ROWS;
+            fc_rows_dot(rows[0], FC_EMBED_DIM, count, FC_EMBED_DIM,
+                        packed + (size_t)c0 * FC_EMBED_DIM, width, score, columns(ROWS));
+            for (int r = 0; r < count; r++) {
+                const int f = row_face[r];
+                const float *row = score + (size_t)r * columns(ROWS);
+                int *best = index + (size_t)f * NEIGHBOURS;
+                float *best_score = kept + (size_t)f * NEIGHBOURS;
+                for (int b = 0; b < width; b += 16) {
+                    /* most blocks hold nothing closer than the face's worst kept: a
+                     * branch-free test first */
+                    const float bar = have[f] == NEIGHBOURS ? best_score[NEIGHBOURS - 1] : min_sim;
+                    int hit = 0;
+                    for (int c = b; c < b + 16; c++) hit |= row[c] >= bar;
+                    for (int c = b; hit && c < b + 16 && c < width; c++)
+                        if (row[c] >= min_sim && member[c0 + c] != f)
+                            offer(best, best_score, &have[f], member[c0 + c], row[c]);
+                }
+            }
+        }
+    }
+    free(packed);
     return 0;
 }
 
-/* Keeps the best NEIGHBOURS of one face in best/score (sorted, best first). */
-static void offer(int *best, float *score, int *have, int face, float s)
+int fc_cluster_neighbours(const float (*e)[FC_EMBED_DIM], int n, float min_sim,
+                          const unsigned char *query, const int *cancel, fc_neighbours *out)
 {
-    if (*have == NEIGHBOURS && s <= score[NEIGHBOURS - 1]) return;
-    int i = *have < NEIGHBOURS ? (*have)++ : NEIGHBOURS - 1;
-    while (i > 0 && score[i - 1] < s) best[i] = best[i - 1], score[i] = score[i - 1], i--;
-    best[i] = face, score[i] = s;
-}
-
-int fc_cluster_neighbours(const float (*e)[FC_EMBED_DIM], int n, float min_sim, const int *cancel,
-                          fc_neighbours *out)
-{
-    out->k = NEIGHBOURS;
-    out->index = malloc((size_t)(n > 0 ? n : 1) * NEIGHBOURS * sizeof *out->index);
+    const size_t slots = (size_t)(n > 0 ? n : 1) * NEIGHBOURS;
     const int cells = n / CELL_FACES > 1 ? n / CELL_FACES : 1;
-    const int probes = cells < PROBES ? cells : PROBES;
+    const int spread = cells < SPREAD ? cells : SPREAD;
+    out->k = NEIGHBOURS;
+    out->index = malloc(slots * sizeof *out->index);
+    float *kept = malloc(slots * sizeof *kept);
+    int *have = calloc((size_t)(n > 0 ? n : 1), sizeof *have);
     float(*centre)[FC_EMBED_DIM] = malloc((size_t)cells * sizeof *centre);
-    int *cell_of = malloc((size_t)(n > 0 ? n : 1) * sizeof *cell_of);
+    int *cell_of = malloc((size_t)(n > 0 ? n : 1) * spread * sizeof *cell_of);
+    int *face_of = malloc((size_t)(n > 0 ? n : 1) * spread * sizeof *face_of);
+    float(*rows)[FC_EMBED_DIM] = (float(*)[FC_EMBED_DIM])fc_arena_new((size_t)ROWS * FC_EMBED_DIM);
+    int *row_face = malloc(ROWS * sizeof *row_face);
+    float *score = malloc(ROWS * columns(ROWS) * sizeof *score);
     fc_csr members = {0};
-    int rc = out->index && centre && cell_of ? 0 : -ENOMEM;
+    int rc = out->index && kept && have && centre && cell_of && face_of && rows && row_face && score
+                 ? 0
+                 : -ENOMEM;
     if (!rc) rc = fc_cluster_place_centres(e, n, cells, centre);
-    for (int f = 0; !rc && f < n; f++) {
-        float s;
-        fc_cluster_nearest_cells((const float(*)[FC_EMBED_DIM])centre, cells, e[f], 1, &cell_of[f],
-                                 &s);
+    if (!rc) rc = top_cells(e, n, (const float(*)[FC_EMBED_DIM])centre, cells, spread, cell_of);
+    for (size_t i = 0; !rc && i < (size_t)n * spread; i++) face_of[i] = (int)(i / spread);
+    if (!rc) rc = fc_csr_rows(cell_of, face_of, (size_t)n * spread, cells, &members);
+    for (int c = 0; !rc && c < cells; c++) {
+        if (fc_cluster_cancelled(cancel)) rc = -ECANCELED;
+        if (!rc)
+            rc = search_cell(e, members.items + members.start[c],
+                             members.start[c + 1] - members.start[c], query, min_sim, out->index,
+                             kept, have, rows, row_face, score);
     }
-    if (!rc) { /* the cells' members, through the same compressed rows as the constraints */
-        int *rows = malloc((size_t)(n > 0 ? n : 1) * sizeof *rows);
-        int *items = malloc((size_t)(n > 0 ? n : 1) * sizeof *items);
-        rc = rows && items ? 0 : -ENOMEM;
-        for (int f = 0; !rc && f < n; f++) rows[f] = cell_of[f], items[f] = f;
-        if (!rc) rc = fc_csr_rows(rows, items, (size_t)n, cells, &members);
-        free(rows), free(items);
-    }
-    /* the faces copied cell by cell: a cell is scanned as one contiguous block, and faces
-     * are taken in cell order, so the blocks a face scans are the ones its neighbours in
-     * the order scanned just before (hot in cache) */
-    float(*packed)[FC_EMBED_DIM] = rc ? NULL : malloc((size_t)(n > 0 ? n : 1) * sizeof *packed);
-    if (!rc && !packed) rc = -ENOMEM;
-    for (int m = 0; !rc && m < n; m++) memcpy(packed[m], e[members.items[m]], sizeof packed[m]);
-    for (int q = 0; !rc && q < n; q++) {
-        if (q % 4096 == 0 && fc_cluster_cancelled(cancel)) rc = -ECANCELED;
-        if (rc) break;
-        const int f = members.items[q];
-        int cell[PROBES], have = 0;
-        float cell_score[PROBES], score[NEIGHBOURS];
-        int *best = out->index + (size_t)f * NEIGHBOURS;
-        fc_cluster_nearest_cells((const float(*)[FC_EMBED_DIM])centre, cells, e[f], probes, cell,
-                                 cell_score);
-        for (int p = 0; p < probes && cell[p] >= 0; p++)
-            for (int m = members.start[cell[p]]; m < members.start[cell[p] + 1]; m++) {
-                const int other = members.items[m];
-                if (other == f) continue;
-                const float s = fc_cluster_dot(packed[q], packed[m]);
-                if (s >= min_sim) offer(best, score, &have, other, s);
-            }
-        for (int j = have; j < NEIGHBOURS; j++) best[j] = -1;
-    }
+    for (int f = 0; !rc && f < n; f++)
+        for (int j = have[f]; j < NEIGHBOURS; j++) out->index[(size_t)f * NEIGHBOURS + j] = -1;
     fc_csr_free(&members);
-    free(packed), free(centre), free(cell_of);
+    free(kept), free(have), free(centre), free(cell_of), free(face_of), free(rows), free(row_face);
+    free(score);
     if (rc) fc_neighbours_free(out);
     return rc;
 }

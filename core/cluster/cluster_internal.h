@@ -46,8 +46,10 @@ int fc_cluster_place_centres(const float (*v)[FC_EMBED_DIM], int n, int cells,
 void fc_cluster_nearest_cells(const float (*centre)[FC_EMBED_DIM], int cells, const float *v,
                               int want, int *best, float *score);
 
+/* Each vector's nearest others; with query (NULL: all), only the rows of the vectors
+ * marked there are searched (the others' stay empty), among all the vectors. */
 int fc_cluster_neighbours(const float (*embedding)[FC_EMBED_DIM], int n, float min_sim,
-                          const int *cancel, fc_neighbours *out);
+                          const unsigned char *query, const int *cancel, fc_neighbours *out);
 
 /* Whether another thread asked the clustering to stop (cancel may be NULL). */
 static inline int fc_cluster_cancelled(const int *cancel)

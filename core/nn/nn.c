@@ -14,11 +14,13 @@
 
 typedef void (*conv_fn)(const fc_conv *, const fc_act *, const fc_act *, fc_act *);
 typedef void (*dwconv_fn)(const fc_dwconv *, const fc_act *, fc_act *);
+typedef void (*rows_dot_fn)(const float *, size_t, int, int, const float *, int, float *, size_t);
 
 static struct {
     const char *name;
     conv_fn conv;
     dwconv_fn dwconv;
+    rows_dot_fn rows_dot;
 } kernels;
 static pthread_once_t kernels_once = PTHREAD_ONCE_INIT;
 
@@ -32,6 +34,7 @@ static void choose_kernels(void)
         kernels.name = "avx2-fma";
         kernels.conv = fc_conv2d_avx2;
         kernels.dwconv = fc_dwconv2d_avx2;
+        kernels.rows_dot = fc_rows_dot_avx2;
         return;
     }
 #endif
@@ -39,6 +42,7 @@ static void choose_kernels(void)
     kernels.name = "plain";
     kernels.conv = fc_conv2d_ref;
     kernels.dwconv = fc_dwconv2d_ref;
+    kernels.rows_dot = fc_rows_dot_ref;
 }
 
 const char *fc_nn_kernel_name(void)
@@ -326,6 +330,44 @@ void fc_conv_pack_p16(const float *hwio, int kh, int kw, int cin, int cout, floa
                     out[fc_conv_p16_index((uint32_t)kh, (uint32_t)kw, (uint32_t)cin, (uint32_t)ky,
                                           (uint32_t)kx, (uint32_t)ci, (uint32_t)co)] =
                         hwio[(((size_t)ky * kw + kx) * cin + ci) * cout + co];
+}
+
+size_t fc_rows_packed_floats(int n, int k)
+{
+    return (size_t)(n + FC_GEMM_NR - 1) / FC_GEMM_NR * FC_GEMM_NR * (size_t)k;
+}
+
+/* Panel p holds vectors 16p..16p+15 as a k x 16 matrix: the micro-kernel's B. */
+void fc_rows_pack(const float *b, size_t ldb, int n, int k, float *packed)
+{
+    const int panels = (n + FC_GEMM_NR - 1) / FC_GEMM_NR;
+    for (int p = 0; p < panels; p++)
+        for (int d = 0; d < k; d++)
+            for (int j = 0; j < FC_GEMM_NR; j++) {
+                const int v = p * FC_GEMM_NR + j;
+                packed[((size_t)p * k + d) * FC_GEMM_NR + j] = v < n ? b[(size_t)v * ldb + d] : 0;
+            }
+}
+
+void fc_rows_dot_ref(const float *a, size_t lda, int m, int k, const float *packed, int n,
+                     float *out, size_t ldo)
+{
+    const int columns = (n + FC_GEMM_NR - 1) / FC_GEMM_NR * FC_GEMM_NR;
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < columns; j++) {
+            const float *panel = packed + (size_t)(j / FC_GEMM_NR) * k * FC_GEMM_NR;
+            float sum = 0;
+            for (int d = 0; d < k; d++)
+                sum += a[(size_t)i * lda + d] * panel[d * FC_GEMM_NR + j % FC_GEMM_NR];
+            out[(size_t)i * ldo + j] = sum;
+        }
+}
+
+void fc_rows_dot(const float *a, size_t lda, int m, int k, const float *packed, int n, float *out,
+                 size_t ldo)
+{
+    pthread_once(&kernels_once, choose_kernels);
+    kernels.rows_dot(a, lda, m, k, packed, n, out, ldo);
 }
 
 float *fc_arena_new(size_t floats)

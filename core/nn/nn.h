@@ -167,8 +167,21 @@ void fc_relu(const fc_act *in, fc_act *out);
 /* Mean over all pixels of each image: out has in->n * in->c floats. */
 void fc_global_avgpool(const fc_act *in, float *out);
 
-/* Which kernels fc_conv2d and fc_dwconv2d use: "avx2-fma" or "plain". The choice is made
- * once from the CPU, and FACECLUSTER_KERNELS=plain forces the references. */
+/* Dot products of many vectors with many others, for the clustering's searches, on the
+ * networks' GEMM micro-kernel: out[i * ldo + j] = a_i . b_j for the m rows of a (k floats
+ * each, rows lda apart) and the n vectors b was packed from. The b side is packed once in
+ * panels of 16 vectors (fc_rows_pack: fc_rows_packed_floats(n, k) floats, 32-byte
+ * aligned, e.g. from fc_arena_new); every 16th column is written, so ldo must be at least
+ * n rounded up to 16 (the columns past n hold 0). */
+size_t fc_rows_packed_floats(int n, int k);
+void fc_rows_pack(const float *b, size_t ldb, int n, int k, float *packed);
+void fc_rows_dot(const float *a, size_t lda, int m, int k, const float *packed, int n, float *out,
+                 size_t ldo);
+void fc_rows_dot_ref(const float *a, size_t lda, int m, int k, const float *packed, int n,
+                     float *out, size_t ldo);
+
+/* Which kernels fc_conv2d, fc_dwconv2d and fc_rows_dot use: "avx2-fma" or "plain". The choice is
+ * made once from the CPU, and FACECLUSTER_KERNELS=plain forces the references. */
 const char *fc_nn_kernel_name(void);
 
 /* Optional per-layer-type timing for bench/embed: accumulate nanoseconds per type while

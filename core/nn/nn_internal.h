@@ -35,4 +35,8 @@ void fc_gemm_6x16_avx2(const fc_gemm_rows *rows, int nrows, const ptrdiff_t *seg
 void fc_gemm_strided_avx2(const float *a, size_t lda, int m, int k, const float *b, float *c,
                           size_t ldc);
 
+/* fc_rows_dot on AVX2 + FMA: one fc_gemm_strided_avx2 per panel. */
+void fc_rows_dot_avx2(const float *a, size_t lda, int m, int k, const float *packed, int n,
+                      float *out, size_t ldo);
+
 #endif

@@ -107,6 +107,14 @@ fc_gemm_strided_avx2(const float *a, size_t lda, int m, int k, const float *b, f
     }
 }
 
+__attribute__((target("avx2,fma"))) void fc_rows_dot_avx2(const float *a, size_t lda, int m, int k,
+                                                          const float *packed, int n, float *out,
+                                                          size_t ldo)
+{
+    for (int p = 0; p < (n + NR - 1) / NR; p++)
+        fc_gemm_strided_avx2(a, lda, m, k, packed + (size_t)p * k * NR, out + (size_t)p * NR, ldo);
+}
+
 __attribute__((target("avx2,fma"))) void fc_conv2d_avx2(const fc_conv *conv, const fc_act *in,
                                                         const fc_act *residual, fc_act *out)
 {
