@@ -223,6 +223,57 @@ static void test_many_people(void)
     CHECK_MSG(groups == 200 && wrong == 0, "%d groups, %d pairs wrong", groups, wrong);
 }
 
+/* Whether two labellings part the faces the same way. */
+static int same_partition(const int *a, const int *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            if ((a[i] == a[j]) != (b[i] == b[j])) return 0;
+    return 1;
+}
+
+/* The incremental regroup (prior: the people of the last regroup) against a full one, on
+ * a library that grew after its regroup: 300 people of 9 faces, then 3 more faces each,
+ * and the user putting a face in a person of its own. Both must give the same people. */
+static void test_incremental_equals_full(void)
+{
+    enum { PEOPLE = 300, OLD = 9, NEW = 3 };
+    static int64_t prior[MAX_FACES];
+    static int full[MAX_FACES];
+    make_people(PEOPLE);
+    int n = 0;
+    for (int p = 0; p < PEOPLE; p++)
+        for (int j = 0; j < OLD; j++) make_face(n++, p, 0.016f);
+    const int n_old = n;
+    fc_cluster_input in = input(n_old);
+    run(&in);
+    CHECK(pure_and_whole(n_old));
+    for (int i = 0; i < n_old; i++) prior[i] = group[i] + 1; /* person g + 1 */
+    for (int p = 0; p < PEOPLE; p++)
+        for (int j = 0; j < NEW; j++) make_face(n++, p, 0.016f);
+    for (int i = n_old; i < n; i++) prior[i] = 0; /* new since */
+    photo[n_old + 1] = photo[n_old + 4];          /* two new faces in one photo */
+    fixed[5 * OLD] = 999; /* the user put a face of person 5 in a new person, 999 */
+    prior[5 * OLD] = 999; /* (its person now, as the store has it) */
+    in = input(n);
+    const int full_groups = run(&in);
+    memcpy(full, group, (size_t)n * sizeof *full);
+    in.prior = prior;
+    const int incremental_groups = run(&in);
+    CHECK_MSG(full_groups == incremental_groups && same_partition(full, group, n),
+              "full: %d people, incremental: %d", full_groups, incremental_groups);
+    CHECK(group[5 * OLD] == 0); /* person 999's anchor drew the rest of person 5 in */
+    CHECK(pure_and_whole(n));   /* and both are the true people */
+    /* the prior is what it starts from: two people the last regroup had as one stay
+     * together (until a full regroup parts them) */
+    for (int j = 0; j < OLD; j++) prior[21 * OLD + j] = prior[20 * OLD];
+    run(&in);
+    CHECK(group[20 * OLD] == group[21 * OLD]);
+    in.prior = NULL;
+    run(&in);
+    CHECK(group[20 * OLD] != group[21 * OLD]);
+}
+
 /* Ids across regroups: a split keeps the id with the larger part, a merge the oldest id,
  * a group of fixed faces its person, new groups none. */
 static void test_ids_do_not_churn(void)
@@ -385,6 +436,7 @@ int main(void)
     RUN(test_apart);
     RUN(test_small_faces_never_seed);
     RUN(test_many_people);
+    RUN(test_incremental_equals_full);
     RUN(test_ids_do_not_churn);
     RUN(test_live_nearest);
     RUN(test_live_grows);
