@@ -8,7 +8,8 @@
  * people's centres 0.15 apart on average (cosine distance); one person's faces are 0.046
  * apart on average. How many faces a person has follows a long tail (most people few,
  * some hundreds), and faces come three to a photo. Printed: regroup time, peak resident
- * memory, and BCubed precision and recall against the true people; then the live index's
+ * memory, and BCubed precision and recall against the true people; an incremental regroup
+ * after it, one face in 100 new since (cluster.h: prior); then the live index's
  * add-one-face and place-one-face times after it. --adds-only skips the regroup and times
  * those over the true people (as a perfect regroup would leave them). */
 #include "bench/bench_util.h"
@@ -199,6 +200,46 @@ static int time_place(const float (*emb)[FC_EMBED_DIM], const int *label, int n,
     return 0;
 }
 
+#define NEW_SHARE 100 /* one face in this many new since the last regroup */
+
+/* The daemon's regroup after photos arrived: the full regroup's people as the prior, but
+ * for one face in NEW_SHARE, new since (the live index had placed it). Printed: its time,
+ * its scores, and how far its people are the full regroup's (BCubed against them). */
+static int time_incremental(const fc_cluster_input *full_in, const int *full, int full_groups,
+                            const int *truth)
+{
+    const int n = full_in->n;
+    int64_t *prior = malloc((size_t)n * sizeof *prior);
+    int *label = malloc((size_t)n * sizeof *label),
+        *as_truth = malloc((size_t)n * sizeof *as_truth);
+    if (!prior || !label || !as_truth) return 1;
+    for (int i = 0; i < n; i++) {
+        prior[i] = i % NEW_SHARE == NEW_SHARE / 3 || full[i] < 0 ? 0 : full[i] + 1;
+        as_truth[i] = full[i] >= 0 ? full[i] : full_groups + i; /* alone: a person of its own */
+    }
+    fc_cluster_input in = *full_in;
+    in.prior = prior;
+    int groups;
+    char err[256];
+    const double t0 = now_s();
+    if (fc_cluster_regroup(&in, label, &groups, err) != 0) {
+        fprintf(stderr, "cluster: %s\n", err);
+        return 1;
+    }
+    const double seconds = now_s() - t0;
+    eval_scores score, same;
+    if (eval_score(label, truth, n, NULL, &score) != 0 ||
+        eval_score(label, as_truth, n, NULL, &same) != 0)
+        return 1;
+    printf("          incremental regroup (1 face in %d new since the last): %.2f s, peak RSS %.0f "
+           "MiB, %d groups, BCubed precision %.4f recall %.4f; against the full regroup's people: "
+           "precision %.4f recall %.4f\n",
+           NEW_SHARE, seconds, peak_rss_mib(), groups, score.bp, score.br, same.bp, same.br);
+    fflush(stdout);
+    free(prior), free(label), free(as_truth);
+    return 0;
+}
+
 static int adds_only;
 
 static int run_size(int n)
@@ -248,7 +289,8 @@ static int run_size(int n)
         printf("%8d faces, %7d people: regroup %.2f s, peak RSS %.0f MiB (%.0f before: the "
                "embeddings), %d groups, BCubed precision %.4f recall %.4f\n",
                n, people, seconds, peak_rss_mib(), before, groups, score.bp, score.br);
-    int rc = time_adds(emb, label, n, groups, (const float(*)[FC_EMBED_DIM])centre, people);
+    int rc = adds_only ? 0 : time_incremental(&in, label, groups, truth);
+    if (!rc) rc = time_adds(emb, label, n, groups, (const float(*)[FC_EMBED_DIM])centre, people);
     if (!rc)
         rc = time_place((const float(*)[FC_EMBED_DIM])emb, label, n,
                         (const float(*)[FC_EMBED_DIM])centre, people);
