@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { WANT_NOTHING, WANT_REFRESH, WANT_REGROUP };
 
@@ -56,6 +57,8 @@ typedef struct {
     float name_threshold;  /* naming's, in that space */
     char note[FC_ERR_MAX]; /* why a stored head was not used ("": none stored, or used) */
     int faces, groups, alone, unassigned; /* alone: unnamed people of one face */
+    int full;                             /* the regroup was a full one (else incremental) */
+    int fresh; /* faces it searched face by face as new since the last (incremental) */
     double seconds;
 } job;
 
@@ -120,6 +123,75 @@ static int split_named(const fc_store_library *lib, int64_t *person, job *j)
     return rc ? fc_errorf(j->err, rc, "out of memory") : 0;
 }
 
+/* A full regroup at least this often (seconds): the reference the incremental ones start
+ * from, so that what they cannot see (two people the last one merged, by now far apart)
+ * is put right within a day. Also whenever the space changed (a head, the threshold), and
+ * when more than 1 face in FULL_NEW_SHARE is new since the last, where starting from it
+ * saves little. */
+#define FULL_EVERY (24 * 3600)
+#define FULL_NEW_SHARE 4
+
+/* What the regroup starts from (cluster.h: prior): NULL for a full regroup (*full set),
+ * else each face's person now, 0 for the faces new since the last regroup (the live index
+ * placed them: they are searched face by face again). *fresh counts those. */
+static int regroup_prior(const fc_store_faces *faces, const fc_store_regroup_mark *last,
+                         int had_last, const fc_store_regroup_mark *now, int64_t **prior, int *full,
+                         int *fresh)
+{
+    *prior = NULL, *fresh = 0;
+    for (int i = 0; i < faces->n; i++) *fresh += faces->face[i] > last->last_face;
+    *full = had_last != 1 || last->head_mark != now->head_mark ||
+            last->threshold != now->threshold || now->full_at < last->full_at ||
+            now->full_at - last->full_at >= FULL_EVERY ||
+            (int64_t)*fresh * FULL_NEW_SHARE > faces->n;
+    if (*full) return 0;
+    *prior = malloc((size_t)(faces->n > 0 ? faces->n : 1) * sizeof **prior);
+    if (!*prior) return -ENOMEM;
+    for (int i = 0; i < faces->n; i++)
+        (*prior)[i] = faces->face[i] > last->last_face ? 0 : faces->person[i];
+    return 0;
+}
+
+/* Regroups the library's faces (incrementally when the last regroup allows: see
+ * regroup_prior), writes the people and records where it left off. group and ids are
+ * the caller's, faces->n each. */
+static int regroup(fc_store *store, const fc_store_library *lib, int64_t head_mark, job *j,
+                   int *group, int64_t *ids, int *n_groups)
+{
+    const fc_store_faces *faces = &lib->faces;
+    fc_store_regroup_mark last, now = {.head_mark = lib->head.w ? head_mark : 0,
+                                       .threshold = j->threshold,
+                                       .full_at = (int64_t)time(NULL)};
+    for (int i = 0; i < faces->n; i++)
+        if (faces->face[i] > now.last_face) now.last_face = faces->face[i];
+    const int had_last = fc_store_regroup_mark_get(store, &last, j->err);
+    if (had_last < 0) return had_last;
+    int64_t *prior;
+    int rc = regroup_prior(faces, &last, had_last, &now, &prior, &j->full, &j->fresh);
+    if (rc) return fc_errorf(j->err, rc, "out of memory");
+    fc_cluster_input in = {.n = faces->n,
+                           .embedding = (const float(*)[FC_EMBED_DIM])faces->embedding,
+                           .photo = faces->photo,
+                           .fixed = faces->fixed,
+                           .can_seed = faces->can_seed,
+                           .nots = faces->nots,
+                           .n_nots = faces->n_nots,
+                           .apart = (const int(*)[2])faces->apart,
+                           .n_apart = faces->n_apart,
+                           .prior = prior,
+                           .threshold = j->threshold,
+                           .cancel = &j->owner->cancel};
+    rc = fc_cluster_regroup(&in, group, n_groups, j->err);
+    free(prior);
+    if (!rc)
+        rc = fc_cluster_map_ids(group, faces->person, faces->fixed, faces->n, *n_groups, ids,
+                                j->err);
+    if (!rc) rc = fc_store_apply_groups(store, faces, group, *n_groups, ids, j->err);
+    if (rc > 0) rc = 0;
+    if (!j->full) now.full_at = last.full_at;
+    return rc ? rc : fc_store_regroup_mark_put(store, &now, j->err);
+}
+
 /* Loads the faces (through the head in use: fc_store_library_load; one that cannot be
  * used leaves a note to log, the raw embeddings still group), regroups them when
  * j->regroup, and builds the index of the people as the store now has them. Runs on any
@@ -128,36 +200,20 @@ static int compute(fc_store *store, const people *p, job *j)
 {
     const double t0 = now_s();
     fc_store_library lib;
-    int rc = fc_store_library_load(store, p->model, &lib, j->err);
+    int64_t head_mark = 0; /* read first: a head stored meanwhile makes the next one full */
+    int rc = fc_store_head_mark(store, &head_mark, j->err);
+    if (!rc) rc = fc_store_library_load(store, p->model, &lib, j->err);
     if (rc) return rc;
     const fc_store_faces *faces = &lib.faces;
     snprintf(j->note, sizeof j->note, "%s", lib.note);
     j->threshold = fc_store_library_cluster_threshold(&lib, p->threshold);
     j->name_threshold = fc_store_library_name_threshold(&lib, 0);
-    fc_head_free(&j->head);
-    j->head = lib.head, lib.head = (fc_head){0}; /* the job's now (its thresholds taken) */
     const size_t n = (size_t)(faces->n > 0 ? faces->n : 1);
     int *group = malloc(n * sizeof *group), n_groups = 0;
     int64_t *ids = malloc(n * sizeof *ids), *person = malloc(n * sizeof *person);
     rc = group && ids && person ? 0 : fc_errorf(j->err, -ENOMEM, "out of memory");
     if (!rc && j->regroup) {
-        fc_cluster_input in = {.n = faces->n,
-                               .embedding = (const float(*)[FC_EMBED_DIM])faces->embedding,
-                               .photo = faces->photo,
-                               .fixed = faces->fixed,
-                               .can_seed = faces->can_seed,
-                               .nots = faces->nots,
-                               .n_nots = faces->n_nots,
-                               .apart = (const int(*)[2])faces->apart,
-                               .n_apart = faces->n_apart,
-                               .threshold = j->threshold,
-                               .cancel = &j->owner->cancel};
-        rc = fc_cluster_regroup(&in, group, &n_groups, j->err);
-        if (!rc)
-            rc = fc_cluster_map_ids(group, faces->person, faces->fixed, faces->n, n_groups, ids,
-                                    j->err);
-        if (!rc) rc = fc_store_apply_groups(store, faces, group, n_groups, ids, j->err);
-        if (rc > 0) rc = 0;
+        rc = regroup(store, &lib, head_mark, j, group, ids, &n_groups);
         if (!rc) persons_after(faces, group, ids, person);
         /* people, the unnamed alone and the faces in no person as `status` counts them */
         fc_store_people_counts counts;
@@ -169,6 +225,8 @@ static int compute(fc_store *store, const people *p, job *j)
     } else if (!rc) {
         if (faces->n) memcpy(person, faces->person, (size_t)faces->n * sizeof *person);
     }
+    fc_head_free(&j->head);
+    j->head = lib.head, lib.head = (fc_head){0}; /* the job's now (its thresholds taken) */
     if (!rc) rc = split_named(&lib, person, j);
     if (!rc)
         rc = fc_cluster_live_new((const float(*)[FC_EMBED_DIM])faces->embedding, person, faces->n,
@@ -230,12 +288,17 @@ static void take(people *p, job *j)
                          " with the learned head (%d dimensions, threshold %.4f)", p->head.dim,
                          p->live_threshold);
             p->regroup_due = 0;
+            char kind[96] = "a full regroup";
+            if (!j->full)
+                snprintf(kind, sizeof kind, "incremental: %d %s new since the last", j->fresh,
+                         fc_plural(j->fresh, "face", "faces"));
             log_msg(LOG_INFO,
                     "regrouped %d %s into %d %s (%d named or with 2+ faces, %d alone; %d %s in no "
-                    "person)%s in %.1f s",
+                    "person)%s in %.1f s (%s)",
                     j->faces, fc_plural(j->faces, "face", "faces"), j->groups,
                     fc_plural(j->groups, "person", "people"), j->groups - j->alone, j->alone,
-                    j->unassigned, fc_plural(j->unassigned, "face", "faces"), with, j->seconds);
+                    j->unassigned, fc_plural(j->unassigned, "face", "faces"), with, j->seconds,
+                    kind);
         }
     }
     fc_cluster_live_free(j->live);

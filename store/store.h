@@ -222,6 +222,18 @@ void fc_store_faces_free(fc_store_faces *f);
 int fc_store_apply_groups(fc_store *s, const fc_store_faces *f, const int *group, int n_groups,
                           int64_t *person_of_group, char *err);
 
+/* Where the last regroup left off, for the next to start from it (cluster.h: prior): the
+ * faces up to last_face were grouped by it (their person since is its, or the user's);
+ * head_mark and threshold say in which space (fc_store_head_mark, the clustering's
+ * threshold there); full_at when the last full regroup was (unix seconds). */
+typedef struct {
+    int64_t last_face, head_mark, full_at;
+    double threshold;
+} fc_store_regroup_mark;
+/* 1 with *out, 0 when no regroup was recorded (out zeroed), or an error. */
+int fc_store_regroup_mark_get(fc_store *s, fc_store_regroup_mark *out, char *err);
+int fc_store_regroup_mark_put(fc_store *s, const fc_store_regroup_mark *m, char *err);
+
 /* A photo's faces the clustering considers (not rejected), for placing new faces between
  * regroups. */
 typedef struct {

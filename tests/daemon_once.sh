@@ -92,6 +92,7 @@ for key in person name faces photos first last hidden example; do
     check "people lists $key" grep -q "\"$key\": " "$tmp/people"
 done
 check "regroup logged" grep -q 'regrouped [0-9]* faces into [0-9]* people' "$tmp/log1"
+check "the first regroup is a full one" grep -q 'regrouped .* (a full regroup)$' "$tmp/log1"
 # a person named: found by name, its faces confirmed, the name kept by later regroups
 first=$(sed -n '1s/^{"person": \([0-9]*\),.*/\1/p' "$tmp/people")
 "$fc" --db "$db" name "$first" "Ada Lovelace" >/dev/null; rc=$?
@@ -211,6 +212,7 @@ expected_faces=$((expected_faces - 1)) # a rejected face is not counted
 check "move of an unknown face: exit 1, said" test "$rc" -eq 1 -a -s "$tmp/err"
 run "$tmp/log_edits"; rc=$?
 check "after corrections: a run regroups" grep -q 'regrouped' "$tmp/log_edits"
+check "  from where the last left off (nothing new)" grep -q 'regrouped .* (incremental: 0 faces new since the last)$' "$tmp/log_edits"
 "$fc" --db "$db" show "$split" --json >"$tmp/split"
 check "the moved face stays where it was put" grep -q "\"face\": $f1," "$tmp/split"
 "$fc" --db "$db" show 'Ada Lovelace' --json >"$tmp/ada2"
@@ -321,6 +323,7 @@ snapshot decisions >"$tmp/decisions0"
 run "$tmp/log_head"; rc=$?
 check "with a head: the daemon exits 0" test "$rc" -eq 0
 check "with a head: the daemon regroups with it" grep -q 'regrouped [0-9]* faces into [0-9]* people (.*) with the learned head (32 dimensions, threshold [0-9.]*)' "$tmp/log_head"
+check "with a head: a full regroup (a new space)" grep -q 'regrouped .* (a full regroup)$' "$tmp/log_head"
 check "with a head: under the head's threshold" grep -q "with the learned head (32 dimensions, threshold $(status | json_get head.cluster_threshold | xargs printf %.4f))" "$tmp/log_head"
 snapshot decisions >"$tmp/decisions1"
 check "with a head: every name and decision holds" cmp -s "$tmp/decisions0" "$tmp/decisions1"
@@ -341,6 +344,7 @@ check "train --reset again: nothing to remove" bash -c "\"$fc\" --db \"$db\" tra
 check "train --reset --dim: usage" test "$rc" -eq 2
 run "$tmp/log_raw"; rc=$?
 check "without a head: regrouped raw" test "$rc" -eq 0 -a -n "$(grep 'regrouped' "$tmp/log_raw" | grep -v 'learned head')"
+check "without a head: a full regroup" grep -q 'regrouped .* (a full regroup)$' "$tmp/log_raw"
 snapshot decisions >"$tmp/decisions1"
 check "without a head: every name and decision holds" cmp -s "$tmp/decisions0" "$tmp/decisions1"
 "$fc" --db "$db" train --epochs 1 >/dev/null; rc=$? # in use for what follows, until a new model
