@@ -172,7 +172,17 @@ static void offer(int *best, float *score, int *have, int other, float s)
     keep_best(best, score, have, NEIGHBOURS, other, s);
 }
 
-/* The faces of one cell against each other: the queries' rows against every member. */
+/* What a face's next neighbour must beat: its worst kept once it has all. */
+static float bar_of(const float *kept, const int *have, int f, float min_sim)
+{
+    return have[f] == NEIGHBOURS ? kept[(size_t)f * NEIGHBOURS + NEIGHBOURS - 1] : min_sim;
+}
+
+/* The faces of one cell against each other: the queries' rows against every member, or
+ * (no query: every member asks) each pair once, offered both ways. Most pairs are
+ * nothing either face would keep: a branch-free test over 16 scores at a time, against
+ * each face's bar (a column's read at the block's start: bars only rise, so a stale one
+ * lets more through, never fewer), goes before the offers. */
 static int search_cell(const float (*e)[FC_EMBED_DIM], const int *member, int m,
                        const unsigned char *query, float min_sim, int *index, float *kept,
                        int *have, float (*rows)[FC_EMBED_DIM], int *row_face, float *score)
@@ -183,7 +193,10 @@ static int search_cell(const float (*e)[FC_EMBED_DIM], const int *member, int m,
     float *packed = pack((const float(*)[FC_EMBED_DIM])own, m);
     free(own);
     if (!packed) return -ENOMEM;
+    const int symmetric = !query;
+    float col_bar[ROWS];
     for (int j0 = 0; j0 < m;) {
+        const int first = j0; /* symmetric: the rows are members first.. in order */
         int count = 0;
         for (; j0 < m && count < ROWS; j0++)
             if (!query || query[member[j0]]) {
@@ -191,24 +204,31 @@ static int search_cell(const float (*e)[FC_EMBED_DIM], const int *member, int m,
                 row_face[count++] = member[j0];
             }
         if (!count) break;
-        for (int c0 = 0; c0 < m; c0 += ROWS) { /* a bounded block of the score matrix */
+        for (int c0 = symmetric ? first : 0; c0 < m; c0 += ROWS) { /* a block of the scores */
             const int width = m - c0 < ROWS ? m - c0 : ROWS;
             fc_rows_dot(rows[0], FC_EMBED_DIM, count, FC_EMBED_DIM,
                         packed + (size_t)c0 * FC_EMBED_DIM, width, score, columns(ROWS));
+            for (int c = 0; c < (int)columns(width); c++)
+                col_bar[c] =
+                    symmetric && c < width ? bar_of(kept, have, member[c0 + c], min_sim) : 2.0f;
             for (int r = 0; r < count; r++) {
                 const int f = row_face[r];
+                const int from = symmetric && c0 == first ? r + 1 : 0; /* above the diagonal */
                 const float *row = score + (size_t)r * columns(ROWS);
-                int *best = index + (size_t)f * NEIGHBOURS;
-                float *best_score = kept + (size_t)f * NEIGHBOURS;
-                for (int b = 0; b < width; b += 16) {
-                    /* most blocks hold nothing closer than the face's worst kept: a
-                     * branch-free test first */
-                    const float bar = have[f] == NEIGHBOURS ? best_score[NEIGHBOURS - 1] : min_sim;
+                for (int b = from / 16 * 16; b < width; b += 16) {
+                    const float bar = bar_of(kept, have, f, min_sim);
                     int hit = 0;
-                    for (int c = b; c < b + 16; c++) hit |= row[c] >= bar;
-                    for (int c = b; hit && c < b + 16 && c < width; c++)
-                        if (row[c] >= min_sim && member[c0 + c] != f)
-                            offer(best, best_score, &have[f], member[c0 + c], row[c]);
+                    for (int c = b; c < b + 16; c++)
+                        hit |= row[c] >= (bar < col_bar[c] ? bar : col_bar[c]);
+                    for (int c = b > from ? b : from; hit && c < b + 16 && c < width; c++) {
+                        const int other = member[c0 + c];
+                        if (row[c] < min_sim || other == f) continue;
+                        offer(index + (size_t)f * NEIGHBOURS, kept + (size_t)f * NEIGHBOURS,
+                              &have[f], other, row[c]);
+                        if (symmetric)
+                            offer(index + (size_t)other * NEIGHBOURS,
+                                  kept + (size_t)other * NEIGHBOURS, &have[other], f, row[c]);
+                    }
                 }
             }
         }
