@@ -346,6 +346,17 @@ static int start_from_prior(groups *g, unsigned char **loose_out)
     return 0;
 }
 
+/* Whether item is among row's neighbours. */
+static int listed(const fc_neighbours *nb, int row, int item)
+{
+    for (int k = 0; k < nb->k; k++) {
+        const int other = nb->index[(size_t)row * nb->k + k];
+        if (other < 0) return 0;
+        if (other == item) return 1;
+    }
+    return 0;
+}
+
 /* Candidate pairs from each face's nearest faces, among the loose faces only when loose
  * is given (all of them otherwise). */
 static int face_candidates(groups *g, heap *h, float min_sim, const unsigned char *loose)
@@ -372,6 +383,7 @@ static int face_candidates(groups *g, heap *h, float min_sim, const unsigned cha
         for (int k = 0; k < nb.k && !rc; k++) {
             const int other = nb.index[(size_t)i * nb.k + k];
             if (other < 0) break;
+            if (other < i && listed(&nb, other, i)) continue; /* pushed from other's side */
             const int a = find(g, face ? face[i] : i), b = find(g, face ? face[other] : other);
             if (a == b) continue;
             const float s = fc_cluster_linkage(g->sum[a], g->count[a], g->sum[b], g->count[b]);

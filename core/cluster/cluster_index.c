@@ -21,7 +21,7 @@
 #define NEIGHBOURS 10  /* kept per face */
 #define CELL_FACES 256 /* faces per cell, about */
 #define SPREAD 3       /* cells each face is put in */
-#define KMEANS_ROUNDS 6
+#define KMEANS_ROUNDS 4
 #define KMEANS_SAMPLE 40 /* faces sampled per cell to place the centres */
 #define ROWS 192         /* rows of dot products computed at once (a multiple of 6) */
 
@@ -112,25 +112,96 @@ static size_t columns(int n)
     return (size_t)(n + 15) / 16 * 16;
 }
 
+#define DIRECT_CELLS 1024 /* up to this many cells, every centre is scored */
+#define NEAR_SUPERS 8     /* above: the centres of this many groups of centres */
+#define MAX_WANT 8
+
+/* For the n vectors listed in which (NULL: 0..n-1), the `want` best of `count` centres
+ * (packed; their cell ids in id, NULL: 0..count-1) into best[vector * want + i]. */
+static int top_among(const float (*v)[FC_EMBED_DIM], const int *which, int n, const float *packed,
+                     const int *id, int count, int want, int *best)
+{
+    float(*rows)[FC_EMBED_DIM] = (float(*)[FC_EMBED_DIM])fc_arena_new((size_t)ROWS * FC_EMBED_DIM);
+    float *score = malloc(ROWS * columns(count) * sizeof *score);
+    int rc = rows && score ? 0 : -ENOMEM;
+    for (int r0 = 0; !rc && r0 < n; r0 += ROWS) {
+        const int m = n - r0 < ROWS ? n - r0 : ROWS;
+        for (int r = 0; which && r < m; r++) memcpy(rows[r], v[which[r0 + r]], sizeof rows[r]);
+        fc_rows_dot(which ? rows[0] : v[r0], FC_EMBED_DIM, m, FC_EMBED_DIM, packed, count, score,
+                    columns(count));
+        for (int r = 0; r < m; r++) {
+            const float *row = score + (size_t)r * columns(count);
+            int *out = best + (size_t)(which ? which[r0 + r] : r0 + r) * want, have = 0;
+            float kept[MAX_WANT];
+            for (int c = 0; c < count; c++)
+                keep_best(out, kept, &have, want, id ? id[c] : c, row[c]);
+            for (int i = have; i < want; i++) out[i] = -1;
+        }
+    }
+    free(rows), free(score);
+    return rc;
+}
+
 /* For each of the n vectors, the `want` cells whose centres are nearest (best[v * want
- * + i], best first). Returns 0 or -ENOMEM. */
+ * + i], best first). Past DIRECT_CELLS, scoring every centre would cost n x cells dot
+ * products (at a million faces, more than the search itself): the centres are grouped
+ * in turn, about sqrt(cells) groups, and a vector scores only the centres of the
+ * NEAR_SUPERS groups nearest its own group's centre. A vector's nearest centres lie in
+ * the groups around it; one missed costs a candidate, not a wrong merge. Returns 0 or
+ * -ENOMEM. */
 static int top_cells(const float (*v)[FC_EMBED_DIM], int n, const float (*centre)[FC_EMBED_DIM],
                      int cells, int want, int *best)
 {
-    float *packed = pack(centre, cells);
-    float *score = malloc(ROWS * columns(cells) * sizeof *score);
-    int rc = packed && score ? 0 : -ENOMEM;
-    for (int r0 = 0; !rc && r0 < n; r0 += ROWS) {
-        const int m = n - r0 < ROWS ? n - r0 : ROWS;
-        fc_rows_dot(v[r0], FC_EMBED_DIM, m, FC_EMBED_DIM, packed, cells, score, columns(cells));
-        for (int r = 0; r < m; r++) {
-            const float *row = score + (size_t)r * columns(cells);
-            int *out = best + (size_t)(r0 + r) * want, have = 0;
-            float kept[SPREAD];
-            for (int c = 0; c < cells; c++) keep_best(out, kept, &have, want, c, row[c]);
-        }
+    if (cells <= DIRECT_CELLS) {
+        float *packed = pack(centre, cells);
+        int rc = packed ? top_among(v, NULL, n, packed, NULL, cells, want, best) : -ENOMEM;
+        free(packed);
+        return rc;
     }
-    free(packed), free(score);
+    const int supers = (int)sqrtf((float)cells), near = supers < NEAR_SUPERS ? supers : NEAR_SUPERS;
+    float(*super)[FC_EMBED_DIM] = malloc((size_t)supers * sizeof *super);
+    int *super_of_centre = malloc((size_t)cells * sizeof(int)),
+        *index = malloc((size_t)cells * sizeof(int));
+    int *super_of_v = malloc((size_t)n * sizeof(int)), *order = malloc((size_t)n * sizeof(int));
+    int *near_of = malloc((size_t)supers * near * sizeof(int)),
+        *id = malloc((size_t)cells * sizeof(int));
+    float(*picked)[FC_EMBED_DIM] = malloc((size_t)cells * sizeof *picked);
+    fc_csr centres = {0}, vectors = {0};
+    int rc = super && super_of_centre && index && super_of_v && order && near_of && id && picked
+                 ? 0
+                 : -ENOMEM;
+    if (!rc) rc = fc_cluster_place_centres(centre, cells, supers, super);
+    if (!rc)
+        rc = top_cells(centre, cells, (const float(*)[FC_EMBED_DIM])super, supers, 1,
+                       super_of_centre);
+    if (!rc)
+        rc = top_cells((const float(*)[FC_EMBED_DIM])super, supers,
+                       (const float(*)[FC_EMBED_DIM])super, supers, near, near_of);
+    if (!rc) rc = top_cells(v, n, (const float(*)[FC_EMBED_DIM])super, supers, 1, super_of_v);
+    for (int c = 0; !rc && c < cells; c++) index[c] = c;
+    for (int i = 0; !rc && i < n; i++) order[i] = i;
+    if (!rc) rc = fc_csr_rows(super_of_centre, index, (size_t)cells, supers, &centres);
+    if (!rc) rc = fc_csr_rows(super_of_v, order, (size_t)n, supers, &vectors);
+    for (int s = 0; !rc && s < supers; s++) {
+        const int count_v = vectors.start[s + 1] - vectors.start[s];
+        if (!count_v) continue;
+        int count = 0; /* the centres of the groups near s's */
+        for (int t = 0; t < near && near_of[s * near + t] >= 0; t++) {
+            const int g = near_of[s * near + t];
+            for (int k = centres.start[g]; k < centres.start[g + 1]; k++) {
+                id[count] = centres.items[k];
+                memcpy(picked[count++], centre[centres.items[k]], sizeof picked[0]);
+            }
+        }
+        float *packed = pack((const float(*)[FC_EMBED_DIM])picked, count);
+        rc = packed ? top_among(v, vectors.items + vectors.start[s], count_v, packed, id, count,
+                                want, best)
+                    : -ENOMEM;
+        free(packed);
+    }
+    fc_csr_free(&centres), fc_csr_free(&vectors);
+    free(super), free(super_of_centre), free(index), free(super_of_v), free(order), free(near_of);
+    free(id), free(picked);
     return rc;
 }
 
@@ -259,7 +330,10 @@ int fc_cluster_neighbours(const float (*e)[FC_EMBED_DIM], int n, float min_sim,
                  : -ENOMEM;
     if (!rc) rc = fc_cluster_place_centres(e, n, cells, centre);
     if (!rc) rc = top_cells(e, n, (const float(*)[FC_EMBED_DIM])centre, cells, spread, cell_of);
-    for (size_t i = 0; !rc && i < (size_t)n * spread; i++) face_of[i] = (int)(i / spread);
+    for (size_t i = 0; !rc && i < (size_t)n * spread; i++) {
+        face_of[i] = (int)(i / spread);
+        if (cell_of[i] < 0) cell_of[i] = cell_of[i - i % spread]; /* fewer cells near: its best */
+    }
     if (!rc) rc = fc_csr_rows(cell_of, face_of, (size_t)n * spread, cells, &members);
     for (int c = 0; !rc && c < cells; c++) {
         if (fc_cluster_cancelled(cancel)) rc = -ECANCELED;
