@@ -19,6 +19,24 @@ void fc_face_input(const uint8_t *rgb, int w, int h, size_t stride, int size, fl
     fc_net_input(rgb, w, h, stride, size, &fc_face_norm, out, out_pitch);
 }
 
+/* Where an output column reads: its two source pixels' byte offsets in a row (-1: outside
+ * the photo, that is the square's padding) and the weight of the second. */
+typedef struct {
+    int near, far;
+    float t;
+} taps;
+
+static void plan_taps(int size, float scale, int side, int off, int limit, taps *out)
+{
+    for (int o = 0; o < size; o++) {
+        const float s = (float)o * scale;
+        const int a = (int)s, b = a + 1 < side ? a + 1 : side - 1;
+        out[o].t = s - (float)a;
+        out[o].near = a - off >= 0 && a - off < limit ? 3 * (a - off) : -1;
+        out[o].far = b - off >= 0 && b - off < limit ? 3 * (b - off) : -1;
+    }
+}
+
 void fc_net_input(const uint8_t *rgb, int w, int h, size_t stride, int size,
                   const fc_input_norm *norm, float *out, size_t out_pitch)
 {
@@ -26,28 +44,31 @@ void fc_net_input(const uint8_t *rgb, int w, int h, size_t stride, int size,
     int off_x, off_y;
     square_offsets(w, h, norm->centred, &off_x, &off_y);
     /* TensorFlow's legacy bilinear resize: source = destination * (in / out), no
-     * half-pixel offset, the far neighbour clamped to the last pixel. */
+     * half-pixel offset, the far neighbour clamped to the last pixel. The taps are
+     * planned once per column and per row (the arithmetic per value is the same as
+     * computing them at each pixel, to the bit). */
     const float scale = (float)side / (float)size;
+    taps col[FC_NET_INPUT_MAX];
+    plan_taps(size, scale, side, off_x, w, col);
     for (int oy = 0; oy < size; oy++) {
         float *dst = out + (size_t)oy * out_pitch;
         const float sy = (float)oy * scale;
         const int y0 = (int)sy, y1 = y0 + 1 < side ? y0 + 1 : side - 1;
         const float fy = sy - (float)y0;
+        const uint8_t *r0 =
+            y0 - off_y >= 0 && y0 - off_y < h ? rgb + (size_t)(y0 - off_y) * stride : 0;
+        const uint8_t *r1 =
+            y1 - off_y >= 0 && y1 - off_y < h ? rgb + (size_t)(y1 - off_y) * stride : 0;
         for (int ox = 0; ox < size; ox++) {
-            const float sx = (float)ox * scale;
-            const int x0 = (int)sx, x1 = x0 + 1 < side ? x0 + 1 : side - 1;
-            const float fx = sx - (float)x0;
-            const int py[2] = {y0 - off_y, y1 - off_y}, px[2] = {x0 - off_x, x1 - off_x};
-            const uint8_t *p[2][2];
-            for (int i = 0; i < 2; i++)
-                for (int j = 0; j < 2; j++)
-                    p[i][j] = py[i] >= 0 && py[i] < h && px[j] >= 0 && px[j] < w
-                                  ? rgb + (size_t)py[i] * stride + (size_t)px[j] * 3
-                                  : 0;
+            const taps c = col[ox];
+            const uint8_t *tl = r0 && c.near >= 0 ? r0 + c.near : 0,
+                          *tr = r0 && c.far >= 0 ? r0 + c.far : 0;
+            const uint8_t *bl = r1 && c.near >= 0 ? r1 + c.near : 0,
+                          *br = r1 && c.far >= 0 ? r1 + c.far : 0;
             for (int ch = 0; ch < 3; ch++) {
-                const float tl = p[0][0] ? p[0][0][ch] : 0.0f, tr = p[0][1] ? p[0][1][ch] : 0.0f;
-                const float bl = p[1][0] ? p[1][0][ch] : 0.0f, br = p[1][1] ? p[1][1][ch] : 0.0f;
-                const float top = tl + (tr - tl) * fx, bottom = bl + (br - bl) * fx;
+                const float vtl = tl ? tl[ch] : 0.0f, vtr = tr ? tr[ch] : 0.0f;
+                const float vbl = bl ? bl[ch] : 0.0f, vbr = br ? br[ch] : 0.0f;
+                const float top = vtl + (vtr - vtl) * c.t, bottom = vbl + (vbr - vbl) * c.t;
                 const float v = top + (bottom - top) * fy;
                 *dst++ = (v - norm->mean[ch]) / norm->divisor - norm->offset;
             }

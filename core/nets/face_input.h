@@ -18,8 +18,10 @@ typedef struct {
 extern const fc_input_norm fc_face_norm;
 
 /* Pads the w x h RGB image (row pitch `stride` bytes) to a square with zeros as `norm`
- * says, resizes it bilinearly to size x size as TensorFlow's legacy resize does, and
- * writes the normalised values: size rows of size * 3 floats, out_pitch floats apart. */
+ * says, resizes it bilinearly to size x size (at most FC_NET_INPUT_MAX) as TensorFlow's
+ * legacy resize does, and writes the normalised values: size rows of size * 3 floats,
+ * out_pitch floats apart. */
+#define FC_NET_INPUT_MAX 1024
 void fc_net_input(const uint8_t *rgb, int w, int h, size_t stride, int size,
                   const fc_input_norm *norm, float *out, size_t out_pitch);
 

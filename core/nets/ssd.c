@@ -39,6 +39,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(FC_SSD_INPUT <= FC_NET_INPUT_MAX,
+               "fc_net_input plans at most FC_NET_INPUT_MAX columns");
+
 static const fc_input_norm ssd_norm = {0, {0.0f, 0.0f, 0.0f}, 127.5f, 1.0f};
 
 struct fc_ssd {

@@ -26,6 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(FC_TINY_INPUT <= FC_NET_INPUT_MAX,
+               "fc_net_input plans at most FC_NET_INPUT_MAX columns");
+
 static const fc_input_norm tiny_norm = {0, {117.001f, 114.697f, 97.404f}, 255.0f, 0.0f};
 
 /* Anchor width and height, in grid cells. */
