@@ -1,6 +1,9 @@
-/* Average-linkage clustering under constraints (cluster.h). Three parts: candidate pairs
- * from an inverted file over the faces (cluster_ivf.c), a lazy max-heap of group pairs
- * keyed by their linkage, and merging with the constraint checks. */
+/* Average-linkage clustering under constraints (cluster.h). Its parts: candidate pairs
+ * from an inverted file over the faces (cluster_index.c), a lazy max-heap of group pairs
+ * keyed by their linkage, merging with the constraint checks, then candidate pairs
+ * between the groups (the same search over their sums' directions) for what the faces'
+ * search missed. An incremental regroup starts from the last one's groups and searches
+ * face by face only the faces new since. */
 #include "core/cluster/cluster.h"
 
 #include "core/cluster/cluster_internal.h"

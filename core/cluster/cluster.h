@@ -9,7 +9,13 @@
  * faces (an inverted file: spherical k-means cells, a few searched per face); the
  * linkage itself is exact. Groups merge best pair first while their linkage stays at or
  * above the threshold, as batch average linkage does, but only along those candidate
- * pairs.
+ * pairs; then each group looks for the groups its sum points nearest (parts of one person
+ * the faces' search kept apart), and merges go on along those pairs.
+ *
+ * Incremental (fc_cluster_input.prior): the groups the last regroup made, as the user
+ * left them, start whole, and only the faces new since are searched face by face; a
+ * full regroup stays the reference (on constructed data both give the same people:
+ * tests/test_cluster.c).
  *
  * Constraints, all hard:
  *  - two faces of one photo are never in one group;

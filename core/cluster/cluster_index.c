@@ -3,8 +3,8 @@
  * each face in the SPREAD cells whose centres are nearest it; two faces are compared
  * when they share a cell. One person's faces lie within a small angle of each other, so
  * they share cells; a pair the search misses is only a candidate lost, never a wrong
- * merge (and the clustering looks again between groups: cluster.c). Under a few thousand
- * faces there is one cell: the search is exact.
+ * merge (and the clustering looks again between groups: cluster.c). Under 512 faces
+ * there is one cell: the search is exact.
  *
  * Every search here is a block of dot products (faces against centres, a cell's faces
  * against each other), done by the networks' GEMM micro-kernel (fc_rows_dot): at a
