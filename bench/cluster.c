@@ -137,7 +137,8 @@ static int time_adds(const float (*emb)[FC_EMBED_DIM], const int *label, int n, 
 
 /* New faces placed one photo face at a time as the daemon's place_now does it
  * (core/cluster/placement.h): first among the named people by the nearest named face
- * (fc_place_named; a tenth of the groups named), then among the unnamed people through
+ * (fc_place_named_within, through the named faces' one-byte copies; a tenth of the
+ * groups named), then among the unnamed people through
  * the live index's k nearest and fc_place; the face joins. Printed: the time per face. */
 static int time_place(const float (*emb)[FC_EMBED_DIM], const int *label, int n,
                       const float (*centre)[FC_EMBED_DIM], int people)
@@ -160,6 +161,10 @@ static int time_place(const float (*emb)[FC_EMBED_DIM], const int *label, int n,
         fprintf(stderr, "cluster: %s\n", err);
         return 1;
     }
+    fc_place_codes *codes = NULL;
+    if (fc_place_codes_new(&codes) != 0) return 1;
+    for (int j = 0; j < n_named; j++)
+        if (fc_place_codes_add(codes, named_emb[j]) != 0) return 1;
     int64_t next = n + 1;
     for (int a = 0; a < PLACES; a++) {
         float e[FC_EMBED_DIM], dist[1];
@@ -167,11 +172,12 @@ static int time_place(const float (*emb)[FC_EMBED_DIM], const int *label, int n,
         face_of(centre[(int)(uniform() * people)], e);
         const double s0 = now_s();
         fc_place_answer answer;
-        if (fc_place_named((const float(*)[FC_EMBED_DIM])named_emb, named, n_named,
-                           (const float(*)[FC_EMBED_DIM])e, 1, NULL, NULL, 0, FC_NAME_THRESHOLD,
-                           &answer, err) != 0)
+        if (fc_place_named_within(codes, (const float(*)[FC_EMBED_DIM])named_emb, named,
+                                  (const float(*)[FC_EMBED_DIM])e, 1, NULL, NULL, 0,
+                                  FC_NAME_THRESHOLD, &answer, err) != 0)
             return 1;
         if (answer.person) {
+            if (fc_place_codes_add(codes, e) != 0) return 1;
             memcpy(named_emb[n_named], e, sizeof named_emb[0]), named[n_named++] = answer.person;
             by_name++;
         } else {
@@ -196,6 +202,7 @@ static int time_place(const float (*emb)[FC_EMBED_DIM], const int *label, int n,
            NAMED_SHARE, n_named - by_name, 1e3 * total / PLACES, 1e3 * took[PLACES / 2],
            1e3 * took[PLACES * 99 / 100], 1e3 * took[PLACES - 1], PLACES, by_name, joined);
     fc_cluster_live_free(live);
+    fc_place_codes_free(codes);
     free(unnamed), free(named), free(named_emb), free(took);
     return 0;
 }

@@ -14,21 +14,25 @@
 
 enum { WANT_NOTHING, WANT_REFRESH, WANT_REGROUP };
 
-/* The named people's faces, as `who` names by them (in the head's space). */
+/* The named people's faces, as `who` names by them (in the head's space), and their
+ * one-byte copies for placing (placement.h: fc_place_named_within). */
 typedef struct {
     float (*embedding)[FC_EMBED_DIM];
     int64_t *person;
     int n, cap;
+    fc_place_codes *codes;
 } named_faces;
 
 static void named_free(named_faces *f)
 {
     free(f->embedding), free(f->person);
+    fc_place_codes_free(f->codes);
     memset(f, 0, sizeof *f);
 }
 
 static int named_add(named_faces *f, const float e[FC_EMBED_DIM], int64_t person)
 {
+    if (!f->codes && fc_place_codes_new(&f->codes) != 0) return -ENOMEM;
     if (f->n == f->cap) {
         const int cap = f->cap ? 2 * f->cap : 64;
         float(*embedding)[FC_EMBED_DIM] = realloc(f->embedding, (size_t)cap * sizeof *embedding);
@@ -38,6 +42,7 @@ static int named_add(named_faces *f, const float e[FC_EMBED_DIM], int64_t person
         if (!embedding || !grown) return -ENOMEM;
         f->cap = cap;
     }
+    if (fc_place_codes_add(f->codes, e) != 0) return -ENOMEM;
     memcpy(f->embedding[f->n], e, sizeof f->embedding[0]);
     f->person[f->n++] = person;
     return 0;
@@ -390,9 +395,9 @@ int people_busy(const people *p)
 
 /* The photo's faces in no person placed by the one rule (core/cluster/placement.h), in the space
  * of the head the index was built with: first among the named people, as `who` names
- * them (fc_place_named, under the naming threshold), then the faces left among the
- * unnamed people by the clustering's linkage, under its threshold (what the next regroup
- * would do). A face no person takes starts one when it may seed it, else waits in none
+ * them (fc_place_named_within: fc_place_named's names, under the naming threshold), then the faces
+ * left among the unnamed people by the clustering's linkage, under its threshold (what the next
+ * regroup would do). A face no person takes starts one when it may seed it, else waits in none
  * until a regroup says. */
 static void place_now(people *p, int64_t photo)
 {
@@ -425,9 +430,9 @@ static void place_now(people *p, int64_t photo)
         in[i] = faces[i].person;
     }
     fc_head_transform(&p->head, unit, count);
-    if (fc_place_named((const float(*)[FC_EMBED_DIM])p->named.embedding, p->named.person,
-                       p->named.n, (const float(*)[FC_EMBED_DIM])unit, count, in, nots, n_nots,
-                       p->name_threshold, named, err) != 0) {
+    if (fc_place_named_within(p->named.codes, (const float(*)[FC_EMBED_DIM])p->named.embedding,
+                              p->named.person, (const float(*)[FC_EMBED_DIM])unit, count, in, nots,
+                              n_nots, p->name_threshold, named, err) != 0) {
         log_msg(LOG_ERR, "cannot place the faces of photo %lld: %s", (long long)photo, err);
         goto out;
     }

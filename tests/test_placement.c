@@ -167,6 +167,67 @@ static void test_nearest_faces_are_the_distance(void)
     for (int c = 1; c < count; c++) CHECK(out[c - 1].distance <= out[c].distance);
 }
 
+/* The daemon's reading of the named faces through one-byte copies (fc_place_named_within)
+ * names exactly as fc_place_named does: 400 named faces of 40 people around random
+ * centres, and photos of 3 faces near them (some just inside the threshold, some just
+ * outside, some strangers), with a "not" and a face already in a person. */
+static void test_named_within_is_named(void)
+{
+    enum { PEOPLE = 40, PER = 10, NAMED = PEOPLE * PER, PHOTOS = 300 };
+    static float named[NAMED][FC_EMBED_DIM], centre[PEOPLE][FC_EMBED_DIM];
+    static int64_t person[NAMED];
+    unsigned seed = 99;
+    fc_place_codes *codes = NULL;
+    CHECK(fc_place_codes_new(&codes) == 0);
+    for (int p = 0; p < PEOPLE; p++) {
+        for (int k = 0; k < FC_EMBED_DIM; k++) centre[p][k] = harness_random(&seed);
+        fc_embed_normalize(centre[p], centre[p]);
+    }
+    for (int j = 0; j < NAMED; j++) {
+        float raw[FC_EMBED_DIM];
+        for (int k = 0; k < FC_EMBED_DIM; k++)
+            raw[k] = centre[j / PER][k] + 0.025f * harness_random(&seed);
+        fc_embed_normalize(raw, named[j]);
+        person[j] = j % 17 == 3 ? 0 : 1 + j / PER; /* some rows left out */
+        CHECK(fc_place_codes_add(codes, named[j]) == 0);
+    }
+    CHECK(fc_place_codes_count(codes) == NAMED);
+    int named_faces = 0, compared = 0, near_threshold = 0;
+    for (int photo = 0; photo < PHOTOS; photo++) {
+        float q[3][FC_EMBED_DIM];
+        for (int i = 0; i < 3; i++) { /* near a named face, at random spreads; or a stranger */
+            const int j = (int)((harness_random(&seed) + 1) * 0.5f * (NAMED - 1));
+            const float spread = 0.006f + 0.02f * (harness_random(&seed) + 1);
+            float raw[FC_EMBED_DIM];
+            for (int k = 0; k < FC_EMBED_DIM; k++)
+                raw[k] = (photo % 7 == 0 ? harness_random(&seed) : named[j][k]) +
+                         spread * harness_random(&seed);
+            fc_embed_normalize(raw, q[i]);
+        }
+        const int64_t in[3] = {0, photo % 5 == 0 ? 7 : 0, 0};
+        const fc_cluster_not nots[1] = {{2, 1 + photo % PEOPLE}};
+        fc_place_answer want[3], got[3];
+        CHECK(fc_place_named((const float(*)[FC_EMBED_DIM])named, person, NAMED,
+                             (const float(*)[FC_EMBED_DIM])q, 3, in, nots, 1, FC_NAME_THRESHOLD,
+                             want, NULL) == 0);
+        CHECK(fc_place_named_within(codes, (const float(*)[FC_EMBED_DIM])named, person,
+                                    (const float(*)[FC_EMBED_DIM])q, 3, in, nots, 1,
+                                    FC_NAME_THRESHOLD, got, NULL) == 0);
+        for (int i = 0; i < 3; i++) {
+            CHECK(got[i].person == want[i].person);
+            if (want[i].person) CHECK(got[i].distance == want[i].distance);
+            named_faces += want[i].person && !in[i];
+            near_threshold += fabsf(want[i].nearest_distance - FC_NAME_THRESHOLD) < 0.003f;
+            compared++;
+        }
+    }
+    /* the data reach both sides of the threshold */
+    CHECK_MSG(named_faces > compared / 5 && named_faces < compared * 4 / 5 && near_threshold > 0,
+              "%d of %d faces named, %d just outside", named_faces, compared, near_threshold);
+    fc_place_codes_free(codes);
+    fc_place_codes_free(NULL);
+}
+
 int main(void)
 {
     RUN(test_closest_face_first);
@@ -177,5 +238,6 @@ int main(void)
     RUN(test_bad_input);
     RUN(test_nearest_faces);
     RUN(test_nearest_faces_are_the_distance);
+    RUN(test_named_within_is_named);
     return harness_exit();
 }

@@ -88,4 +88,22 @@ int fc_place_named(const float (*named)[FC_EMBED_DIM], const int64_t *person, in
                    const fc_cluster_not *nots, int n_nots, float threshold, fc_place_answer *out,
                    char *err);
 
+/* Placing among the named people as fc_place_named does, for the daemon, reading less:
+ * out[i].person and .distance are fc_place_named's exactly (the faces that may be within
+ * the threshold are found through a one-byte copy of each named face, with a bound, and
+ * measured on their floats); .nearest is only ever a person within the threshold, so
+ * `who`'s "unknown (nearest: ...)" keeps fc_place_named. The copy holds row i of named
+ * for each fc_place_codes_add, in order (person[i] its person, 0: left out); made empty
+ * by fc_place_codes_new (-ENOMEM), the caller's, freed with fc_place_codes_free; NULL
+ * holds nothing. */
+typedef struct fc_place_codes fc_place_codes;
+int fc_place_codes_new(fc_place_codes **out);
+int fc_place_codes_add(fc_place_codes *codes, const float e[FC_EMBED_DIM]);
+int fc_place_codes_count(const fc_place_codes *codes);
+void fc_place_codes_free(fc_place_codes *codes);
+int fc_place_named_within(const fc_place_codes *codes, const float (*named)[FC_EMBED_DIM],
+                          const int64_t *person, const float (*query)[FC_EMBED_DIM], int m,
+                          const int64_t *in, const fc_cluster_not *nots, int n_nots,
+                          float threshold, fc_place_answer *out, char *err);
+
 #endif

@@ -1,0 +1,135 @@
+/* The daemon's placing among named people without reading every named face in full
+ * (placement.h: fc_place_named_within). A face is named only by a named face within the
+ * threshold; a one-byte copy of each named face, scaled to its own largest component,
+ * bounds how far the face can be from it, so that only the faces that might be within
+ * the threshold are measured, by THE distance (fc_embed_distance), on their floats. The
+ * copy decides nothing: it only spares reading the faces that cannot matter, a quarter
+ * of the bytes per face read. */
+#include "core/cluster/placement.h"
+
+#include "core/fc_error.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+struct fc_place_codes {
+    int n, cap;
+    int8_t (*code)[FC_EMBED_DIM];
+    float *step;  /* per face: what one unit of its code is worth */
+    float *error; /* per face: the largest |component - code * step|, measured */
+};
+
+void fc_place_codes_free(fc_place_codes *c)
+{
+    if (!c) return;
+    free(c->code), free(c->step), free(c->error);
+    free(c);
+}
+
+int fc_place_codes_new(fc_place_codes **out)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? 0 : -ENOMEM;
+}
+
+int fc_place_codes_add(fc_place_codes *c, const float e[FC_EMBED_DIM])
+{
+    if (c->n == c->cap) {
+        const int cap = c->cap ? 2 * c->cap : 64;
+        int8_t(*code)[FC_EMBED_DIM] = realloc(c->code, (size_t)cap * sizeof *code);
+        if (code) c->code = code;
+        float *step = realloc(c->step, (size_t)cap * sizeof *step);
+        if (step) c->step = step;
+        float *error = realloc(c->error, (size_t)cap * sizeof *error);
+        if (error) c->error = error;
+        if (!code || !step || !error) return -ENOMEM;
+        c->cap = cap;
+    }
+    float largest = 0;
+    for (int k = 0; k < FC_EMBED_DIM; k++) largest = fmaxf(largest, fabsf(e[k]));
+    const float step = largest > 0 ? largest / 127.0f : 1.0f;
+    double worst = 0;
+    for (int k = 0; k < FC_EMBED_DIM; k++) {
+        long q = lrintf(e[k] / step);
+        q = q > 127 ? 127 : q < -127 ? -127 : q;
+        c->code[c->n][k] = (int8_t)q;
+        worst = fmax(worst, fabs((double)e[k] - (double)q * step));
+    }
+    /* rounded up: the bound must hold for the float it is compared in */
+    c->step[c->n] = step, c->error[c->n] = (float)worst * (1.0f + 1e-6f);
+    c->n++;
+    return 0;
+}
+
+int fc_place_codes_count(const fc_place_codes *c)
+{
+    return c ? c->n : 0;
+}
+
+/* a . code, in FC_EMBED_LANES running sums (so that it vectorises). */
+static float code_dot(const float *a, const int8_t *code)
+{
+    float lane[FC_EMBED_LANES] = {0};
+    for (int k = 0; k < FC_EMBED_DIM; k += FC_EMBED_LANES)
+        for (int j = 0; j < FC_EMBED_LANES; j++) lane[j] += a[k + j] * (float)code[k + j];
+    return fc_embed_lanes_sum(lane);
+}
+
+/* Room for float rounding in both sums (128 products of magnitude at most 1: a few
+ * times 128 * 2^-24), far under any threshold's resolution. */
+#define SLACK 1e-4f
+
+/* Candidate (face, person, d) in, or a nearer distance for one already in. */
+static int keep(fc_place_candidate **cand, int *count, int *cap, int face, int64_t person, float d)
+{
+    for (int c = *count - 1; c >= 0 && (*cand)[c].face == face; c--)
+        if ((*cand)[c].person == person) {
+            if (d < (*cand)[c].distance) (*cand)[c].distance = d;
+            return 0;
+        }
+    if (*count == *cap) {
+        const int grown_cap = *cap ? 2 * *cap : 64;
+        fc_place_candidate *grown = realloc(*cand, (size_t)grown_cap * sizeof *grown);
+        if (!grown) return -ENOMEM;
+        *cand = grown, *cap = grown_cap;
+    }
+    (*cand)[(*count)++] = (fc_place_candidate){.face = face, .person = person, .distance = d};
+    return 0;
+}
+
+int fc_place_named_within(const fc_place_codes *codes, const float (*named)[FC_EMBED_DIM],
+                          const int64_t *person, const float (*query)[FC_EMBED_DIM], int m,
+                          const int64_t *in, const fc_cluster_not *nots, int n_nots,
+                          float threshold, fc_place_answer *out, char *err)
+{
+    if (m < 0 || (codes && codes->n > 0 && (!named || !person)))
+        return fc_errorf(err, -EINVAL, "bad input for placing faces");
+    fc_place_candidate *cand = NULL;
+    int count = 0, cap = 0, rc = 0;
+    for (int i = 0; !rc && i < m; i++) {
+        float l1 = 0; /* |a . (b - code * step)| <= l1 * the face's error */
+        for (int k = 0; k < FC_EMBED_DIM; k++) l1 += fabsf(query[i][k]);
+        for (int j = 0; !rc && j < fc_place_codes_count(codes); j++) {
+            if (!person[j]) continue;
+            const float near = 1.0f - codes->step[j] * code_dot(query[i], codes->code[j]);
+            if (near > threshold + l1 * codes->error[j] + SLACK) continue;
+            const float d = fc_embed_distance(query[i], named[j]);
+            if (d <= threshold) rc = keep(&cand, &count, &cap, i, person[j], d);
+        }
+    }
+    if (rc) {
+        free(cand);
+        return fc_errorf(err, rc, "out of memory");
+    }
+    const fc_place_input rule = {.n_faces = m,
+                                 .in = in,
+                                 .candidates = cand,
+                                 .n_candidates = count,
+                                 .nots = nots,
+                                 .n_nots = n_nots,
+                                 .threshold = threshold};
+    rc = fc_place(&rule, out, err);
+    free(cand);
+    return rc;
+}
