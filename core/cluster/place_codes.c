@@ -67,13 +67,49 @@ int fc_place_codes_count(const fc_place_codes *c)
     return c ? c->n : 0;
 }
 
-/* a . code, in FC_EMBED_LANES running sums (so that it vectorises). */
-static float code_dot(const float *a, const int8_t *code)
+/* a . code, in FC_EMBED_LANES running sums. Its rounding only has to stay within SLACK
+ * (below): the AVX2 form may fuse and order its sums as it likes. */
+static float code_dot_plain(const float *a, const int8_t *code)
 {
     float lane[FC_EMBED_LANES] = {0};
     for (int k = 0; k < FC_EMBED_DIM; k += FC_EMBED_LANES)
         for (int j = 0; j < FC_EMBED_LANES; j++) lane[j] += a[k + j] * (float)code[k + j];
     return fc_embed_lanes_sum(lane);
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+__attribute__((target("avx2,fma"))) static float code_dot_avx2(const float *a, const int8_t *code)
+{
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0;
+    for (int k = 0; k < FC_EMBED_DIM; k += 16) {
+        const __m128i c = _mm_loadu_si128((const __m128i *)(code + k));
+        const __m256 c0 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(c));
+        const __m256 c1 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(c, 8)));
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + k), c0, s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + k + 8), c1, s1);
+    }
+    const __m256 s = _mm256_add_ps(s0, s1);
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    q = _mm_add_ss(q, _mm_movehdup_ps(q));
+    return _mm_cvtss_f32(q);
+}
+#endif
+
+static float (*code_dot)(const float *, const int8_t *);
+
+static void choose_code_dot(void)
+{
+    if (code_dot) return; /* a benign race: every thread would pick the same */
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    code_dot = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? code_dot_avx2
+                                                                               : code_dot_plain;
+#else
+    code_dot = code_dot_plain;
+#endif
 }
 
 /* Room for float rounding in both sums (128 products of magnitude at most 1: a few
@@ -107,6 +143,7 @@ int fc_place_named_within(const fc_place_codes *codes, const float (*named)[FC_E
         return fc_errorf(err, -EINVAL, "bad input for placing faces");
     fc_place_candidate *cand = NULL;
     int count = 0, cap = 0, rc = 0;
+    choose_code_dot();
     for (int i = 0; !rc && i < m; i++) {
         float l1 = 0; /* |a . (b - code * step)| <= l1 * the face's error */
         for (int k = 0; k < FC_EMBED_DIM; k++) l1 += fabsf(query[i][k]);
