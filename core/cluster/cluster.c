@@ -310,6 +310,14 @@ static int agglomerate(groups *g, heap *h, float min_sim, heap *defer)
     return rc;
 }
 
+/* Groups a and b as a candidate pair when their linkage reaches min_sim. */
+static int offer_pair(groups *g, heap *h, int a, int b, float min_sim)
+{
+    if (a == b) return 0;
+    const float s = fc_cluster_linkage(g->sum[a], g->count[a], g->sum[b], g->count[b]);
+    return s >= min_sim ? heap_push(h, (pair){s, a, b, g->version[a], g->version[b]}) : 0;
+}
+
 /* Where the last regroup left off: the faces that were in one person start as one group,
  * unless the user's constraints now part them (a face that cannot join its old group starts
  * alone, as do faces new since and faces the user moved). *loose gets, per face, whether
@@ -387,10 +395,8 @@ static int face_candidates(groups *g, heap *h, float min_sim, const unsigned cha
             const int other = nb.index[(size_t)i * nb.k + k];
             if (other < 0) break;
             if (other < i && listed(&nb, other, i)) continue; /* pushed from other's side */
-            const int a = find(g, face ? face[i] : i), b = find(g, face ? face[other] : other);
-            if (a == b) continue;
-            const float s = fc_cluster_linkage(g->sum[a], g->count[a], g->sum[b], g->count[b]);
-            if (s >= min_sim) rc = heap_push(h, (pair){s, a, b, g->version[a], g->version[b]});
+            rc = offer_pair(g, h, find(g, face ? face[i] : i), find(g, face ? face[other] : other),
+                            min_sim);
         }
     fc_neighbours_free(&nb);
     free(face), free(picked);
@@ -430,9 +436,7 @@ static int join_groups(groups *g, heap *h, float min_sim, int all_first)
             for (int k = 0; query[i] && k < nb.k && !rc; k++) {
                 const int other = nb.index[(size_t)i * nb.k + k];
                 if (other < 0) break;
-                const int a = root[i], b = root[other];
-                const float s = fc_cluster_linkage(g->sum[a], g->count[a], g->sum[b], g->count[b]);
-                if (s >= min_sim) rc = heap_push(h, (pair){s, a, b, g->version[a], g->version[b]});
+                rc = offer_pair(g, h, root[i], root[other], min_sim);
             }
         fc_neighbours_free(&nb);
         free(dir), free(query);

@@ -37,8 +37,6 @@ static float dot_plain(const float *a, const float *b)
 }
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-
 /* Four independent FMA chains over 128 floats: the search's inner loop. */
 __attribute__((target("avx2,fma"))) static float dot_avx2(const float *a, const float *b)
 {
@@ -49,11 +47,7 @@ __attribute__((target("avx2,fma"))) static float dot_avx2(const float *a, const 
         s2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + k + 16), _mm256_loadu_ps(b + k + 16), s2);
         s3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + k + 24), _mm256_loadu_ps(b + k + 24), s3);
     }
-    const __m256 s = _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3));
-    __m128 q = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
-    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    q = _mm_add_ss(q, _mm_movehdup_ps(q));
-    return _mm_cvtss_f32(q);
+    return fc_cluster_hsum(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
 }
 #endif
 

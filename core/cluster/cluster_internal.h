@@ -3,12 +3,26 @@
 #define FC_CLUSTER_INTERNAL_H
 
 #include "core/cluster/cluster.h"
+#include "core/cluster/placement.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
 /* a . b over FC_EMBED_DIM floats. */
 float fc_cluster_dot(const float *a, const float *b);
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/* The sum of an AVX register's eight floats, for the AVX2 dot products. */
+__attribute__((target("avx2"), always_inline)) static inline float fc_cluster_hsum(__m256 s)
+{
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    q = _mm_add_ss(q, _mm_movehdup_ps(q));
+    return _mm_cvtss_f32(q);
+}
+#endif
 
 /* A relation as compressed rows: the items of row r are items[start[r] .. start[r+1]). */
 typedef struct {
@@ -50,6 +64,12 @@ void fc_cluster_nearest_cells(const float (*centre)[FC_EMBED_DIM], int cells, co
  * marked there are searched (the others' stay empty), among all the vectors. */
 int fc_cluster_neighbours(const float (*embedding)[FC_EMBED_DIM], int n, float min_sim,
                           const unsigned char *query, const int *cancel, fc_neighbours *out);
+
+/* fc_place over candidates for the m faces of a photo being named (fc_place_named and
+ * fc_place_named_within): the photo's faces in a person already (in), its nots. */
+int fc_place_named_rule(fc_place_candidate *cand, int count, int m, const int64_t *in,
+                        const fc_cluster_not *nots, int n_nots, float threshold,
+                        fc_place_answer *out, char *err);
 
 /* Whether another thread asked the clustering to stop (cancel may be NULL). */
 static inline int fc_cluster_cancelled(const int *cancel)

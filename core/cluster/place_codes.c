@@ -1,12 +1,13 @@
 /* The daemon's placing among named people without reading every named face in full
  * (placement.h: fc_place_named_within). A face is named only by a named face within the
- * threshold; a one-byte copy of each named face, scaled to its own largest component,
- * bounds how far the face can be from it, so that only the faces that might be within
- * the threshold are measured, by THE distance (fc_embed_distance), on their floats. The
- * copy decides nothing: it only spares reading the faces that cannot matter, a quarter
- * of the bytes per face read. */
+ * threshold; each named face's 128-byte form (core/nets/embedding.h, fc_qembed), with
+ * its rounding error measured, bounds how far the face can be from it, so that only the
+ * faces that might be within the threshold are measured, by THE distance
+ * (fc_embed_distance), on their floats. The bytes decide nothing: they only spare reading
+ * the faces that cannot matter, a quarter of the bytes per face read. */
 #include "core/cluster/placement.h"
 
+#include "core/cluster/cluster_internal.h"
 #include "core/fc_error.h"
 
 #include <errno.h>
@@ -15,15 +16,15 @@
 
 struct fc_place_codes {
     int n, cap;
-    int8_t (*code)[FC_EMBED_DIM];
-    float *step;  /* per face: what one unit of its code is worth */
-    float *error; /* per face: the largest |component - code * step|, measured */
+    fc_qembed *code;
+    float *error; /* per face: the largest |component - code / FC_QEMBED_SCALE|, measured
+                   * (a head's components may saturate the form: the bound still holds) */
 };
 
 void fc_place_codes_free(fc_place_codes *c)
 {
     if (!c) return;
-    free(c->code), free(c->step), free(c->error);
+    free(c->code), free(c->error);
     free(c);
 }
 
@@ -37,28 +38,19 @@ int fc_place_codes_add(fc_place_codes *c, const float e[FC_EMBED_DIM])
 {
     if (c->n == c->cap) {
         const int cap = c->cap ? 2 * c->cap : 64;
-        int8_t(*code)[FC_EMBED_DIM] = realloc(c->code, (size_t)cap * sizeof *code);
+        fc_qembed *code = realloc(c->code, (size_t)cap * sizeof *code);
         if (code) c->code = code;
-        float *step = realloc(c->step, (size_t)cap * sizeof *step);
-        if (step) c->step = step;
         float *error = realloc(c->error, (size_t)cap * sizeof *error);
         if (error) c->error = error;
-        if (!code || !step || !error) return -ENOMEM;
+        if (!code || !error) return -ENOMEM;
         c->cap = cap;
     }
-    float largest = 0;
-    for (int k = 0; k < FC_EMBED_DIM; k++) largest = fmaxf(largest, fabsf(e[k]));
-    const float step = largest > 0 ? largest / 127.0f : 1.0f;
+    fc_qembed_encode(e, &c->code[c->n]);
     double worst = 0;
-    for (int k = 0; k < FC_EMBED_DIM; k++) {
-        long q = lrintf(e[k] / step);
-        q = q > 127 ? 127 : q < -127 ? -127 : q;
-        c->code[c->n][k] = (int8_t)q;
-        worst = fmax(worst, fabs((double)e[k] - (double)q * step));
-    }
+    for (int k = 0; k < FC_EMBED_DIM; k++)
+        worst = fmax(worst, fabs((double)e[k] - c->code[c->n].v[k] / (double)FC_QEMBED_SCALE));
     /* rounded up: the bound must hold for the float it is compared in */
-    c->step[c->n] = step, c->error[c->n] = (float)worst * (1.0f + 1e-6f);
-    c->n++;
+    c->error[c->n++] = (float)worst * (1.0f + 1e-6f);
     return 0;
 }
 
@@ -78,8 +70,6 @@ static float code_dot_plain(const float *a, const int8_t *code)
 }
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-
 __attribute__((target("avx2,fma"))) static float code_dot_avx2(const float *a, const int8_t *code)
 {
     __m256 s0 = _mm256_setzero_ps(), s1 = s0;
@@ -90,11 +80,7 @@ __attribute__((target("avx2,fma"))) static float code_dot_avx2(const float *a, c
         s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + k), c0, s0);
         s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + k + 8), c1, s1);
     }
-    const __m256 s = _mm256_add_ps(s0, s1);
-    __m128 q = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
-    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    q = _mm_add_ss(q, _mm_movehdup_ps(q));
-    return _mm_cvtss_f32(q);
+    return fc_cluster_hsum(_mm256_add_ps(s0, s1));
 }
 #endif
 
@@ -145,11 +131,12 @@ int fc_place_named_within(const fc_place_codes *codes, const float (*named)[FC_E
     int count = 0, cap = 0, rc = 0;
     choose_code_dot();
     for (int i = 0; !rc && i < m; i++) {
-        float l1 = 0; /* |a . (b - code * step)| <= l1 * the face's error */
+        float l1 = 0; /* |a . (b - code / scale)| <= l1 * the face's error */
         for (int k = 0; k < FC_EMBED_DIM; k++) l1 += fabsf(query[i][k]);
         for (int j = 0; !rc && j < fc_place_codes_count(codes); j++) {
             if (!person[j]) continue;
-            const float near = 1.0f - codes->step[j] * code_dot(query[i], codes->code[j]);
+            const float near =
+                1.0f - code_dot(query[i], codes->code[j].v) * (1.0f / FC_QEMBED_SCALE);
             if (near > threshold + l1 * codes->error[j] + SLACK) continue;
             const float d = fc_embed_distance(query[i], named[j]);
             if (d <= threshold) rc = keep(&cand, &count, &cap, i, person[j], d);
@@ -159,14 +146,7 @@ int fc_place_named_within(const fc_place_codes *codes, const float (*named)[FC_E
         free(cand);
         return fc_errorf(err, rc, "out of memory");
     }
-    const fc_place_input rule = {.n_faces = m,
-                                 .in = in,
-                                 .candidates = cand,
-                                 .n_candidates = count,
-                                 .nots = nots,
-                                 .n_nots = n_nots,
-                                 .threshold = threshold};
-    rc = fc_place(&rule, out, err);
+    rc = fc_place_named_rule(cand, count, m, in, nots, n_nots, threshold, out, err);
     free(cand);
     return rc;
 }

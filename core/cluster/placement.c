@@ -1,5 +1,6 @@
 #include "core/cluster/placement.h"
 
+#include "core/cluster/cluster_internal.h"
 #include "core/fc_error.h"
 
 #include <errno.h>
@@ -115,6 +116,20 @@ int fc_place_nearest_faces(const float (*library)[FC_EMBED_DIM], const int64_t *
     return 0;
 }
 
+int fc_place_named_rule(fc_place_candidate *cand, int count, int m, const int64_t *in,
+                        const fc_cluster_not *nots, int n_nots, float threshold,
+                        fc_place_answer *out, char *err)
+{
+    const fc_place_input rule = {.n_faces = m,
+                                 .in = in,
+                                 .candidates = cand,
+                                 .n_candidates = count,
+                                 .nots = nots,
+                                 .n_nots = n_nots,
+                                 .threshold = threshold};
+    return fc_place(&rule, out, err);
+}
+
 int fc_place_named(const float (*named)[FC_EMBED_DIM], const int64_t *person, int n,
                    const float (*query)[FC_EMBED_DIM], int m, const int64_t *in,
                    const fc_cluster_not *nots, int n_nots, float threshold, fc_place_answer *out,
@@ -127,16 +142,7 @@ int fc_place_named(const float (*named)[FC_EMBED_DIM], const int64_t *person, in
     if (!cand) return fc_errorf(err, -ENOMEM, "out of memory");
     int count = 0;
     int rc = fc_place_nearest_faces(named, person, n, query, m, per_face, cand, &count, err);
-    if (!rc) {
-        const fc_place_input rule = {.n_faces = m,
-                                     .in = in,
-                                     .candidates = cand,
-                                     .n_candidates = count,
-                                     .nots = nots,
-                                     .n_nots = n_nots,
-                                     .threshold = threshold};
-        rc = fc_place(&rule, out, err);
-    }
+    if (!rc) rc = fc_place_named_rule(cand, count, m, in, nots, n_nots, threshold, out, err);
     free(cand);
     return rc;
 }
