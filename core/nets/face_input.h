@@ -24,6 +24,10 @@ extern const fc_input_norm fc_face_norm;
 #define FC_NET_INPUT_MAX 1024
 void fc_net_input(const uint8_t *rgb, int w, int h, size_t stride, int size,
                   const fc_input_norm *norm, float *out, size_t out_pitch);
+/* The same, only the top-left rows x cols of the size x size input (for a detector that
+ * leaves out the padding it would otherwise compute). */
+void fc_net_input_part(const uint8_t *rgb, int w, int h, size_t stride, int size, int rows,
+                       int cols, const fc_input_norm *norm, float *out, size_t out_pitch);
 
 /* The factors that undo fc_net_input's bottom/right padding of a w x h image for a
  * detector: a position relative to the size x size input times *fx (*fy) is relative to

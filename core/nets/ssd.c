@@ -50,8 +50,7 @@ struct fc_ssd {
     fc_conv box[SSD_HEADS], cls[SSD_HEADS];
     const float *anchors; /* 5118 x 4, borrowed from the model */
     float *arena;
-    float *dense;   /* the reference's 512 x 512 x 3 input, dense */
-    fc_act input;   /* the computed part of it (rows x cols), bordered */
+    fc_act input;   /* the part of the reference's 512 x 512 x 3 input computed, bordered */
     int rows, cols; /* the computed part: 512 x 512 unless cropping */
     float *black;   /* each tensor's value deep inside the padding, in forward's order */
     float *buf[3];  /* two for layer outputs in turn, one for depthwise outputs */
@@ -272,8 +271,7 @@ int fc_ssd_new(const fc_model *model, fc_ssd **out, char *err)
     collapse(net, net->black);
     forward(net); /* sizes the buffers */
     const size_t input = fc_act_floats(FC_SSD_INPUT, FC_SSD_INPUT, 3, 1);
-    const size_t dense = (size_t)FC_SSD_INPUT * FC_SSD_INPUT * 3;
-    size_t total = input + dense + net->buf_floats[0] + net->buf_floats[1] + net->buf_floats[2] +
+    size_t total = input + net->buf_floats[0] + net->buf_floats[1] + net->buf_floats[2] +
                    net->head_floats + (size_t)FC_SSD_ANCHORS * 12 + 128;
     net->arena = fc_arena_new(total);
     if (!net->arena) {
@@ -283,7 +281,6 @@ int fc_ssd_new(const fc_model *model, fc_ssd **out, char *err)
     float *p = net->arena;
     net->input = (fc_act){1, FC_SSD_INPUT, FC_SSD_INPUT, 3, 1, p};
     p += (input + 15) / 16 * 16;
-    net->dense = p, p += (dense + 15) / 16 * 16;
     for (int b = 0; b < 3; b++) net->buf[b] = p, p += (net->buf_floats[b] + 15) / 16 * 16;
     net->head = p, p += (net->head_floats + 15) / 16 * 16;
     net->encodings = p, p += FC_SSD_ANCHORS * 4;
@@ -320,12 +317,10 @@ static void decode(fc_ssd *net)
     }
 }
 
-/* The reference's input, and the part of it the network will see. */
+/* The part of the reference's input the network will see. */
 static void set_input(fc_ssd *net, const fc_image *img, int crop)
 {
     enum { SIZE = FC_SSD_INPUT, MARGIN = 32 };
-    fc_net_input(img->rgb, img->width, img->height, (size_t)img->width * 3, SIZE, &ssd_norm,
-                 net->dense, (size_t)SIZE * 3);
     const double k = SIZE / fmax(img->width, img->height);
     const int rw = (int)round(img->width * k), rh = (int)round(img->height * k);
     net->rows = net->cols = SIZE;
@@ -336,9 +331,9 @@ static void set_input(fc_ssd *net, const fc_image *img, int crop)
     net->input.h = net->rows, net->input.w = net->cols;
     fc_act_clear_border(&net->input);
     fill_far_border(net, &net->input, net->black);
-    for (int y = 0; y < net->rows; y++)
-        memcpy(fc_act_at(&net->input, 0, y, 0), net->dense + (size_t)y * SIZE * 3,
-               (size_t)net->cols * 3 * sizeof(float));
+    fc_net_input_part(img->rgb, img->width, img->height, (size_t)img->width * 3, SIZE, net->rows,
+                      net->cols, &ssd_norm, fc_act_at(&net->input, 0, 0, 0),
+                      (size_t)(net->cols + 2 * net->input.border) * 3);
     if (net->rows < SIZE || net->cols < SIZE) {
         /* anchors over the padding past the band are not computed: no face there */
         memset(net->encodings, 0, FC_SSD_ANCHORS * 4 * sizeof(float));
@@ -397,5 +392,7 @@ void fc_ssd_outputs(const fc_ssd *net, const float **encodings, const float **lo
 
 void fc_ssd_input(const fc_ssd *net, float *out)
 {
-    memcpy(out, net->dense, (size_t)FC_SSD_INPUT * FC_SSD_INPUT * 3 * sizeof(float));
+    for (int y = 0; y < net->rows; y++)
+        memcpy(out + (size_t)y * FC_SSD_INPUT * 3, fc_act_at(&net->input, 0, y, 0),
+               (size_t)net->cols * 3 * sizeof(float));
 }

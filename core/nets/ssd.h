@@ -32,7 +32,7 @@ void fc_ssd_outputs(const fc_ssd *net, const float **encodings, const float **lo
                     const float **boxes, const float **scores);
 
 /* The normalised 512 x 512 x 3 input of the last detection, dense; for tests. Caller
- * provides 512 * 512 * 3 floats. */
+ * provides 512 * 512 * 3 floats. With crop, only the part the network saw is written. */
 void fc_ssd_input(const fc_ssd *net, float *out);
 
 #endif
