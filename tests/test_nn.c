@@ -258,6 +258,66 @@ static void test_depthwise(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) run_dw_case(&cases[i]);
 }
 
+/* fc_separable2d against the two layers run apart (fc_dwconv2d into a tensor, fc_conv2d
+ * from it): the same bits, whatever strips of rows it takes. Shapes: several strips with
+ * a short last one, rows wider than a strip, stride 2, a residual with fewer channels
+ * (border 1 and border 0), channels the depthwise AVX2 kernel cannot take. */
+typedef struct {
+    int h, w, c, cout, stride, res_c, res_border;
+} sep_case;
+
+static void run_separable_case(const sep_case *sc)
+{
+    unsigned seed = 4242u + (unsigned)(sc->h * 17 + sc->w + sc->c);
+    const int oh = fc_out_size(sc->h, 3, sc->stride, FC_PAD_SAME);
+    const int ow = fc_out_size(sc->w, 3, sc->stride, FC_PAD_SAME);
+    float *dw_w = alloc_floats((size_t)9 * sc->c), *dw_b = alloc_floats(sc->c);
+    float *pw_w = alloc_floats((size_t)sc->c * sc->cout), *pw_b = alloc_floats(sc->cout);
+    for (int i = 0; i < 9 * sc->c; i++) dw_w[i] = harness_random(&seed) * 0.5f;
+    for (int i = 0; i < sc->c; i++) dw_b[i] = harness_random(&seed);
+    for (int i = 0; i < sc->c * sc->cout; i++) pw_w[i] = harness_random(&seed) * 0.2f;
+    for (int i = 0; i < sc->cout; i++) pw_b[i] = harness_random(&seed);
+    const fc_dwconv dw = {3, sc->c, sc->stride, FC_PAD_SAME, FC_ACT_RELU6, 0.0f, dw_w, dw_b};
+    const fc_conv pw = {.kh = 1,
+                        .kw = 1,
+                        .cin = sc->c,
+                        .cout = sc->cout,
+                        .stride = 1,
+                        .padding = FC_PAD_SAME,
+                        .act = FC_ACT_RELU6,
+                        .weights = pw_w,
+                        .bias = pw_b};
+    fc_act in = make_act(sc->h, sc->w, sc->c, 1, &seed);
+    fc_act mid = make_act(oh, ow, sc->c, 1, NULL), apart = make_act(oh, ow, sc->cout, 1, NULL);
+    fc_act mid2 = make_act(oh, ow, sc->c, 1, NULL), fused = make_act(oh, ow, sc->cout, 1, NULL);
+    fc_act res = {0};
+    if (sc->res_c) res = make_act(oh, ow, sc->res_c, sc->res_border, &seed);
+    fill_sentinel(&apart);
+    fill_sentinel(&fused);
+    fc_dwconv2d(&dw, &in, &mid);
+    fc_conv2d(&pw, &mid, sc->res_c ? &res : NULL, &apart);
+    fc_separable2d(&dw, &pw, &in, &mid2, sc->res_c ? &res : NULL, &fused);
+    const size_t bytes = BATCH * fc_act_floats(oh, ow, sc->cout, 1) * sizeof(float);
+    CHECK_MSG(memcmp(apart.base, fused.base, bytes) == 0,
+              "separable %dx%d c=%d>%d s=%d res=%d: differs from the layers apart (%g)", sc->h,
+              sc->w, sc->c, sc->cout, sc->stride, sc->res_c, max_diff(&apart, &fused));
+    free(dw_w), free(dw_b), free(pw_w), free(pw_b);
+    free(in.base), free(mid.base), free(mid2.base), free(apart.base), free(fused.base);
+    free(res.base);
+}
+
+static void test_separable(void)
+{
+    static const sep_case cases[] = {
+        {45, 67, 32, 64, 1, 0, 0},  /* 67 x 32 floats a row: strips of 7 rows, the last short */
+        {40, 67, 64, 32, 2, 0, 0},  /* stride 2, an odd output width */
+        {9, 600, 32, 32, 1, 16, 1}, /* a row wider than a strip; a residual of 16 channels */
+        {14, 14, 128, 128, 1, 128, 0}, {7, 7, 256, 256, 1, 256, 1},
+        {8, 9, 12, 16, 1, 0, 0}, /* 12 channels: the layers apart, by the dispatcher */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) run_separable_case(&cases[i]);
+}
+
 /* fc_rows_dot against plain double sums, ragged shapes: a last panel of 5 vectors, a last
  * block of rows short of the micro-kernel's 6, rows at a stride wider than k. */
 static void test_rows_dot(void)
@@ -347,6 +407,7 @@ int main(void)
     RUN(test_padding_rule);
     RUN(test_conv);
     RUN(test_depthwise);
+    RUN(test_separable);
     RUN(test_pooling);
     return harness_exit();
 }

@@ -135,8 +135,7 @@ void fc_landmarker_free(fc_landmarker *net)
 static void separable_conv(const separable *sep, const fc_act *in, fc_act *mid,
                            const fc_act *residual, fc_act *out)
 {
-    fc_dwconv2d(&sep->dw, in, mid);
-    fc_conv2d(&sep->pw, mid, residual, out);
+    fc_separable2d(&sep->dw, &sep->pw, in, mid, residual, out);
 }
 
 static const fc_act *dense_block_run(dense_block *d, int b, const fc_act *x)

@@ -188,9 +188,8 @@ static void forward(fc_ssd *net)
         h = (h + stride - 1) / stride, w = (w + stride - 1) / stride;
         fc_act d = on_buffer(net, 2, h, w, net->dw[i - 1].c, black);
         black += net->dw[i - 1].c;
-        if (net->arena) fc_dwconv2d(&net->dw[i - 1], &x, &d);
         fc_act y = on_buffer(net, 1 - cur, h, w, ssd_trunk_channels[i - 1], black);
-        if (net->arena) fc_conv2d(&net->pw[i - 1], &d, NULL, &y);
+        if (net->arena) fc_separable2d(&net->dw[i - 1], &net->pw[i - 1], &x, &d, NULL, &y);
         x = y;
         cur = 1 - cur;
         if (i == 11) run_head(net, 0, &x, FC_SSD_INPUT / 16);

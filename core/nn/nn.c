@@ -69,8 +69,8 @@ void fc_nn_profile_take(double ns[FC_OP_COUNT])
 const char *fc_nn_op_name(enum fc_nn_op op)
 {
     static const char *const names[FC_OP_COUNT] = {
-        "conv3x3 Winograd", "conv3x3 direct",  "conv strided", "depthwise",
-        "pooling",          "fully connected", "other"};
+        "conv3x3 Winograd",    "conv3x3 direct", "conv strided",    "depthwise",
+        "depthwise+pointwise", "pooling",        "fully connected", "other"};
     return names[op];
 }
 
@@ -184,6 +184,23 @@ void fc_dwconv2d(const fc_dwconv *conv, const fc_act *in, fc_act *out)
     else
         fc_dwconv2d_ref(conv, in, out);
     if (profile_on) profile_ns[FC_OP_DEPTHWISE] += now_ns() - t0;
+}
+
+void fc_separable2d(const fc_dwconv *dw, const fc_conv *pw, const fc_act *in, fc_act *mid,
+                    const fc_act *residual, fc_act *out)
+{
+    pthread_once(&kernels_once, choose_kernels);
+    assert(pw->kh == 1 && pw->kw == 1 && pw->stride == 1);
+    if (kernels.conv != fc_conv2d_avx2 || dw->k != 3 || dw->c % 8 != 0) {
+        fc_dwconv2d(dw, in, mid);
+        fc_conv2d(pw, mid, residual, out);
+        return;
+    }
+    check_dwconv_shapes(dw, in, mid);
+    check_conv_shapes(pw, mid, residual, out);
+    double t0 = profile_on ? now_ns() : 0.0;
+    fc_separable2d_avx2(dw, pw, in, mid, residual, out);
+    if (profile_on) profile_ns[FC_OP_SEPARABLE] += now_ns() - t0;
 }
 
 void fc_dwconv2d_ref(const fc_dwconv *conv, const fc_act *in, fc_act *out)

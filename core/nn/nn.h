@@ -149,6 +149,14 @@ typedef struct {
 void fc_dwconv2d(const fc_dwconv *conv, const fc_act *in, fc_act *out);
 void fc_dwconv2d_ref(const fc_dwconv *conv, const fc_act *in, fc_act *out);
 
+/* A separable convolution: out = pw(dw(in)) with residual as fc_conv2d takes it, pw a 1x1
+ * stride-1 convolution. mid has the depthwise output's shape; it is scratch, its contents
+ * (border included) undefined afterwards. out and mid must not share memory with in. The same
+ * values as fc_dwconv2d into mid then fc_conv2d from it, bit for bit, but faster where the maps are
+ * large (nn_separable_avx2.c). */
+void fc_separable2d(const fc_dwconv *dw, const fc_conv *pw, const fc_act *in, fc_act *mid,
+                    const fc_act *residual, fc_act *out);
+
 /* k x k pooling; out must be fc_out_size() of in. With 'same' padding the padded cells
  * take no part (TensorFlow's rule): the max or mean is over the window's real pixels. */
 void fc_maxpool(const fc_act *in, int k, int stride, enum fc_padding padding, fc_act *out);
@@ -191,6 +199,7 @@ enum fc_nn_op {
     FC_OP_CONV3_S1,
     FC_OP_CONV_STRIDED,
     FC_OP_DEPTHWISE,
+    FC_OP_SEPARABLE,
     FC_OP_POOL,
     FC_OP_FC,
     FC_OP_OTHER,

@@ -13,6 +13,13 @@ void fc_conv2d_wino_avx2(const fc_conv *conv, const fc_act *in, const fc_act *re
                          fc_act *out);
 /* Needs c a multiple of 8. */
 void fc_dwconv2d_avx2(const fc_dwconv *conv, const fc_act *in, fc_act *out);
+/* Output rows y0..y1-1 of image img of a 3x3 depthwise convolution (c a multiple of 8),
+ * out_w pixels each, written from dst with rows dst_pitch floats apart. */
+void fc_dwconv2d_rows_avx2(const fc_dwconv *conv, const fc_act *in, int img, int y0, int y1,
+                           int out_w, float *dst, size_t dst_pitch);
+/* fc_separable2d with the two kernels above, in strips of rows. */
+void fc_separable2d_avx2(const fc_dwconv *dw, const fc_conv *pw, const fc_act *in, fc_act *mid,
+                         const fc_act *residual, fc_act *out);
 
 /* The GEMM micro-kernel's block: 6 rows x 16 columns. */
 #define FC_GEMM_MR 6
