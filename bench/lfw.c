@@ -28,6 +28,7 @@
 #include "core/fc_error.h"
 #include "core/image/image.h"
 #include "core/nn/model.h"
+#include "core/nn/nn.h"
 #include "core/nets/recog.h"
 #include "bench/lfw_data.h"
 
@@ -317,9 +318,9 @@ int main(int argc, char **argv)
             centred += c[0] <= c[6] / 2 && c[0] + c[2] >= c[6] / 2 && c[1] <= c[7] / 2 &&
                        c[1] + c[3] >= c[7] / 2;
     }
-    printf("bench/lfw: %s, %d pairs in %d folds, %d images (%d without a face), %s; %d pairs "
-           "counted wrong for it\n",
-           dir, npairs, folds, set.count, failed, how, lost);
+    printf("bench/lfw: %s, %d pairs in %d folds, %d images (%d without a face), %s, kernels %s; "
+           "%d pairs counted wrong for it\n",
+           dir, npairs, folds, set.count, failed, how, fc_nn_kernel_name(), lost);
     if (!use_crop)
         printf("recall: a face found at the centre in %d of %d photos (%.2f%%)\n", centred,
                set.count, 100.0 * centred / set.count);

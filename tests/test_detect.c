@@ -8,6 +8,7 @@
 #include "core/image/image.h"
 #include "core/nn/model.h"
 #include "core/util/sha256.h"
+#include "core/nn/nn.h"
 #include "core/nets/ssd.h"
 #include "core/nets/tiny.h"
 #include "tests/fixtures.h"
@@ -21,6 +22,17 @@ typedef struct {
     fc_tiny *tiny; /* one of the two */
     double worst_box, worst_score, worst_raw;
 } detector;
+
+/* How close to the reference's outputs. The float32 network must match it closely
+ * (measured far tighter); the bfloat16 pointwise layers the SSD uses where the CPU has
+ * AVX-512 BF16 (nn.h, ssd.c) are allowed what rounding the products to 8 bits of
+ * mantissa costs, measured on these cases: boxes 0.56 px, scores 0.0073, raw outputs
+ * 0.054. The tiny detector is float32 either way. meson runs this test both ways. */
+typedef struct {
+    double box, score, raw;
+} tolerance;
+static const tolerance float32_tol = {1.0, 0.005, 1e-3}, bf16_tol = {1.0, 0.015, 0.1};
+static tolerance tol;
 
 static void note(double *worst, double d)
 {
@@ -108,11 +120,11 @@ static void check_case(detector *det, const fc_image *img, json_t *c, const char
         const float got[4] = {found[d].x, found[d].y, found[d].w, found[d].h};
         for (int k = 0; k < 4; k++) {
             double diff = fabs(got[k] - json_number_value(json_array_get(box, (size_t)k)));
-            CHECK_MSG(diff <= 1.0, "%s face %d: box differs by %.3f px", name, d, diff);
+            CHECK_MSG(diff <= tol.box, "%s face %d: box differs by %.3f px", name, d, diff);
             note(&det->worst_box, diff);
         }
         double ds = fabs(found[d].score - json_number_value(json_object_get(want, "score")));
-        CHECK_MSG(ds <= 0.005, "%s face %d: score differs by %.4f", name, d, ds);
+        CHECK_MSG(ds <= tol.score, "%s face %d: score differs by %.4f", name, d, ds);
     }
 }
 
@@ -125,6 +137,8 @@ static int check_detector(const char *golden, int tiny)
     int status = fixtures_open(golden, &doc, &model);
     if (status) return status;
     detector det = {0};
+    tol = !tiny && strstr(fc_nn_kernel_name(), "bf16") ? bf16_tol : float32_tol;
+    fprintf(stderr, "%s: kernels %s\n", golden, fc_nn_kernel_name());
     if (tiny)
         CHECK_MSG(fc_tiny_new(model, &det.tiny, err) == 0, "%s", err);
     else
@@ -150,7 +164,7 @@ static int check_detector(const char *golden, int tiny)
     CHECK(cases == 7);
     fprintf(stderr, "%s: %d cases; worst box %.4f px, score %.2g, raw output %.2g\n", golden, cases,
             det.worst_box, det.worst_score, det.worst_raw);
-    CHECK(det.worst_raw < 1e-3);
+    CHECK(det.worst_raw < tol.raw);
     fc_ssd_free(det.ssd);
     fc_tiny_free(det.tiny);
     fc_model_close(model);

@@ -11,6 +11,7 @@
 #include "core/nets/faces.h"
 #include "core/fc_error.h"
 #include "core/image/image.h"
+#include "core/nn/nn.h"
 #include "tests/exif_builder.h"
 #include "tests/fixtures.h"
 
@@ -39,8 +40,14 @@ static fc_faces *open_pipeline(fc_model **model, int *status)
     return f;
 }
 
+/* The float32 pipeline must give the reference's boxes and descriptors; with the SSD's
+ * bfloat16 pointwise layers (nn.h and ssd.c, where the CPU has AVX-512 BF16) the boxes
+ * move by up to a pixel and the chips with them, measured: cosine 0.9986. meson runs
+ * this test both ways. */
 static void test_samples(fc_faces *f)
 {
+    const int bf16 = strstr(fc_nn_kernel_name(), "bf16") != NULL;
+    const double box_tol = bf16 ? 1.0 : 0.01, cos_tol = bf16 ? 0.997 : 0.999;
     const char *samples = getenv("FACECLUSTER_SAMPLES"), *golden = getenv("FACECLUSTER_GOLDEN");
     char path[4096], err[FC_ERR_MAX];
     snprintf(path, sizeof path, "%s/detection_ssd.json", golden);
@@ -71,7 +78,7 @@ static void test_samples(fc_faces *f)
             json_t *want = json_object_get(json_array_get(dets, (size_t)i), "box");
             for (int k = 0; k < 4; k++)
                 CHECK(fabs(face->box[k] - json_number_value(json_array_get(want, (size_t)k))) <=
-                      0.01);
+                      box_tol);
             double n = 0;
             for (int k = 0; k < FC_EMBED_DIM; k++)
                 n += (double)face->embedding[k] * face->embedding[k];
@@ -93,7 +100,7 @@ static void test_samples(fc_faces *f)
                     ref[k] = (float)json_number_value(json_array_get(d, (size_t)k));
                 c = cosine(ref, face->embedding, FC_EMBED_DIM);
             }
-            CHECK_MSG(c >= 0.999, "%s face %d: cosine %.5f with the reference", file, i, c);
+            CHECK_MSG(c >= cos_tol, "%s face %d: cosine %.5f with the reference", file, i, c);
             if (c < worst_cos) worst_cos = c;
             /* the two framings differ (the chip is turned upright and has a margin), so
              * their embeddings differ too, yet must clearly be the same face */
@@ -109,8 +116,9 @@ static void test_samples(fc_faces *f)
         fc_photo_free(&chip_run);
     }
     CHECK(total == 22);
-    fprintf(stderr, "%d faces; worst cosine with the reference %.6f; chip vs box %.4f\n", total,
-            worst_cos, worst_chip_vs_box);
+    fprintf(stderr,
+            "%d faces (kernels %s); worst cosine with the reference %.6f; chip vs box %.4f\n",
+            total, fc_nn_kernel_name(), worst_cos, worst_chip_vs_box);
     json_decref(ssd);
     json_decref(recog);
 }

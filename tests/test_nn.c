@@ -318,6 +318,84 @@ static void test_separable(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) run_separable_case(&cases[i]);
 }
 
+static int have_bf16(void)
+{
+#if defined(__x86_64__)
+    return have_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512bf16");
+#else
+    return 0;
+#endif
+}
+
+/* The bfloat16 pointwise kernel against its plain reference (the same roundings, products
+ * summed in double), and that reference against float32: what the rounding costs. Shapes:
+ * more rows than a block (cin 32: 2048), a short last group of 6, a residual of fewer
+ * channels, both images of the batch. */
+typedef struct {
+    int h, w, cin, cout, res_c;
+    enum fc_activation act;
+} bf16_case;
+
+static void run_bf16_case(const bf16_case *bc)
+{
+    unsigned seed = 99u + (unsigned)(bc->h * 7 + bc->cin + bc->cout);
+    float *w = alloc_floats((size_t)bc->cin * bc->cout), *bias = alloc_floats(bc->cout);
+    uint16_t *packed = malloc((size_t)bc->cin * bc->cout * sizeof *packed);
+    float *scratch = alloc_floats(FC_BF16_SCRATCH_FLOATS);
+    for (int i = 0; i < bc->cin * bc->cout; i++) w[i] = harness_random(&seed) * 0.2f;
+    for (int i = 0; i < bc->cout; i++) bias[i] = harness_random(&seed);
+    fc_conv conv = {.kh = 1,
+                    .kw = 1,
+                    .cin = bc->cin,
+                    .cout = bc->cout,
+                    .stride = 1,
+                    .padding = FC_PAD_SAME,
+                    .act = bc->act,
+                    .leak = 0.1f,
+                    .weights = w,
+                    .bias = bias,
+                    .scratch = scratch};
+    fc_conv_pack_bf16(&conv, packed);
+    conv.bf16 = packed;
+    fc_act in = make_act(bc->h, bc->w, bc->cin, 1, &seed);
+    fc_act res = {0};
+    if (bc->res_c) res = make_act(bc->h, bc->w, bc->res_c, 0, &seed);
+    fc_act f32 = make_act(bc->h, bc->w, bc->cout, 1, NULL), ref = f32, fast = f32;
+    ref.base = alloc_floats(BATCH * fc_act_floats(bc->h, bc->w, bc->cout, 1));
+    fast.base = alloc_floats(BATCH * fc_act_floats(bc->h, bc->w, bc->cout, 1));
+    fill_sentinel(&f32);
+    fill_sentinel(&ref);
+    fill_sentinel(&fast);
+    fc_conv2d_ref(&conv, &in, bc->res_c ? &res : NULL, &f32);
+    fc_conv2d_bf16_ref(&conv, &in, bc->res_c ? &res : NULL, &ref);
+    /* inputs in [-1, 1], weights in [-0.2, 0.2]: rounding both to 8 bits of mantissa moves
+     * a sum of cin products by about sqrt(cin) * 0.2 * 2^-8 */
+    const double rounding = max_diff(&f32, &ref);
+    CHECK_MSG(rounding > 0 && rounding < 0.01 * sqrt(bc->cin),
+              "bf16 reference vs float32: %g (cin %d)", rounding, bc->cin);
+    if (have_bf16()) {
+        fc_conv2d_bf16_avx512(&conv, &in, bc->res_c ? &res : NULL, &fast);
+        const double worst = max_diff(&ref, &fast);
+        CHECK_MSG(worst < 1e-4, "bf16 avx512 vs its reference: %g (%dx%d %d>%d res %d)", worst,
+                  bc->h, bc->w, bc->cin, bc->cout, bc->res_c);
+    }
+    free(w), free(bias), free(packed), free(scratch);
+    free(in.base), free(res.base), free(f32.base), free(ref.base), free(fast.base);
+}
+
+static void test_bf16(void)
+{
+    static const bf16_case cases[] = {
+        {50, 45, 32, 64, 0, FC_ACT_RELU6}, /* 2250 rows a image: two blocks */
+        {7, 5, 64, 32, 16, FC_ACT_LEAKY},  /* 35 rows: a short last 6; residual of 16 */
+        {13, 16, 512, 48, 48, FC_ACT_NONE},
+        {3, 3, 1024, 16, 0, FC_ACT_RELU},
+    };
+    if (!have_bf16()) fprintf(stderr, "no AVX-512 BF16: only the bf16 reference is checked\n");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) run_bf16_case(&cases[i]);
+}
+
 /* fc_rows_dot against plain double sums, ragged shapes: a last panel of 5 vectors, a last
  * block of rows short of the micro-kernel's 6, rows at a stride wider than k. */
 static void test_rows_dot(void)
@@ -408,6 +486,7 @@ int main(void)
     RUN(test_conv);
     RUN(test_depthwise);
     RUN(test_separable);
+    RUN(test_bf16);
     RUN(test_pooling);
     return harness_exit();
 }

@@ -18,6 +18,7 @@ typedef void (*rows_dot_fn)(const float *, size_t, int, int, const float *, int,
 
 static struct {
     const char *name;
+    int bf16; /* fc_conv2d_bf16_avx512 for convolutions that carry bfloat16 weights */
     conv_fn conv;
     dwconv_fn dwconv;
     rows_dot_fn rows_dot;
@@ -31,7 +32,10 @@ static void choose_kernels(void)
 #if defined(__x86_64__)
     __builtin_cpu_init();
     if (!plain && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        kernels.name = "avx2-fma";
+        kernels.bf16 = !(force && strcmp(force, "avx2") == 0) &&
+                       __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+                       __builtin_cpu_supports("avx512bf16");
+        kernels.name = kernels.bf16 ? "avx2-fma+bf16" : "avx2-fma";
         kernels.conv = fc_conv2d_avx2;
         kernels.dwconv = fc_dwconv2d_avx2;
         kernels.rows_dot = fc_rows_dot_avx2;
@@ -113,6 +117,12 @@ static int use_winograd(const fc_conv *conv, const fc_act *in)
     return 1;
 }
 
+static int use_bf16(const fc_conv *conv)
+{
+    return kernels.bf16 && conv->bf16 && conv->scratch && conv->kh == 1 && conv->kw == 1 &&
+           conv->stride == 1 && conv->cin % 16 == 0;
+}
+
 void fc_conv2d(const fc_conv *conv, const fc_act *in, const fc_act *residual, fc_act *out)
 {
     pthread_once(&kernels_once, choose_kernels);
@@ -121,6 +131,8 @@ void fc_conv2d(const fc_conv *conv, const fc_act *in, const fc_act *residual, fc
     double t0 = profile_on ? now_ns() : 0.0;
     if (winograd)
         fc_conv2d_wino_avx2(conv, in, residual, out);
+    else if (use_bf16(conv))
+        fc_conv2d_bf16_avx512(conv, in, residual, out);
     else
         kernels.conv(conv, in, residual, out);
     if (profile_on) {
@@ -165,6 +177,55 @@ void fc_conv2d_ref(const fc_conv *conv, const fc_act *in, const fc_act *residual
     }
 }
 
+/* float32 to bfloat16, nearest even (what VCVTNEPS2BF16 does for finite values). */
+static uint16_t to_bf16(float x)
+{
+    uint32_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return (uint16_t)((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
+}
+
+static double from_bf16(uint16_t v)
+{
+    const uint32_t bits = (uint32_t)v << 16;
+    float x;
+    memcpy(&x, &bits, sizeof x);
+    return x;
+}
+
+void fc_conv_pack_bf16(const fc_conv *conv, uint16_t *out)
+{
+    assert(conv->kh == 1 && conv->kw == 1 && conv->cin % 2 == 0 && conv->cout % 16 == 0);
+    /* per 16 output channels: for each pair of inputs, 16 x (even input, odd input) */
+    for (int co = 0; co < conv->cout; co++)
+        for (int ci = 0; ci < conv->cin; ci++)
+            out[(((size_t)(co / 16) * (conv->cin / 2) + ci / 2) * 16 + co % 16) * 2 + ci % 2] =
+                to_bf16(conv->weights[fc_conv_p16_index(1, 1, (uint32_t)conv->cin, 0, 0,
+                                                        (uint32_t)ci, (uint32_t)co)]);
+}
+
+void fc_conv2d_bf16_ref(const fc_conv *conv, const fc_act *in, const fc_act *residual, fc_act *out)
+{
+    check_conv_shapes(conv, in, residual, out);
+    assert(conv->kh == 1 && conv->kw == 1 && conv->stride == 1);
+    for (int img = 0; img < in->n; img++)
+        for (int y = 0; y < in->h; y++)
+            for (int x = 0; x < in->w; x++) {
+                const float *src = fc_act_at(in, img, y, x);
+                float *dst = fc_act_at(out, img, y, x);
+                for (int co = 0; co < conv->cout; co++) {
+                    double sum = 0.0;
+                    for (int ci = 0; ci < conv->cin; ci++)
+                        sum += from_bf16(to_bf16(src[ci])) *
+                               from_bf16(to_bf16(conv->weights[fc_conv_p16_index(
+                                   1, 1, (uint32_t)conv->cin, 0, 0, (uint32_t)ci, (uint32_t)co)]));
+                    float v = (float)sum + conv->bias[co];
+                    if (residual && co < residual->c) v += fc_act_at(residual, img, y, x)[co];
+                    dst[co] = fc_activate(v, conv->act, conv->leak);
+                }
+            }
+}
+
 static void check_dwconv_shapes(const fc_dwconv *conv, const fc_act *in, const fc_act *out)
 {
     assert(in->c == conv->c && out->c == conv->c && out->n == in->n);
@@ -199,7 +260,8 @@ void fc_separable2d(const fc_dwconv *dw, const fc_conv *pw, const fc_act *in, fc
     check_dwconv_shapes(dw, in, mid);
     check_conv_shapes(pw, mid, residual, out);
     double t0 = profile_on ? now_ns() : 0.0;
-    fc_separable2d_avx2(dw, pw, in, mid, residual, out);
+    fc_separable2d_avx2(dw, pw, in, mid, residual, out,
+                        use_bf16(pw) ? fc_conv2d_bf16_avx512 : fc_conv2d_avx2);
     if (profile_on) profile_ns[FC_OP_SEPARABLE] += now_ns() - t0;
 }
 

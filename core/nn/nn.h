@@ -5,6 +5,7 @@
 #define FC_NN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* An activation tensor: n images of h x w x c, one after the other, each surrounded by a
  * zero border of `border` pixels so that 'same' convolutions read their padding without
@@ -103,8 +104,21 @@ typedef struct {
     const float *weights; /* borrowed from the model */
     const float *bias;    /* cout floats, borrowed */
     const float *wino;    /* optional, borrowed from the model */
-    float *scratch;       /* with wino: borrowed from the network's arena */
+    float *scratch;       /* with wino or bf16: borrowed from the network's arena */
+    const uint16_t *bf16; /* optional, 1x1 only: the weights as bfloat16, borrowed */
 } fc_conv;
+
+/* Lower precision where it pays (bench/lfw and the detection tests measure the cost): a
+ * 1x1 stride-1 convolution with cin a multiple of 16 may carry its weights rounded to
+ * bfloat16 (fc_conv_pack_bf16: cin * cout values, owned by the network) and a scratch of
+ * FC_BF16_SCRATCH_FLOATS floats; where the CPU has AVX-512 BF16, fc_conv2d then rounds
+ * its inputs to bfloat16 too and sums the products in float32, at twice the speed. Every
+ * other CPU, and FACECLUSTER_KERNELS=avx2, computes in float32 and ignores them. */
+#define FC_BF16_SCRATCH_FLOATS ((size_t)32 << 10)
+void fc_conv_pack_bf16(const fc_conv *conv, uint16_t *out);
+/* What the bfloat16 kernel computes, plainly: inputs and weights rounded to bfloat16
+ * (nearest even), products summed in double. For tests. */
+void fc_conv2d_bf16_ref(const fc_conv *conv, const fc_act *in, const fc_act *residual, fc_act *out);
 
 /* Floats of scratch a Winograd convolution needs (any cin, cout up to 256). */
 size_t fc_wino_scratch_floats(void);
@@ -188,8 +202,9 @@ void fc_rows_dot(const float *a, size_t lda, int m, int k, const float *packed, 
 void fc_rows_dot_ref(const float *a, size_t lda, int m, int k, const float *packed, int n,
                      float *out, size_t ldo);
 
-/* Which kernels fc_conv2d, fc_dwconv2d and fc_rows_dot use: "avx2-fma" or "plain". The choice is
- * made once from the CPU, and FACECLUSTER_KERNELS=plain forces the references. */
+/* Which kernels fc_conv2d, fc_dwconv2d and fc_rows_dot use: "avx2-fma+bf16" (with
+ * AVX-512 BF16), "avx2-fma" or "plain". The choice is made once from the CPU;
+ * FACECLUSTER_KERNELS=avx2 leaves bfloat16 out, =plain forces the references. */
 const char *fc_nn_kernel_name(void);
 
 /* Optional per-layer-type timing for bench/embed: accumulate nanoseconds per type while

@@ -83,20 +83,7 @@ conv_block(const float *const *a, ptrdiff_t a_off, float *const *out, const floa
         }
         return;
     }
-    const __m256 bias0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
-    const __m256 bias1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
-    const __m256 slope = _mm256_set1_ps(leak);
-    for (int r = 0; r < nrows; r++) {
-        __m256 v0 = _mm256_add_ps(acc[r][0], bias0), v1 = _mm256_add_ps(acc[r][1], bias1);
-        if (res) {
-            v0 = _mm256_add_ps(v0, _mm256_loadu_ps(res[r] + c_off));
-            v1 = _mm256_add_ps(v1, _mm256_loadu_ps(res[r] + c_off + 8));
-        }
-        v0 = activate_avx2(v0, act, slope);
-        v1 = activate_avx2(v1, act, slope);
-        _mm256_storeu_ps(out[r] + c_off, v0);
-        _mm256_storeu_ps(out[r] + c_off + 8, v1);
-    }
+    store_block_avx2(acc, nrows, out, res, c_off, bias, act, leak);
 }
 
 __attribute__((target("avx2,fma"))) void
@@ -123,6 +110,34 @@ __attribute__((target("avx2,fma"))) void fc_rows_dot_avx2(const float *a, size_t
 {
     for (int p = 0; p < (n + NR - 1) / NR; p++)
         fc_gemm_strided_avx2(a, lda, m, k, packed + (size_t)p * k * NR, out + (size_t)p * NR, ldo);
+}
+
+void fc_conv_block_rows(const fc_conv *conv, const fc_act *in, const fc_act *residual,
+                        const fc_act *out, int m0, int m1, ptrdiff_t a_skip, const float **a_row,
+                        float **out_row, const float **res_row)
+{
+    const int oh = fc_out_size(in->h, conv->kh, conv->stride, conv->padding);
+    const int ow = fc_out_size(in->w, conv->kw, conv->stride, conv->padding);
+    const int top = fc_pad_before(in->h, conv->kh, conv->stride, conv->padding);
+    const int left = fc_pad_before(in->w, conv->kw, conv->stride, conv->padding);
+    const int plane = oh * ow;
+    /* stepping through pixels: no division per row */
+    int img = m0 / plane, oy = m0 % plane / ow, ox = m0 % ow;
+    for (int p = m0; p < m1; p++) {
+        a_row[p - m0] =
+            fc_act_at(in, img, oy * conv->stride - top, ox * conv->stride - left) + a_skip;
+        out_row[p - m0] = fc_act_at(out, img, oy, ox);
+        res_row[p - m0] = residual ? fc_act_at(residual, img, oy, ox) : NULL;
+        if (++ox == ow) {
+            ox = 0;
+            if (++oy == oh) oy = 0, img++;
+        }
+    }
+    for (int r = m1 - m0; r < m1 - m0 + MR; r++) {
+        a_row[r] = a_row[m1 - m0 - 1];
+        out_row[r] = out_row[m1 - m0 - 1];
+        res_row[r] = res_row[m1 - m0 - 1];
+    }
 }
 
 __attribute__((target("avx2,fma"))) void fc_conv2d_avx2(const fc_conv *conv, const fc_act *in,
@@ -160,7 +175,7 @@ __attribute__((target("avx2,fma"))) void fc_conv2d_avx2(const fc_conv *conv, con
      * L2 once per six rows; the partial sums wait in the output. */
     enum { K_CHUNK = 256 };
     const int chunk = nseg == 1 && seglen > K_CHUNK ? K_CHUNK : seglen;
-    enum { MAX_BLOCK = 2048 };
+    enum { MAX_BLOCK = FC_CONV_MAX_BLOCK };
     int block = (int)(((size_t)64 << 10) / k_total) / MR * MR;
     if (block < MR) block = MR;
     if (block > MAX_BLOCK) block = MAX_BLOCK;
@@ -170,22 +185,7 @@ __attribute__((target("avx2,fma"))) void fc_conv2d_avx2(const fc_conv *conv, con
     const float *res_row[MAX_BLOCK + MR];
     for (int m0 = 0; m0 < npix; m0 += block) {
         const int m1 = npix - m0 < block ? npix : m0 + block;
-        int img = m0 / plane, oy = m0 % plane / ow, ox = m0 % ow;
-        for (int p = m0; p < m1; p++) {
-            a_row[p - m0] =
-                fc_act_at(in, img, oy * conv->stride - top, ox * conv->stride - left) + a_skip;
-            out_row[p - m0] = fc_act_at(out, img, oy, ox);
-            res_row[p - m0] = residual ? fc_act_at(residual, img, oy, ox) : NULL;
-            if (++ox == ow) {
-                ox = 0;
-                if (++oy == oh) oy = 0, img++;
-            }
-        }
-        for (int r = m1 - m0; r < m1 - m0 + MR; r++) {
-            a_row[r] = a_row[m1 - m0 - 1];
-            out_row[r] = out_row[m1 - m0 - 1];
-            res_row[r] = res_row[m1 - m0 - 1];
-        }
+        fc_conv_block_rows(conv, in, residual, out, m0, m1, a_skip, a_row, out_row, res_row);
         for (int panel = 0; panel < conv->cout / NR; panel++) {
             const float *b = conv->weights + (size_t)panel * k_total * NR + k_skip * NR;
             const float *bias = conv->bias + panel * NR;

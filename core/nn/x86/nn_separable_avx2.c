@@ -24,7 +24,9 @@ static fc_act row_view(const fc_act *t, int img, int y0, int rows)
 }
 
 void fc_separable2d_avx2(const fc_dwconv *dw, const fc_conv *pw, const fc_act *in, fc_act *mid,
-                         const fc_act *residual, fc_act *out)
+                         const fc_act *residual, fc_act *out,
+                         void (*pw_kernel)(const fc_conv *, const fc_act *, const fc_act *,
+                                           fc_act *))
 {
     const int oh = mid->h, ow = mid->w, c = dw->c;
     int rows = STRIP_FLOATS / (ow * c);
@@ -36,7 +38,7 @@ void fc_separable2d_avx2(const fc_dwconv *dw, const fc_conv *pw, const fc_act *i
             const fc_act strip = {1, n, ow, c, 0, mid->base};
             const fc_act res = residual ? row_view(residual, img, y0, n) : (fc_act){0};
             fc_act o = row_view(out, img, y0, n);
-            fc_conv2d_avx2(pw, &strip, residual ? &res : NULL, &o);
+            pw_kernel(pw, &strip, residual ? &res : NULL, &o);
         }
     }
 }
