@@ -119,8 +119,10 @@ static int use_winograd(const fc_conv *conv, const fc_act *in)
 
 static int use_bf16(const fc_conv *conv)
 {
+    /* the scratch holds at least one group of 6 rounded rows */
     return kernels.bf16 && conv->bf16 && conv->scratch && conv->kh == 1 && conv->kw == 1 &&
-           conv->stride == 1 && conv->cin % 16 == 0;
+           conv->stride == 1 && conv->cin % 16 == 0 &&
+           (size_t)conv->cin * FC_GEMM_MR <= 2 * FC_BF16_SCRATCH_FLOATS;
 }
 
 void fc_conv2d(const fc_conv *conv, const fc_act *in, const fc_act *residual, fc_act *out)
