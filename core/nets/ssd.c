@@ -58,7 +58,7 @@ struct fc_ssd {
     float *head; /* one head's output at a time */
     size_t head_floats;
     float *encodings, *logits, *boxes, *scores; /* 5118 x 4, x 3, x 4, x 1 */
-    uint16_t *bf16; /* the trunk's pointwise weights as bfloat16, all layers */
+    uint16_t *bf16; /* pointwise weights as bfloat16, of the layers pack_bf16 picks */
 };
 
 /* The row just below (cropped rows) or column just right (cropped columns) of a cropped
